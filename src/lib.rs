@@ -1,0 +1,12 @@
+//! pwb: a prompt workbench. Everything here except `tui` is a terminal-free
+//! library; the CLI (`main.rs`) and the TUI are two faces over `workspace`,
+//! `prompt`, `run` and `provider`.
+
+pub mod cli;
+pub mod paths;
+pub mod prompt;
+pub mod provider;
+pub mod run;
+pub mod tui;
+pub mod usage;
+pub mod workspace;

@@ -1,0 +1,149 @@
+//! The provider-neutral request and result shapes every provider maps to
+//! and from its own wire format.
+
+use crate::prompt::Message;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Generation parameters common to all providers; `None` means "provider default".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GenParams {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+/// What is sent to one model: the rendered messages and the parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatRequest {
+    /// The model name as the provider knows it (without the `provider:` prefix).
+    pub model: String,
+    pub messages: Vec<Message>,
+    pub params: GenParams,
+    /// JSON Schema the answer must follow, when the prompt declares one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json_schema: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub input_tokens: Option<u64>,
+    pub output_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_tokens: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinishReason {
+    Stop,
+    Length,
+    ContentFilter,
+    ToolCalls,
+    Cancelled,
+    Other(String),
+}
+
+impl FinishReason {
+    pub fn from_openai(s: &str) -> Self {
+        match s {
+            "stop" => FinishReason::Stop,
+            "length" => FinishReason::Length,
+            "content_filter" => FinishReason::ContentFilter,
+            "tool_calls" | "function_call" => FinishReason::ToolCalls,
+            other => FinishReason::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            FinishReason::Stop => "stop",
+            FinishReason::Length => "length",
+            FinishReason::ContentFilter => "content_filter",
+            FinishReason::ToolCalls => "tool_calls",
+            FinishReason::Cancelled => "cancelled",
+            FinishReason::Other(s) => s,
+        }
+    }
+}
+
+/// What streams out of a provider while it answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// A piece of answer text.
+    Text(String),
+    /// Usage as soon as the provider reports it (may come before the end).
+    Usage(Usage),
+}
+
+/// The end result of one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completion {
+    pub text: String,
+    pub usage: Usage,
+    pub finish_reason: Option<FinishReason>,
+    /// Time from sending the request to the first text.
+    #[serde(with = "duration_ms_opt")]
+    pub time_to_first_token: Option<Duration>,
+    #[serde(with = "duration_ms")]
+    pub total_time: Duration,
+}
+
+/// Why a call failed, said so a user can act on it.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum ProviderError {
+    #[error("cannot connect to {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("HTTP {status} from {url}: {message}")]
+    Http {
+        status: u16,
+        url: String,
+        message: String,
+    },
+    #[error("stream broke off: {0}")]
+    Stream(String),
+    #[error("bad response: {0}")]
+    Protocol(String),
+    #[error("missing API key: set {env_var}")]
+    MissingKey { env_var: String },
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("cancelled")]
+    Cancelled,
+    #[error("{0}")]
+    Other(String),
+}
+
+mod duration_ms {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_millis() as u64)
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_millis(u64::deserialize(d)?))
+    }
+}
+
+mod duration_ms_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&(d.as_millis() as u64)),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
+    }
+}
