@@ -1,6 +1,63 @@
 //! Providers: one trait, one file per wire format. A provider turns a
-//! `ChatRequest` into a stream of `StreamEvent`s and a final `Completion`.
+//! `ChatRequest` into streamed `StreamEvent`s and a final `Completion`.
 
+pub mod http;
+pub mod openai;
 pub mod types;
 
-pub use types::{ChatRequest, Completion, FinishReason, GenParams, ProviderError, StreamEvent, Usage};
+pub use types::{
+    ChatRequest, Completion, FinishReason, GenParams, ProviderError, StreamEvent, Usage,
+};
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where streamed events go while a call runs.
+pub type EventSink<'a> = &'a mut (dyn FnMut(StreamEvent) + Send);
+
+/// One wire format. Implementations hold their client, base URL and key;
+/// dropping the returned future drops the connection (that is how the
+/// runner cancels).
+pub trait Provider: Send + Sync {
+    /// The provider's name as used before the colon in model ids.
+    fn name(&self) -> &str;
+    fn stream<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        sink: EventSink<'a>,
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>>;
+}
+
+/// How to reach one configured model.
+#[derive(Debug, Clone, Default)]
+pub struct Endpoint {
+    /// `provider:model`, e.g. `openai:gpt-4o-mini`.
+    pub id: String,
+    pub base_url: Option<String>,
+    /// Name of the env var holding the key (overrides the provider default).
+    pub api_key_env: Option<String>,
+}
+
+impl Endpoint {
+    pub fn provider_name(&self) -> &str {
+        self.id.split_once(':').map(|(p, _)| p).unwrap_or("openai")
+    }
+    pub fn model_name(&self) -> &str {
+        self.id.split_once(':').map(|(_, m)| m).unwrap_or(&self.id)
+    }
+}
+
+/// Builds the provider for a model id. Reads keys from the environment
+/// (never logs them). Unknown providers are an error the cell shows.
+pub fn build(endpoint: &Endpoint) -> Result<Arc<dyn Provider>, ProviderError> {
+    match endpoint.provider_name() {
+        "openai" => Ok(Arc::new(openai::OpenAi::from_endpoint(endpoint)?)),
+        other => Err(ProviderError::Other(format!(
+            "provider '{other}' is not supported by this build of pwb (supported: openai; \
+             use an openai: model with base_url for OpenAI-compatible servers)"
+        ))),
+    }
+}

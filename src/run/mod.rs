@@ -1,1 +1,9 @@
-//! TODO module run
+//! The one runner: the TUI, `pwb run` and (later) `pwb eval` send every
+//! model call through here, so cancellation and reporting behave the same
+//! everywhere. Work runs on tokio tasks and reports back as `RunEvent`s.
+
+pub mod event;
+pub mod runner;
+
+pub use event::RunEvent;
+pub use runner::{Cell, Runner};

@@ -1,0 +1,86 @@
+//! HTTP plumbing shared by providers: one pooled client, error bodies
+//! turned into readable messages, and a redacting header dump for traces.
+
+use super::ProviderError;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// The shared client: rustls, connection pooling, no redirect following
+/// (so an Authorization header never travels to another host).
+pub fn client() -> reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("pwb/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_else(|_| reqwest::Client::new())
+        })
+        .clone()
+}
+
+/// Maps a reqwest send error to a message that names the URL and the cause.
+pub fn send_error(url: &str, err: reqwest::Error) -> ProviderError {
+    if err.is_connect() {
+        let reason = std::error::Error::source(&err)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| err.to_string());
+        ProviderError::Connect {
+            url: url.to_string(),
+            reason,
+        }
+    } else if err.is_timeout() {
+        ProviderError::Timeout(Duration::from_secs(10))
+    } else {
+        ProviderError::Other(format!("request to {url} failed: {err}"))
+    }
+}
+
+/// Reads an error response and pulls out the provider's message
+/// (`{"error":{"message":..}}` or `{"error":".."}`), keeping it short.
+pub async fn error_from_response(url: &str, resp: reqwest::Response) -> ProviderError {
+    let status = resp.status().as_u16();
+    let body = resp.text().await.unwrap_or_default();
+    let message = extract_error_message(&body).unwrap_or_else(|| {
+        let trimmed = body.trim();
+        if trimmed.is_empty() {
+            status_text(status).to_string()
+        } else {
+            trimmed.chars().take(300).collect()
+        }
+    });
+    ProviderError::Http {
+        status,
+        url: url.to_string(),
+        message,
+    }
+}
+
+pub fn extract_error_message(body: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let err = v.get("error")?;
+    match err {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(o) => o
+            .get("message")
+            .and_then(|m| m.as_str())
+            .map(|s| s.to_string()),
+        _ => None,
+    }
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "bad request",
+        401 => "unauthorized: check the API key",
+        403 => "forbidden",
+        404 => "not found: check the model name and base_url",
+        429 => "rate limited",
+        500 => "internal server error",
+        502 => "bad gateway",
+        503 => "service unavailable",
+        _ => "error",
+    }
+}

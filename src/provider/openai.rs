@@ -1,0 +1,295 @@
+//! OpenAI Chat Completions, streaming (`stream_options.include_usage`).
+//! Serves OpenAI itself and every OpenAI-compatible server (llama.cpp,
+//! vLLM, LM Studio, Ollama's /v1) through `base_url`.
+
+use super::http::{client, error_from_response, send_error};
+use super::{
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider,
+    ProviderError, StreamEvent, Usage,
+};
+use crate::prompt::{Message, Part};
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use std::time::Instant;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+pub struct OpenAi {
+    base_url: String,
+    api_key: Option<String>,
+    /// OpenAI proper wants `max_completion_tokens`; compatible servers
+    /// mostly only know `max_tokens`.
+    official: bool,
+}
+
+impl OpenAi {
+    pub fn new(base_url: impl Into<String>, api_key: Option<String>) -> Self {
+        let base_url = base_url.into().trim_end_matches('/').to_string();
+        let official = base_url.starts_with("https://api.openai.com");
+        OpenAi {
+            base_url,
+            api_key,
+            official,
+        }
+    }
+
+    /// `base_url` from the model entry, else `OPENAI_BASE_URL`, else OpenAI.
+    /// The key comes from the entry's `api_key_env` or `OPENAI_API_KEY`; a
+    /// custom server may need none.
+    pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
+        let base = ep
+            .base_url
+            .clone()
+            .or_else(|| std::env::var("OPENAI_BASE_URL").ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let env_var = ep.api_key_env.as_deref().unwrap_or("OPENAI_API_KEY");
+        let key = std::env::var(env_var).ok().filter(|k| !k.is_empty());
+        let provider = OpenAi::new(base, key);
+        if provider.official && provider.api_key.is_none() {
+            return Err(ProviderError::MissingKey {
+                env_var: env_var.to_string(),
+            });
+        }
+        Ok(provider)
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}/chat/completions", self.base_url)
+    }
+
+    /// The JSON body sent for a request (also shown by the inspector).
+    pub fn request_body(&self, req: &ChatRequest) -> Value {
+        let messages: Vec<Value> = req.messages.iter().map(wire_message).collect();
+        let mut body = json!({
+            "model": req.model,
+            "messages": messages,
+            "stream": true,
+            "stream_options": {"include_usage": true},
+        });
+        let p = &req.params;
+        if let Some(t) = p.temperature {
+            body["temperature"] = json!(t);
+        }
+        if let Some(m) = p.max_tokens {
+            let key = if self.official {
+                "max_completion_tokens"
+            } else {
+                "max_tokens"
+            };
+            body[key] = json!(m);
+        }
+        if let Some(t) = p.top_p {
+            body["top_p"] = json!(t);
+        }
+        if !p.stop.is_empty() {
+            body["stop"] = json!(p.stop);
+        }
+        if let Some(s) = p.seed {
+            body["seed"] = json!(s);
+        }
+        if let Some(schema) = &req.json_schema {
+            body["response_format"] = json!({
+                "type": "json_schema",
+                "json_schema": {"name": "output", "schema": schema},
+            });
+        }
+        body
+    }
+
+    async fn run(
+        &self,
+        req: &ChatRequest,
+        sink: EventSink<'_>,
+    ) -> Result<Completion, ProviderError> {
+        let url = self.url();
+        let started = Instant::now();
+        let mut builder = client().post(&url).json(&self.request_body(req));
+        if let Some(key) = &self.api_key {
+            builder = builder.bearer_auth(key);
+        }
+        let resp = builder.send().await.map_err(|e| send_error(&url, e))?;
+        if !resp.status().is_success() {
+            return Err(error_from_response(&url, resp).await);
+        }
+        let mut acc = StreamAccumulator::default();
+        let mut events = resp.bytes_stream().eventsource();
+        let mut done = false;
+        while let Some(event) = events.next().await {
+            let event = event.map_err(|e| ProviderError::Stream(e.to_string()))?;
+            let data = event.data.trim();
+            if data.is_empty() {
+                continue;
+            }
+            if data == "[DONE]" {
+                done = true;
+                break;
+            }
+            let chunk: Value = serde_json::from_str(data).map_err(|e| {
+                ProviderError::Protocol(format!("chunk is not JSON ({e}): {}", clip(data)))
+            })?;
+            for ev in acc.absorb(&chunk)? {
+                if matches!(ev, StreamEvent::Text(_)) && acc.first_token.is_none() {
+                    acc.first_token = Some(started.elapsed());
+                }
+                sink(ev);
+            }
+        }
+        if !done && acc.finish_reason.is_none() {
+            return Err(ProviderError::Stream(
+                "connection closed before the answer finished (no [DONE])".into(),
+            ));
+        }
+        Ok(Completion {
+            text: acc.text,
+            usage: acc.usage,
+            finish_reason: acc.finish_reason,
+            time_to_first_token: acc.first_token,
+            total_time: started.elapsed(),
+        })
+    }
+}
+
+impl Provider for OpenAi {
+    fn name(&self) -> &str {
+        "openai"
+    }
+    fn stream<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        sink: EventSink<'a>,
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
+        Box::pin(self.run(request, sink))
+    }
+}
+
+/// Folds streamed chunks into the answer, usage and finish reason.
+#[derive(Default)]
+pub struct StreamAccumulator {
+    pub text: String,
+    pub usage: Usage,
+    pub finish_reason: Option<FinishReason>,
+    pub first_token: Option<std::time::Duration>,
+}
+
+impl StreamAccumulator {
+    pub fn absorb(&mut self, chunk: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
+        if let Some(err) = chunk.get("error") {
+            let msg = err
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| err.to_string());
+            return Err(ProviderError::Protocol(format!("error in stream: {msg}")));
+        }
+        let mut out = Vec::new();
+        if let Some(choice) = chunk.get("choices").and_then(|c| c.get(0)) {
+            if let Some(text) = choice
+                .get("delta")
+                .and_then(|d| d.get("content"))
+                .and_then(Value::as_str)
+                && !text.is_empty()
+            {
+                self.text.push_str(text);
+                out.push(StreamEvent::Text(text.to_string()));
+            }
+            if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
+                self.finish_reason = Some(FinishReason::from_openai(reason));
+            }
+        }
+        if let Some(u) = chunk.get("usage").filter(|u| u.is_object()) {
+            let n = |v: Option<&Value>| v.and_then(Value::as_u64);
+            self.usage = Usage {
+                input_tokens: n(u.get("prompt_tokens")),
+                output_tokens: n(u.get("completion_tokens")),
+                cached_input_tokens: n(u.pointer("/prompt_tokens_details/cached_tokens")),
+                reasoning_tokens: n(u.pointer("/completion_tokens_details/reasoning_tokens")),
+            };
+            out.push(StreamEvent::Usage(self.usage));
+        }
+        Ok(out)
+    }
+}
+
+/// Dotprompt message -> OpenAI message (`model` becomes `assistant`;
+/// media parts become `image_url` content parts).
+fn wire_message(m: &Message) -> Value {
+    let role = match m.role.as_str() {
+        "model" => "assistant",
+        other => other,
+    };
+    let has_media = m.content.iter().any(|p| matches!(p, Part::Media { .. }));
+    if !has_media {
+        return json!({"role": role, "content": m.plain_text()});
+    }
+    let parts: Vec<Value> = m
+        .content
+        .iter()
+        .filter_map(|p| match p {
+            Part::Text { text, .. } => Some(json!({"type": "text", "text": text})),
+            Part::Media { media, .. } => {
+                Some(json!({"type": "image_url", "image_url": {"url": media.url}}))
+            }
+            Part::Metadata { .. } => None,
+        })
+        .collect();
+    json!({"role": role, "content": parts})
+}
+
+fn clip(s: &str) -> String {
+    if s.len() > 120 {
+        let end = (0..=120).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
+        format!("{}…", &s[..end])
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::GenParams;
+
+    #[test]
+    fn body_maps_roles_params_and_schema() {
+        let p = OpenAi::new("http://127.0.0.1:1/v1/", None);
+        let req = ChatRequest {
+            model: "m".into(),
+            messages: vec![Message::text("system", "s"), Message::text("model", "a")],
+            params: GenParams {
+                temperature: Some(0.5),
+                max_tokens: Some(9),
+                stop: vec!["END".into()],
+                ..Default::default()
+            },
+            json_schema: Some(json!({"type": "object"})),
+        };
+        let b = p.request_body(&req);
+        assert_eq!(p.url(), "http://127.0.0.1:1/v1/chat/completions");
+        assert_eq!(b["messages"][1]["role"], "assistant");
+        assert_eq!(b["max_tokens"], 9);
+        assert_eq!(b["stop"][0], "END");
+        assert_eq!(b["stream_options"]["include_usage"], true);
+        assert_eq!(b["response_format"]["type"], "json_schema");
+        let official = OpenAi::new(DEFAULT_BASE_URL, Some("k".into()));
+        assert_eq!(official.request_body(&req)["max_completion_tokens"], 9);
+    }
+
+    #[test]
+    fn accumulator_reads_usage_details_and_errors() {
+        let mut acc = StreamAccumulator::default();
+        acc.absorb(&json!({"choices":[{"delta":{"content":"Hi"},"finish_reason":null}]}))
+            .unwrap();
+        acc.absorb(&json!({"choices":[{"delta":{},"finish_reason":"length"}]}))
+            .unwrap();
+        acc.absorb(&json!({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,
+            "prompt_tokens_details":{"cached_tokens":3},
+            "completion_tokens_details":{"reasoning_tokens":1}}}))
+            .unwrap();
+        assert_eq!(acc.text, "Hi");
+        assert_eq!(acc.finish_reason, Some(FinishReason::Length));
+        assert_eq!(acc.usage.cached_input_tokens, Some(3));
+        assert_eq!(acc.usage.reasoning_tokens, Some(1));
+        assert!(acc.absorb(&json!({"error":{"message":"boom"}})).is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! `RunEvent`: what background calls report back to the UI loop or CLI.
+//! Background work never touches state; it only sends these.
+
+use crate::provider::{Completion, Usage};
+
+/// Identifies one run (one press of Ctrl-R / one `pwb run`).
+pub type RunId = u64;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    /// The request for this cell is being sent.
+    Started { run: RunId, cell: usize },
+    /// More answer text.
+    Text {
+        run: RunId,
+        cell: usize,
+        text: String,
+    },
+    /// Usage figures arrived (may precede `Finished`).
+    Usage {
+        run: RunId,
+        cell: usize,
+        usage: Usage,
+    },
+    Finished {
+        run: RunId,
+        cell: usize,
+        completion: Completion,
+    },
+    /// The call failed; `error` is a message for the user (no secrets).
+    Failed {
+        run: RunId,
+        cell: usize,
+        error: String,
+    },
+    Cancelled { run: RunId, cell: usize },
+}
+
+impl RunEvent {
+    pub fn run(&self) -> RunId {
+        match self {
+            RunEvent::Started { run, .. }
+            | RunEvent::Text { run, .. }
+            | RunEvent::Usage { run, .. }
+            | RunEvent::Finished { run, .. }
+            | RunEvent::Failed { run, .. }
+            | RunEvent::Cancelled { run, .. } => *run,
+        }
+    }
+
+    pub fn cell(&self) -> usize {
+        match self {
+            RunEvent::Started { cell, .. }
+            | RunEvent::Text { cell, .. }
+            | RunEvent::Usage { cell, .. }
+            | RunEvent::Finished { cell, .. }
+            | RunEvent::Failed { cell, .. }
+            | RunEvent::Cancelled { cell, .. } => *cell,
+        }
+    }
+
+    /// True for the last event a cell sends.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            RunEvent::Finished { .. } | RunEvent::Failed { .. } | RunEvent::Cancelled { .. }
+        )
+    }
+}

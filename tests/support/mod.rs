@@ -1,0 +1,5 @@
+//! Test support shared by integration tests: a real HTTP/1.1 server on
+//! 127.0.0.1 that plays scripted replies (chunked streams, stalls, cuts).
+#![allow(dead_code)]
+
+pub mod mock_llm;
