@@ -147,3 +147,20 @@ mod duration_ms_opt {
         Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
     }
 }
+
+impl GenParams {
+    /// `self` with every parameter `over` sets taking precedence.
+    pub fn overlay(&self, over: &GenParams) -> GenParams {
+        GenParams {
+            temperature: over.temperature.or(self.temperature),
+            max_tokens: over.max_tokens.or(self.max_tokens),
+            top_p: over.top_p.or(self.top_p),
+            stop: if over.stop.is_empty() {
+                self.stop.clone()
+            } else {
+                over.stop.clone()
+            },
+            seed: over.seed.or(self.seed),
+        }
+    }
+}

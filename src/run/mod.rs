@@ -3,7 +3,9 @@
 //! everywhere. Work runs on tokio tasks and reports back as `RunEvent`s.
 
 pub mod event;
+pub mod plan;
 pub mod runner;
 
 pub use event::RunEvent;
+pub use plan::{ModelChoice, PlannedCell};
 pub use runner::{Cell, Runner};

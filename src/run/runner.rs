@@ -39,6 +39,13 @@ impl Runner {
     /// cancelled first (its cells report `Cancelled`).
     pub fn start(&self, cells: Vec<Cell>, tx: UnboundedSender<RunEvent>) -> RunId {
         let run = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.start_as(run, cells, tx);
+        run
+    }
+
+    /// Like `start`, with a run id the caller chose (the TUI numbers its
+    /// runs itself so its state knows the id before any event arrives).
+    pub fn start_as(&self, run: RunId, cells: Vec<Cell>, tx: UnboundedSender<RunEvent>) {
         let token = CancellationToken::new();
         if let Ok(mut cur) = self.current.lock()
             && let Some(old) = cur.replace(token.clone())
@@ -53,7 +60,6 @@ impl Runner {
                 run_cell(run, cell, spec, tx, token, limit).await;
             });
         }
-        run
     }
 
     /// Cancels the run in flight, if any. Returns whether there was one.

@@ -1,1 +1,17 @@
-//! TODO module tui
+//! The terminal UI: the only module that imports ratatui or crossterm.
+//! `App` holds the state, `view` draws it, `event_loop` drives both.
+
+pub mod action;
+pub mod app;
+pub mod editor;
+pub mod event_loop;
+pub mod highlight;
+pub mod input;
+pub mod keymap;
+pub mod layout;
+pub mod state;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+pub use app::App;

@@ -1,1 +1,98 @@
-//! TODO module usage
+//! Usage figures as people read them: token counts, durations, and the
+//! one-line readout shown under each output (TUI) and by `pwb run`.
+
+use crate::provider::{FinishReason, GenParams, Usage};
+use std::time::Duration;
+
+/// `850ms`, `1.42s`, `2m05s`.
+pub fn fmt_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        format!("{:.2}s", d.as_secs_f64())
+    } else {
+        format!("{}m{:02}s", ms / 60_000, (ms / 1000) % 60)
+    }
+}
+
+fn fmt_tokens(n: Option<u64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+}
+
+/// Everything known about one finished (or running) call.
+#[derive(Debug, Clone, Default)]
+pub struct Readout<'a> {
+    pub params: Option<&'a GenParams>,
+    pub usage: Usage,
+    pub time_to_first_token: Option<Duration>,
+    pub total_time: Option<Duration>,
+    pub finish_reason: Option<&'a FinishReason>,
+}
+
+impl Readout<'_> {
+    /// `t=0.7 · in 42 out 17 · ttft 120ms · 1.42s · stop`
+    pub fn line(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = self.params {
+            let mut t = match p.temperature {
+                Some(t) => format!("t={t}"),
+                None => "t=default".to_string(),
+            };
+            if let Some(top_p) = p.top_p {
+                t.push_str(&format!(" p={top_p}"));
+            }
+            parts.push(t);
+        }
+        let u = &self.usage;
+        let mut tokens = format!(
+            "in {} out {}",
+            fmt_tokens(u.input_tokens),
+            fmt_tokens(u.output_tokens)
+        );
+        if let Some(c) = u.cached_input_tokens.filter(|c| *c > 0) {
+            tokens.push_str(&format!(" (cached {c})"));
+        }
+        if let Some(r) = u.reasoning_tokens.filter(|r| *r > 0) {
+            tokens.push_str(&format!(" (reasoning {r})"));
+        }
+        parts.push(tokens);
+        if let Some(t) = self.time_to_first_token {
+            parts.push(format!("ttft {}", fmt_duration(t)));
+        }
+        if let Some(t) = self.total_time {
+            parts.push(fmt_duration(t));
+        }
+        if let Some(f) = self.finish_reason {
+            parts.push(f.as_str().to_string());
+        }
+        parts.join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readout_line_reads_well() {
+        let p = GenParams {
+            temperature: Some(0.7),
+            ..Default::default()
+        };
+        let r = Readout {
+            params: Some(&p),
+            usage: Usage {
+                input_tokens: Some(42),
+                output_tokens: Some(17),
+                cached_input_tokens: Some(0),
+                reasoning_tokens: None,
+            },
+            time_to_first_token: Some(Duration::from_millis(120)),
+            total_time: Some(Duration::from_millis(1420)),
+            finish_reason: Some(&FinishReason::Stop),
+        };
+        assert_eq!(r.line(), "t=0.7 · in 42 out 17 · ttft 120ms · 1.42s · stop");
+        assert_eq!(fmt_duration(Duration::from_secs(125)), "2m05s");
+    }
+}

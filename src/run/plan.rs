@@ -1,0 +1,68 @@
+//! Turning a rendered prompt and the chosen models into the cells of a run.
+//! Parameters layer: workspace defaults < prompt `config` < model entry <
+//! edits made in the TUI; the result is exactly what the inspector shows.
+
+use super::Cell;
+use crate::prompt::Message;
+use crate::provider::{self, ChatRequest, Endpoint, GenParams};
+use serde_json::Value;
+
+/// One selected model and its effective parameters.
+#[derive(Debug, Clone)]
+pub struct ModelChoice {
+    pub endpoint: Endpoint,
+    pub params: GenParams,
+}
+
+/// A cell before it has a provider: what will be sent, to whom.
+#[derive(Debug, Clone)]
+pub struct PlannedCell {
+    pub endpoint: Endpoint,
+    pub request: ChatRequest,
+}
+
+impl PlannedCell {
+    /// The request as the provider will put it on the wire, when the
+    /// provider can say (for the inspector and traces).
+    pub fn wire_body(&self) -> Value {
+        match self.endpoint.provider_name() {
+            "openai" => provider::openai::OpenAi::new(
+                self.endpoint.base_url.clone().unwrap_or_default(),
+                None,
+            )
+            .request_body(&self.request),
+            _ => serde_json::to_value(&self.request).unwrap_or(Value::Null),
+        }
+    }
+}
+
+pub fn plan(
+    messages: &[Message],
+    json_schema: Option<&Value>,
+    models: &[ModelChoice],
+) -> Vec<PlannedCell> {
+    models
+        .iter()
+        .map(|m| PlannedCell {
+            endpoint: m.endpoint.clone(),
+            request: ChatRequest {
+                model: m.endpoint.model_name().to_string(),
+                messages: messages.to_vec(),
+                params: m.params.clone(),
+                json_schema: json_schema.cloned(),
+            },
+        })
+        .collect()
+}
+
+/// Builds each cell's provider; a provider that cannot be built (missing
+/// key, unknown provider) becomes a cell that fails with that reason.
+pub fn into_cells(planned: Vec<PlannedCell>) -> Vec<Cell> {
+    planned
+        .into_iter()
+        .map(|p| Cell {
+            provider: provider::build(&p.endpoint),
+            request: p.request,
+        })
+        .collect()
+}

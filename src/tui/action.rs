@@ -1,0 +1,155 @@
+//! `Action`: everything that can change the App. Keys map to the bindable
+//! actions (named in `themes/keymap.toml`); input, resizes and run events
+//! arrive as the non-bindable ones. Only `App::update` consumes them.
+
+use crate::run::RunEvent;
+use serde::{Deserialize, Serialize};
+
+/// Actions a key can be bound to (their snake_case names are the keymap's
+/// vocabulary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    Run,
+    Cancel,
+    Save,
+    Quit,
+    FocusNext,
+    FocusPrev,
+    Help,
+    Inspector,
+    Variables,
+    SwitchPrompt,
+    Undo,
+    Redo,
+    SelectAll,
+    Copy,
+    Cut,
+    Paste,
+    Search,
+    SearchNext,
+    GotoLine,
+    Up,
+    Down,
+    Toggle,
+    MoveUp,
+    MoveDown,
+    EditTemperature,
+    EditMaxTokens,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    ColumnPrev,
+    ColumnNext,
+}
+
+impl Command {
+    /// Short label for the status bar and help.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Command::Run => "run prompt on selected models",
+            Command::Cancel => "cancel run / close popup",
+            Command::Save => "save prompt",
+            Command::Quit => "quit",
+            Command::FocusNext => "next pane",
+            Command::FocusPrev => "previous pane",
+            Command::Help => "all key bindings",
+            Command::Inspector => "inspect what will be sent",
+            Command::Variables => "set template variables",
+            Command::SwitchPrompt => "open another prompt",
+            Command::Undo => "undo",
+            Command::Redo => "redo",
+            Command::SelectAll => "select all",
+            Command::Copy => "copy",
+            Command::Cut => "cut",
+            Command::Paste => "paste",
+            Command::Search => "search",
+            Command::SearchNext => "next match",
+            Command::GotoLine => "go to line",
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::Toggle => "toggle",
+            Command::MoveUp => "move up",
+            Command::MoveDown => "move down",
+            Command::EditTemperature => "edit temperature",
+            Command::EditMaxTokens => "edit max tokens",
+            Command::PageUp => "page up",
+            Command::PageDown => "page down",
+            Command::Top => "top",
+            Command::Bottom => "bottom",
+            Command::ColumnPrev => "previous column",
+            Command::ColumnNext => "next column",
+        }
+    }
+}
+
+/// A key press with modifiers, terminal-neutral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyPress {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+    pub shift: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyCode {
+    Char(char),
+    F(u8),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Delete,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+}
+
+impl KeyPress {
+    pub fn plain(code: KeyCode) -> Self {
+        KeyPress {
+            code,
+            ctrl: false,
+            alt: false,
+            shift: false,
+        }
+    }
+    pub fn ctrl(c: char) -> Self {
+        KeyPress {
+            ctrl: true,
+            ..KeyPress::plain(KeyCode::Char(c))
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// A key as typed; `App::update` resolves it through the keymap for the
+    /// focused pane, or types it into the editor / a field.
+    Key(KeyPress),
+    /// Pasted text (bracketed paste).
+    Paste(String),
+    /// A bound command, already resolved.
+    Command(Command),
+    /// A mouse click at a screen position.
+    Click { col: u16, row: u16 },
+    Scroll { col: u16, row: u16, down: bool },
+    Resize { width: u16, height: u16 },
+    /// Background work reporting back.
+    Run(RunEvent),
+    /// Periodic tick (autosave, spinner).
+    Tick,
+    /// A save finished (`error` is None on success).
+    Saved {
+        path: std::path::PathBuf,
+        error: Option<String>,
+    },
+}

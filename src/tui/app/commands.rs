@@ -1,0 +1,219 @@
+//! What each bound command does, by focused pane.
+
+use super::{App, Effect, Level, Pane};
+use crate::tui::action::Command;
+use crate::tui::state::models::Field;
+use crate::tui::state::outputs::OutputColumn;
+use crate::tui::state::popup::{LinePurpose, Popup};
+
+impl App {
+    pub(super) fn command(&mut self, cmd: Command, effects: &mut Vec<Effect>) {
+        match cmd {
+            Command::Run => self.start_run(effects),
+            Command::Cancel => self.cancel(effects),
+            Command::Save => self.save(effects),
+            Command::Quit => {
+                if self.is_dirty() {
+                    self.popup = Some(Popup::ConfirmQuit);
+                } else {
+                    self.quit = true;
+                }
+            }
+            Command::FocusNext => self.focus_next(true),
+            Command::FocusPrev => self.focus_next(false),
+            Command::Help => self.popup = Some(Popup::Help { scroll: 0 }),
+            Command::Inspector => self.popup = Some(Popup::Inspector { scroll: 0 }),
+            Command::Variables => {
+                self.vars.cursor = self.vars.cursor.min(self.vars.entries.len().saturating_sub(1));
+                self.popup = Some(Popup::Variables);
+            }
+            Command::SwitchPrompt => {
+                self.popup = Some(Popup::SwitchPrompt {
+                    cursor: self.prompt_idx,
+                })
+            }
+            _ => match self.focus {
+                Pane::Editor => self.editor_command(cmd, effects),
+                Pane::Examples => self.examples_command(cmd),
+                Pane::Models => self.models_command(cmd),
+                Pane::Outputs => self.outputs_command(cmd),
+            },
+        }
+    }
+
+    fn start_run(&mut self, effects: &mut Vec<Effect>) {
+        let cells = match self.planned_cells() {
+            Ok(c) => c,
+            Err(e) => {
+                self.set_status(Level::Error, format!("cannot run: {e}"));
+                return;
+            }
+        };
+        if cells.is_empty() {
+            self.set_status(
+                Level::Warning,
+                "no model selected: pick one in Models (space)",
+            );
+            return;
+        }
+        let run = self.next_run_id();
+        let columns = cells
+            .iter()
+            .map(|c| OutputColumn::new(c.endpoint.id.clone(), c.request.params.clone()))
+            .collect();
+        self.outputs.begin(run, columns);
+        let missing = self.missing_vars().to_vec();
+        if missing.is_empty() {
+            self.set_status(Level::Info, format!("running on {} model(s)", cells.len()));
+        } else {
+            self.set_status(
+                Level::Warning,
+                format!("running with unset variables: {}", missing.join(", ")),
+            );
+        }
+        effects.push(Effect::StartRun { run, cells });
+    }
+
+    fn cancel(&mut self, effects: &mut Vec<Effect>) {
+        if self.models.edit.is_some() {
+            self.models.edit = None;
+        } else if self.outputs.is_running() {
+            effects.push(Effect::CancelRun);
+            self.set_status(Level::Info, "run cancelled");
+        } else if let Some(ed) = self.editor_mut() {
+            ed.cancel_selection();
+        }
+    }
+
+    fn save(&mut self, effects: &mut Vec<Effect>) {
+        if let Some(ed) = self.editor() {
+            effects.push(Effect::Save {
+                path: ed.path().to_path_buf(),
+                text: ed.text(),
+            });
+        }
+    }
+
+    /// Saves every edited prompt (quit with "save all").
+    pub(super) fn save_all(&mut self, effects: &mut Vec<Effect>) {
+        for ed in self.editors.values().filter(|e| e.is_dirty()) {
+            effects.push(Effect::Save {
+                path: ed.path().to_path_buf(),
+                text: ed.text(),
+            });
+        }
+    }
+
+    fn editor_command(&mut self, cmd: Command, effects: &mut Vec<Effect>) {
+        let Some(ed) = self.editor_mut() else { return };
+        match cmd {
+            Command::Undo => {
+                ed.undo();
+            }
+            Command::Redo => {
+                ed.redo();
+            }
+            Command::SelectAll => ed.select_all(),
+            Command::Copy => {
+                if let Some(text) = ed.copy() {
+                    effects.push(Effect::Clipboard(text));
+                }
+            }
+            Command::Cut => {
+                if let Some(text) = ed.cut() {
+                    effects.push(Effect::Clipboard(text));
+                }
+            }
+            Command::Paste => {
+                ed.paste();
+            }
+            Command::Search => {
+                self.popup = Some(Popup::LineInput {
+                    purpose: LinePurpose::Search,
+                    buffer: String::new(),
+                })
+            }
+            Command::SearchNext => {
+                if !ed.search_next() {
+                    self.set_status(Level::Warning, "no match");
+                }
+            }
+            Command::GotoLine => {
+                self.popup = Some(Popup::LineInput {
+                    purpose: LinePurpose::GotoLine,
+                    buffer: String::new(),
+                })
+            }
+            _ => {}
+        }
+    }
+
+    fn examples_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Up => self.examples.up(),
+            Command::Down => self.examples.down(),
+            Command::Toggle => {
+                self.examples.toggle();
+                self.inputs_changed();
+            }
+            Command::MoveUp => {
+                self.examples.reorder(-1);
+                self.inputs_changed();
+            }
+            Command::MoveDown => {
+                self.examples.reorder(1);
+                self.inputs_changed();
+            }
+            _ => {}
+        }
+    }
+
+    fn models_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Up => self.models.up(),
+            Command::Down => self.models.down(),
+            Command::Toggle => self.models.toggle(),
+            Command::EditTemperature | Command::EditMaxTokens => {
+                let field = if cmd == Command::EditTemperature {
+                    Field::Temperature
+                } else {
+                    Field::MaxTokens
+                };
+                let base = self.base_params();
+                let effective = self
+                    .models
+                    .rows
+                    .get(self.models.cursor)
+                    .map(|r| base.overlay(&r.params))
+                    .unwrap_or_default();
+                self.models.begin_edit(field, &effective);
+            }
+            _ => {}
+        }
+    }
+
+    fn outputs_command(&mut self, cmd: Command) {
+        let page = (self.size.1 / 3).max(1) as isize;
+        let out = &mut self.outputs;
+        match cmd {
+            Command::Up => out.scroll_by(-1),
+            Command::Down => out.scroll_by(1),
+            Command::PageUp => out.scroll_by(-page),
+            Command::PageDown => out.scroll_by(page),
+            Command::Top => {
+                out.follow = false;
+                out.scroll = 0;
+            }
+            Command::Bottom => {
+                out.follow = true;
+            }
+            Command::ColumnPrev => out.focus_col = out.focus_col.saturating_sub(1),
+            Command::ColumnNext => {
+                if out.focus_col + 1 < out.columns.len() {
+                    out.focus_col += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The TUI's loop: wait for input, run events, signals or a tick; drain
+//! everything queued; update; carry out effects; draw at most every ~16 ms.
+
+use super::action::Action;
+use super::app::{App, Effect};
+use super::terminal::{TerminalGuard, osc52};
+use super::{input, view};
+use crate::run::{Runner, plan::into_cells};
+use crate::workspace;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+const FRAME: Duration = Duration::from_millis(16);
+const TICK: Duration = Duration::from_secs(2);
+
+/// Runs the TUI until the user quits or a signal arrives.
+pub async fn run(mut app: App) -> anyhow::Result<()> {
+    let data_dir = crate::paths::data_dir();
+    offer_recovery(&mut app, &data_dir);
+
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    app.update(Action::Resize {
+        width: size.width,
+        height: size.height,
+    });
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    input::spawn_reader(tx.clone());
+    let (run_tx, mut run_rx) = mpsc::unbounded_channel();
+    let runner = Runner::new(tokio::runtime::Handle::current(), 16);
+    let mut signals = Signals::new()?;
+    let mut tick = tokio::time::interval(TICK);
+    let mut last_draw = Instant::now() - FRAME;
+    let mut dirty = true;
+
+    loop {
+        if dirty && last_draw.elapsed() >= FRAME {
+            guard.terminal.draw(|f| view::draw(f, &mut app))?;
+            last_draw = Instant::now();
+            dirty = false;
+        }
+        let wait = if dirty {
+            FRAME.saturating_sub(last_draw.elapsed())
+        } else {
+            Duration::from_secs(3600)
+        };
+        let mut batch = Vec::new();
+        tokio::select! {
+            Some(a) = rx.recv() => batch.push(a),
+            Some(ev) = run_rx.recv() => batch.push(Action::Run(ev)),
+            _ = tick.tick() => batch.push(Action::Tick),
+            _ = signals.recv() => {
+                // SIGTERM/SIGHUP/SIGINT: keep edits in recovery files, leave cleanly.
+                let effects = app.update(Action::Tick);
+                apply(effects, &runner, &run_tx, &tx, &data_dir);
+                break;
+            }
+            _ = tokio::time::sleep(wait) => {}
+        }
+        // Drain everything already queued before drawing once.
+        while let Ok(a) = rx.try_recv() {
+            batch.push(a);
+        }
+        while let Ok(ev) = run_rx.try_recv() {
+            batch.push(Action::Run(ev));
+        }
+        for action in batch {
+            dirty = true;
+            let effects = app.update(action);
+            apply(effects, &runner, &run_tx, &tx, &data_dir);
+        }
+        if app.quit {
+            // Let saves requested on quit report back before leaving.
+            while let Ok(a) = rx.try_recv() {
+                app.update(a);
+            }
+            break;
+        }
+    }
+    runner.cancel();
+    drop(guard);
+    Ok(())
+}
+
+fn apply(
+    effects: Vec<Effect>,
+    runner: &Runner,
+    run_tx: &mpsc::UnboundedSender<crate::run::RunEvent>,
+    tx: &mpsc::UnboundedSender<Action>,
+    data_dir: &Path,
+) {
+    for effect in effects {
+        match effect {
+            Effect::StartRun { run, cells } => runner.start_as(run, into_cells(cells), run_tx.clone()),
+            Effect::CancelRun => {
+                runner.cancel();
+            }
+            Effect::Save { path, text } => {
+                let error = workspace::save_atomic(&path, &text).err().map(|e| e.to_string());
+                let _ = tx.send(Action::Saved { path, error });
+            }
+            Effect::WriteRecovery { path, text } => {
+                let _ = workspace::write_recovery(data_dir, &path, &text);
+            }
+            Effect::ClearRecovery { path } => {
+                let _ = workspace::clear_recovery(data_dir, &path);
+            }
+            Effect::Clipboard(text) => {
+                let mut out = std::io::stdout();
+                let _ = out.write_all(osc52(&text).as_bytes());
+                let _ = out.flush();
+            }
+        }
+    }
+}
+
+/// Offers the first recovery file that differs from its prompt on disk.
+fn offer_recovery(app: &mut App, data_dir: &Path) {
+    for (i, p) in app.ws.prompts.iter().enumerate() {
+        if let Some(text) = workspace::read_recovery(data_dir, &p.path)
+            && text != p.source
+        {
+            app.offer_recovery(i, text);
+            return;
+        }
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT as one stream.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hup.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The Outputs pane's data: one column per model of the latest run, filled
+//! by `RunEvent`s; events from an older run are ignored.
+
+use crate::provider::{Completion, FinishReason, GenParams, Usage};
+use crate::run::{RunEvent, event::RunId};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellStatus {
+    Queued,
+    Streaming,
+    Done,
+    Failed(String),
+    Cancelled,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputColumn {
+    pub model_id: String,
+    pub params: GenParams,
+    pub text: String,
+    pub status: CellStatus,
+    pub usage: Usage,
+    pub finish_reason: Option<FinishReason>,
+    pub time_to_first_token: Option<Duration>,
+    pub total_time: Option<Duration>,
+    pub started: Option<Instant>,
+}
+
+impl OutputColumn {
+    pub fn new(model_id: String, params: GenParams) -> Self {
+        OutputColumn {
+            model_id,
+            params,
+            text: String::new(),
+            status: CellStatus::Queued,
+            usage: Usage::default(),
+            finish_reason: None,
+            time_to_first_token: None,
+            total_time: None,
+            started: None,
+        }
+    }
+
+    pub fn finish(&mut self, c: Completion) {
+        // The final text is authoritative (it equals the streamed deltas).
+        self.text = c.text;
+        self.usage = c.usage;
+        self.finish_reason = c.finish_reason;
+        self.time_to_first_token = c.time_to_first_token;
+        self.total_time = Some(c.total_time);
+        self.status = CellStatus::Done;
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    pub run: Option<RunId>,
+    pub columns: Vec<OutputColumn>,
+    /// Vertical scroll (lines) shared by all columns.
+    pub scroll: usize,
+    /// The column the cursor is on (for paging sideways).
+    pub focus_col: usize,
+    /// Follow new text at the bottom while streaming.
+    pub follow: bool,
+}
+
+impl Outputs {
+    pub fn begin(&mut self, run: RunId, columns: Vec<OutputColumn>) {
+        self.run = Some(run);
+        self.columns = columns;
+        self.scroll = 0;
+        self.focus_col = self.focus_col.min(self.columns.len().saturating_sub(1));
+        self.follow = true;
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.columns
+            .iter()
+            .any(|c| matches!(c.status, CellStatus::Queued | CellStatus::Streaming))
+    }
+
+    /// Applies an event of the current run; returns false if it was stale.
+    pub fn apply(&mut self, ev: RunEvent) -> bool {
+        if Some(ev.run()) != self.run {
+            return false;
+        }
+        let Some(col) = self.columns.get_mut(ev.cell()) else {
+            return false;
+        };
+        match ev {
+            RunEvent::Started { .. } => {
+                col.status = CellStatus::Streaming;
+                col.started = Some(Instant::now());
+            }
+            RunEvent::Text { text, .. } => {
+                if col.time_to_first_token.is_none() {
+                    col.time_to_first_token = col.started.map(|s| s.elapsed());
+                }
+                col.text.push_str(&text);
+            }
+            RunEvent::Usage { usage, .. } => col.usage = usage,
+            RunEvent::Finished { completion, .. } => col.finish(completion),
+            RunEvent::Failed { error, .. } => {
+                col.status = CellStatus::Failed(error);
+                col.total_time = col.started.map(|s| s.elapsed());
+            }
+            RunEvent::Cancelled { .. } => {
+                col.status = CellStatus::Cancelled;
+                col.finish_reason = Some(FinishReason::Cancelled);
+                col.total_time = col.started.map(|s| s.elapsed());
+            }
+        }
+        true
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        self.follow = false;
+        self.scroll = (self.scroll as isize + delta).max(0) as usize;
+    }
+}

@@ -1,0 +1,22 @@
+//! The popups over the main screen; at most one is open at a time and it
+//! takes the keys while open.
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Popup {
+    Help { scroll: usize },
+    Inspector { scroll: usize },
+    Variables,
+    SwitchPrompt { cursor: usize },
+    /// Unsaved edits of a prompt were found in a recovery file.
+    Recovery { prompt: usize, text: String },
+    /// A one-line prompt at the bottom (search, go to line).
+    LineInput { purpose: LinePurpose, buffer: String },
+    /// Quit with unsaved edits?
+    ConfirmQuit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinePurpose {
+    Search,
+    GotoLine,
+}

@@ -1,0 +1,128 @@
+//! The Outputs pane: one column per model of the latest run, each with a
+//! header (model, status) and a readout line, then the answer wrapped to
+//! the column; columns that do not fit are paged sideways.
+
+use super::pane_block;
+use super::text::{clip, wrap};
+use crate::tui::app::{App, Pane};
+use crate::tui::state::outputs::{CellStatus, OutputColumn};
+use crate::tui::theme::Theme;
+use crate::usage::Readout;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+/// Narrowest a column may get before columns are paged instead.
+const MIN_COLUMN: u16 = 28;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let focused = app.focus == Pane::Outputs && app.popup.is_none();
+    let t = &app.theme;
+    let out = &app.outputs;
+    let n = out.columns.len();
+    let per_page = ((area.width.saturating_sub(2)) / MIN_COLUMN).max(1) as usize;
+    let first = if n > per_page {
+        (out.focus_col / per_page * per_page).min(n - per_page)
+    } else {
+        0
+    };
+    let mut title = " Outputs ".to_string();
+    if n > per_page {
+        title = format!(" Outputs {}-{} of {n} (◂ ▸) ", first + 1, (first + per_page).min(n));
+    }
+    let block = pane_block(title, focused, t);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    if n == 0 {
+        let key = app
+            .keymap
+            .key_for(app.focus.context(), crate::tui::action::Command::Run)
+            .unwrap_or("ctrl-r");
+        let msg = format!("Press {key} to run the prompt on the checked models.");
+        frame.render_widget(Paragraph::new(msg).style(t.dim), inner);
+        return;
+    }
+    let shown = &out.columns[first..(first + per_page).min(n)];
+    let constraints = vec![Constraint::Ratio(1, shown.len() as u32); shown.len()];
+    let rects = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints(constraints)
+        .split(inner);
+    for (i, (col, rect)) in shown.iter().zip(rects.iter()).enumerate() {
+        let is_focus = focused && first + i == out.focus_col;
+        let last = i + 1 == shown.len();
+        draw_column(frame, *rect, col, app, is_focus, last);
+    }
+    let _ = t;
+}
+
+fn draw_column(frame: &mut Frame, area: Rect, col: &OutputColumn, app: &App, focus: bool, last: bool) {
+    let t = &app.theme;
+    // A vertical rule between columns.
+    let block = if last {
+        Block::default()
+    } else {
+        Block::default().borders(Borders::RIGHT).border_style(t.border)
+    };
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let w = inner.width as usize;
+    let (status, status_style) = status_label(&col.status, t);
+    let name_style = if focus { t.title_focused } else { t.title };
+    let header = Line::from(vec![
+        Span::styled(clip(&col.model_id, w.saturating_sub(status.chars().count() + 1)), name_style),
+        Span::raw(" "),
+        Span::styled(status, status_style),
+    ]);
+    let readout = Readout {
+        params: Some(&col.params),
+        usage: col.usage,
+        time_to_first_token: col.time_to_first_token,
+        total_time: col.total_time,
+        finish_reason: col.finish_reason.as_ref(),
+    }
+    .line();
+    let mut lines = vec![header];
+    for l in wrap(&readout, w) {
+        lines.push(Line::from(Span::styled(l, t.readout)));
+    }
+    let head_h = lines.len().min(inner.height as usize);
+    let body_h = inner.height as usize - head_h;
+    let mut body: Vec<Line> = Vec::new();
+    if let CellStatus::Failed(err) = &col.status {
+        for l in wrap(&format!("error: {err}"), w) {
+            body.push(Line::from(Span::styled(l, t.error)));
+        }
+        if !col.text.is_empty() {
+            body.push(Line::from(Span::styled("── text before the error ──", t.dim)));
+        }
+    }
+    let wrapped = wrap(&col.text, w);
+    let skip = if app.outputs.follow {
+        (wrapped.len() + body.len()).saturating_sub(body_h)
+    } else {
+        app.outputs.scroll
+    };
+    body.extend(wrapped.into_iter().map(Line::from));
+    let visible: Vec<Line> = body.into_iter().skip(skip).take(body_h).collect();
+    lines.truncate(head_h);
+    lines.extend(visible);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn status_label(s: &CellStatus, t: &Theme) -> (String, ratatui::style::Style) {
+    match s {
+        CellStatus::Queued => ("queued".into(), t.dim),
+        CellStatus::Streaming => ("streaming…".into(), t.warning),
+        CellStatus::Done => ("done".into(), t.ok),
+        CellStatus::Failed(_) => ("failed".into(), t.error),
+        CellStatus::Cancelled => ("cancelled".into(), t.warning),
+    }
+}

@@ -1,0 +1,117 @@
+//! Text layout helpers for views: wrapping by display width (wide chars,
+//! tabs, CR), and clipping a string to a number of cells.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Display width of a char as we draw it (tabs are expanded separately,
+/// control chars take no cell).
+fn cell_width(c: char) -> usize {
+    if c.is_control() {
+        0
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
+
+/// Cleans a line for display: tabs to spaces (4 columns), CR and other
+/// control characters dropped.
+pub fn clean_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut col = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let n = 4 - col % 4;
+            out.extend(std::iter::repeat_n(' ', n));
+            col += n;
+        } else if !c.is_control() {
+            out.push(c);
+            col += cell_width(c);
+        }
+    }
+    out
+}
+
+/// Wraps `text` to `width` cells: at spaces where possible, hard breaks
+/// inside long words, never splitting a wide char across lines.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for raw in text.split('\n') {
+        let line = clean_line(raw);
+        if line.is_empty() {
+            out.push(String::new());
+            continue;
+        }
+        let mut cur = String::new();
+        let mut cur_w = 0;
+        let mut last_space: Option<(usize, usize)> = None; // (byte idx in cur, width up to it)
+        for c in line.chars() {
+            let w = cell_width(c);
+            if cur_w + w > width {
+                if let Some((idx, wi)) = last_space.filter(|_| c != ' ') {
+                    let rest = cur[idx + 1..].to_string();
+                    cur.truncate(idx);
+                    out.push(std::mem::take(&mut cur));
+                    cur = rest;
+                    cur_w -= wi + 1;
+                } else {
+                    out.push(std::mem::take(&mut cur));
+                    cur_w = 0;
+                }
+                last_space = None;
+                if c == ' ' && cur.is_empty() {
+                    continue;
+                }
+            }
+            if c == ' ' {
+                last_space = Some((cur.len(), cur_w));
+            }
+            cur.push(c);
+            cur_w += w;
+        }
+        out.push(cur);
+    }
+    out
+}
+
+/// The longest prefix of `s` that fits in `width` cells.
+pub fn clip(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = cell_width(c);
+        if w + cw > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn wraps_words_wide_chars_tabs_and_cr() {
+        assert_eq!(wrap("hello big world", 9), ["hello big", "world"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        let wide = wrap("日本語のテキスト", 5);
+        assert!(wide.iter().all(|l| l.width() <= 5), "{wide:?}");
+        assert_eq!(wrap("a\tb\r", 10), ["a   b"]);
+        assert_eq!(wrap("x\n\ny", 3), ["x", "", "y"]);
+    }
+
+    #[test]
+    fn never_exceeds_width() {
+        let s = "The quick 🦀 brown fox\tjumps over ｌａｚｙ dogs, again and again.";
+        for w in 1..30 {
+            for l in wrap(s, w) {
+                assert!(l.width() <= w.max(2), "width {w}: {l:?}");
+            }
+        }
+        assert_eq!(clip("日本語", 3), "日");
+    }
+}
