@@ -43,6 +43,7 @@ pub mod partials;
 pub mod picoschema;
 pub mod render;
 pub mod rendered;
+pub mod syntax;
 pub mod template;
 pub mod tokens;
 pub mod yaml;

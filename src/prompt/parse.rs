@@ -216,9 +216,20 @@ fn key_of_line(line: &str) -> Option<String> {
     Some(line[..colon].trim().to_string())
 }
 
-/// Warnings for legal-but-suspicious frontmatter: unknown top-level keys.
+/// Warnings for legal-but-suspicious frontmatter: unknown top-level keys,
+/// and a `---` opening that is never closed.
 pub fn lint(parsed: &ParsedPrompt) -> Vec<PromptWarning> {
     let Some(raw) = &parsed.raw else {
+        if parsed.template.starts_with("---") {
+            return vec![PromptWarning {
+                line: 1,
+                col: 1,
+                message: "the file starts with `---` but the frontmatter is never closed, \
+                          so it is all template text"
+                    .to_string(),
+                hint: "end the frontmatter with a line holding only `---`".to_string(),
+            }];
+        }
         return Vec::new();
     };
     raw.keys()

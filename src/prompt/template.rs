@@ -3,34 +3,70 @@
 
 use super::error::{PromptError, PromptErrorKind};
 use super::helpers::KNOWN_HELPERS;
-use super::parse::ParsedPrompt;
+use super::parse::{ParsedPrompt, line_col_at};
+use super::syntax::{Unbalanced, find_unbalanced};
 use handlebars::template::{Parameter, Template, TemplateElement};
 use handlebars::{RenderError, RenderErrorReason, TemplateErrorReason};
 
 /// Compiles the template body; syntax errors point at the file line/col.
 pub fn compile_template(parsed: &ParsedPrompt) -> Result<Template, PromptError> {
     Template::compile_with_name(&parsed.template, "prompt".to_string()).map_err(|e| {
+        if matches!(e.reason(), TemplateErrorReason::InvalidSyntax(_)) {
+            if let Some(found) = find_unbalanced(&parsed.template) {
+                return unbalanced_error(parsed, found);
+            }
+        }
         let (line, col) = e.pos().unwrap_or((1, 1));
         let (line, col) = parsed.file_pos(line, col);
-        let hint = match e.reason() {
-            TemplateErrorReason::MismatchingClosedHelper(open, _) => {
-                format!("close `{{{{#{open}}}}}` with `{{{{/{open}}}}}`")
-            }
-            TemplateErrorReason::InvalidParam(_) => {
-                "quote string arguments (`\"text\"`) and check the brackets".to_string()
-            }
-            _ => "check that every `{{#block}}` has a matching `{{/block}}` and every `{{` \
-                  is closed by `}}`"
-                .to_string(),
+        let (message, hint) = match e.reason() {
+            TemplateErrorReason::MismatchingClosedHelper(open, close) => (
+                format!("`{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`"),
+                format!("close `{{{{#{open}}}}}` with `{{{{/{open}}}}}`"),
+            ),
+            TemplateErrorReason::InvalidParam(p) => (
+                format!("invalid argument `{p}`"),
+                "quote string arguments (`\"text\"`) and check the brackets".to_string(),
+            ),
+            TemplateErrorReason::InvalidSyntax(_) => (
+                "malformed handlebars tag".to_string(),
+                "tags look like `{{name}}`, `{{#if x}}...{{/if}}`, `{{> partial}}`; write \
+                 `\\{{` for a literal `{{`"
+                    .to_string(),
+            ),
+            other => (other.to_string(), "check the handlebars syntax".to_string()),
         };
         PromptError::new(
             PromptErrorKind::Template,
             line,
             col,
-            format!("template syntax error: {}", e.reason()),
+            format!("template syntax error: {message}"),
             hint,
         )
     })
+}
+
+fn unbalanced_error(parsed: &ParsedPrompt, found: Unbalanced) -> PromptError {
+    let (offset, message, hint) = match found {
+        Unbalanced::UnclosedBlock { name, offset } => (
+            offset,
+            format!("`{{{{#{name}}}}}` is never closed"),
+            format!("add `{{{{/{name}}}}}` where the block should end"),
+        ),
+        Unbalanced::UnclosedTag { offset } => (
+            offset,
+            "`{{` is not closed by `}}`".to_string(),
+            "finish the tag with `}}`, or write `\\{{` for a literal `{{`".to_string(),
+        ),
+    };
+    let (line, col) = line_col_at(&parsed.template, offset);
+    let (line, col) = parsed.file_pos(line, col);
+    PromptError::new(
+        PromptErrorKind::Template,
+        line,
+        col,
+        format!("template syntax error: {message}"),
+        hint,
+    )
 }
 
 /// Checks that the template compiles and uses only helpers Dotprompt knows
