@@ -11,7 +11,7 @@ use super::messages::to_messages;
 use super::metadata::resolve_metadata;
 use super::parse::ParsedPrompt;
 use super::rendered::RenderedPrompt;
-use super::template::{compile_template, render_error};
+use super::template::{MAIN_TEMPLATE, compile_template, render_error};
 use super::yaml::normalize_numbers;
 use super::helpers;
 use handlebars::Handlebars;
@@ -19,8 +19,6 @@ use handlebars::template::Template;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-
-const MAIN_TEMPLATE: &str = "__pwb_prompt";
 
 /// What a prompt is rendered with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -202,7 +200,7 @@ impl Renderer {
         registry.register_template(MAIN_TEMPLATE, tpl);
         let text = registry
             .render(MAIN_TEMPLATE, &Value::Object(input.clone()))
-            .map_err(|e| render_error(parsed, MAIN_TEMPLATE, &e))?;
+            .map_err(|e| render_error(parsed, &e))?;
         Ok(to_messages(&text, &data.messages))
     }
 }

@@ -8,9 +8,12 @@ use super::syntax::{Unbalanced, find_unbalanced};
 use handlebars::template::{Parameter, Template, TemplateElement};
 use handlebars::{RenderError, RenderErrorReason, TemplateErrorReason};
 
+/// The name the prompt's own template is registered under.
+pub const MAIN_TEMPLATE: &str = "__pwb_prompt";
+
 /// Compiles the template body; syntax errors point at the file line/col.
 pub fn compile_template(parsed: &ParsedPrompt) -> Result<Template, PromptError> {
-    Template::compile_with_name(&parsed.template, "prompt".to_string()).map_err(|e| {
+    Template::compile_with_name(&parsed.template, MAIN_TEMPLATE.to_string()).map_err(|e| {
         if matches!(e.reason(), TemplateErrorReason::InvalidSyntax(_)) {
             if let Some(found) = find_unbalanced(&parsed.template) {
                 return unbalanced_error(parsed, found);
@@ -119,8 +122,8 @@ fn find_unknown_helper(tpl: &Template) -> Option<(String, usize, usize)> {
 }
 
 /// A render failure, positioned in the file (or in the partial it came from).
-pub fn render_error(parsed: &ParsedPrompt, main: &str, e: &RenderError) -> PromptError {
-    let in_main = e.template_name.as_deref().is_none_or(|n| n == main);
+pub fn render_error(parsed: &ParsedPrompt, e: &RenderError) -> PromptError {
+    let in_main = e.template_name.as_deref().is_none_or(|n| n == MAIN_TEMPLATE);
     let (line, col) = (e.line_no.unwrap_or(1), e.column_no.unwrap_or(1));
     let (line, col, message) = if in_main {
         let (l, c) = parsed.file_pos(line, col);
