@@ -17,12 +17,18 @@ struct Cli {
 enum Command {
     /// Validate every file of a workspace.
     Check { dir: Option<PathBuf> },
+    /// Render a prompt to Dotprompt JSON (messages, config) without calling a model.
+    Render(pwb::cli::render::RenderArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check { dir: _ }) => ExitCode::SUCCESS,
+        Some(Command::Render(args)) => pwb::cli::render::run(args).unwrap_or_else(|e| {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }),
         None => ExitCode::SUCCESS,
     }
 }
