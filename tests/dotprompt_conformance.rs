@@ -72,7 +72,9 @@ fn run_case(suite: &Value, case: &Value) -> Result<(), String> {
 
     let expect = &case["expect"];
     let mut problems = Vec::new();
-    for key in ["messages", "config", "ext", "raw", "model", "input", "output"] {
+    for key in [
+        "messages", "config", "ext", "raw", "model", "input", "output",
+    ] {
         let want = match expect.get(key) {
             Some(w) => w,
             None if key == "messages" => &Value::Array(Vec::new()),
@@ -94,19 +96,27 @@ fn run_case(suite: &Value, case: &Value) -> Result<(), String> {
 fn dotprompt_spec_cases_all_pass() {
     let mut files = Vec::new();
     yaml_files(&spec_dir(), &mut files);
-    assert!(!files.is_empty(), "no spec files in {}", spec_dir().display());
+    assert!(
+        !files.is_empty(),
+        "no spec files in {}",
+        spec_dir().display()
+    );
 
     let mut count = 0;
     let mut failures = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).expect("readable spec file");
-        let yaml: serde_norway::Value = serde_norway::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let yaml: serde_norway::Value =
+            serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let suites = to_json(yaml);
         let rel = file.strip_prefix(spec_dir()).unwrap_or(file).display();
         for suite in suites.as_array().map(Vec::as_slice).unwrap_or_default() {
             let name = suite["name"].as_str().unwrap_or("?");
-            for case in suite["tests"].as_array().map(Vec::as_slice).unwrap_or_default() {
+            for case in suite["tests"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
                 count += 1;
                 let desc = case["desc"].as_str().unwrap_or("?");
                 if let Err(why) = run_case(suite, case) {
@@ -115,7 +125,10 @@ fn dotprompt_spec_cases_all_pass() {
             }
         }
     }
-    println!("dotprompt conformance: {count} cases run, {} failed", failures.len());
+    println!(
+        "dotprompt conformance: {count} cases run, {} failed",
+        failures.len()
+    );
     assert!(count > 0, "no conformance cases found");
     assert!(
         failures.is_empty(),

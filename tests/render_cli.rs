@@ -38,8 +38,14 @@ fn workspace() -> tempfile::TempDir {
     write("prompts/partials/sig.prompt", "Signed, pwb\n");
     write("examples/greetings.yaml", EXAMPLES);
     write("vars.yaml", "name: Yaml\nloud: true\n");
-    write("prompts/bad.prompt", "---\nmodel: m\nconfig:\n   bad: 1: 2\n---\nHi\n");
-    write("prompts/unclosed.prompt", "---\nmodel: m\n---\nHi\n\n{{#if x}}never closed\n");
+    write(
+        "prompts/bad.prompt",
+        "---\nmodel: m\nconfig:\n   bad: 1: 2\n---\nHi\n",
+    );
+    write(
+        "prompts/unclosed.prompt",
+        "---\nmodel: m\n---\nHi\n\n{{#if x}}never closed\n",
+    );
     dir
 }
 
@@ -71,19 +77,37 @@ fn texts(v: &Value) -> Vec<String> {
         .as_array()
         .expect("messages")
         .iter()
-        .map(|m| format!("{}: {}", m["role"].as_str().unwrap_or("?"), m["content"][0]["text"].as_str().unwrap_or("")))
+        .map(|m| {
+            format!(
+                "{}: {}",
+                m["role"].as_str().unwrap_or("?"),
+                m["content"][0]["text"].as_str().unwrap_or("")
+            )
+        })
         .collect()
 }
 
 #[test]
 fn renders_dotprompt_json_with_vars() {
     let ws = workspace();
-    let out = pwb(ws.path(), &["prompts/greet.prompt", "--var", "name=Zed", "--var", "loud=false"]);
+    let out = pwb(
+        ws.path(),
+        &[
+            "prompts/greet.prompt",
+            "--var",
+            "name=Zed",
+            "--var",
+            "loud=false",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let v = stdout_json(&out);
     assert_eq!(
         texts(&v),
-        vec!["system: You are friendly.\nSigned, pwb\n", "user: Hello Zed!"]
+        vec![
+            "system: You are friendly.\nSigned, pwb\n",
+            "user: Hello Zed!"
+        ]
     );
     assert_eq!(v["model"], json!("openai:gpt-4o-mini"));
     assert_eq!(v["config"], json!({"temperature": 0.3}));
@@ -95,7 +119,16 @@ fn renders_dotprompt_json_with_vars() {
 #[test]
 fn vars_file_and_var_overrides() {
     let ws = workspace();
-    let out = pwb(ws.path(), &["prompts/greet.prompt", "--vars", "vars.yaml", "--var", "tone=\"terse\""]);
+    let out = pwb(
+        ws.path(),
+        &[
+            "prompts/greet.prompt",
+            "--vars",
+            "vars.yaml",
+            "--var",
+            "tone=\"terse\"",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let t = texts(&stdout_json(&out));
     assert_eq!(t[0], "system: You are terse.\nSigned, pwb\n");
@@ -107,16 +140,32 @@ fn examples_become_turns_in_the_order_given() {
     let ws = workspace();
     let out = pwb(
         ws.path(),
-        &["prompts/greet.prompt", "--var", "name=Zed", "--examples", "greetings#2,hi"],
+        &[
+            "prompts/greet.prompt",
+            "--var",
+            "name=Zed",
+            "--examples",
+            "greetings#2,hi",
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         texts(&stdout_json(&out))[1..],
-        ["user: Hello Ann!", "model: Hey Ann", "user: Hello Bob!", "model: Hi Bob!", "user: Hello Zed!"]
+        [
+            "user: Hello Ann!",
+            "model: Hey Ann",
+            "user: Hello Bob!",
+            "model: Hi Bob!",
+            "user: Hello Zed!"
+        ]
     );
     let out = pwb(ws.path(), &["prompts/greet.prompt", "--examples", "nope"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("known examples: hi, greetings#2"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("known examples: hi, greetings#2"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -125,13 +174,26 @@ fn strict_fails_on_missing_vars_and_plain_mode_warns() {
     let out = pwb(ws.path(), &["prompts/greet.prompt"]);
     assert!(out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("warning: variable 'name' is not set (prompts/greet.prompt)"), "{err}");
+    assert!(
+        err.contains("warning: variable 'name' is not set (prompts/greet.prompt)"),
+        "{err}"
+    );
     assert!(err.contains("warning: variable 'loud' is not set"), "{err}");
     assert!(!err.contains("'tone'"), "{err}");
 
     let out = pwb(ws.path(), &["prompts/greet.prompt", "--strict"]);
     assert_eq!(out.status.code(), Some(1));
-    let out = pwb(ws.path(), &["prompts/greet.prompt", "--strict", "--var", "name=A", "--var", "loud=1"]);
+    let out = pwb(
+        ws.path(),
+        &[
+            "prompts/greet.prompt",
+            "--strict",
+            "--var",
+            "name=A",
+            "--var",
+            "loud=1",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
@@ -157,5 +219,9 @@ fn missing_file_is_an_error() {
     let ws = workspace();
     let out = pwb(ws.path(), &["prompts/none.prompt"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("cannot read prompts/none.prompt"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read prompts/none.prompt"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -39,7 +39,11 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot read {}", args.prompt_file.display()))?;
 
     let report = |e: PromptError| {
-        let e = if e.file.is_none() { e.in_file(&shown) } else { e };
+        let e = if e.file.is_none() {
+            e.in_file(&shown)
+        } else {
+            e
+        };
         eprintln!("{}", e.report());
         ExitCode::FAILURE
     };
@@ -74,7 +78,11 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: variable '{var}' is not set ({})", shown.display());
     }
     let failed = args.strict && !rendered.missing_vars.is_empty();
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The folder holding `pwb.toml` above the prompt; failing that, the
@@ -118,7 +126,10 @@ fn read_vars(args: &RenderArgs) -> anyhow::Result<Map<String, Value>> {
         match value {
             Value::Object(m) => vars.extend(m),
             Value::Null => {}
-            _ => bail!("{}: variables must be a mapping of names to values", file.display()),
+            _ => bail!(
+                "{}: variables must be a mapping of names to values",
+                file.display()
+            ),
         }
     }
     for item in &args.vars {
@@ -134,7 +145,11 @@ fn read_vars(args: &RenderArgs) -> anyhow::Result<Map<String, Value>> {
 /// The named examples, in the order asked for, from `examples/*.yaml`.
 /// The error is the text to print.
 fn pick_examples(root: &Path, names: &[String]) -> Result<Vec<Example>, String> {
-    let names: Vec<&str> = names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).collect();
+    let names: Vec<&str> = names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .collect();
     if names.is_empty() {
         return Ok(Vec::new());
     }
@@ -151,15 +166,18 @@ fn pick_examples(root: &Path, names: &[String]) -> Result<Vec<Example>, String> 
     names
         .iter()
         .map(|name| {
-            all.iter().find(|e| e.name == *name).cloned().ok_or_else(|| {
-                let known: Vec<&str> = all.iter().map(|e| e.name.as_str()).collect();
-                let hint = if known.is_empty() {
-                    "add examples to examples/NAME.yaml as `- name: ...`".to_string()
-                } else {
-                    format!("known examples: {}", known.join(", "))
-                };
-                format!("error: no example named `{name}` in examples/*.yaml\nhint: {hint}")
-            })
+            all.iter()
+                .find(|e| e.name == *name)
+                .cloned()
+                .ok_or_else(|| {
+                    let known: Vec<&str> = all.iter().map(|e| e.name.as_str()).collect();
+                    let hint = if known.is_empty() {
+                        "add examples to examples/NAME.yaml as `- name: ...`".to_string()
+                    } else {
+                        format!("known examples: {}", known.join(", "))
+                    };
+                    format!("error: no example named `{name}` in examples/*.yaml\nhint: {hint}")
+                })
         })
         .collect()
 }

@@ -45,7 +45,11 @@ fn lookup<'v>(data: &'v Map<String, Value>, segs: &[String]) -> Option<&'v Value
 
 fn data_value(raw: &str, data: &Map<String, Value>) -> Option<Vec<Parameter>> {
     let segs = data_ref_segments(raw)?;
-    Some(lookup(data, &segs).map(|v| vec![Parameter::Literal(v.clone())]).unwrap_or_default())
+    Some(
+        lookup(data, &segs)
+            .map(|v| vec![Parameter::Literal(v.clone())])
+            .unwrap_or_default(),
+    )
 }
 
 fn local_raw(p: &Parameter) -> Option<&str> {
@@ -190,7 +194,10 @@ impl VarWalker<'_> {
         match el {
             TemplateElement::Expression(ht) | TemplateElement::HtmlExpression(ht) => {
                 let name_only = !ht.block && ht.params.is_empty() && ht.hash.is_empty();
-                let is_helper = ht.name.as_name().is_some_and(|n| KNOWN_HELPERS.contains(&n));
+                let is_helper = ht
+                    .name
+                    .as_name()
+                    .is_some_and(|n| KNOWN_HELPERS.contains(&n));
                 if name_only && !is_helper {
                     if let Some(path) = path_of(&ht.name) {
                         self.path(&path, depth, locals);
@@ -231,7 +238,11 @@ impl VarWalker<'_> {
                     return;
                 }
                 // A context argument (`{{> p other}}`) detaches the partial.
-                let inner = if dt.params.is_empty() { depth } else { depth + 1 };
+                let inner = if dt.params.is_empty() {
+                    depth
+                } else {
+                    depth + 1
+                };
                 let mut inner_locals = locals.clone();
                 if inner == 0 {
                     inner_locals.extend(dt.hash.keys().cloned());

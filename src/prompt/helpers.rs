@@ -82,22 +82,49 @@ fn js_value_string(v: &Value) -> String {
     }
 }
 
-fn role(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn role(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     out.write(&format!("<<<dotprompt:role:{}>>>", js_string(h.param(0))))?;
     Ok(())
 }
 
-fn history(_: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn history(
+    _: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     out.write("<<<dotprompt:history>>>")?;
     Ok(())
 }
 
-fn section(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
-    out.write(&format!("<<<dotprompt:section {}>>>", js_string(h.param(0))))?;
+fn section(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    out.write(&format!(
+        "<<<dotprompt:section {}>>>",
+        js_string(h.param(0))
+    ))?;
     Ok(())
 }
 
-fn media(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn media(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     let url = js_string(h.hash_get("url"));
     let content_type = h
         .hash_get("contentType")
@@ -120,7 +147,13 @@ fn is_truthy(v: &Value) -> bool {
 
 /// `JSON.stringify(value, null, indent)`: `indent` is a number of spaces
 /// (at most 10) or a string (its first 10 characters).
-fn json(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn json(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     let Some(param) = h.param(0).filter(|p| !p.is_value_missing()) else {
         return Ok(());
     };

@@ -120,7 +120,11 @@ fn to_parts(source: &str) -> Vec<Part> {
                     metadata: None,
                 }
             } else if piece.starts_with(SECTION_PREFIX) {
-                let purpose = piece.split(' ').nth(1).map(Value::from).unwrap_or(Value::Null);
+                let purpose = piece
+                    .split(' ')
+                    .nth(1)
+                    .map(Value::from)
+                    .unwrap_or(Value::Null);
                 Part::Metadata {
                     metadata: json!({ "purpose": purpose, "pending": true }),
                 }

@@ -74,10 +74,8 @@ impl ParsedPrompt {
 fn frontmatter_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"^---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$",
-        )
-        .expect("frontmatter regex is valid")
+        Regex::new(r"^---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$")
+            .expect("frontmatter regex is valid")
     })
 }
 

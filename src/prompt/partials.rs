@@ -21,7 +21,9 @@ pub fn load_partials(prompts_dir: &Path) -> HashMap<String, String> {
 pub fn partial_files(prompts_dir: &Path) -> Vec<(String, PathBuf)> {
     let mut nested = prompt_files(&prompts_dir.join("partials"), |stem| Some(stem.to_string()));
     let mut prefixed = prompt_files(prompts_dir, |stem| {
-        stem.strip_prefix('_').filter(|s| !s.is_empty()).map(str::to_string)
+        stem.strip_prefix('_')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     });
     nested.sort();
     prefixed.sort();

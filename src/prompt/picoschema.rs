@@ -13,9 +13,15 @@ const WILDCARD: &str = "(*)";
 pub enum PicoschemaError {
     #[error("unknown type `{name}`{}", at(path))]
     UnknownType { name: String, path: String },
-    #[error("parenthetical types must be `object`, `array` or `enum`, got `{found}`{}", at(path))]
+    #[error(
+        "parenthetical types must be `object`, `array` or `enum`, got `{found}`{}",
+        at(path)
+    )]
     BadParenthetical { found: String, path: String },
-    #[error("a schema consists only of objects and strings, got {found}{}", at(path))]
+    #[error(
+        "a schema consists only of objects and strings, got {found}{}",
+        at(path)
+    )]
     NotObjectOrString { found: String, path: String },
     #[error("an `(enum)` field needs a list of values, got {found}{}", at(path))]
     EnumNotList { found: String, path: String },
@@ -169,7 +175,11 @@ impl Parser<'_> {
             let (ty, desc) = extract_description(chars.as_str());
             let mut prop = match ty {
                 "array" => {
-                    let t = if optional { json!(["array", "null"]) } else { json!("array") };
+                    let t = if optional {
+                        json!(["array", "null"])
+                    } else {
+                        json!("array")
+                    };
                     json!({ "type": t, "items": self.parse_pico(field, &field_path)? })
                 }
                 "object" => {

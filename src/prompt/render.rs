@@ -6,6 +6,7 @@ use super::ast::{referenced_vars, rewrite_data_refs};
 use super::error::{PromptError, PromptErrorKind};
 use super::example::Example;
 use super::fewshot::splice_examples;
+use super::helpers;
 use super::message::Message;
 use super::messages::to_messages;
 use super::metadata::resolve_metadata;
@@ -13,7 +14,6 @@ use super::parse::ParsedPrompt;
 use super::rendered::RenderedPrompt;
 use super::template::{MAIN_TEMPLATE, compile_template, render_error};
 use super::yaml::normalize_numbers;
-use super::helpers;
 use handlebars::Handlebars;
 use handlebars::template::Template;
 use serde::{Deserialize, Serialize};
@@ -135,7 +135,10 @@ impl Renderer {
             })?;
         }
         let mut out = RenderedPrompt::from_metadata(messages, meta);
-        out.missing_vars = refs.into_iter().filter(|r| !input.contains_key(r)).collect();
+        out.missing_vars = refs
+            .into_iter()
+            .filter(|r| !input.contains_key(r))
+            .collect();
         Ok(out)
     }
 
@@ -148,8 +151,15 @@ impl Renderer {
         data: &RenderData,
     ) -> Map<String, Value> {
         let mut input = Map::new();
-        let defaults = [parsed.meta.get("input"), options.and_then(|o| o.get("input"))];
-        for default in defaults.into_iter().flatten().filter_map(|i| i.get("default")) {
+        let defaults = [
+            parsed.meta.get("input"),
+            options.and_then(|o| o.get("input")),
+        ];
+        for default in defaults
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i.get("default"))
+        {
             if let Value::Object(d) = default {
                 input.extend(d.iter().map(|(k, v)| (k.clone(), v.clone())));
             }

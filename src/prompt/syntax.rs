@@ -86,7 +86,8 @@ mod tests {
 
     #[test]
     fn balanced_templates_pass() {
-        let src = "{{!-- {{#if}} --}}{{#if a}}{{else}}{{/if}}{{> p}}{{#> layout}}x{{/layout}} \\{{#x";
+        let src =
+            "{{!-- {{#if}} --}}{{#if a}}{{else}}{{/if}}{{> p}}{{#> layout}}x{{/layout}} \\{{#x";
         assert_eq!(find_unbalanced(src), None);
     }
 }

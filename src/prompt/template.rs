@@ -123,7 +123,10 @@ fn find_unknown_helper(tpl: &Template) -> Option<(String, usize, usize)> {
 
 /// A render failure, positioned in the file (or in the partial it came from).
 pub fn render_error(parsed: &ParsedPrompt, e: &RenderError) -> PromptError {
-    let in_main = e.template_name.as_deref().is_none_or(|n| n == MAIN_TEMPLATE);
+    let in_main = e
+        .template_name
+        .as_deref()
+        .is_none_or(|n| n == MAIN_TEMPLATE);
     let (line, col) = (e.line_no.unwrap_or(1), e.column_no.unwrap_or(1));
     let (line, col, message) = if in_main {
         let (l, c) = parsed.file_pos(line, col);

@@ -82,7 +82,9 @@ pub fn js_number(f: f64) -> Value {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
         Value::from(f as i64)
     } else {
-        Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+        Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
     }
 }
 

@@ -22,7 +22,8 @@ fn with_frontmatter_the_body_is_trimmed_and_positioned() {
 
 #[test]
 fn crlf_frontmatter_parses() {
-    let p = parse_document("---\r\nmodel: m\r\nconfig:\r\n  temperature: 1\r\n---\r\nHi\r\n").unwrap();
+    let p =
+        parse_document("---\r\nmodel: m\r\nconfig:\r\n  temperature: 1\r\n---\r\nHi\r\n").unwrap();
     assert_eq!(p.template, "Hi");
     assert_eq!(p.meta["config"], json!({"temperature": 1}));
     assert_eq!(p.body_line, 6);
@@ -117,7 +118,8 @@ fn unknown_helpers_are_reported_like_js_known_helpers_only() {
     let err = compile_check(&parse_document(src).unwrap()).unwrap_err();
     assert_eq!((err.line, err.col), (5, 3));
     assert!(err.message.contains("upper"));
-    let ok = "{{#if a}}{{json a indent=2}}{{else}}{{role \"user\"}}{{/if}}{{#each xs}}{{this}}{{/each}}";
+    let ok =
+        "{{#if a}}{{json a indent=2}}{{else}}{{role \"user\"}}{{/if}}{{#each xs}}{{this}}{{/each}}";
     assert!(compile_check(&parse_document(ok).unwrap()).is_ok());
 }
 

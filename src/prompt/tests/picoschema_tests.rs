@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 fn convert(schema: Value) -> Result<Value, PicoschemaError> {
     let mut named = HashMap::new();
-    named.insert("Address".to_string(), json!({"type": "object", "properties": {"city": {"type": "string"}}}));
+    named.insert(
+        "Address".to_string(),
+        json!({"type": "object", "properties": {"city": {"type": "string"}}}),
+    );
     to_json_schema(&schema, &named)
 }
 
@@ -48,10 +51,19 @@ fn nested_objects_wildcards_and_named_schemas() {
     }))
     .unwrap();
     assert_eq!(got["properties"]["home"]["type"], json!(["object", "null"]));
-    assert_eq!(got["properties"]["home"]["description"], json!("where they live"));
+    assert_eq!(
+        got["properties"]["home"]["description"],
+        json!("where they live")
+    );
     assert_eq!(got["properties"]["home"]["required"], json!(["street"]));
-    assert_eq!(got["properties"]["work"]["description"], json!("the office"));
-    assert_eq!(got["properties"]["work"]["properties"]["city"], json!({"type": "string"}));
+    assert_eq!(
+        got["properties"]["work"]["description"],
+        json!("the office")
+    );
+    assert_eq!(
+        got["properties"]["work"]["properties"]["city"],
+        json!({"type": "string"})
+    );
     assert_eq!(got["additionalProperties"], json!({"type": "string"}));
     assert_eq!(got["required"], json!(["work"]));
 }

@@ -34,7 +34,9 @@ fn missing_vars_top_level_only() {
     let r = render(src, json!({"present": 1}));
     assert_eq!(
         r.missing_vars,
-        vec!["name", "flag", "items", "outer", "user", "rooted", "gone", "pic"]
+        vec![
+            "name", "flag", "items", "outer", "user", "rooted", "gone", "pic"
+        ]
     );
     let r = render("{{a}} {{b.c}}", json!({"a": null, "b": {}}));
     assert!(r.missing_vars.is_empty(), "{:?}", r.missing_vars);
@@ -46,21 +48,29 @@ fn missing_vars_follow_partials_with_hash_arguments() {
     partials.insert("card".to_string(), "{{title}} by {{author}}".to_string());
     let renderer = Renderer::new(partials, HashMap::new()).unwrap();
     let parsed = parse_document("{{> card title=headline}}").unwrap();
-    let r = renderer.render(&parsed, &RenderData::default(), None).unwrap();
+    let r = renderer
+        .render(&parsed, &RenderData::default(), None)
+        .unwrap();
     assert_eq!(r.missing_vars, vec!["headline", "author"]);
 }
 
 #[test]
 fn input_defaults_come_from_the_file_and_options() {
-    let src = "---\ninput:\n  default:\n    name: File\n    tone: calm\n---\n{{name}} {{tone}} {{extra}}";
+    let src =
+        "---\ninput:\n  default:\n    name: File\n    tone: calm\n---\n{{name}} {{tone}} {{extra}}";
     let parsed = parse_document(src).unwrap();
     let options = json!({"input": {"default": {"tone": "loud"}}, "config": {"topP": 0.5}});
     let data = RenderData {
         input: obj(json!({"extra": "<b>x</b>"})),
         ..Default::default()
     };
-    let r = Renderer::default().render(&parsed, &data, Some(&options)).unwrap();
-    assert_eq!(texts(&r), vec![("user".into(), "File loud <b>x</b>".into())]);
+    let r = Renderer::default()
+        .render(&parsed, &data, Some(&options))
+        .unwrap();
+    assert_eq!(
+        texts(&r),
+        vec![("user".into(), "File loud <b>x</b>".into())]
+    );
     assert!(r.missing_vars.is_empty());
 }
 
@@ -72,7 +82,9 @@ fn at_data_reads_context_everywhere() {
     let parsed = parse_document(&format!("---\nmodel: m1\n---\n{src}")).unwrap();
     let data = RenderData {
         input: obj(json!({"items": ["a", "b"]})),
-        context: obj(json!({"state": {"count": 2.0, "user": {"name": "Ann"}}, "auth": {"ok": true}})),
+        context: obj(
+            json!({"state": {"count": 2.0, "user": {"name": "Ann"}}, "auth": {"ok": true}}),
+        ),
         ..Default::default()
     };
     let r = Renderer::default().render(&parsed, &data, None).unwrap();
@@ -88,7 +100,10 @@ fn helpers_follow_js_semantics() {
         "{{#ifEquals a b}}eq{{else}}ne{{/ifEquals}} {{#unlessEquals a c}}ne{{/unlessEquals}} {{json o indent=\"\\t\"}}",
         json!({"a": 5, "b": 5.0, "c": "5", "o": {"k": [1]}}),
     );
-    assert_eq!(r.messages[0].plain_text(), "eq ne {\n\t\"k\": [\n\t\t1\n\t]\n}");
+    assert_eq!(
+        r.messages[0].plain_text(),
+        "eq ne {\n\t\"k\": [\n\t\t1\n\t]\n}"
+    );
 }
 
 #[test]
@@ -123,7 +138,10 @@ fn few_shot_turns_go_after_system_and_before_the_user_turn() {
             ("user".into(), "Text: good night".into()),
         ]
     );
-    assert_eq!(r.messages[1].metadata, Some(json!({"purpose": "example", "example": "plain"})));
+    assert_eq!(
+        r.messages[1].metadata,
+        Some(json!({"purpose": "example", "example": "plain"}))
+    );
     assert!(r.missing_vars.is_empty());
 }
 
@@ -131,7 +149,10 @@ fn few_shot_turns_go_after_system_and_before_the_user_turn() {
 fn few_shot_turns_precede_history() {
     let parsed = parse_document("{{role \"system\"}}S\n{{role \"user\"}}Q").unwrap();
     let data = RenderData {
-        messages: vec![Message::text("user", "earlier"), Message::text("model", "reply")],
+        messages: vec![
+            Message::text("user", "earlier"),
+            Message::text("model", "reply"),
+        ],
         examples: vec![Example {
             name: "e".into(),
             input: json!("ex in"),
@@ -140,8 +161,21 @@ fn few_shot_turns_precede_history() {
         ..Default::default()
     };
     let r = Renderer::default().render(&parsed, &data, None).unwrap();
-    let roles: Vec<_> = texts(&r).into_iter().map(|(role, t)| format!("{role}:{t}")).collect();
-    assert_eq!(roles, vec!["system:S\n", "user:ex in", "model:ex out", "user:earlier", "model:reply", "user:Q"]);
+    let roles: Vec<_> = texts(&r)
+        .into_iter()
+        .map(|(role, t)| format!("{role}:{t}"))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            "system:S\n",
+            "user:ex in",
+            "model:ex out",
+            "user:earlier",
+            "model:reply",
+            "user:Q"
+        ]
+    );
 }
 
 #[test]
@@ -158,7 +192,10 @@ fn a_template_that_reads_examples_lays_them_out_itself() {
         ..Default::default()
     };
     let r = Renderer::default().render(&parsed, &data, None).unwrap();
-    assert_eq!(texts(&r), vec![("user".into(), "Q: 1+1 A: 2\nNow: 3+3".into())]);
+    assert_eq!(
+        texts(&r),
+        vec![("user".into(), "Q: 1+1 A: 2\nNow: 3+3".into())]
+    );
 }
 
 #[test]
@@ -177,7 +214,10 @@ fn gen_params_and_output_schema() {
     let schema = r.output_json_schema().unwrap();
     assert_eq!(schema["required"], json!(["answer"]));
     let json_only = render("---\noutput:\n  format: json\n---\nQ", json!({}));
-    assert_eq!(json_only.output_json_schema(), Some(json!({"type": "object"})));
+    assert_eq!(
+        json_only.output_json_schema(),
+        Some(json!({"type": "object"}))
+    );
     assert_eq!(render("Q", json!({})).output_json_schema(), None);
 }
 
@@ -189,7 +229,11 @@ fn render_failures_point_into_the_file() {
         .unwrap_err();
     assert_eq!(err.kind, PromptErrorKind::Render);
     assert_eq!(err.line, 5, "{err:?}");
-    assert!(err.hint.contains("prompts/partials/nope.prompt"), "{}", err.hint);
+    assert!(
+        err.hint.contains("prompts/partials/nope.prompt"),
+        "{}",
+        err.hint
+    );
     let parsed = parse_document("---\noutput:\n  schema:\n    a: strng\n---\nHi").unwrap();
     let err = Renderer::default()
         .render(&parsed, &RenderData::default(), None)
