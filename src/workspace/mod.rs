@@ -1,1 +1,9 @@
-//! TODO module workspace
+//! The workspace on disk: `pwb.toml`, `prompts/`, `examples/`, `tests/`.
+//! Loads and validates every file (problems become located `Diagnostic`s),
+//! saves atomically, and keeps crash-recovery copies for the editor.
+
+pub mod diagnostic;
+pub mod read;
+mod suggest;
+
+pub use diagnostic::{Diagnostic, Severity};
