@@ -2,8 +2,11 @@
 //! Loads and validates every file (problems become located `Diagnostic`s),
 //! saves atomically, and keeps crash-recovery copies for the editor.
 
+pub mod config;
+mod config_check;
 pub mod diagnostic;
 pub mod read;
 mod suggest;
 
+pub use config::{Defaults, ModelEntry, Secret, WorkspaceConfig};
 pub use diagnostic::{Diagnostic, Severity};
