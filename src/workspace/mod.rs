@@ -6,7 +6,11 @@ pub mod config;
 mod config_check;
 pub mod diagnostic;
 pub mod read;
+pub mod recovery;
+pub mod save;
 mod suggest;
 
 pub use config::{Defaults, ModelEntry, Secret, WorkspaceConfig};
 pub use diagnostic::{Diagnostic, Severity};
+pub use recovery::{clear_recovery, read_recovery, recovery_path, write_recovery};
+pub use save::save_atomic;
