@@ -22,7 +22,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Check { dir: _ }) => ExitCode::SUCCESS,
+        Some(Command::Check { dir }) => {
+            pwb::cli::check::run(dir.as_deref().unwrap_or(std::path::Path::new(".")))
+        }
         None => ExitCode::SUCCESS,
     }
 }
