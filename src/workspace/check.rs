@@ -6,8 +6,9 @@ use super::Workspace;
 use super::config_check::default_prompt_position;
 use super::diagnostic::{Diagnostic, Severity, line_col, relative_to};
 use super::error::WorkspaceError;
+use super::render_check::render_checks;
 use super::yaml_locate::{Seg, locate_value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The outcome of checking a workspace.
@@ -52,6 +53,12 @@ impl CheckReport {
 pub fn check(dir: &Path) -> Result<CheckReport, WorkspaceError> {
     let (ws, mut diagnostics) = Workspace::load(dir)?;
     diagnostics.extend(cross_checks(&ws));
+    let broken: HashSet<PathBuf> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.path.clone())
+        .collect();
+    diagnostics.extend(render_checks(&ws, &broken));
 
     let mut files: BTreeSet<PathBuf> = diagnostics.iter().map(|d| d.path.clone()).collect();
     files.insert(PathBuf::from("pwb.toml"));

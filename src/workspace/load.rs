@@ -4,9 +4,9 @@
 
 use super::diagnostic::{Diagnostic, relative_to};
 use super::error::WorkspaceError;
+use super::prompt_check;
 use super::read::read_text;
 use super::{ExampleFile, PromptFile, TestFile, Workspace, WorkspaceConfig};
-use super::{examples, prompt_check};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -128,27 +128,23 @@ impl Loader<'_> {
 
     fn prompts(&mut self) -> (Vec<PromptFile>, Vec<PromptFile>) {
         let (mut prompts, mut partials) = (Vec::new(), Vec::new());
-        for entry in self.list(&self.root.join("prompts")) {
+        let dir = self.root.join("prompts");
+        // partials/NAME wins over _NAME, as in `prompt::load_partials`.
+        for p in self.list(&dir.join("partials")) {
+            match p.name.strip_suffix(".prompt") {
+                Some(stem) if !p.is_dir => self.prompt_file(&p, stem, true, &mut partials),
+                _ => self.ignored(
+                    &p,
+                    "not a .prompt file",
+                    "partials are prompts/partials/NAME.prompt",
+                ),
+            }
+        }
+        for entry in self.list(&dir) {
             if entry.is_dir {
-                if entry.name == "partials" {
-                    for p in self.list(&entry.path) {
-                        match p.name.strip_suffix(".prompt") {
-                            Some(stem) if !p.is_dir => {
-                                self.prompt_file(&p, stem, true, &mut partials)
-                            }
-                            _ => self.ignored(
-                                &p,
-                                "not a .prompt file",
-                                "partials are prompts/partials/NAME.prompt",
-                            ),
-                        }
-                    }
-                } else {
-                    self.ignored(
-                        &entry,
-                        "folder inside prompts/",
-                        "prompts are prompts/NAME.prompt; only prompts/partials/ is read",
-                    );
+                if entry.name != "partials" {
+                    let hint = "prompts are prompts/NAME.prompt; only prompts/partials/ is read";
+                    self.ignored(&entry, "folder inside prompts/", hint);
                 }
                 continue;
             }
@@ -181,8 +177,8 @@ impl Loader<'_> {
         if into.iter().any(|p| p.name == name) {
             return self.ignored(
                 entry,
-                &format!("a partial named `{name}` is already defined"),
-                "keep one of _NAME.prompt and partials/NAME.prompt",
+                &format!("partial `{name}` is also defined in prompts/partials/, which wins"),
+                "keep one of prompts/_NAME.prompt and prompts/partials/NAME.prompt",
             );
         }
         let Some(source) = self.read(&entry.path) else {
@@ -232,7 +228,7 @@ impl Loader<'_> {
         let mut out = Vec::new();
         for (name, path, source) in self.yaml_files("examples", true) {
             let shown = self.shown(&path);
-            let (parsed, diags) = examples::parse_examples(&name, &path, &source, &shown);
+            let (parsed, diags) = prompt_check::check_examples(&name, &source, &shown);
             self.diags.extend(diags);
             if let Some(examples) = parsed {
                 out.push(ExampleFile {

@@ -27,6 +27,9 @@ pub struct TestCase {
     pub asserts: Vec<AssertSpec>,
     /// promptfoo's `options`, kept as written.
     pub options: Option<Value>,
+    /// 0-based position in the file's list of cases, to locate the case
+    /// (see `TestFile::case_position`).
+    pub index: usize,
 }
 
 /// One `assert` entry.
@@ -54,6 +57,16 @@ impl TestFile {
     /// The prompt these cases run against: `prompt:` or the file's name.
     pub fn target_prompt(&self) -> &str {
         self.prompt.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The 1-based (line, col) where the case with `index` starts in
+    /// `source` (the file's text), or 1:1. Re-reads the text: use it for
+    /// reports, not in loops over every case.
+    pub fn case_position(source: &str, index: usize) -> (usize, usize) {
+        use super::yaml_locate::{Seg, locate_value};
+        locate_value(source, &[Seg::Key("tests".into()), Seg::Index(index)])
+            .or_else(|| locate_value(source, &[Seg::Index(index)]))
+            .unwrap_or((1, 1))
     }
 
     /// Parses `source`, read from `path`; `shown` is the path printed in

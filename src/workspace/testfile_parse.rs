@@ -145,9 +145,11 @@ impl CaseParser<'_> {
             );
         }
         let cases = items.iter().enumerate();
-        cases
-            .filter_map(|(i, item)| self.case(item, &with(at, i), defaults))
-            .collect()
+        let cases = cases.filter_map(|(i, item)| {
+            let case = self.case(item, &with(at, i), defaults)?;
+            Some(TestCase { index: i, ..case })
+        });
+        cases.collect()
     }
 
     fn case(&mut self, item: &Value, at: &[Seg], defaults: &TestCase) -> Option<TestCase> {
