@@ -1,7 +1,7 @@
 //! `pwb` command line: `pwb [DIR]` opens the TUI; subcommands run headless.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -9,6 +9,9 @@ use std::process::ExitCode;
 struct Cli {
     /// Workspace folder to open (default: the current folder).
     dir: Option<PathBuf>,
+    /// Colour theme: dark, light, or a theme file's name in the config dir.
+    #[arg(long, default_value = "dark", global = true)]
+    theme: String,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -17,12 +20,37 @@ struct Cli {
 enum Command {
     /// Validate every file of a workspace.
     Check { dir: Option<PathBuf> },
+    /// Render a prompt to Dotprompt JSON (messages, config) without calling a model.
+    Render(pwb::cli::render::RenderArgs),
+    /// Render a prompt and send it to one or more models.
+    Run(pwb::cli::run::RunArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Check { dir: _ }) => ExitCode::SUCCESS,
-        None => ExitCode::SUCCESS,
-    }
+    let result = match cli.command {
+        Some(Command::Check { dir }) => Ok(pwb::cli::check::run(dir.as_deref().unwrap_or(Path::new(".")))),
+        Some(Command::Render(args)) => pwb::cli::render::run(args),
+        Some(Command::Run(args)) => pwb::cli::run::run(args),
+        None => open_tui(cli.dir.as_deref().unwrap_or(Path::new(".")), &cli.theme),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+fn open_tui(dir: &Path, theme: &str) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let app = match pwb::tui::startup::build_app(dir, theme) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    pwb::tui::terminal::install_panic_hook();
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(pwb::tui::event_loop::run(app, started))?;
+    Ok(ExitCode::SUCCESS)
 }

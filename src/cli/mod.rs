@@ -1,2 +1,6 @@
 //! The headless commands behind `pwb check`, `pwb render`, `pwb run`: thin
 //! faces over the library that print to stdout/stderr and return an exit code.
+
+pub mod check;
+pub mod render;
+pub mod run;

@@ -1,8 +1,11 @@
 //! A few-shot example as stored in `examples/NAME.yaml`: an input (plain text,
 //! or template variables to render through the prompt) and the answer.
 
+use super::error::{PromptError, PromptErrorKind};
+use super::yaml::parse_yaml;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Example {
@@ -23,4 +26,107 @@ impl Example {
             other => serde_json::to_string_pretty(other).unwrap_or_default(),
         }
     }
+}
+
+/// Reads an examples file (`examples/NAME.yaml`): a YAML list of
+/// `{name?, input, output}` (or `vars` instead of `input`). Unnamed
+/// examples are called `FILESTEM#N` (1-based). Errors carry the file line.
+pub fn load_example_file(path: &Path) -> Result<Vec<Example>, PromptError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        PromptError::new(
+            PromptErrorKind::Io,
+            1,
+            1,
+            format!("cannot read examples file: {e}"),
+            "check that the file exists and is readable",
+        )
+        .in_file(path)
+    })?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parse_example_file(&text, &stem).map_err(|e| e.in_file(path))
+}
+
+/// Parses the text of an examples file; see [`load_example_file`].
+pub fn parse_example_file(text: &str, stem: &str) -> Result<Vec<Example>, PromptError> {
+    let items = match parse_yaml(text, 1, PromptErrorKind::Example)? {
+        Value::Array(items) => items,
+        Value::Null => return Ok(Vec::new()),
+        _ => {
+            return Err(PromptError::new(
+                PromptErrorKind::Example,
+                1,
+                1,
+                "an examples file must be a YAML list",
+                "start each example with `- input: ...` followed by `  output: ...`",
+            ));
+        }
+    };
+    let lines = item_lines(text);
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(1);
+        let err = |message: String, hint: &str| {
+            PromptError::new(PromptErrorKind::Example, line, 1, message, hint)
+        };
+        let Value::Object(mut map) = item else {
+            return Err(err(
+                format!("example {} is not a mapping", i + 1),
+                "write each example as `- input: ...` with `output: ...` under it",
+            ));
+        };
+        let input = match (map.remove("input"), map.remove("vars")) {
+            (Some(input), None) | (None, Some(input)) => input,
+            (Some(_), Some(_)) => {
+                return Err(err(
+                    format!("example {} has both `input` and `vars`", i + 1),
+                    "keep one: `input` (text or variables) or `vars` (variables)",
+                ));
+            }
+            (None, None) => {
+                return Err(err(
+                    format!("example {} has no `input` (or `vars`)", i + 1),
+                    "add `input: the user's message` or `vars: {name: value}`",
+                ));
+            }
+        };
+        let Some(output) = map.remove("output") else {
+            return Err(err(
+                format!("example {} has no `output`", i + 1),
+                "add `output: the answer the model should give`",
+            ));
+        };
+        let name = match map.remove("name") {
+            Some(Value::String(s)) if !s.is_empty() => s,
+            Some(Value::Number(n)) => n.to_string(),
+            _ => format!("{stem}#{}", i + 1),
+        };
+        out.push(Example {
+            name,
+            input,
+            output,
+        });
+    }
+    Ok(out)
+}
+
+/// 1-based lines where the top-level list items (`- `) start.
+fn item_lines(text: &str) -> Vec<usize> {
+    let dashes: Vec<(usize, usize)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let rest = line.trim_start();
+            let is_item = rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t");
+            is_item.then(|| (line.len() - rest.len(), i + 1))
+        })
+        .collect();
+    let indent = dashes.iter().map(|(ind, _)| *ind).min().unwrap_or(0);
+    dashes
+        .into_iter()
+        .filter(|(ind, _)| *ind == indent)
+        .map(|(_, line)| line)
+        .collect()
 }

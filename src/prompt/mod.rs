@@ -1,8 +1,63 @@
 //! Dotprompt: parse `.prompt` files (frontmatter + handlebars template) and
 //! render them to messages, with few-shot examples spliced in.
+//!
+//! The pieces, in the order a prompt goes through them:
+//! [`parse_document`] (frontmatter, body, file positions), [`lint`] and
+//! [`compile_check`] (diagnostics), [`Renderer::render`] (metadata merge,
+//! Picoschema -> JSON Schema, handlebars with Dotprompt's helpers, messages,
+//! history), giving a [`RenderedPrompt`].
+//!
+//! Behaviour follows JS dotprompt (the conformance cases in
+//! `../shared/dotprompt-spec` pass). Where pwb adds to it:
+//!
+//! - YAML frontmatter errors are errors (JS logs and renders the file as
+//!   plain text), positioned at the file line.
+//! - `input.default` from the file applies (JS only uses the call options').
+//! - `@name.path` reads `RenderData::context`, also inside `#each`/`#with`.
+//! - Few-shot examples (`RenderData::examples`, in the order given) become
+//!   user/model turn pairs, each turn with metadata
+//!   `{"purpose": "example", "example": NAME}`, placed after the leading
+//!   system message(s) and before everything else (history, the final user
+//!   turn). An example whose `input` is a string is the user turn verbatim;
+//!   an object `input` is a set of variables: the same template is rendered
+//!   with them (over `input.default`) and the content of its last user
+//!   message is the user turn. The model turn is `Example::output_text()`.
+//!   The template also sees the examples as the variable `examples` (a list
+//!   of `{name, input, output}`); a template that reads `examples` itself
+//!   (e.g. `{{#each examples}}`) lays them out on its own, so no turns are
+//!   spliced in then.
+//! - `RenderedPrompt::missing_vars` lists top-level variables the template
+//!   (or a partial it uses) reads but the input does not set; names inside
+//!   `#each`/`#with` blocks belong to the inner context and are not listed.
 
+pub mod ast;
+pub mod error;
 pub mod example;
+pub mod fewshot;
+pub mod helpers;
 pub mod message;
+pub mod messages;
+pub mod metadata;
+pub mod parse;
+pub mod partials;
+pub mod picoschema;
+pub mod render;
+pub mod rendered;
+pub mod syntax;
+pub mod template;
+pub mod tokens;
+pub mod yaml;
 
-pub use example::Example;
+#[cfg(test)]
+mod tests;
+
+pub use error::{PromptError, PromptErrorKind, PromptWarning};
+pub use example::{Example, load_example_file, parse_example_file};
 pub use message::{Media, Message, Part, Role};
+pub use parse::{ParsedPrompt, lint, parse_document};
+pub use partials::load_partials;
+pub use picoschema::{PicoschemaError, to_json_schema};
+pub use render::{RenderData, Renderer};
+pub use rendered::RenderedPrompt;
+pub use template::compile_check;
+pub use tokens::estimate_tokens;

@@ -39,6 +39,22 @@ pub struct Endpoint {
     pub base_url: Option<String>,
     /// Name of the env var holding the key (overrides the provider default).
     pub api_key_env: Option<String>,
+    /// A key written in pwb.toml (discouraged; env vars win). Its Debug
+    /// output is redacted.
+    pub api_key: Option<crate::workspace::Secret>,
+}
+
+impl Endpoint {
+    /// The key: from `api_key_env` (or the provider's default variable),
+    /// else from the config. Empty values count as unset.
+    pub fn key(&self, default_env: &str) -> (Option<String>, String) {
+        let var = self.api_key_env.as_deref().unwrap_or(default_env).to_string();
+        let key = std::env::var(&var)
+            .ok()
+            .filter(|k| !k.is_empty())
+            .or_else(|| self.api_key.as_ref().map(|s| s.expose().to_string()));
+        (key, var)
+    }
 }
 
 impl Endpoint {

@@ -38,20 +38,20 @@ impl OpenAi {
     /// The key comes from the entry's `api_key_env` or `OPENAI_API_KEY`; a
     /// custom server may need none.
     pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
-        let base = ep
-            .base_url
-            .clone()
-            .or_else(|| std::env::var("OPENAI_BASE_URL").ok().filter(|s| !s.is_empty()))
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-        let env_var = ep.api_key_env.as_deref().unwrap_or("OPENAI_API_KEY");
-        let key = std::env::var(env_var).ok().filter(|k| !k.is_empty());
-        let provider = OpenAi::new(base, key);
+        let (key, env_var) = ep.key("OPENAI_API_KEY");
+        let provider = OpenAi::new(Self::base_url_for(ep), key);
         if provider.official && provider.api_key.is_none() {
-            return Err(ProviderError::MissingKey {
-                env_var: env_var.to_string(),
-            });
+            return Err(ProviderError::MissingKey { env_var });
         }
         Ok(provider)
+    }
+
+    /// The entry's `base_url`, else `OPENAI_BASE_URL`, else OpenAI's.
+    pub fn base_url_for(ep: &Endpoint) -> String {
+        ep.base_url
+            .clone()
+            .or_else(|| std::env::var("OPENAI_BASE_URL").ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
     }
 
     pub fn url(&self) -> String {

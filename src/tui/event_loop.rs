@@ -16,7 +16,10 @@ const FRAME: Duration = Duration::from_millis(16);
 const TICK: Duration = Duration::from_secs(2);
 
 /// Runs the TUI until the user quits or a signal arrives.
-pub async fn run(mut app: App) -> anyhow::Result<()> {
+/// `started` is when the process began; with `PWB_TRACE_STARTUP=FILE` the
+/// time to the first frame is written there (used by the start-up bench).
+pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
+    let mut first_frame = true;
     let data_dir = crate::paths::data_dir();
     offer_recovery(&mut app, &data_dir);
 
@@ -41,6 +44,13 @@ pub async fn run(mut app: App) -> anyhow::Result<()> {
             guard.terminal.draw(|f| view::draw(f, &mut app))?;
             last_draw = Instant::now();
             dirty = false;
+            if first_frame {
+                first_frame = false;
+                if let Some(path) = std::env::var_os("PWB_TRACE_STARTUP") {
+                    let ms = started.elapsed().as_secs_f64() * 1000.0;
+                    let _ = std::fs::write(path, format!("{ms:.2}\n"));
+                }
+            }
         }
         let wait = if dirty {
             FRAME.saturating_sub(last_draw.elapsed())

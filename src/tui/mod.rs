@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod input;
 pub mod keymap;
 pub mod layout;
+pub mod startup;
 pub mod state;
 pub mod terminal;
 pub mod theme;

@@ -1,0 +1,70 @@
+//! `pwb check [DIR]`: print every problem in the workspace as
+//! `path:line:col: error|warning: message` (+ hint) and a summary line;
+//! exit 1 when there is any error (or no workspace), 0 otherwise.
+
+use crate::workspace::{CheckReport, Diagnostic, check};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Runs the check on `dir` and prints the report to stdout (fatal problems
+/// to stderr).
+pub fn run(dir: &Path) -> ExitCode {
+    match check(dir) {
+        Ok(report) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`pwb check | head`) is not worth a panic.
+            let _ = out.write_all(render(dir, &report).as_bytes());
+            if report.errors() > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(err) => {
+            let hint = err.hint().replace('\n', "\n  ");
+            let _ = writeln!(std::io::stderr().lock(), "error: {err}\n  hint: {hint}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The report as printed: one block per diagnostic with paths as seen from
+/// the current folder (`DIR/prompts/x.prompt`), then the summary.
+pub fn render(dir: &Path, report: &CheckReport) -> String {
+    let mut text = String::new();
+    for d in &report.diagnostics {
+        text.push_str(&shown_from_cwd(dir, d).to_string());
+        text.push('\n');
+    }
+    text.push_str(&report.summary());
+    text.push('\n');
+    text
+}
+
+fn shown_from_cwd(dir: &Path, d: &Diagnostic) -> Diagnostic {
+    let mut d = d.clone();
+    if !(dir.as_os_str().is_empty() || dir == Path::new(".") || d.path.is_absolute()) {
+        d.path = dir.join(&d.path);
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_prefixed_with_the_folder_given() {
+        let report = CheckReport {
+            diagnostics: vec![Diagnostic::error("prompts/a.prompt", 2, 3, "bad").with_hint("fix")],
+            files: 2,
+        };
+        let text = render(Path::new("ws"), &report);
+        assert_eq!(
+            text,
+            "ws/prompts/a.prompt:2:3: error: bad\n  hint: fix\n1 error, 0 warnings in 2 files\n"
+        );
+        assert!(render(Path::new("."), &report).starts_with("prompts/a.prompt:2:3:"));
+    }
+}

@@ -1,0 +1,216 @@
+//! Rendering a parsed prompt with the handlebars crate: metadata merge (file,
+//! then call options), input defaults, `@`-data, partials, the Dotprompt
+//! helpers, then messages, history, few-shot turns and missing variables.
+
+use super::ast::{referenced_vars, rewrite_data_refs};
+use super::error::{PromptError, PromptErrorKind};
+use super::example::Example;
+use super::fewshot::splice_examples;
+use super::helpers;
+use super::message::Message;
+use super::messages::to_messages;
+use super::metadata::resolve_metadata;
+use super::parse::ParsedPrompt;
+use super::rendered::RenderedPrompt;
+use super::template::{MAIN_TEMPLATE, compile_template, render_error};
+use super::yaml::normalize_numbers;
+use handlebars::Handlebars;
+use handlebars::template::Template;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// What a prompt is rendered with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RenderData {
+    /// Template variables (merged over `input.default`).
+    #[serde(default)]
+    pub input: Map<String, Value>,
+    /// `@`-variables: `{"state": {...}}` is `{{@state.x}}` in the template.
+    #[serde(default)]
+    pub context: Map<String, Value>,
+    /// Conversation history for `{{history}}`.
+    #[serde(default)]
+    pub messages: Vec<Message>,
+    /// Few-shot examples, in order (see the `prompt` module docs).
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+/// A handlebars registry with Dotprompt's helpers, partials and named schemas.
+#[derive(Debug, Clone)]
+pub struct Renderer {
+    registry: Handlebars<'static>,
+    partials: HashMap<String, Template>,
+    schemas: HashMap<String, Value>,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        let mut registry = Handlebars::new();
+        helpers::register(&mut registry);
+        Renderer {
+            registry,
+            partials: HashMap::new(),
+            schemas: HashMap::new(),
+        }
+    }
+}
+
+impl Renderer {
+    /// `partials` maps names to handlebars sources (no frontmatter);
+    /// `schemas` maps names to JSON Schema for Picoschema references.
+    pub fn new(
+        partials: HashMap<String, String>,
+        schemas: HashMap<String, Value>,
+    ) -> Result<Self, PromptError> {
+        let mut renderer = Renderer {
+            schemas,
+            ..Renderer::default()
+        };
+        for (name, source) in partials {
+            renderer.add_partial(&name, &source)?;
+        }
+        Ok(renderer)
+    }
+
+    /// Adds (or replaces) a partial; errors point into the partial's source.
+    pub fn add_partial(&mut self, name: &str, source: &str) -> Result<(), PromptError> {
+        let tpl = Template::compile_with_name(source, name.to_string()).map_err(|e| {
+            let (line, col) = e.pos().unwrap_or((1, 1));
+            PromptError::new(
+                PromptErrorKind::Template,
+                line,
+                col,
+                format!("in partial `{name}`: {}", e.reason()),
+                "fix the partial's handlebars syntax",
+            )
+        })?;
+        self.partials.insert(name.to_string(), tpl);
+        Ok(())
+    }
+
+    /// Adds (or replaces) a named schema for Picoschema references.
+    pub fn add_schema(&mut self, name: &str, schema: Value) {
+        self.schemas.insert(name.to_string(), schema);
+    }
+
+    pub fn partial_names(&self) -> impl Iterator<Item = &str> {
+        self.partials.keys().map(String::as_str)
+    }
+
+    /// The file's metadata merged with `options` (config key by key, other
+    /// keys replaced), schemas converted from Picoschema. No template run.
+    pub fn render_metadata(
+        &self,
+        parsed: &ParsedPrompt,
+        options: Option<&Value>,
+    ) -> Result<Map<String, Value>, PromptError> {
+        resolve_metadata(parsed, options, &self.schemas)
+    }
+
+    /// Renders `parsed` to messages. `options` is call-time metadata merged
+    /// over the file's (as in JS dotprompt's `render(source, data, options)`).
+    pub fn render(
+        &self,
+        parsed: &ParsedPrompt,
+        data: &RenderData,
+        options: Option<&Value>,
+    ) -> Result<RenderedPrompt, PromptError> {
+        let meta = self.render_metadata(parsed, options)?;
+        let tpl = compile_template(parsed)?;
+        let refs = referenced_vars(&tpl, &self.partials);
+        let input = self.input_for(parsed, options, data);
+        let mut messages = self.run(parsed, tpl, &meta, &input, data)?;
+        if !data.examples.is_empty() && !refs.iter().any(|r| r == "examples") {
+            messages = splice_examples(messages, &data.examples, |vars| {
+                let mut ex_data = RenderData {
+                    input: vars.clone(),
+                    context: data.context.clone(),
+                    ..RenderData::default()
+                };
+                ex_data.input = self.input_for(parsed, options, &ex_data);
+                let tpl = compile_template(parsed)?;
+                self.run(parsed, tpl, &meta, &ex_data.input, &ex_data)
+            })?;
+        }
+        let mut out = RenderedPrompt::from_metadata(messages, meta);
+        out.missing_vars = refs
+            .into_iter()
+            .filter(|r| !input.contains_key(r))
+            .collect();
+        Ok(out)
+    }
+
+    /// `{...file input.default, ...options input.default, ...data.input}`,
+    /// plus `examples` when examples are given and the input has none.
+    fn input_for(
+        &self,
+        parsed: &ParsedPrompt,
+        options: Option<&Value>,
+        data: &RenderData,
+    ) -> Map<String, Value> {
+        let mut input = Map::new();
+        let defaults = [
+            parsed.meta.get("input"),
+            options.and_then(|o| o.get("input")),
+        ];
+        for default in defaults
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i.get("default"))
+        {
+            if let Value::Object(d) = default {
+                input.extend(d.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        input.extend(data.input.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if !data.examples.is_empty() && !input.contains_key("examples") {
+            let list = serde_json::to_value(&data.examples).unwrap_or(Value::Null);
+            input.insert("examples".into(), list);
+        }
+        let mut value = Value::Object(input);
+        normalize_numbers(&mut value);
+        match value {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    /// Runs the template and splits the text into messages.
+    fn run(
+        &self,
+        parsed: &ParsedPrompt,
+        mut tpl: Template,
+        meta: &Map<String, Value>,
+        input: &Map<String, Value>,
+        data: &RenderData,
+    ) -> Result<Vec<Message>, PromptError> {
+        let mut at_data = Map::new();
+        let mut prompt_meta = meta.clone();
+        prompt_meta.remove("input");
+        at_data.insert(
+            "metadata".into(),
+            serde_json::json!({ "prompt": prompt_meta, "messages": data.messages }),
+        );
+        at_data.extend(data.context.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let mut at_value = Value::Object(at_data);
+        normalize_numbers(&mut at_value);
+        let Value::Object(at_data) = at_value else {
+            return Ok(Vec::new());
+        };
+
+        let mut registry = self.registry.clone();
+        for (name, partial) in &self.partials {
+            let mut partial = partial.clone();
+            rewrite_data_refs(&mut partial, &at_data);
+            registry.register_template(name, partial);
+        }
+        rewrite_data_refs(&mut tpl, &at_data);
+        registry.register_template(MAIN_TEMPLATE, tpl);
+        let text = registry
+            .render(MAIN_TEMPLATE, &Value::Object(input.clone()))
+            .map_err(|e| render_error(parsed, &e))?;
+        Ok(to_messages(&text, &data.messages))
+    }
+}

@@ -1,0 +1,6 @@
+//! Unit tests for the prompt module, one file per concern: parsing and
+//! positions, Picoschema, rendering (missing variables, few-shot, `@` data).
+
+mod parse_tests;
+mod picoschema_tests;
+mod render_tests;

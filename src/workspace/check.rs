@@ -1,0 +1,211 @@
+//! `pwb check` as a library call: load the workspace (per-file problems),
+//! then the checks across files: default prompt, test targets, partials.
+//! Returns every problem sorted by file and line, plus a summary.
+
+use super::Workspace;
+use super::config_check::default_prompt_position;
+use super::diagnostic::{Diagnostic, Severity, line_col, relative_to};
+use super::error::WorkspaceError;
+use super::render_check::render_checks;
+use super::yaml_locate::{Seg, locate_value};
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The outcome of checking a workspace.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Sorted by path, then line and column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were looked at.
+    pub files: usize,
+}
+
+impl CheckReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    /// `2 errors, 1 warning in 7 files`.
+    pub fn summary(&self) -> String {
+        let n = |count: usize, word: &str| {
+            format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+        };
+        format!(
+            "{}, {} in {}",
+            n(self.errors(), "error"),
+            n(self.warnings(), "warning"),
+            n(self.files, "file")
+        )
+    }
+}
+
+/// Checks every file of the workspace in `dir`.
+pub fn check(dir: &Path) -> Result<CheckReport, WorkspaceError> {
+    let (ws, mut diagnostics) = Workspace::load(dir)?;
+    diagnostics.extend(cross_checks(&ws));
+    let broken: HashSet<PathBuf> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.path.clone())
+        .collect();
+    diagnostics.extend(render_checks(&ws, &broken));
+
+    let mut files: BTreeSet<PathBuf> = diagnostics.iter().map(|d| d.path.clone()).collect();
+    files.insert(PathBuf::from("pwb.toml"));
+    let listed = ws.prompts.iter().chain(&ws.partials).map(|p| &p.path);
+    let listed = listed
+        .chain(ws.examples.iter().map(|e| &e.path))
+        .chain(ws.tests.iter().map(|t| &t.path));
+    files.extend(listed.map(|p| relative_to(&ws.root, p)));
+    // Folder-level problems (an unreadable prompts/) are not files.
+    let files = files.iter().filter(|p| !ws.root.join(p).is_dir()).count();
+
+    diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    diagnostics.dedup();
+    Ok(CheckReport { diagnostics, files })
+}
+
+/// Problems that involve more than one file.
+fn cross_checks(ws: &Workspace) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let config_path = ws.root.join("pwb.toml");
+    if ws.prompts.is_empty() {
+        out.push(
+            Diagnostic::warning("prompts", 1, 1, "no prompts in this workspace")
+                .with_hint("add prompts/NAME.prompt (see sample-workspace/prompts/ for examples)"),
+        );
+    }
+    if let Some(name) = &ws.config.defaults.prompt
+        && ws.prompt(name).is_none()
+    {
+        let source = std::fs::read_to_string(&config_path).unwrap_or_default();
+        let (l, c) = default_prompt_position(&source);
+        out.push(
+            Diagnostic::error(
+                "pwb.toml",
+                l,
+                c,
+                format!("[defaults] prompt `{name}` does not exist"),
+            )
+            .with_hint(prompt_hint(ws, name)),
+        );
+    }
+    for test in &ws.tests {
+        let target = test.target_prompt();
+        if ws.prompt(target).is_some() {
+            continue;
+        }
+        let shown = relative_to(&ws.root, &test.path);
+        if test.prompt.is_some() {
+            let source = std::fs::read_to_string(&test.path).unwrap_or_default();
+            let (l, c) = locate_value(&source, &[Seg::Key("prompt".into())]).unwrap_or((1, 1));
+            out.push(
+                Diagnostic::error(
+                    shown,
+                    l,
+                    c,
+                    format!("test file targets prompt `{target}`, which does not exist"),
+                )
+                .with_hint(prompt_hint(ws, target)),
+            );
+        } else {
+            out.push(
+                Diagnostic::warning(shown, 1, 1, format!("no prompt named `{target}` for these tests"))
+                    .with_hint("name the file after a prompt (tests/NAME.yaml) or add `prompt: NAME` at the top"),
+            );
+        }
+    }
+    for file in ws.prompts.iter().chain(&ws.partials) {
+        let shown = relative_to(&ws.root, &file.path);
+        for (name, offset) in partial_references(&file.source) {
+            if ws.partial(&name).is_none() {
+                let (l, c) = line_col(&file.source, offset);
+                out.push(
+                    Diagnostic::error(&shown, l, c, format!("unknown partial `{name}`")).with_hint(
+                        format!("create prompts/_{name}.prompt or prompts/partials/{name}.prompt"),
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn prompt_hint(ws: &Workspace, name: &str) -> String {
+    let names: Vec<&str> = ws.prompts.iter().map(|p| p.name.as_str()).collect();
+    if names.is_empty() {
+        return format!("create prompts/{name}.prompt");
+    }
+    match super::suggest::did_you_mean(name, &names) {
+        Some(best) => format!("did you mean `{best}`? (prompts: {})", names.join(", ")),
+        None => format!(
+            "use one of: {}, or create prompts/{name}.prompt",
+            names.join(", ")
+        ),
+    }
+}
+
+/// `{{> name ...}}` references in a template: (name, byte offset of name).
+/// Dynamic partials (`{{> (expr)}}`) are skipped.
+pub fn partial_references(source: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = source[from..].find("{{") {
+        let start = from + i + 2;
+        from = start;
+        let rest = &source[start..];
+        let rest_trim = rest.strip_prefix('~').unwrap_or(rest);
+        let Some(after) = rest_trim.strip_prefix('>') else {
+            continue;
+        };
+        let lead = after.len() - after.trim_start().len();
+        let name: String = after
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | '.'))
+            .collect();
+        if !name.is_empty() {
+            let offset = source.len() - after.len() + lead;
+            out.push((name, offset));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_partial_references() {
+        let src = "a {{> schema}} b\n{{~> other x=1}} {{>(dyn)}} {{name}}";
+        let refs = partial_references(src);
+        assert_eq!(
+            refs,
+            vec![("schema".to_string(), 6), ("other".to_string(), 22)]
+        );
+    }
+
+    #[test]
+    fn summary_pluralises() {
+        let mut r = CheckReport {
+            diagnostics: vec![],
+            files: 1,
+        };
+        assert_eq!(r.summary(), "0 errors, 0 warnings in 1 file");
+        r.diagnostics.push(Diagnostic::error("a", 1, 1, "x"));
+        r.diagnostics.push(Diagnostic::warning("a", 1, 1, "y"));
+        r.files = 7;
+        assert_eq!(r.summary(), "1 error, 1 warning in 7 files");
+    }
+}

@@ -1,0 +1,248 @@
+//! The checks on a parsed `pwb.toml` beyond what serde enforces: unknown keys
+//! (warnings with a did-you-mean), literal API keys, malformed model ids,
+//! out-of-range settings and URLs, each located at its key or value.
+
+use super::config::WorkspaceConfig;
+use super::diagnostic::{Diagnostic, line_col};
+use super::suggest::hint_for;
+use std::path::Path;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+const TOP_KEYS: &[&str] = &["defaults", "models", "pricing"];
+const DEFAULT_KEYS: &[&str] = &["temperature", "max_tokens", "top_p", "prompt"];
+const MODEL_KEYS: &[&str] = &[
+    "id",
+    "label",
+    "selected",
+    "temperature",
+    "max_tokens",
+    "top_p",
+    "base_url",
+    "api_key_env",
+    "api_key",
+];
+/// Providers pwb knows how to call; others are warned about, not refused.
+pub const KNOWN_PROVIDERS: &[&str] = &["openai", "anthropic", "gemini", "ollama", "local"];
+
+fn at(
+    source: &str,
+    shown: &Path,
+    span: std::ops::Range<usize>,
+) -> (std::path::PathBuf, usize, usize) {
+    let (line, col) = line_col(source, span.start);
+    (shown.to_path_buf(), line, col)
+}
+
+/// Warnings for keys pwb does not know, and for literal `api_key`s.
+pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_keys(source, shown, doc, TOP_KEYS, "", &mut out);
+    if let Some(defaults) = doc.get("defaults").and_then(|v| table(v)) {
+        check_keys(
+            source,
+            shown,
+            defaults,
+            DEFAULT_KEYS,
+            "[defaults]",
+            &mut out,
+        );
+    }
+    for model in models(doc) {
+        check_keys(source, shown, model, MODEL_KEYS, "[[models]]", &mut out);
+        if let Some((key, _)) = model.get_key_value("api_key") {
+            let (p, l, c) = at(source, shown, key.span());
+            // Never echo the value: it is a secret.
+            out.push(
+                Diagnostic::warning(p, l, c, "API key written in pwb.toml").with_hint(
+                    "keep keys out of files you commit: set api_key_env = \"NAME\" and export NAME",
+                ),
+            );
+        }
+    }
+    out
+}
+
+fn check_keys(
+    source: &str,
+    shown: &Path,
+    table: &DeTable<'_>,
+    known: &[&str],
+    section: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for key in table.keys() {
+        let name: &str = key.get_ref();
+        if known.contains(&name) {
+            continue;
+        }
+        let (p, l, c) = at(source, shown, key.span());
+        let place = if section.is_empty() {
+            String::new()
+        } else {
+            format!(" in {section}")
+        };
+        out.push(
+            Diagnostic::warning(p, l, c, format!("unknown key `{name}`{place} (ignored)"))
+                .with_hint(hint_for(name, known)),
+        );
+    }
+}
+
+fn table<'a, 'i>(value: &'a Spanned<DeValue<'i>>) -> Option<&'a DeTable<'i>> {
+    match value.get_ref() {
+        DeValue::Table(t) => Some(t),
+        _ => None,
+    }
+}
+
+fn models<'a, 'i>(doc: &'a DeTable<'i>) -> Vec<&'a DeTable<'i>> {
+    match doc.get("models").map(|v| v.get_ref()) {
+        Some(DeValue::Array(items)) => items.iter().filter_map(|v| table(v)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Errors and warnings about values: ids, ranges, URLs, env var names.
+pub fn validate(
+    source: &str,
+    shown: &Path,
+    doc: &DeTable<'_>,
+    config: &WorkspaceConfig,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let tables = models(doc);
+    let span_of = |i: usize, key: &str| -> (std::path::PathBuf, usize, usize) {
+        let span = tables
+            .get(i)
+            .and_then(|t| t.get(key))
+            .map_or(0..0, |v| v.span());
+        at(source, shown, span)
+    };
+    if config.models.is_empty() {
+        out.push(
+            Diagnostic::warning(shown, 1, 1, "no models listed in pwb.toml")
+                .with_hint("add one:\n[[models]]\nid = \"openai:gpt-4o-mini\"\nselected = true"),
+        );
+    }
+    for (i, m) in config.models.iter().enumerate() {
+        let (provider, name) = (m.provider(), m.model_name());
+        if provider.is_empty() || name.is_empty() || !m.id.contains(':') {
+            let (p, l, c) = span_of(i, "id");
+            out.push(
+                Diagnostic::error(
+                    p,
+                    l,
+                    c,
+                    format!("model id `{}` is not `provider:model`", m.id),
+                )
+                .with_hint(
+                    "write the provider first, e.g. \"openai:gpt-4o-mini\" or \"ollama:llama3.2\"",
+                ),
+            );
+        } else if !KNOWN_PROVIDERS.contains(&provider) {
+            let (p, l, c) = span_of(i, "id");
+            out.push(
+                Diagnostic::warning(p, l, c, format!("unknown provider `{provider}`")).with_hint(
+                    format!(
+                        "{}; an OpenAI-compatible server is `openai:` with a base_url",
+                        hint_for(provider, KNOWN_PROVIDERS)
+                    ),
+                ),
+            );
+        }
+        if let Some(t) = m.temperature.filter(|t| !(0.0..=2.0).contains(t)) {
+            let (p, l, c) = span_of(i, "temperature");
+            out.push(
+                Diagnostic::warning(p, l, c, format!("temperature {t} is outside 0..2"))
+                    .with_hint("most providers accept 0.0 to 2.0 (Anthropic 0.0 to 1.0)"),
+            );
+        }
+        if let Some(t) = m.top_p.filter(|t| !(0.0..=1.0).contains(t)) {
+            let (p, l, c) = span_of(i, "top_p");
+            out.push(
+                Diagnostic::error(p, l, c, format!("top_p {t} is outside 0..1"))
+                    .with_hint("top_p is a probability mass, e.g. 0.9"),
+            );
+        }
+        if m.max_tokens == Some(0) {
+            let (p, l, c) = span_of(i, "max_tokens");
+            out.push(
+                Diagnostic::error(p, l, c, "max_tokens must be at least 1")
+                    .with_hint("e.g. max_tokens = 512, or remove it to use the default"),
+            );
+        }
+        if let Some(url) = &m.base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            let (p, l, c) = span_of(i, "base_url");
+            out.push(
+                Diagnostic::error(p, l, c, format!("base_url `{url}` is not an http(s) URL"))
+                    .with_hint("e.g. base_url = \"http://127.0.0.1:8080/v1\""),
+            );
+        }
+        if let Some(var) = &m.api_key_env
+            && !is_env_var_name(var)
+        {
+            let (p, l, c) = span_of(i, "api_key_env");
+            // The value may be a pasted key: do not print it.
+            out.push(Diagnostic::error(p, l, c, "api_key_env is not an environment variable name").with_hint("api_key_env holds the NAME of a variable, e.g. api_key_env = \"OPENAI_API_KEY\"; never the key itself"));
+        }
+    }
+    for (i, m) in config.models.iter().enumerate() {
+        let twin = config.models[..i]
+            .iter()
+            .any(|o| o.id == m.id && o.label == m.label);
+        if twin {
+            let (p, l, c) = span_of(i, "id");
+            out.push(
+                Diagnostic::warning(
+                    p,
+                    l,
+                    c,
+                    format!("model `{}` is listed twice", m.display_name()),
+                )
+                .with_hint("give each entry its own label, e.g. label = \"gpt-4o-mini t=1.0\""),
+            );
+        }
+    }
+    if let Some(t) = config
+        .defaults
+        .temperature
+        .filter(|t| !(0.0..=2.0).contains(t))
+    {
+        let span = doc
+            .get("defaults")
+            .and_then(|d| table(d))
+            .and_then(|d| d.get("temperature"))
+            .map_or(0..0, |v| v.span());
+        let (p, l, c) = at(source, shown, span);
+        out.push(Diagnostic::warning(
+            p,
+            l,
+            c,
+            format!("temperature {t} is outside 0..2"),
+        ));
+    }
+    out
+}
+
+/// The span of `[defaults] prompt`, for the cross-file check that it exists.
+pub fn default_prompt_position(source: &str) -> (usize, usize) {
+    let Ok(doc) = toml::de::DeTable::parse(source) else {
+        return (1, 1);
+    };
+    let span = doc
+        .get_ref()
+        .get("defaults")
+        .and_then(|d| table(d))
+        .and_then(|d| d.get("prompt"))
+        .map_or(0..0, |v| v.span());
+    line_col(source, span.start)
+}
+
+fn is_env_var_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

@@ -1,0 +1,128 @@
+//! Unit tests for `pwb.toml` parsing: the full example, defaults, unknown
+//! keys as warnings, literal keys never echoed, and errors with line:col.
+
+use super::*;
+use crate::workspace::diagnostic::Severity;
+
+fn parse(src: &str) -> (Option<WorkspaceConfig>, Vec<Diagnostic>) {
+    WorkspaceConfig::parse(src, Path::new("pwb.toml"))
+}
+
+const FULL: &str = r#"
+[defaults]
+temperature = 0.7
+max_tokens = 512
+prompt = "triage"
+
+[[models]]
+id = "local:smollm2-135m"
+label = "SmolLM2 135M"
+selected = true
+temperature = 0.2
+max_tokens = 256
+top_p = 0.9
+
+[[models]]
+id = "openai:llama-3.1-8b"
+base_url = "http://127.0.0.1:8080/v1"
+api_key_env = "MY_KEY"
+"#;
+
+#[test]
+fn parses_the_documented_example() {
+    let (config, diags) = parse(FULL);
+    assert!(diags.is_empty(), "{diags:?}");
+    let config = config.unwrap();
+    assert_eq!(config.defaults.temperature, Some(0.7));
+    assert_eq!(config.defaults.max_tokens, Some(512));
+    assert_eq!(config.defaults.prompt.as_deref(), Some("triage"));
+    let m = &config.models[0];
+    assert_eq!((m.provider(), m.model_name()), ("local", "smollm2-135m"));
+    assert_eq!(m.label.as_deref(), Some("SmolLM2 135M"));
+    assert!(m.selected);
+    assert_eq!(
+        (m.temperature, m.max_tokens, m.top_p),
+        (Some(0.2), Some(256), Some(0.9))
+    );
+    let o = &config.models[1];
+    assert!(!o.selected);
+    assert_eq!(o.base_url.as_deref(), Some("http://127.0.0.1:8080/v1"));
+    assert_eq!(o.api_key_env.as_deref(), Some("MY_KEY"));
+    assert_eq!(o.display_name(), "openai:llama-3.1-8b");
+    assert_eq!(config.selected_models().len(), 1);
+}
+
+#[test]
+fn first_model_is_selected_when_none_is() {
+    let (config, _) = parse("[[models]]\nid = \"a:b\"\n[[models]]\nid = \"ollama:x:y\"\n");
+    let config = config.unwrap();
+    assert_eq!(config.selected_models()[0].id, "a:b");
+    // Splits at the first colon only.
+    assert_eq!(config.models[1].model_name(), "x:y");
+}
+
+#[test]
+fn syntax_error_has_line_and_col() {
+    let (config, diags) = parse("[[models]]\nid = \"openai:gpt-4o-mini\nlabel = 3\n");
+    assert!(config.is_none());
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].severity, Severity::Error);
+    assert_eq!(diags[0].line, 2, "{}", diags[0]);
+}
+
+#[test]
+fn type_error_points_at_the_value() {
+    let (config, diags) = parse("[[models]]\nid = \"openai:x\"\nmax_tokens = \"lots\"\n");
+    assert!(config.is_none());
+    assert_eq!((diags[0].line, diags[0].col), (3, 14), "{}", diags[0]);
+    let (_, diags) = parse("[[models]]\nlabel = \"x\"\n");
+    assert!(
+        diags[0].message.contains("missing field `id`"),
+        "{}",
+        diags[0]
+    );
+}
+
+#[test]
+fn unknown_keys_warn_with_suggestion() {
+    let (config, diags) =
+        parse("[[model]]\nid = \"openai:x\"\n[[models]]\nid = \"openai:y\"\ntemprature = 1\n");
+    assert!(config.is_some());
+    assert_eq!(diags.len(), 2, "{diags:?}");
+    assert!(diags.iter().all(|d| d.severity == Severity::Warning));
+    assert_eq!(diags[0].line, 1);
+    assert!(diags[0].hint.as_deref().unwrap().contains("`models`"));
+    assert_eq!((diags[1].line, diags[1].col), (5, 1));
+    assert!(diags[1].hint.as_deref().unwrap().contains("`temperature`"));
+}
+
+#[test]
+fn literal_api_key_warns_without_echoing_it() {
+    let (config, diags) = parse("[[models]]\nid = \"openai:x\"\napi_key = \"sk-SECRET123\"\n");
+    let config = config.unwrap();
+    assert_eq!(
+        config.models[0].api_key.as_ref().map(Secret::expose),
+        Some("sk-SECRET123")
+    );
+    assert!(!format!("{config:?}").contains("SECRET"));
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].line, 3);
+    assert!(!diags[0].to_string().contains("SECRET"));
+    let (_, diags) = parse("[[models]]\nid = \"openai:x\"\napi_key_env = \"sk-SECRET123\"\n");
+    assert!(diags[0].is_error());
+    assert!(!diags[0].to_string().contains("SECRET"));
+}
+
+#[test]
+fn bad_values_are_located() {
+    let src = "[[models]]\nid = \"gpt4\"\n[[models]]\nid = \"openai:x\"\ntop_p = 3.0\nbase_url = \"localhost\"\n[[models]]\nid = \"foo:bar\"\n";
+    let (_, diags) = parse(src);
+    let lines: Vec<(usize, bool)> = diags.iter().map(|d| (d.line, d.is_error())).collect();
+    assert_eq!(
+        lines,
+        vec![(2, true), (5, true), (6, true), (8, false)],
+        "{diags:?}"
+    );
+    let (_, diags) = parse("");
+    assert!(diags[0].message.contains("no models"));
+}

@@ -1,0 +1,99 @@
+//! `tests/NAME.yaml` in promptfoo's test-case shape: a list of cases, or a
+//! map with `tests`, `defaultTest` and `prompt`. Cases get `defaultTest`
+//! merged in and `file://` vars read; every problem is located by line.
+
+use super::diagnostic::Diagnostic;
+use super::testfile_parse::CaseParser;
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
+
+/// A test file: the prompt it targets and its cases.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestFile {
+    /// The file stem: `tests/triage.yaml` is `triage`.
+    pub name: String,
+    pub path: PathBuf,
+    /// The `prompt:` key, if the file names its prompt explicitly.
+    pub prompt: Option<String>,
+    pub cases: Vec<TestCase>,
+}
+
+/// One case, with `defaultTest` already merged in.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TestCase {
+    pub description: Option<String>,
+    /// Template variables; `file://` references are replaced by file text.
+    pub vars: Map<String, Value>,
+    pub asserts: Vec<AssertSpec>,
+    /// promptfoo's `options`, kept as written.
+    pub options: Option<Value>,
+    /// 0-based position in the file's list of cases, to locate the case
+    /// (see `TestFile::case_position`).
+    pub index: usize,
+}
+
+/// One `assert` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssertSpec {
+    /// As written, including a `not-` prefix.
+    pub kind: String,
+    pub value: Option<Value>,
+    pub threshold: Option<f64>,
+    pub weight: Option<f64>,
+}
+
+impl AssertSpec {
+    pub fn negated(&self) -> bool {
+        self.kind.starts_with("not-")
+    }
+
+    /// The type without `not-`.
+    pub fn base_kind(&self) -> &str {
+        super::asserts::base_kind(&self.kind)
+    }
+}
+
+impl TestFile {
+    /// The prompt these cases run against: `prompt:` or the file's name.
+    pub fn target_prompt(&self) -> &str {
+        self.prompt.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The 1-based (line, col) where the case with `index` starts in
+    /// `source` (the file's text), or 1:1. Re-reads the text: use it for
+    /// reports, not in loops over every case.
+    pub fn case_position(source: &str, index: usize) -> (usize, usize) {
+        use super::yaml_locate::{Seg, locate_value};
+        locate_value(source, &[Seg::Key("tests".into()), Seg::Index(index)])
+            .or_else(|| locate_value(source, &[Seg::Index(index)]))
+            .unwrap_or((1, 1))
+    }
+
+    /// Parses `source`, read from `path`; `shown` is the path printed in
+    /// diagnostics. `None` only when the file is not YAML of the right shape.
+    pub fn parse(
+        name: &str,
+        path: &Path,
+        source: &str,
+        shown: &Path,
+    ) -> (Option<TestFile>, Vec<Diagnostic>) {
+        let mut p = CaseParser {
+            source,
+            shown,
+            dir: path.parent().unwrap_or(Path::new(".")),
+            diags: Vec::new(),
+        };
+        let parsed = p.file();
+        let file = parsed.map(|(prompt, cases)| TestFile {
+            name: name.to_string(),
+            path: path.to_path_buf(),
+            prompt,
+            cases,
+        });
+        (file, p.diags)
+    }
+}
+
+#[cfg(test)]
+#[path = "testfile_tests.rs"]
+mod tests;

@@ -1,0 +1,361 @@
+//! `pwb check` end to end: runs the real binary on the sample workspace and
+//! on broken workspaces built in temp dirs, and checks the exact
+//! `path:line:col` of each report, its severity, hint and exit code.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+const GOOD_TOML: &str = "[[models]]\nid = \"openai:gpt-4o-mini\"\n";
+const GOOD_PROMPT: &str = "---\ninput:\n  default:\n    name: Ada\n---\nHello {{name}}!\n";
+
+/// A workspace with a valid pwb.toml and prompt, plus `files`.
+fn workspace(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "pwb.toml", GOOD_TOML.as_bytes());
+    write(dir.path(), "prompts/hello.prompt", GOOD_PROMPT.as_bytes());
+    for (path, contents) in files {
+        write(dir.path(), path, contents);
+    }
+    dir
+}
+
+fn write(root: &Path, rel: &str, contents: &[u8]) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, contents).expect("write");
+}
+
+fn pwb_check(dir: &Path) -> Output {
+    // Run from inside the folder so reported paths are workspace-relative.
+    Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .arg("check")
+        .current_dir(dir)
+        .output()
+        .expect("run pwb")
+}
+
+struct Report {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn check(dir: &Path) -> Report {
+    let out = pwb_check(dir);
+    Report {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+impl Report {
+    /// The diagnostic block (first line + hint) starting with `prefix`.
+    fn block(&self, prefix: &str) -> String {
+        let mut lines = self.stdout.lines().skip_while(|l| !l.starts_with(prefix));
+        let first = lines.next().unwrap_or_else(|| {
+            panic!(
+                "no line starting with {prefix:?} in:\n{}{}",
+                self.stdout, self.stderr
+            )
+        });
+        let rest: Vec<&str> = lines.take_while(|l| l.starts_with("  ")).collect();
+        format!("{first}\n{}", rest.join("\n"))
+    }
+
+    fn summary(&self) -> &str {
+        self.stdout.lines().last().unwrap_or_default()
+    }
+}
+
+#[test]
+fn sample_workspace_is_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-workspace");
+    let r = check(&root);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("error:"), "{}", r.stdout);
+    assert!(
+        r.summary().starts_with("0 errors, 0 warnings in "),
+        "{}",
+        r.stdout
+    );
+    // pwb.toml, 3 prompts, 1 partial, 3 example files, 3 test files.
+    assert_eq!(r.summary(), "0 errors, 0 warnings in 11 files");
+}
+
+#[test]
+fn dir_argument_prefixes_paths() {
+    let ws = workspace(&[(
+        "tests/hello.yaml",
+        b"- assert:\n    - type: containz\n      value: x\n",
+    )]);
+    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .arg("check")
+        .arg(ws.path())
+        .output()
+        .expect("run pwb");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let expected = format!(
+        "{}:2:13: error:",
+        ws.path().join("tests/hello.yaml").display()
+    );
+    assert!(stdout.starts_with(&expected), "{stdout}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn bad_toml_reports_line() {
+    let ws = workspace(&[(
+        "pwb.toml",
+        b"[[models]]\nid = \"openai:x\"\nlabel = \"unterminated\n",
+    )]);
+    let r = check(ws.path());
+    let b = r.block("pwb.toml:3:");
+    assert!(b.contains(": error: invalid pwb.toml:"), "{b}");
+    assert!(
+        b.contains("expected"),
+        "the message must say what is missing: {b}"
+    );
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn unknown_toml_key_is_a_warning_with_suggestion() {
+    let toml = "[[models]]\nid = \"openai:x\"\ntemprature = 0.3\n";
+    let ws = workspace(&[("pwb.toml", toml.as_bytes())]);
+    let r = check(ws.path());
+    let b = r.block("pwb.toml:3:1: warning: unknown key `temprature`");
+    assert!(b.contains("hint: did you mean `temperature`?"), "{b}");
+    assert_eq!(r.code, Some(0), "warnings alone exit 0");
+    assert!(
+        r.summary().starts_with("0 errors, 1 warning in"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn bad_model_id_and_missing_default_prompt() {
+    let toml = "[defaults]\nprompt = \"helo\"\n\n[[models]]\nid = \"gpt-4o\"\n";
+    let ws = workspace(&[("pwb.toml", toml.as_bytes())]);
+    let r = check(ws.path());
+    let b = r.block("pwb.toml:2:10: error: [defaults] prompt `helo` does not exist");
+    assert!(b.contains("did you mean `hello`?"), "{b}");
+    let b = r.block("pwb.toml:5:6: error: model id `gpt-4o` is not `provider:model`");
+    assert!(b.contains("openai:gpt-4o-mini"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn frontmatter_yaml_error_names_file_and_line() {
+    // The unclosed `[` on line 3 is detected where YAML sees `input:`.
+    let src = "---\nconfig:\n  temperature: [0.2\ninput: {}\n---\nHi\n";
+    let ws = workspace(&[("prompts/broken.prompt", src.as_bytes())]);
+    let r = check(ws.path());
+    let b =
+        r.block("prompts/broken.prompt:4:6: error: invalid YAML: did not find expected ',' or ']'");
+    assert!(b.contains("hint: check indentation"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn unclosed_handlebars_block_is_located_at_its_opening() {
+    let src = "---\nconfig:\n  temperature: 0.2\n---\nHello\n{{#if name}}\n  {{name}}\n";
+    let ws = workspace(&[("prompts/open.prompt", src.as_bytes())]);
+    let r = check(ws.path());
+    let b = r.block("prompts/open.prompt:6:1: error: `{{#if}}` is never closed");
+    assert!(b.contains("hint: add `{{/if}}`"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn bad_example_file_reports_the_example() {
+    let src = "- name: ok\n  input: {name: Bo}\n  output: Hi Bo\n- name: no answer\n  input: {name: Al}\n";
+    let ws = workspace(&[("examples/hello.yaml", src.as_bytes())]);
+    let r = check(ws.path());
+    let b = r.block("examples/hello.yaml:4:");
+    assert!(b.contains("error: example 2 has no `output`"), "{b}");
+    assert!(b.contains("`output`"), "{b}");
+    let ws = workspace(&[("examples/hello.yaml", b"name: [oops\n")]);
+    let r = check(ws.path());
+    let b = r.block("examples/hello.yaml:2:1: error: invalid YAML");
+    assert!(b.contains("hint: check indentation"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn unknown_assert_type_reports_line_and_suggestion() {
+    let src = "- vars: {name: Bo}\n  assert:\n    - type: contains\n      value: Bo\n    - type: containz\n      value: Hi\n";
+    let ws = workspace(&[("tests/hello.yaml", src.as_bytes())]);
+    let r = check(ws.path());
+    let b = r.block("tests/hello.yaml:5:13: error: unknown assertion type `containz`");
+    assert!(b.contains("hint: did you mean `contains`?"), "{b}");
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.summary().starts_with("1 error, 0 warnings"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn test_file_for_missing_prompt_and_missing_var_file() {
+    let src = "prompt: helo\ntests:\n  - vars:\n      name: file://names/ada.txt\n";
+    let ws = workspace(&[("tests/suite.yaml", src.as_bytes())]);
+    let r = check(ws.path());
+    let b = r.block("tests/suite.yaml:1:9: error: test file targets prompt `helo`");
+    assert!(b.contains("did you mean `hello`?"), "{b}");
+    let b = r.block("tests/suite.yaml:4:13: error: cannot read `file://names/ada.txt`");
+    assert!(b.contains("relative to the test file"), "{b}");
+}
+
+#[test]
+fn unknown_partial_is_an_error() {
+    let ws = workspace(&[("prompts/uses.prompt", b"Schema:\n{{> shop_schema}}\n")]);
+    let r = check(ws.path());
+    let b = r.block("prompts/uses.prompt:2:5: error: unknown partial `shop_schema`");
+    assert!(b.contains("prompts/_shop_schema.prompt"), "{b}");
+    write(
+        ws.path(),
+        "prompts/partials/shop_schema.prompt",
+        b"CREATE TABLE t (id INT);\n",
+    );
+    assert_eq!(check(ws.path()).code, Some(0));
+}
+
+#[test]
+fn missing_folder() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .args(["check", "definitely-not-here"])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run pwb");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: no such folder: definitely-not-here"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: check the path"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn empty_folder_is_not_a_workspace() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let r = check(dir.path());
+    assert!(
+        r.stderr
+            .starts_with("error: not a pwb workspace: no pwb.toml in"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("hint: create ") && r.stderr.contains("[[models]]"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.code, Some(1));
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn file_instead_of_folder() {
+    let ws = workspace(&[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .args(["check", "pwb.toml"])
+        .current_dir(ws.path())
+        .output()
+        .expect("run pwb");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: not a folder: pwb.toml"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn binary_file_is_refused() {
+    let ws = workspace(&[("prompts/x.prompt", b"GIF89a\x01\x00\x00\x00\xff")]);
+    let r = check(ws.path());
+    let b = r.block("prompts/x.prompt:1:8: error: binary file: NUL byte at byte 7");
+    assert!(b.contains("pwb expects UTF-8 text"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn invalid_utf8_names_byte_and_line() {
+    let ws = workspace(&[("prompts/latin1.prompt", b"Hello\nCaf\xe9 {{name}}\n")]);
+    let r = check(ws.path());
+    let b = r.block("prompts/latin1.prompt:2:4: error: invalid UTF-8 at byte 9 (line 2, column 4)");
+    assert!(b.contains("re-save the file as UTF-8"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn huge_prompt_is_refused_without_reading_it() {
+    let ws = workspace(&[]);
+    let file = std::fs::File::create(ws.path().join("prompts/huge.prompt")).expect("create");
+    file.set_len(5 * 1024 * 1024).expect("5 MB"); // sparse: the content is never read
+    let r = check(ws.path());
+    let b = r.block("prompts/huge.prompt:1:1: error: file is too large (5242880 bytes)");
+    assert!(b.contains("up to 1048576 bytes (1 MiB)"), "{b}");
+    assert!(b.contains("hint: keep prompts and test files small"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_or_dangling_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = workspace(&[("prompts/secret.prompt", b"Hi\n")]);
+    let path = ws.path().join("prompts/secret.prompt");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    std::os::unix::fs::symlink("nowhere.prompt", ws.path().join("prompts/gone.prompt"))
+        .expect("symlink");
+    let r = check(ws.path());
+    let b = r.block("prompts/gone.prompt:1:1: error: no such file");
+    assert!(b.contains("hint:"), "{b}");
+    if std::fs::read(&path).is_ok() {
+        // Running as root: permissions cannot deny reads, so the file loads.
+        eprintln!("note: privileged user, permission denial not simulated");
+        assert!(!r.stdout.contains("secret.prompt"), "{}", r.stdout);
+    } else {
+        let b = r.block("prompts/secret.prompt:1:1: error: cannot read file: permission denied");
+        assert!(b.contains("chmod u+r"), "{b}");
+    }
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn rendering_checks_schemas_and_test_vars() {
+    let ws = workspace(&[
+        ("prompts/greet.prompt", b"---\ninput:\n  schema:\n    who: string\n    tone?: string\n---\nHi {{who}} {{tone}}\n"),
+        ("tests/greet.yaml", b"- vars: {tone: warm}\n- vars: {who: Ada}\n  assert: [{type: contains, value: Ada}]\n"),
+        ("prompts/typed.prompt", b"---\noutput:\n  format: json\n  schema:\n    x: strng\n---\nGo\n"),
+    ]);
+    let r = check(ws.path());
+    let b =
+        r.block("tests/greet.yaml:1:3: warning: case 1 does not set `who` used by prompt `greet`");
+    assert!(b.contains("vars:"), "{b}");
+    // Case 2 sets `who`; `tone` is optional in the schema: no more warnings there.
+    assert_eq!(
+        r.stdout.matches("tests/greet.yaml").count(),
+        1,
+        "{}",
+        r.stdout
+    );
+    let b = r.block("prompts/typed.prompt:2:1: error: output.schema: unknown type `strng`");
+    assert!(b.contains("hint: use string"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn unknown_frontmatter_key_is_a_warning() {
+    let ws = workspace(&[("prompts/odd.prompt", b"---\ntemprature: 0.2\n---\nHi\n")]);
+    let r = check(ws.path());
+    let b = r.block("prompts/odd.prompt:2:1: warning: unknown frontmatter key `temprature`");
+    assert!(b.contains("hint:"), "{b}");
+    assert_eq!(r.code, Some(0));
+}

@@ -1,0 +1,227 @@
+//! Runs the real `pwb render` binary on a temporary workspace: JSON shape,
+//! `--var`, `--vars`, `--examples`, `--strict`, and error positions.
+
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Command, Output};
+
+const GREET: &str = "---
+model: openai:gpt-4o-mini
+config:
+  temperature: 0.3
+input:
+  default:
+    tone: friendly
+---
+{{role \"system\"}}You are {{tone}}.
+{{> sig}}
+{{role \"user\"}}Hello {{name}}!{{#if loud}} LOUD{{/if}}
+";
+
+const EXAMPLES: &str = "- name: hi
+  input: Hello Bob!
+  output: Hi Bob!
+- vars: {name: Ann}
+  output: Hey Ann
+";
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write("pwb.toml", "");
+    write("prompts/greet.prompt", GREET);
+    write("prompts/partials/sig.prompt", "Signed, pwb\n");
+    write("examples/greetings.yaml", EXAMPLES);
+    write("vars.yaml", "name: Yaml\nloud: true\n");
+    write(
+        "prompts/bad.prompt",
+        "---\nmodel: m\nconfig:\n   bad: 1: 2\n---\nHi\n",
+    );
+    write(
+        "prompts/unclosed.prompt",
+        "---\nmodel: m\n---\nHi\n\n{{#if x}}never closed\n",
+    );
+    dir
+}
+
+fn pwb(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .current_dir(root)
+        .arg("render")
+        .args(args)
+        .output()
+        .expect("run pwb")
+}
+
+fn stdout_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn texts(v: &Value) -> Vec<String> {
+    v["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| {
+            format!(
+                "{}: {}",
+                m["role"].as_str().unwrap_or("?"),
+                m["content"][0]["text"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn renders_dotprompt_json_with_vars() {
+    let ws = workspace();
+    let out = pwb(
+        ws.path(),
+        &[
+            "prompts/greet.prompt",
+            "--var",
+            "name=Zed",
+            "--var",
+            "loud=false",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = stdout_json(&out);
+    assert_eq!(
+        texts(&v),
+        vec![
+            "system: You are friendly.\nSigned, pwb\n",
+            "user: Hello Zed!"
+        ]
+    );
+    assert_eq!(v["model"], json!("openai:gpt-4o-mini"));
+    assert_eq!(v["config"], json!({"temperature": 0.3}));
+    assert_eq!(v["ext"], json!({}));
+    assert!(v["raw"].is_object());
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn vars_file_and_var_overrides() {
+    let ws = workspace();
+    let out = pwb(
+        ws.path(),
+        &[
+            "prompts/greet.prompt",
+            "--vars",
+            "vars.yaml",
+            "--var",
+            "tone=\"terse\"",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let t = texts(&stdout_json(&out));
+    assert_eq!(t[0], "system: You are terse.\nSigned, pwb\n");
+    assert_eq!(t[1], "user: Hello Yaml! LOUD");
+}
+
+#[test]
+fn examples_become_turns_in_the_order_given() {
+    let ws = workspace();
+    let out = pwb(
+        ws.path(),
+        &[
+            "prompts/greet.prompt",
+            "--var",
+            "name=Zed",
+            "--examples",
+            "greetings#2,hi",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        texts(&stdout_json(&out))[1..],
+        [
+            "user: Hello Ann!",
+            "model: Hey Ann",
+            "user: Hello Bob!",
+            "model: Hi Bob!",
+            "user: Hello Zed!"
+        ]
+    );
+    let out = pwb(ws.path(), &["prompts/greet.prompt", "--examples", "nope"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("known examples: hi, greetings#2"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn strict_fails_on_missing_vars_and_plain_mode_warns() {
+    let ws = workspace();
+    let out = pwb(ws.path(), &["prompts/greet.prompt"]);
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: variable 'name' is not set (prompts/greet.prompt)"),
+        "{err}"
+    );
+    assert!(err.contains("warning: variable 'loud' is not set"), "{err}");
+    assert!(!err.contains("'tone'"), "{err}");
+
+    let out = pwb(ws.path(), &["prompts/greet.prompt", "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = pwb(
+        ws.path(),
+        &[
+            "prompts/greet.prompt",
+            "--strict",
+            "--var",
+            "name=A",
+            "--var",
+            "loud=1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn malformed_prompts_name_file_line_and_hint() {
+    let ws = workspace();
+    let out = pwb(ws.path(), &["prompts/bad.prompt"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("prompts/bad.prompt:4:"), "{err}");
+    assert!(err.contains("\nhint: "), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let out = pwb(ws.path(), &["prompts/unclosed.prompt"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.starts_with("prompts/unclosed.prompt:6:1: "), "{err}");
+    assert!(err.contains("{{/if}}"), "{err}");
+}
+
+#[test]
+fn missing_file_is_an_error() {
+    let ws = workspace();
+    let out = pwb(ws.path(), &["prompts/none.prompt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot read prompts/none.prompt"),
+        "{}",
+        stderr(&out)
+    );
+}
