@@ -93,10 +93,10 @@ pub fn workspace_root(prompt_file: &Path) -> PathBuf {
     if let Some(found) = dir.ancestors().find(|d| d.join("pwb.toml").is_file()) {
         return found.to_path_buf();
     }
-    if dir.file_name().is_some_and(|n| n == "prompts") {
-        if let Some(parent) = dir.parent() {
-            return parent.to_path_buf();
-        }
+    if dir.file_name().is_some_and(|n| n == "prompts")
+        && let Some(parent) = dir.parent()
+    {
+        return parent.to_path_buf();
     }
     dir
 }

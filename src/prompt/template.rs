@@ -14,10 +14,10 @@ pub const MAIN_TEMPLATE: &str = "__pwb_prompt";
 /// Compiles the template body; syntax errors point at the file line/col.
 pub fn compile_template(parsed: &ParsedPrompt) -> Result<Template, PromptError> {
     Template::compile_with_name(&parsed.template, MAIN_TEMPLATE.to_string()).map_err(|e| {
-        if matches!(e.reason(), TemplateErrorReason::InvalidSyntax(_)) {
-            if let Some(found) = find_unbalanced(&parsed.template) {
-                return unbalanced_error(parsed, found);
-            }
+        if matches!(e.reason(), TemplateErrorReason::InvalidSyntax(_))
+            && let Some(found) = find_unbalanced(&parsed.template)
+        {
+            return unbalanced_error(parsed, found);
         }
         let (line, col) = e.pos().unwrap_or((1, 1));
         let (line, col) = parsed.file_pos(line, col);
@@ -105,12 +105,10 @@ fn find_unknown_helper(tpl: &Template) -> Option<(String, usize, usize)> {
             TemplateElement::HelperBlock(ht) => (ht, true),
             _ => continue,
         };
-        if is_call {
-            if let Some(name) = ht.name.as_name() {
-                let plain = matches!(ht.name, Parameter::Name(_));
-                if plain && !KNOWN_HELPERS.contains(&name) {
-                    return Some((name.to_string(), pos.0, pos.1));
-                }
+        if is_call && let Some(name) = ht.name.as_name() {
+            let plain = matches!(ht.name, Parameter::Name(_));
+            if plain && !KNOWN_HELPERS.contains(&name) {
+                return Some((name.to_string(), pos.0, pos.1));
             }
         }
         let inner = [&ht.template, &ht.inverse].into_iter().flatten();
