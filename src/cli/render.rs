@@ -3,7 +3,7 @@
 
 use crate::prompt::{
     Example, PromptError, PromptErrorKind, RenderData, Renderer, compile_check, lint,
-    load_example_file, load_partials, parse_document, yaml::parse_yaml,
+    load_example_file, parse_document, partials::partial_files, yaml::parse_yaml,
 };
 use anyhow::{Context, bail};
 use serde_json::{Map, Value};
@@ -54,10 +54,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
     for w in lint(&parsed) {
         eprintln!("warning: {}:{w}\nhint: {}", shown.display(), w.hint);
     }
-    let renderer = match Renderer::new(load_partials(&root.join("prompts")), Default::default()) {
-        Ok(r) => r,
-        Err(e) => return Ok(report(e.in_file(root.join("prompts")))),
-    };
+    let renderer = load_renderer(&root);
     let data = RenderData {
         input: read_vars(&args)?,
         examples: match pick_examples(&root, &args.examples) {
@@ -83,6 +80,27 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A renderer with the workspace's partials. A partial that does not
+/// compile is skipped with a warning (prompts using it then fail to render).
+fn load_renderer(root: &Path) -> Renderer {
+    let mut renderer = Renderer::default();
+    for (name, path) in partial_files(&root.join("prompts")) {
+        if renderer.partial_names().any(|n| n == name) {
+            continue;
+        }
+        let shown = path.strip_prefix(root).unwrap_or(&path);
+        match std::fs::read_to_string(&path) {
+            Ok(source) => {
+                if let Err(e) = renderer.add_partial(&name, &source) {
+                    eprintln!("warning: {}", e.in_file(shown).report());
+                }
+            }
+            Err(e) => eprintln!("warning: cannot read {}: {e}", shown.display()),
+        }
+    }
+    renderer
 }
 
 /// The folder holding `pwb.toml` above the prompt; failing that, the
