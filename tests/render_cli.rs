@@ -225,3 +225,16 @@ fn missing_file_is_an_error() {
         stderr(&out)
     );
 }
+
+#[test]
+fn broken_partials_warn_with_their_own_file_and_line() {
+    let ws = workspace();
+    std::fs::write(ws.path().join("prompts/_broken.prompt"), "ok\n{{#if x}}\n").expect("write");
+    let out = pwb(ws.path(), &["prompts/greet.prompt", "--var", "name=A"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: prompts/_broken.prompt:2:1: "),
+        "{err}"
+    );
+}

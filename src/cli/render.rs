@@ -2,8 +2,8 @@
 //! examples and print the result as Dotprompt JSON, without calling a model.
 
 use crate::prompt::{
-    Example, PromptError, PromptErrorKind, RenderData, RenderedPrompt, Renderer, compile_check, lint,
-    load_example_file, load_partials, parse_document, yaml::parse_yaml,
+    Example, PromptError, PromptErrorKind, RenderData, RenderedPrompt, Renderer, compile_check,
+    lint, load_example_file, parse_document, partials::partial_files, yaml::parse_yaml,
 };
 use anyhow::{Context, bail};
 use serde_json::{Map, Value};
@@ -82,10 +82,7 @@ pub fn render_prompt(
     for w in lint(&parsed) {
         eprintln!("warning: {}:{w}\nhint: {}", shown.display(), w.hint);
     }
-    let renderer = match Renderer::new(load_partials(&root.join("prompts")), Default::default()) {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(report(e.in_file(root.join("prompts"))))),
-    };
+    let renderer = load_renderer(&root);
     let data = RenderData {
         input: read_vars(args)?,
         examples: match pick_examples(&root, &args.examples) {
@@ -103,6 +100,27 @@ pub fn render_prompt(
     }
 }
 
+/// A renderer with the workspace's partials. A partial that does not
+/// compile is skipped with a warning (prompts using it then fail to render).
+fn load_renderer(root: &Path) -> Renderer {
+    let mut renderer = Renderer::default();
+    for (name, path) in partial_files(&root.join("prompts")) {
+        if renderer.partial_names().any(|n| n == name) {
+            continue;
+        }
+        let shown = path.strip_prefix(root).unwrap_or(&path);
+        match std::fs::read_to_string(&path) {
+            Ok(source) => {
+                if let Err(e) = renderer.add_partial(&name, &source) {
+                    eprintln!("warning: {}", e.in_file(shown).report());
+                }
+            }
+            Err(e) => eprintln!("warning: cannot read {}: {e}", shown.display()),
+        }
+    }
+    renderer
+}
+
 /// The folder holding `pwb.toml` above the prompt; failing that, the
 /// parent of a `prompts/` folder the prompt is in; failing that, its folder.
 pub fn workspace_root(prompt_file: &Path) -> PathBuf {
@@ -111,10 +129,10 @@ pub fn workspace_root(prompt_file: &Path) -> PathBuf {
     if let Some(found) = dir.ancestors().find(|d| d.join("pwb.toml").is_file()) {
         return found.to_path_buf();
     }
-    if dir.file_name().is_some_and(|n| n == "prompts") {
-        if let Some(parent) = dir.parent() {
-            return parent.to_path_buf();
-        }
+    if dir.file_name().is_some_and(|n| n == "prompts")
+        && let Some(parent) = dir.parent()
+    {
+        return parent.to_path_buf();
     }
     dir
 }

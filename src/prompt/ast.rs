@@ -72,12 +72,11 @@ fn rewrite_element(el: &mut TemplateElement, data: &Map<String, Value>) {
     match el {
         TemplateElement::Expression(ht) | TemplateElement::HtmlExpression(ht) => {
             let name_only = !ht.block && ht.params.is_empty() && ht.hash.is_empty();
-            if name_only {
-                if let Some(params) = local_raw(&ht.name).and_then(|r| data_value(r, data)) {
-                    ht.name = Parameter::Name(DATA_HELPER.to_string());
-                    ht.params = params;
-                    return;
-                }
+            if name_only && let Some(params) = local_raw(&ht.name).and_then(|r| data_value(r, data))
+            {
+                ht.name = Parameter::Name(DATA_HELPER.to_string());
+                ht.params = params;
+                return;
             }
             rewrite_params(&mut ht.params, &mut ht.hash, data);
         }
@@ -175,10 +174,10 @@ impl VarWalker<'_> {
             }
             iter.next();
         }
-        if let Some(PathSeg::Named(name)) = iter.next() {
-            if rooted || ups == depth {
-                self.note(name, locals);
-            }
+        if let Some(PathSeg::Named(name)) = iter.next()
+            && (rooted || ups == depth)
+        {
+            self.note(name, locals);
         }
     }
 
@@ -198,10 +197,11 @@ impl VarWalker<'_> {
                     .name
                     .as_name()
                     .is_some_and(|n| KNOWN_HELPERS.contains(&n));
-                if name_only && !is_helper {
-                    if let Some(path) = path_of(&ht.name) {
-                        self.path(&path, depth, locals);
-                    }
+                if name_only
+                    && !is_helper
+                    && let Some(path) = path_of(&ht.name)
+                {
+                    self.path(&path, depth, locals);
                 }
                 for p in ht.params.iter().chain(ht.hash.values()) {
                     self.param(p, depth, locals);
@@ -210,10 +210,10 @@ impl VarWalker<'_> {
             TemplateElement::HelperBlock(ht) => {
                 let name = ht.name.as_name().unwrap_or_default();
                 let same_context = matches!(name, "if" | "unless" | "ifEquals" | "unlessEquals");
-                if !KNOWN_HELPERS.contains(&name) {
-                    if let Some(path) = path_of(&ht.name) {
-                        self.path(&path, depth, locals);
-                    }
+                if !KNOWN_HELPERS.contains(&name)
+                    && let Some(path) = path_of(&ht.name)
+                {
+                    self.path(&path, depth, locals);
                 }
                 for p in ht.params.iter().chain(ht.hash.values()) {
                     self.param(p, depth, locals);

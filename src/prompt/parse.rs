@@ -185,16 +185,10 @@ fn check_shape(key: &str, value: &Value, parsed: &ParsedPrompt) -> Result<(), Pr
 /// Finds `key:` lines at column 1 of the frontmatter (a light scan, good
 /// enough to point diagnostics at the right line).
 fn top_level_key_lines(frontmatter: &str, first_line: usize) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    let mut line_no = first_line;
-    for line in frontmatter.split('\n') {
-        let line = line.trim_end_matches('\r');
-        if let Some(key) = key_of_line(line) {
-            out.push((key, line_no));
-        }
-        line_no += 1;
-    }
-    out
+    (first_line..)
+        .zip(frontmatter.split('\n'))
+        .filter_map(|(line_no, line)| Some((key_of_line(line.trim_end_matches('\r'))?, line_no)))
+        .collect()
 }
 
 fn key_of_line(line: &str) -> Option<String> {

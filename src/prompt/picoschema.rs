@@ -162,10 +162,8 @@ impl Parser<'_> {
             }
             let Some(type_info) = type_info else {
                 let mut prop = self.parse_pico(field, &field_path)?;
-                if optional {
-                    if let Some(Value::String(t)) = prop.get("type").cloned() {
-                        prop["type"] = json!([t, "null"]);
-                    }
+                if optional && let Some(Value::String(t)) = prop.get("type").cloned() {
+                    prop["type"] = json!([t, "null"]);
                 }
                 properties.insert(prop_name, prop);
                 continue;

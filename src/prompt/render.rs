@@ -3,7 +3,7 @@
 //! helpers, then messages, history, few-shot turns and missing variables.
 
 use super::ast::{referenced_vars, rewrite_data_refs};
-use super::error::{PromptError, PromptErrorKind};
+use super::error::PromptError;
 use super::example::Example;
 use super::fewshot::splice_examples;
 use super::helpers;
@@ -12,7 +12,7 @@ use super::messages::to_messages;
 use super::metadata::resolve_metadata;
 use super::parse::ParsedPrompt;
 use super::rendered::RenderedPrompt;
-use super::template::{MAIN_TEMPLATE, compile_template, render_error};
+use super::template::{MAIN_TEMPLATE, compile_source, compile_template, render_error};
 use super::yaml::normalize_numbers;
 use handlebars::Handlebars;
 use handlebars::template::Template;
@@ -74,17 +74,11 @@ impl Renderer {
         Ok(renderer)
     }
 
-    /// Adds (or replaces) a partial; errors point into the partial's source.
+    /// Adds (or replaces) a partial; error lines are lines of `source`.
     pub fn add_partial(&mut self, name: &str, source: &str) -> Result<(), PromptError> {
-        let tpl = Template::compile_with_name(source, name.to_string()).map_err(|e| {
-            let (line, col) = e.pos().unwrap_or((1, 1));
-            PromptError::new(
-                PromptErrorKind::Template,
-                line,
-                col,
-                format!("in partial `{name}`: {}", e.reason()),
-                "fix the partial's handlebars syntax",
-            )
+        let tpl = compile_source(source, name, &|l, c| (l, c)).map_err(|mut e| {
+            e.message = format!("in partial `{name}`: {}", e.message);
+            e
         })?;
         self.partials.insert(name.to_string(), tpl);
         Ok(())

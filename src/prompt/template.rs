@@ -13,31 +13,62 @@ pub const MAIN_TEMPLATE: &str = "__pwb_prompt";
 
 /// Compiles the template body; syntax errors point at the file line/col.
 pub fn compile_template(parsed: &ParsedPrompt) -> Result<Template, PromptError> {
-    Template::compile_with_name(&parsed.template, MAIN_TEMPLATE.to_string()).map_err(|e| {
-        if matches!(e.reason(), TemplateErrorReason::InvalidSyntax(_)) {
-            if let Some(found) = find_unbalanced(&parsed.template) {
-                return unbalanced_error(parsed, found);
-            }
-        }
-        let (line, col) = e.pos().unwrap_or((1, 1));
-        let (line, col) = parsed.file_pos(line, col);
-        let (message, hint) = match e.reason() {
-            TemplateErrorReason::MismatchingClosedHelper(open, close) => (
+    compile_source(&parsed.template, MAIN_TEMPLATE, &|l, c| {
+        parsed.file_pos(l, c)
+    })
+}
+
+/// Compiles handlebars `source` as template `name`; `file_pos` maps a
+/// (line, col) in `source` to the file the error should point into.
+pub fn compile_source(
+    source: &str,
+    name: &str,
+    file_pos: &dyn Fn(usize, usize) -> (usize, usize),
+) -> Result<Template, PromptError> {
+    Template::compile_with_name(source, name.to_string()).map_err(|e| {
+        let unbalanced = match e.reason() {
+            TemplateErrorReason::InvalidSyntax(_) => find_unbalanced(source),
+            _ => None,
+        };
+        let (offset_pos, message, hint) = match (unbalanced, e.reason()) {
+            (Some(Unbalanced::UnclosedBlock { name, offset }), _) => (
+                Some(offset),
+                format!("`{{{{#{name}}}}}` is never closed"),
+                format!("add `{{{{/{name}}}}}` where the block should end"),
+            ),
+            (Some(Unbalanced::UnclosedTag { offset }), _) => (
+                Some(offset),
+                "`{{` is not closed by `}}`".to_string(),
+                "finish the tag with `}}`, or write `\\{{` for a literal `{{`".to_string(),
+            ),
+            (None, TemplateErrorReason::MismatchingClosedHelper(open, close)) => (
+                None,
                 format!("`{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`"),
                 format!("close `{{{{#{open}}}}}` with `{{{{/{open}}}}}`"),
             ),
-            TemplateErrorReason::InvalidParam(p) => (
+            (None, TemplateErrorReason::InvalidParam(p)) => (
+                None,
                 format!("invalid argument `{p}`"),
                 "quote string arguments (`\"text\"`) and check the brackets".to_string(),
             ),
-            TemplateErrorReason::InvalidSyntax(_) => (
+            (None, TemplateErrorReason::InvalidSyntax(_)) => (
+                None,
                 "malformed handlebars tag".to_string(),
                 "tags look like `{{name}}`, `{{#if x}}...{{/if}}`, `{{> partial}}`; write \
                  `\\{{` for a literal `{{`"
                     .to_string(),
             ),
-            other => (other.to_string(), "check the handlebars syntax".to_string()),
+            (None, other) => (
+                None,
+                other.to_string(),
+                "check the handlebars syntax".to_string(),
+            ),
         };
+        let (line, col) = match offset_pos {
+            Some(offset) => line_col_at(source, offset),
+            None => e.pos().unwrap_or((1, 1)),
+        };
+        let (line, col) = file_pos(line, col);
         PromptError::new(
             PromptErrorKind::Template,
             line,
@@ -46,30 +77,6 @@ pub fn compile_template(parsed: &ParsedPrompt) -> Result<Template, PromptError> 
             hint,
         )
     })
-}
-
-fn unbalanced_error(parsed: &ParsedPrompt, found: Unbalanced) -> PromptError {
-    let (offset, message, hint) = match found {
-        Unbalanced::UnclosedBlock { name, offset } => (
-            offset,
-            format!("`{{{{#{name}}}}}` is never closed"),
-            format!("add `{{{{/{name}}}}}` where the block should end"),
-        ),
-        Unbalanced::UnclosedTag { offset } => (
-            offset,
-            "`{{` is not closed by `}}`".to_string(),
-            "finish the tag with `}}`, or write `\\{{` for a literal `{{`".to_string(),
-        ),
-    };
-    let (line, col) = line_col_at(&parsed.template, offset);
-    let (line, col) = parsed.file_pos(line, col);
-    PromptError::new(
-        PromptErrorKind::Template,
-        line,
-        col,
-        format!("template syntax error: {message}"),
-        hint,
-    )
 }
 
 /// Checks that the template compiles and uses only helpers Dotprompt knows
@@ -105,12 +112,10 @@ fn find_unknown_helper(tpl: &Template) -> Option<(String, usize, usize)> {
             TemplateElement::HelperBlock(ht) => (ht, true),
             _ => continue,
         };
-        if is_call {
-            if let Some(name) = ht.name.as_name() {
-                let plain = matches!(ht.name, Parameter::Name(_));
-                if plain && !KNOWN_HELPERS.contains(&name) {
-                    return Some((name.to_string(), pos.0, pos.1));
-                }
+        if is_call && let Some(name) = ht.name.as_name() {
+            let plain = matches!(ht.name, Parameter::Name(_));
+            if plain && !KNOWN_HELPERS.contains(&name) {
+                return Some((name.to_string(), pos.0, pos.1));
             }
         }
         let inner = [&ht.template, &ht.inverse].into_iter().flatten();

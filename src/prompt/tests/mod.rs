@@ -1,6 +1,7 @@
 //! Unit tests for the prompt module, one file per concern: parsing and
 //! positions, Picoschema, rendering (missing variables, few-shot, `@` data).
 
+mod example_tests;
 mod parse_tests;
 mod picoschema_tests;
 mod render_tests;

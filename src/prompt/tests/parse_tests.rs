@@ -1,3 +1,6 @@
+//! Parsing `.prompt` files: frontmatter/body split like JS dotprompt, ext
+//! keys, and file positions of YAML, template and lint diagnostics.
+
 use crate::prompt::*;
 use serde_json::json;
 

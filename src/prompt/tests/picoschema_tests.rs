@@ -1,3 +1,6 @@
+//! Picoschema -> JSON Schema: the field forms, named schemas, top-level
+//! pass-through, and errors that name the field.
+
 use crate::prompt::picoschema::{PicoschemaError, to_json_schema};
 use serde_json::{Value, json};
 use std::collections::HashMap;

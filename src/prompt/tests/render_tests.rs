@@ -1,3 +1,6 @@
+//! Rendering: missing variables, input defaults, `@` data, helper semantics,
+//! few-shot placement, generation parameters and render error positions.
+
 use crate::prompt::*;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;

@@ -1,0 +1,234 @@
+//! Whole-screen tests of the TUI without a terminal: the App is driven by
+//! actions (as keys would) and drawn on ratatui's TestBackend; screens are
+//! compared with insta snapshots.
+
+mod support;
+
+use pwb::provider::{Completion, FinishReason, Usage};
+use pwb::run::{RunEvent, Runner, plan::into_cells};
+use pwb::tui::action::{Action, Command, KeyCode, KeyPress};
+use pwb::tui::app::{App, Effect};
+use pwb::tui::keymap::Keymap;
+use pwb::tui::theme::Theme;
+use pwb::tui::view;
+use pwb::workspace::Workspace;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::time::Duration;
+use support::mock_llm::{MockServer, Reply, Step, by_model, openai_stream};
+
+const PROMPT: &str = r#"---
+model: openai:gpt-4o-mini
+config:
+  temperature: 0.2
+  maxOutputTokens: 200
+input:
+  schema:
+    ticket: string
+  default:
+    ticket: My invoice is wrong.
+---
+{{role "system"}}
+You triage support tickets. Answer with one word: billing, bug or other.
+{{role "user"}}
+Ticket: {{ticket}}
+"#;
+
+fn workspace(dir: &Path, base_url: &str) -> Workspace {
+    let w = |p: &str, s: &str| {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, s).unwrap();
+    };
+    w(
+        "pwb.toml",
+        &format!(
+            "[defaults]\nmax_tokens = 256\n\n[[models]]\nid = \"openai:alpha\"\nselected = true\nbase_url = \"{base_url}\"\n\n\
+             [[models]]\nid = \"openai:beta\"\nselected = true\ntemperature = 0.9\nbase_url = \"{base_url}\"\n\n\
+             [[models]]\nid = \"local:smollm2-135m\"\n"
+        ),
+    );
+    w("prompts/triage.prompt", PROMPT);
+    w(
+        "examples/triage.yaml",
+        "- name: refund\n  input: \"Ticket: I was charged twice\"\n  output: billing\n\
+         - name: crash\n  input: \"Ticket: the app crashes on start\"\n  output: bug\n",
+    );
+    Workspace::load(dir).expect("fixture workspace loads").0
+}
+
+fn app(dir: &Path, base_url: &str) -> App {
+    let theme = Theme::builtin("dark").expect("dark theme");
+    let mut app = App::new(workspace(dir, base_url), Keymap::builtin(), theme);
+    app.update(Action::Resize {
+        width: 100,
+        height: 30,
+    });
+    app
+}
+
+fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| view::draw(f, app)).unwrap();
+    term
+}
+
+fn screen(app: &mut App) -> String {
+    draw(app, 100, 30).backend().to_string()
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyPress::plain(code))
+}
+
+#[test]
+fn main_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    insta::assert_snapshot!("main_screen", screen(&mut app));
+}
+
+#[test]
+fn help_popup() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    app.update(Action::Command(Command::Help));
+    let s = screen(&mut app);
+    assert!(s.contains("ctrl-r") && s.contains("run prompt on selected models"), "{s}");
+    insta::assert_snapshot!("help_popup", s);
+}
+
+#[test]
+fn inspector_shows_exact_request_with_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    // Pick the second example, then the first: they are sent in that order.
+    app.update(Action::Command(Command::FocusNext));
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Char(' ')));
+    app.update(key(KeyCode::Up));
+    app.update(key(KeyCode::Char(' ')));
+    let cells = app.planned_cells().unwrap();
+    let msgs = &cells[0].request.messages;
+    let roles: Vec<&str> = msgs.iter().map(|m| m.role.as_str()).collect();
+    assert_eq!(roles, ["system", "user", "model", "user", "model", "user"]);
+    assert_eq!(msgs[2].plain_text(), "bug");
+    assert_eq!(msgs[4].plain_text(), "billing");
+    assert_eq!(cells[1].request.params.temperature, Some(0.9), "model entry wins");
+    assert_eq!(cells[0].request.params.temperature, Some(0.2), "prompt config");
+    assert_eq!(cells[0].request.params.max_tokens, Some(200));
+    app.update(Action::Command(Command::Inspector));
+    insta::assert_snapshot!("inspector", screen(&mut app));
+}
+
+fn finished(run: u64, cell: usize, text: &str, ms: u64) -> RunEvent {
+    RunEvent::Finished {
+        run,
+        cell,
+        completion: Completion {
+            text: text.into(),
+            usage: Usage {
+                input_tokens: Some(48),
+                output_tokens: Some(text.split_whitespace().count() as u64),
+                ..Default::default()
+            },
+            finish_reason: Some(FinishReason::Stop),
+            time_to_first_token: Some(Duration::from_millis(ms / 4)),
+            total_time: Duration::from_millis(ms),
+        },
+    }
+}
+
+#[test]
+fn finished_two_model_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    let effects = app.update(Action::Command(Command::Run));
+    let run = match effects.as_slice() {
+        [Effect::StartRun { run, cells }] => {
+            assert_eq!(cells.len(), 2);
+            *run
+        }
+        other => panic!("expected one StartRun, got {other:?}"),
+    };
+    for (cell, text, ms) in [(0, "billing", 640), (1, "Billing. The customer reports a wrong invoice amount.", 1830)] {
+        app.update(Action::Run(RunEvent::Started { run, cell }));
+        app.update(Action::Run(RunEvent::Text { run, cell, text: text.into() }));
+        app.update(Action::Run(finished(run, cell, text, ms)));
+    }
+    // A stale event from an older run changes nothing.
+    app.update(Action::Run(RunEvent::Text { run: run + 100, cell: 0, text: "stale".into() }));
+    let s = screen(&mut app);
+    assert!(!s.contains("stale"));
+    assert!(s.contains("in 48 out 1 · ttft 160ms · 640ms · stop"), "{s}");
+    insta::assert_snapshot!("finished_two_model_run", s);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_stream_fails_its_column_only() {
+    let mut cut = openai_stream(&["half an ", "answer"], 9, Duration::ZERO);
+    cut.truncate(1);
+    cut.push(Step::Cut);
+    let server = MockServer::start(by_model(vec![
+        ("alpha", Reply::sse(cut)),
+        ("beta", Reply::sse(openai_stream(&["complete ", "answer"], 9, Duration::from_millis(20)))),
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), &server.base_v1());
+    let runner = Runner::new(tokio::runtime::Handle::current(), 4);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    for effect in app.update(Action::Command(Command::Run)) {
+        if let Effect::StartRun { run, cells } = effect {
+            runner.start_as(run, into_cells(cells), tx.clone());
+        }
+    }
+    let mut terminal = 0;
+    while terminal < 2 {
+        let ev = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+        terminal += ev.is_terminal() as usize;
+        app.update(Action::Run(ev));
+    }
+    let s = screen(&mut app);
+    assert!(s.contains("failed") && s.contains("error: stream broke off"), "{s}");
+    assert!(s.contains("half an"), "text before the cut stays visible:\n{s}");
+    assert!(s.contains("complete answer") && s.contains("done"), "{s}");
+}
+
+#[test]
+fn typing_updates_render_and_flags_missing_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    // Go to the end and type a new variable reference.
+    app.update(Action::Key(KeyPress { ctrl: true, ..KeyPress::plain(KeyCode::End) }));
+    for c in "Tone: {{tone}}".chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    assert_eq!(app.missing_vars(), ["tone"]);
+    assert!(app.editor().unwrap().is_dirty());
+    let s = screen(&mut app);
+    assert!(s.contains("unset: tone"), "{s}");
+    let cells = app.planned_cells().unwrap();
+    let last = cells[0].request.messages.last().unwrap().plain_text();
+    assert!(last.contains("Tone: "), "{last}");
+}
+
+#[test]
+fn tiny_sizes_and_resize_storm_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    app.update(Action::Command(Command::Run));
+    for popup in [None, Some(Command::Help), Some(Command::Inspector), Some(Command::Variables)] {
+        if let Some(p) = popup {
+            app.update(Action::Command(p));
+        }
+        for w in 0..=40u16 {
+            for h in 0..=14u16 {
+                app.update(Action::Resize { width: w, height: h });
+                let term = draw(&mut app, w.max(1), h.max(1));
+                assert_eq!(term.backend().buffer().area.width, w.max(1));
+            }
+        }
+        app.update(key(KeyCode::Esc));
+    }
+}
