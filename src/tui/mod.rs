@@ -1,1 +1,4 @@
-//! TODO module tui
+//! The terminal UI: the only module that imports ratatui or crossterm.
+//! State lives in plain structs; `view/` borrows it and draws.
+
+pub mod highlight;
