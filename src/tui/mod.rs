@@ -2,3 +2,4 @@
 //! State lives in plain structs; `view/` borrows it and draws.
 
 pub mod highlight;
+pub mod theme;
