@@ -4,3 +4,4 @@
 pub mod editor;
 pub mod highlight;
 pub mod theme;
+pub mod view;
