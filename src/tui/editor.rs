@@ -134,11 +134,13 @@ impl EditorState {
         self.bump_if(changed)
     }
 
+    /// Undo the last edit; returns whether the text changed.
     pub fn undo(&mut self) -> bool {
         let changed = self.textarea.undo();
         self.bump_if(changed)
     }
 
+    /// Redo the last undone edit; returns whether the text changed.
     pub fn redo(&mut self) -> bool {
         let changed = self.textarea.redo();
         self.bump_if(changed)

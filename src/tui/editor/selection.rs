@@ -8,15 +8,17 @@ use base64::Engine as _;
 use super::EditorState;
 
 impl EditorState {
+    /// Select the whole buffer (the cursor goes to the end).
     pub fn select_all(&mut self) {
         self.textarea.select_all();
     }
 
-    /// Start selecting at the cursor (moves then extend it).
+    /// Start selecting at the cursor; later moves extend the selection.
     pub fn start_selection(&mut self) {
         self.textarea.start_selection();
     }
 
+    /// Drop the selection (the text stays).
     pub fn cancel_selection(&mut self) {
         self.textarea.cancel_selection();
     }
@@ -87,6 +89,7 @@ impl EditorState {
         self.search.is_some() && self.textarea.search_back(false)
     }
 
+    /// End the search; matches are no longer shown.
     pub fn clear_search(&mut self) {
         self.set_search("");
     }

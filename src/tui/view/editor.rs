@@ -184,7 +184,11 @@ impl RowView<'_> {
             }
             let cells = char_cells(c, col);
             if cells == 0 {
-                // A combining mark joins the cell before it.
+                // A combining mark joins the cell before it; a cursor on it
+                // shows where the next char goes.
+                if is_cursor && (self.left..self.left + width).contains(&col) {
+                    cursor_x = Some(self.area.x + (col - self.left) as u16);
+                }
                 if let Some(x) = last_cell
                     && let Some(cell) = buf.cell_mut((x, self.y))
                 {

@@ -229,6 +229,18 @@ fn tiny_sizes_never_panic() {
 }
 
 #[test]
+fn combining_marks_join_their_base_char() {
+    // "e" + COMBINING ACUTE, then "x"; the cursor sits on the mark.
+    let mut ed = EditorState::new("p", "e\u{301}x");
+    ed.move_cursor(CursorMove::Forward);
+    let mut term = render(&mut ed, 20, 3, true);
+    assert_eq!(cell_style(&term, 1 + 3, 1).0, "e\u{301}");
+    assert_eq!(cell_style(&term, 1 + 3 + 1, 1).0, "x");
+    let pos = term.get_cursor_position().unwrap();
+    assert_eq!((pos.x, pos.y), (1 + 3 + 1, 1));
+}
+
+#[test]
 fn no_color_theme_still_shows_selection() {
     let t = theme().without_colors();
     let mut ed = EditorState::new("greet.prompt", "hello world");
