@@ -1,0 +1,287 @@
+//! The prompt editor's state: a `TextArea` as the editing model (undo/redo,
+//! selection, clipboard, search, cursor moves) plus the file path, the saved
+//! text, an edit version for the highlighter and autosave, and the scroll.
+
+use std::path::PathBuf;
+
+use ratatui_textarea::{CursorMove, Input, Key, TextArea};
+use unicode_width::UnicodeWidthChar;
+
+/// Tabs are drawn up to the next multiple of this many columns.
+pub const TAB_WIDTH: usize = 4;
+/// Rows one mouse wheel step scrolls.
+const WHEEL_ROWS: usize = 3;
+
+/// One open prompt file being edited.
+pub struct EditorState {
+    textarea: TextArea<'static>,
+    /// The file this buffer is saved to.
+    pub path: PathBuf,
+    saved_text: String,
+    version: u64,
+    /// Viewport offsets: first visible row, first visible display column.
+    pub scroll: (usize, usize),
+    /// The file used CRLF line ends; `text()` writes them back.
+    crlf: bool,
+    search: Option<String>,
+    /// The (height, width) last given to `ensure_cursor_visible`, for paging.
+    view_size: (usize, usize),
+}
+
+impl EditorState {
+    /// A buffer holding `text`, which is taken as what is on disk at `path`.
+    pub fn new(path: impl Into<PathBuf>, text: &str) -> EditorState {
+        let crlf = text.contains("\r\n");
+        let mut state = EditorState {
+            textarea: make_textarea(text),
+            path: path.into(),
+            saved_text: String::new(),
+            version: 0,
+            scroll: (0, 0),
+            crlf,
+            search: None,
+            view_size: (0, 0),
+        };
+        state.saved_text = state.text();
+        state
+    }
+
+    /// The whole buffer, with the file's line ends.
+    pub fn text(&self) -> String {
+        self.textarea.lines().join(self.line_end())
+    }
+
+    /// The buffer's lines (without line ends).
+    pub fn lines(&self) -> &[String] {
+        self.textarea.lines()
+    }
+
+    /// The editing model, for reading (selection, search pattern, ...).
+    pub fn textarea(&self) -> &TextArea<'static> {
+        &self.textarea
+    }
+
+    /// Replace the whole buffer (e.g. the file changed on disk). Clears undo
+    /// history; keeps the cursor where it fits; `saved_text` is unchanged, so
+    /// call [`EditorState::mark_saved`] too when this is what is on disk.
+    pub fn set_text(&mut self, text: &str) {
+        if self.text() == text {
+            return;
+        }
+        let (row, col) = self.cursor();
+        let search = self.search.take();
+        self.crlf = text.contains("\r\n");
+        self.textarea = make_textarea(text);
+        self.jump(row, col);
+        if let Some(pattern) = search {
+            self.set_search(&pattern);
+        }
+        self.version += 1;
+    }
+
+    /// Bumped by every change to the text.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The text as last saved (or loaded).
+    pub fn saved_text(&self) -> &str {
+        &self.saved_text
+    }
+
+    /// Whether the buffer differs from the saved text.
+    pub fn is_dirty(&self) -> bool {
+        let mut rest = self.saved_text.as_str();
+        for (i, line) in self.textarea.lines().iter().enumerate() {
+            if i > 0 {
+                let Some(r) = rest.strip_prefix(self.line_end()) else {
+                    return true;
+                };
+                rest = r;
+            }
+            let Some(r) = rest.strip_prefix(line.as_str()) else {
+                return true;
+            };
+            rest = r;
+        }
+        !rest.is_empty()
+    }
+
+    /// Record that the current text is what is on disk now.
+    pub fn mark_saved(&mut self) {
+        self.saved_text = self.text();
+    }
+
+    /// Handle one key with the textarea's default bindings (typing, emacs-like
+    /// moves, shift+move selects). Paging and the mouse wheel use the last
+    /// viewport size. Returns whether the text changed.
+    pub fn input(&mut self, input: Input) -> bool {
+        let page = match (&input.key, input.ctrl, input.alt) {
+            (Key::PageDown, ..) | (Key::Char('v'), true, false) => Some(true),
+            (Key::PageUp, ..) | (Key::Char('v'), false, true) => Some(false),
+            _ => None,
+        };
+        if let Some(down) = page {
+            self.page(down, input.shift);
+            return false;
+        }
+        match input.key {
+            Key::MouseScrollDown => return self.wheel(true),
+            Key::MouseScrollUp => return self.wheel(false),
+            _ => {}
+        }
+        let changed = self.textarea.input(input);
+        self.bump_if(changed)
+    }
+
+    /// Undo the last edit; returns whether the text changed.
+    pub fn undo(&mut self) -> bool {
+        let changed = self.textarea.undo();
+        self.bump_if(changed)
+    }
+
+    /// Redo the last undone edit; returns whether the text changed.
+    pub fn redo(&mut self) -> bool {
+        let changed = self.textarea.redo();
+        self.bump_if(changed)
+    }
+
+    /// Move the cursor (no edit); extends the selection while one is active.
+    pub fn move_cursor(&mut self, m: CursorMove) {
+        self.textarea.move_cursor(m);
+    }
+
+    /// Put the cursor at the start of `line` (1-based, as in the gutter),
+    /// clamped to the buffer.
+    pub fn goto_line(&mut self, line: usize) {
+        self.textarea.cancel_selection();
+        self.jump(line.saturating_sub(1), 0);
+    }
+
+    /// The cursor as (row, char column), 0-based.
+    pub fn cursor(&self) -> (usize, usize) {
+        let c = self.textarea.cursor();
+        (c.0, c.1)
+    }
+
+    /// Scroll so the cursor is inside a viewport of `height` rows and `width`
+    /// display columns; remembers the size for paging.
+    pub fn ensure_cursor_visible(&mut self, height: usize, width: usize) {
+        self.view_size = (height, width);
+        if height == 0 || width == 0 {
+            return;
+        }
+        let (row, col) = self.cursor();
+        let last = self.lines().len().saturating_sub(1);
+        self.scroll.0 = self.scroll.0.min(last);
+        if row < self.scroll.0 {
+            self.scroll.0 = row;
+        } else if row >= self.scroll.0 + height {
+            self.scroll.0 = row + 1 - height;
+        }
+        let line = self.lines().get(row).map_or("", String::as_str);
+        let x = display_col(line, col);
+        let cells = line
+            .chars()
+            .nth(col)
+            .map_or(1, |c| char_cells(c, x).clamp(1, width));
+        if x < self.scroll.1 {
+            self.scroll.1 = x;
+        } else if x + cells > self.scroll.1 + width {
+            self.scroll.1 = x + cells - width;
+        }
+    }
+
+    fn line_end(&self) -> &'static str {
+        if self.crlf { "\r\n" } else { "\n" }
+    }
+
+    fn bump_if(&mut self, changed: bool) -> bool {
+        if changed {
+            self.version += 1;
+        }
+        changed
+    }
+
+    fn jump(&mut self, row: usize, col: usize) {
+        let clamp = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        self.textarea
+            .move_cursor(CursorMove::Jump(clamp(row), clamp(col)));
+    }
+
+    /// Page up/down by one viewport, moving the cursor and the view together.
+    fn page(&mut self, down: bool, shift: bool) {
+        if shift {
+            if !self.textarea.is_selecting() {
+                self.textarea.start_selection();
+            }
+        } else {
+            self.textarea.cancel_selection();
+        }
+        let rows = self.view_size.0.saturating_sub(1).max(1);
+        let (row, col) = self.cursor();
+        if down {
+            self.jump(row + rows, col);
+            self.scroll.0 += rows;
+        } else {
+            self.jump(row.saturating_sub(rows), col);
+            self.scroll.0 = self.scroll.0.saturating_sub(rows);
+        }
+        self.scroll.0 = self.scroll.0.min(self.lines().len().saturating_sub(1));
+    }
+
+    /// Scroll the view by a wheel step, pulling the cursor along if it would
+    /// leave the view.
+    fn wheel(&mut self, down: bool) -> bool {
+        let last = self.lines().len().saturating_sub(1);
+        self.scroll.0 = if down {
+            (self.scroll.0 + WHEEL_ROWS).min(last)
+        } else {
+            self.scroll.0.saturating_sub(WHEEL_ROWS)
+        };
+        let height = self.view_size.0.max(1);
+        let (row, col) = self.cursor();
+        let target = row.clamp(self.scroll.0, self.scroll.0 + height - 1);
+        if target != row {
+            self.jump(target, col);
+        }
+        false
+    }
+}
+
+fn make_textarea(text: &str) -> TextArea<'static> {
+    let lines = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect();
+    let mut ta = TextArea::new(lines);
+    ta.set_tab_length(TAB_WIDTH as u8);
+    ta.set_hard_tab_indent(false);
+    ta.set_max_histories(1000);
+    ta
+}
+
+/// Display cells `c` takes when it starts at display column `col`: tabs reach
+/// the next tab stop, wide (CJK, emoji) chars take 2, control chars show as 1.
+pub fn char_cells(c: char, col: usize) -> usize {
+    if c == '\t' {
+        TAB_WIDTH - col % TAB_WIDTH
+    } else if c.is_control() {
+        1
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
+
+/// The display column where char `char_col` of `line` starts.
+pub fn display_col(line: &str, char_col: usize) -> usize {
+    line.chars()
+        .take(char_col)
+        .fold(0, |x, c| x + char_cells(c, x))
+}
+
+mod selection;
+pub use selection::osc52_copy;
+
+#[cfg(test)]
+mod tests;
