@@ -29,7 +29,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Check { dir }) => Ok(pwb::cli::check::run(dir.as_deref().unwrap_or(Path::new(".")))),
+        Some(Command::Check { dir }) => Ok(pwb::cli::check::run(
+            dir.as_deref().unwrap_or(Path::new(".")),
+        )),
         Some(Command::Render(args)) => pwb::cli::render::run(args),
         Some(Command::Run(args)) => pwb::cli::run::run(args),
         None => open_tui(cli.dir.as_deref().unwrap_or(Path::new(".")), &cli.theme),

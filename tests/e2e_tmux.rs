@@ -41,7 +41,9 @@ fn write(path: &Path, text: &str) {
 struct Session(String);
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
     }
 }
 
@@ -82,25 +84,57 @@ fn types_runs_and_reads_outputs_in_tmux() {
         data = dir.path().join("data").display(),
         ws = ws.display()
     );
-    tmux(&["new-session", "-d", "-s", &session.0, "-x", "110", "-y", "32", &cmd]);
-    wait_for(&session.0, "the first frame", |s| s.contains("Outputs") && s.contains("Question:"));
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session.0,
+        "-x",
+        "110",
+        "-y",
+        "32",
+        &cmd,
+    ]);
+    wait_for(&session.0, "the first frame", |s| {
+        s.contains("Outputs") && s.contains("Question:")
+    });
 
     // Type at the end of the prompt, then run.
-    tmux(&["send-keys", "-t", &session.0, "C-End"]);
-    tmux(&["send-keys", "-t", &session.0, "-l", " What is the capital of France?"]);
-    wait_for(&session.0, "the typed text", |s| s.contains("capital of France?"));
+    for _ in 0..8 {
+        tmux(&["send-keys", "-t", &session.0, "Down"]);
+    }
+    tmux(&["send-keys", "-t", &session.0, "End"]);
+    tmux(&[
+        "send-keys",
+        "-t",
+        &session.0,
+        "-l",
+        " What is the capital of France?",
+    ]);
+    wait_for(&session.0, "the typed text", |s| {
+        s.contains("capital of France?")
+    });
     tmux(&["send-keys", "-t", &session.0, "C-r"]);
     let screen = wait_for(&session.0, "the answer", |s| {
         s.contains("Paris is the capital.") && s.contains("stop")
     });
-    assert!(screen.contains("openai:mock-e2e"), "column names the model:\n{screen}");
-    assert!(screen.contains("in 21 out 3"), "readout shows usage:\n{screen}");
+    assert!(
+        screen.contains("openai:mock-e2e"),
+        "column names the model:\n{screen}"
+    );
+    assert!(
+        screen.contains("in 21 out 3"),
+        "readout shows usage:\n{screen}"
+    );
 
     let reqs = server.requests();
     assert_eq!(reqs.len(), 1);
     let body = reqs[0].json();
     let sent = body["messages"][0]["content"].as_str().unwrap();
-    assert!(sent.ends_with("Question: What is the capital of France?"), "{sent}");
+    assert!(
+        sent.ends_with("Question: What is the capital of France?"),
+        "{sent}"
+    );
     assert_eq!(body["temperature"], 0.1);
 
     // Save, then quit; the file on disk has the edit.
@@ -108,7 +142,10 @@ fn types_runs_and_reads_outputs_in_tmux() {
     wait_for(&session.0, "the save", |s| s.contains("saved"));
     tmux(&["send-keys", "-t", &session.0, "C-q"]);
     let saved = std::fs::read_to_string(ws.join("prompts/ask.prompt")).unwrap();
-    assert!(saved.ends_with("Question: What is the capital of France?"), "{saved}");
+    assert!(
+        saved.ends_with("Question: What is the capital of France?"),
+        "{saved}"
+    );
     // Quitting ends the program (and with it the tmux session).
     let start = Instant::now();
     let alive = || {
@@ -121,5 +158,9 @@ fn types_runs_and_reads_outputs_in_tmux() {
     while alive() && start.elapsed() < Duration::from_secs(5) {
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(!alive(), "pwb did not exit on ctrl-q:\n{}", capture(&session.0));
+    assert!(
+        !alive(),
+        "pwb did not exit on ctrl-q:\n{}",
+        capture(&session.0)
+    );
 }

@@ -103,12 +103,18 @@ async fn http_errors_and_cut_stream_fail_only_their_cell() {
     cut.truncate(1);
     cut.push(Step::Cut);
     let server = MockServer::start(by_model(vec![
-        ("ok", Reply::sse(openai_stream(&["fine"], 5, Duration::from_millis(30)))),
+        (
+            "ok",
+            Reply::sse(openai_stream(&["fine"], 5, Duration::from_millis(30))),
+        ),
         (
             "unauthorized",
             Reply::json(401, r#"{"error":{"message":"Incorrect API key provided"}}"#),
         ),
-        ("broken", Reply::json(500, r#"{"error":{"message":"The server had an error"}}"#)),
+        (
+            "broken",
+            Reply::json(500, r#"{"error":{"message":"The server had an error"}}"#),
+        ),
         ("cut", Reply::sse(cut)),
     ]));
     let runner = Runner::new(tokio::runtime::Handle::current(), 4);
@@ -127,12 +133,21 @@ async fn http_errors_and_cut_stream_fail_only_their_cell() {
         other => panic!("cell {i} should fail, got {other:?}"),
     };
     let e401 = failure(1);
-    assert!(e401.contains("HTTP 401") && e401.contains("Incorrect API key"), "{e401}");
+    assert!(
+        e401.contains("HTTP 401") && e401.contains("Incorrect API key"),
+        "{e401}"
+    );
     assert!(!e401.contains("sk-test"), "the key never reaches an error");
     let e500 = failure(2);
-    assert!(e500.contains("HTTP 500") && e500.contains("server had an error"), "{e500}");
+    assert!(
+        e500.contains("HTTP 500") && e500.contains("server had an error"),
+        "{e500}"
+    );
     let ecut = failure(3);
-    assert!(ecut.contains("stream broke off") || ecut.contains("closed before"), "{ecut}");
+    assert!(
+        ecut.contains("stream broke off") || ecut.contains("closed before"),
+        "{ecut}"
+    );
     assert_eq!(done[&3].1, "partial ", "text before the cut was streamed");
 }
 
@@ -146,7 +161,10 @@ async fn connection_refused_names_the_url() {
     let mut sink = |_| {};
     let err = p.stream(&request("m"), &mut sink).await.unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("cannot connect") && msg.contains(&port.to_string()), "{msg}");
+    assert!(
+        msg.contains("cannot connect") && msg.contains(&port.to_string()),
+        "{msg}"
+    );
 }
 
 #[tokio::test]
@@ -174,7 +192,13 @@ async fn rerun_cancels_stream_in_flight_at_once() {
         .await
         .expect("cancel is immediate")
         .unwrap();
-    assert_eq!(ev, RunEvent::Cancelled { run: first, cell: 0 });
+    assert_eq!(
+        ev,
+        RunEvent::Cancelled {
+            run: first,
+            cell: 0
+        }
+    );
     assert!(t0.elapsed() < Duration::from_secs(1));
     assert!(runner.cancel(), "the second (empty) run is the current one");
     assert!(!runner.cancel(), "after a cancel nothing is in flight");

@@ -95,7 +95,10 @@ fn help_popup() {
     let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
     app.update(Action::Command(Command::Help));
     let s = screen(&mut app);
-    assert!(s.contains("ctrl-r") && s.contains("run prompt on selected models"), "{s}");
+    assert!(
+        s.contains("ctrl-r") && s.contains("run prompt on selected models"),
+        "{s}"
+    );
     insta::assert_snapshot!("help_popup", s);
 }
 
@@ -115,8 +118,16 @@ fn inspector_shows_exact_request_with_examples() {
     assert_eq!(roles, ["system", "user", "model", "user", "model", "user"]);
     assert_eq!(msgs[2].plain_text(), "bug");
     assert_eq!(msgs[4].plain_text(), "billing");
-    assert_eq!(cells[1].request.params.temperature, Some(0.9), "model entry wins");
-    assert_eq!(cells[0].request.params.temperature, Some(0.2), "prompt config");
+    assert_eq!(
+        cells[1].request.params.temperature,
+        Some(0.9),
+        "model entry wins"
+    );
+    assert_eq!(
+        cells[0].request.params.temperature,
+        Some(0.2),
+        "prompt config"
+    );
     assert_eq!(cells[0].request.params.max_tokens, Some(200));
     app.update(Action::Command(Command::Inspector));
     insta::assert_snapshot!("inspector", screen(&mut app));
@@ -152,13 +163,28 @@ fn finished_two_model_run() {
         }
         other => panic!("expected one StartRun, got {other:?}"),
     };
-    for (cell, text, ms) in [(0, "billing", 640), (1, "Billing. The customer reports a wrong invoice amount.", 1830)] {
+    for (cell, text, ms) in [
+        (0, "billing", 640),
+        (
+            1,
+            "Billing. The customer reports a wrong invoice amount.",
+            1830,
+        ),
+    ] {
         app.update(Action::Run(RunEvent::Started { run, cell }));
-        app.update(Action::Run(RunEvent::Text { run, cell, text: text.into() }));
+        app.update(Action::Run(RunEvent::Text {
+            run,
+            cell,
+            text: text.into(),
+        }));
         app.update(Action::Run(finished(run, cell, text, ms)));
     }
     // A stale event from an older run changes nothing.
-    app.update(Action::Run(RunEvent::Text { run: run + 100, cell: 0, text: "stale".into() }));
+    app.update(Action::Run(RunEvent::Text {
+        run: run + 100,
+        cell: 0,
+        text: "stale".into(),
+    }));
     let s = screen(&mut app);
     assert!(!s.contains("stale"));
     assert!(s.contains("in 48 out 1 · ttft 160ms · 640ms · stop"), "{s}");
@@ -172,7 +198,14 @@ async fn cut_stream_fails_its_column_only() {
     cut.push(Step::Cut);
     let server = MockServer::start(by_model(vec![
         ("alpha", Reply::sse(cut)),
-        ("beta", Reply::sse(openai_stream(&["complete ", "answer"], 9, Duration::from_millis(20)))),
+        (
+            "beta",
+            Reply::sse(openai_stream(
+                &["complete ", "answer"],
+                9,
+                Duration::from_millis(20),
+            )),
+        ),
     ]));
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path(), &server.base_v1());
@@ -185,13 +218,22 @@ async fn cut_stream_fails_its_column_only() {
     }
     let mut terminal = 0;
     while terminal < 2 {
-        let ev = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+        let ev = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
         terminal += ev.is_terminal() as usize;
         app.update(Action::Run(ev));
     }
     let s = screen(&mut app);
-    assert!(s.contains("failed") && s.contains("error: stream broke off"), "{s}");
-    assert!(s.contains("half an"), "text before the cut stays visible:\n{s}");
+    assert!(
+        s.contains("failed") && s.contains("error: stream broke off"),
+        "{s}"
+    );
+    assert!(
+        s.contains("half an"),
+        "text before the cut stays visible:\n{s}"
+    );
     assert!(s.contains("complete answer") && s.contains("done"), "{s}");
 }
 
@@ -200,7 +242,10 @@ fn typing_updates_render_and_flags_missing_variables() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
     // Go to the end and type a new variable reference.
-    app.update(Action::Key(KeyPress { ctrl: true, ..KeyPress::plain(KeyCode::End) }));
+    app.update(Action::Key(KeyPress {
+        ctrl: true,
+        ..KeyPress::plain(KeyCode::End)
+    }));
     for c in "Tone: {{tone}}".chars() {
         app.update(key(KeyCode::Char(c)));
     }
@@ -218,13 +263,21 @@ fn tiny_sizes_and_resize_storm_never_panic() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
     app.update(Action::Command(Command::Run));
-    for popup in [None, Some(Command::Help), Some(Command::Inspector), Some(Command::Variables)] {
+    for popup in [
+        None,
+        Some(Command::Help),
+        Some(Command::Inspector),
+        Some(Command::Variables),
+    ] {
         if let Some(p) = popup {
             app.update(Action::Command(p));
         }
         for w in 0..=40u16 {
             for h in 0..=14u16 {
-                app.update(Action::Resize { width: w, height: h });
+                app.update(Action::Resize {
+                    width: w,
+                    height: h,
+                });
                 let term = draw(&mut app, w.max(1), h.max(1));
                 assert_eq!(term.backend().buffer().area.width, w.max(1));
             }

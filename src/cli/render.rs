@@ -2,8 +2,8 @@
 //! examples and print the result as Dotprompt JSON, without calling a model.
 
 use crate::prompt::{
-    Example, PromptError, PromptErrorKind, RenderData, RenderedPrompt, Renderer, compile_check,
-    lint, load_example_file, parse_document, partials::partial_files, yaml::parse_yaml,
+    Example, PromptError, PromptErrorKind, RenderData, RenderedPrompt, compile_check, lint,
+    load_example_file, parse_document, yaml::parse_yaml,
 };
 use anyhow::{Context, bail};
 use serde_json::{Map, Value};
@@ -82,7 +82,10 @@ pub fn render_prompt(
     for w in lint(&parsed) {
         eprintln!("warning: {}:{w}\nhint: {}", shown.display(), w.hint);
     }
-    let renderer = load_renderer(&root);
+    let (renderer, problems) = crate::prompt::partials::load_renderer(&root);
+    for e in problems {
+        eprintln!("warning: {}", e.report());
+    }
     let data = RenderData {
         input: read_vars(args)?,
         examples: match pick_examples(&root, &args.examples) {
@@ -98,27 +101,6 @@ pub fn render_prompt(
         Ok(r) => Ok(Ok((r, shown))),
         Err(e) => Ok(Err(report(e))),
     }
-}
-
-/// A renderer with the workspace's partials. A partial that does not
-/// compile is skipped with a warning (prompts using it then fail to render).
-fn load_renderer(root: &Path) -> Renderer {
-    let mut renderer = Renderer::default();
-    for (name, path) in partial_files(&root.join("prompts")) {
-        if renderer.partial_names().any(|n| n == name) {
-            continue;
-        }
-        let shown = path.strip_prefix(root).unwrap_or(&path);
-        match std::fs::read_to_string(&path) {
-            Ok(source) => {
-                if let Err(e) = renderer.add_partial(&name, &source) {
-                    eprintln!("warning: {}", e.in_file(shown).report());
-                }
-            }
-            Err(e) => eprintln!("warning: cannot read {}: {e}", shown.display()),
-        }
-    }
-    renderer
 }
 
 /// The folder holding `pwb.toml` above the prompt; failing that, the

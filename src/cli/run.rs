@@ -65,7 +65,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         args.models.clone()
     };
     if ids.is_empty() {
-        eprintln!("error: no model to run\nhint: pass --model provider:model, or list models in pwb.toml");
+        eprintln!(
+            "error: no model to run\nhint: pass --model provider:model, or list models in pwb.toml"
+        );
         return Ok(ExitCode::FAILURE);
     }
     let choices: Vec<ModelChoice> = ids
@@ -93,7 +95,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let cells = plan(&rendered.messages, schema.as_ref(), &choices);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let failed = runtime.block_on(stream_out(cells, &ids, args.json));
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn load_config(root: &std::path::Path) -> WorkspaceConfig {
@@ -164,7 +170,10 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_ou
                 remaining -= 1;
                 failed = true;
                 if json_out {
-                    println!("{}", json!({"model": ids[cell], "error": error, "text": texts[cell]}));
+                    println!(
+                        "{}",
+                        json!({"model": ids[cell], "error": error, "text": texts[cell]})
+                    );
                 } else {
                     if live && !texts[cell].is_empty() {
                         println!();

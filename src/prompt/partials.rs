@@ -65,3 +65,35 @@ mod tests {
         assert_eq!(partials["footer"], "F");
     }
 }
+
+/// A renderer with the workspace's partials (`ROOT/prompts`). A partial
+/// that cannot be read or compiled is left out and reported (prompts that
+/// use it then fail to render, naming it); the rest still work.
+pub fn load_renderer(root: &Path) -> (super::Renderer, Vec<super::PromptError>) {
+    let mut renderer = super::Renderer::default();
+    let mut problems = Vec::new();
+    for (name, path) in partial_files(&root.join("prompts")) {
+        if renderer.partial_names().any(|n| n == name) {
+            continue;
+        }
+        let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        match std::fs::read_to_string(&path) {
+            Ok(source) => {
+                if let Err(e) = renderer.add_partial(&name, &source) {
+                    problems.push(e.in_file(shown));
+                }
+            }
+            Err(e) => problems.push(
+                super::PromptError::new(
+                    super::PromptErrorKind::Io,
+                    1,
+                    1,
+                    format!("cannot read partial: {e}"),
+                    "check the file's permissions",
+                )
+                .in_file(shown),
+            ),
+        }
+    }
+    (renderer, problems)
+}

@@ -48,7 +48,11 @@ impl Endpoint {
     /// The key: from `api_key_env` (or the provider's default variable),
     /// else from the config. Empty values count as unset.
     pub fn key(&self, default_env: &str) -> (Option<String>, String) {
-        let var = self.api_key_env.as_deref().unwrap_or(default_env).to_string();
+        let var = self
+            .api_key_env
+            .as_deref()
+            .unwrap_or(default_env)
+            .to_string();
         let key = std::env::var(&var)
             .ok()
             .filter(|k| !k.is_empty())

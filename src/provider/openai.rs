@@ -4,8 +4,8 @@
 
 use super::http::{client, error_from_response, send_error};
 use super::{
-    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider,
-    ProviderError, StreamEvent, Usage,
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
+    StreamEvent, Usage,
 };
 use crate::prompt::{Message, Part};
 use eventsource_stream::Eventsource;
@@ -50,7 +50,11 @@ impl OpenAi {
     pub fn base_url_for(ep: &Endpoint) -> String {
         ep.base_url
             .clone()
-            .or_else(|| std::env::var("OPENAI_BASE_URL").ok().filter(|s| !s.is_empty()))
+            .or_else(|| {
+                std::env::var("OPENAI_BASE_URL")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+            })
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
     }
 
@@ -238,7 +242,10 @@ fn wire_message(m: &Message) -> Value {
 
 fn clip(s: &str) -> String {
     if s.len() > 120 {
-        let end = (0..=120).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
+        let end = (0..=120)
+            .rev()
+            .find(|i| s.is_char_boundary(*i))
+            .unwrap_or(0);
         format!("{}…", &s[..end])
     } else {
         s.to_string()
@@ -282,10 +289,12 @@ mod tests {
             .unwrap();
         acc.absorb(&json!({"choices":[{"delta":{},"finish_reason":"length"}]}))
             .unwrap();
-        acc.absorb(&json!({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,
+        acc.absorb(
+            &json!({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,
             "prompt_tokens_details":{"cached_tokens":3},
-            "completion_tokens_details":{"reasoning_tokens":1}}}))
-            .unwrap();
+            "completion_tokens_details":{"reasoning_tokens":1}}}),
+        )
+        .unwrap();
         assert_eq!(acc.text, "Hi");
         assert_eq!(acc.finish_reason, Some(FinishReason::Length));
         assert_eq!(acc.usage.cached_input_tokens, Some(3));

@@ -9,7 +9,10 @@ pub type RunId = u64;
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunEvent {
     /// The request for this cell is being sent.
-    Started { run: RunId, cell: usize },
+    Started {
+        run: RunId,
+        cell: usize,
+    },
     /// More answer text.
     Text {
         run: RunId,
@@ -33,7 +36,10 @@ pub enum RunEvent {
         cell: usize,
         error: String,
     },
-    Cancelled { run: RunId, cell: usize },
+    Cancelled {
+        run: RunId,
+        cell: usize,
+    },
 }
 
 impl RunEvent {

@@ -26,10 +26,11 @@ impl PlannedCell {
     /// provider can say (for the inspector and traces).
     pub fn wire_body(&self) -> Value {
         match self.endpoint.provider_name() {
-            "openai" => {
-                provider::openai::OpenAi::new(provider::openai::OpenAi::base_url_for(&self.endpoint), None)
-                    .request_body(&self.request)
-            }
+            "openai" => provider::openai::OpenAi::new(
+                provider::openai::OpenAi::base_url_for(&self.endpoint),
+                None,
+            )
+            .request_body(&self.request),
             _ => serde_json::to_value(&self.request).unwrap_or(Value::Null),
         }
     }

@@ -140,9 +140,19 @@ pub enum Action {
     /// A bound command, already resolved.
     Command(Command),
     /// A mouse click at a screen position.
-    Click { col: u16, row: u16 },
-    Scroll { col: u16, row: u16, down: bool },
-    Resize { width: u16, height: u16 },
+    Click {
+        col: u16,
+        row: u16,
+    },
+    Scroll {
+        col: u16,
+        row: u16,
+        down: bool,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Background work reporting back.
     Run(RunEvent),
     /// Periodic tick (autosave, spinner).

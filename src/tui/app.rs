@@ -8,6 +8,7 @@ mod render;
 
 use super::action::{Action, Command};
 use super::editor::EditorState;
+use super::highlight::Highlighter;
 use super::keymap::{Context, Keymap};
 use super::state::examples::{ExampleItem, ExamplePicker};
 use super::state::models::{ModelPicker, ModelRow};
@@ -68,11 +69,22 @@ pub struct StatusMsg {
 /// Work for the event loop; its outcome comes back as an `Action`.
 #[derive(Debug)]
 pub enum Effect {
-    StartRun { run: RunId, cells: Vec<PlannedCell> },
+    StartRun {
+        run: RunId,
+        cells: Vec<PlannedCell>,
+    },
     CancelRun,
-    Save { path: PathBuf, text: String },
-    WriteRecovery { path: PathBuf, text: String },
-    ClearRecovery { path: PathBuf },
+    Save {
+        path: PathBuf,
+        text: String,
+    },
+    WriteRecovery {
+        path: PathBuf,
+        text: String,
+    },
+    ClearRecovery {
+        path: PathBuf,
+    },
     /// Put text on the system clipboard (OSC 52).
     Clipboard(String),
 }
@@ -102,7 +114,10 @@ pub struct App {
     pub theme: Theme,
     pub quit: bool,
     pub size: (u16, u16),
-    pub partials: HashMap<String, String>,
+    /// Handlebars with the workspace's partials, built once.
+    pub renderer: prompt::Renderer,
+    /// Syntax highlighting cache of the editor view.
+    pub hl: Highlighter,
     /// Workspace defaults as generation parameters.
     pub defaults: GenParams,
     next_run: RunId,
@@ -115,7 +130,7 @@ pub struct App {
 
 impl App {
     pub fn new(ws: Workspace, keymap: Keymap, theme: Theme) -> App {
-        let partials = prompt::load_partials(&ws.root.join("prompts"));
+        let (renderer, partial_errors) = prompt::partials::load_renderer(&ws.root);
         let items = ws
             .examples
             .iter()
@@ -139,6 +154,7 @@ impl App {
                     id: m.id.clone(),
                     base_url: m.base_url.clone(),
                     api_key_env: m.api_key_env.clone(),
+                    api_key: m.api_key.clone(),
                 },
                 checked: m.selected,
                 params: GenParams {
@@ -180,12 +196,19 @@ impl App {
             focus: Pane::Editor,
             popup: None,
             status: None,
-            rendered: RenderState::Err(prompt::PromptError::plain("not rendered yet")),
+            rendered: RenderState::Err(prompt::PromptError::new(
+                prompt::PromptErrorKind::Render,
+                1,
+                1,
+                "not rendered yet",
+                "",
+            )),
             keymap,
             theme,
             quit: false,
             size: (80, 24),
-            partials,
+            renderer,
+            hl: Highlighter::new(),
             defaults,
             next_run: 1,
             render_key: (usize::MAX, 0, 0),
@@ -193,6 +216,9 @@ impl App {
             autosaved: HashMap::new(),
         };
         app.open_prompt(prompt_idx);
+        if let Some(e) = partial_errors.first() {
+            app.set_status(Level::Warning, format!("partial skipped: {}", e.report()));
+        }
         app
     }
 
@@ -272,7 +298,7 @@ impl App {
             None => {
                 let mut found = None;
                 for (idx, ed) in self.editors.iter_mut() {
-                    if ed.path() == path.as_path() {
+                    if ed.path.as_path() == path.as_path() {
                         let text = ed.text();
                         ed.mark_saved();
                         found = Some((*idx, text));
@@ -288,7 +314,10 @@ impl App {
             }
             Some(e) => self.set_status(
                 Level::Error,
-                format!("could not save {}: {e} (your edits are kept)", self.rel(&path)),
+                format!(
+                    "could not save {}: {e} (your edits are kept)",
+                    self.rel(&path)
+                ),
             ),
         }
     }
@@ -307,7 +336,7 @@ impl App {
             let last = self.autosaved.get(idx).copied().unwrap_or(0);
             if ed.is_dirty() && ed.version() != last {
                 effects.push(Effect::WriteRecovery {
-                    path: ed.path().to_path_buf(),
+                    path: ed.path.as_path().to_path_buf(),
                     text: ed.text(),
                 });
                 self.autosaved.insert(*idx, ed.version());
@@ -340,7 +369,11 @@ impl App {
         };
         let choices = self.models.choices(&self.base_params());
         let schema = r.output_json_schema();
-        Ok(crate::run::plan::plan(&r.messages, schema.as_ref(), &choices))
+        Ok(crate::run::plan::plan(
+            &r.messages,
+            schema.as_ref(),
+            &choices,
+        ))
     }
 
     fn next_run_id(&mut self) -> RunId {
@@ -350,9 +383,16 @@ impl App {
     }
 
     pub fn focus_next(&mut self, forward: bool) {
-        let i = Pane::ORDER.iter().position(|p| *p == self.focus).unwrap_or(0);
+        let i = Pane::ORDER
+            .iter()
+            .position(|p| *p == self.focus)
+            .unwrap_or(0);
         let n = Pane::ORDER.len();
-        self.focus = Pane::ORDER[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+        self.focus = Pane::ORDER[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
     }
 
     /// Key hints for the status bar: the commands that work in the focused
@@ -360,7 +400,12 @@ impl App {
     pub fn hints(&self) -> Vec<(String, &'static str)> {
         let ctx = self.focus.context();
         let cmds: &[Command] = match self.focus {
-            Pane::Editor => &[Command::Run, Command::Save, Command::Variables, Command::Inspector],
+            Pane::Editor => &[
+                Command::Run,
+                Command::Save,
+                Command::Variables,
+                Command::Inspector,
+            ],
             Pane::Examples => &[Command::Toggle, Command::MoveUp, Command::Run],
             Pane::Models => &[
                 Command::Toggle,
@@ -379,7 +424,12 @@ impl App {
         {
             out.insert(0, (k.to_string(), "cancel"));
         }
-        for c in [Command::SwitchPrompt, Command::FocusNext, Command::Help, Command::Quit] {
+        for c in [
+            Command::SwitchPrompt,
+            Command::FocusNext,
+            Command::Help,
+            Command::Quit,
+        ] {
             if let Some(k) = self.keymap.key_for(ctx, c) {
                 out.push((k.to_string(), short(c)));
             }

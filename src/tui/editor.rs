@@ -128,6 +128,22 @@ impl EditorState {
         match input.key {
             Key::MouseScrollDown => return self.wheel(true),
             Key::MouseScrollUp => return self.wheel(false),
+            // Ctrl-Home / Ctrl-End: start / end of the document.
+            Key::Home | Key::End if input.ctrl => {
+                let (doc, line) = if input.key == Key::Home {
+                    (CursorMove::Top, CursorMove::Head)
+                } else {
+                    (CursorMove::Bottom, CursorMove::End)
+                };
+                if input.shift && !self.textarea.is_selecting() {
+                    self.textarea.start_selection();
+                } else if !input.shift {
+                    self.textarea.cancel_selection();
+                }
+                self.textarea.move_cursor(doc);
+                self.textarea.move_cursor(line);
+                return false;
+            }
             _ => {}
         }
         let changed = self.textarea.input(input);

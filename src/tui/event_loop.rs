@@ -3,7 +3,8 @@
 
 use super::action::Action;
 use super::app::{App, Effect};
-use super::terminal::{TerminalGuard, osc52};
+use super::editor::osc52_copy;
+use super::terminal::TerminalGuard;
 use super::{input, view};
 use crate::run::{Runner, plan::into_cells};
 use crate::workspace;
@@ -104,12 +105,16 @@ fn apply(
 ) {
     for effect in effects {
         match effect {
-            Effect::StartRun { run, cells } => runner.start_as(run, into_cells(cells), run_tx.clone()),
+            Effect::StartRun { run, cells } => {
+                runner.start_as(run, into_cells(cells), run_tx.clone())
+            }
             Effect::CancelRun => {
                 runner.cancel();
             }
             Effect::Save { path, text } => {
-                let error = workspace::save_atomic(&path, &text).err().map(|e| e.to_string());
+                let error = workspace::save_atomic(&path, &text)
+                    .err()
+                    .map(|e| e.to_string());
                 let _ = tx.send(Action::Saved { path, error });
             }
             Effect::WriteRecovery { path, text } => {
@@ -120,7 +125,7 @@ fn apply(
             }
             Effect::Clipboard(text) => {
                 let mut out = std::io::stdout();
-                let _ = out.write_all(osc52(&text).as_bytes());
+                let _ = out.write_all(osc52_copy(&text).as_bytes());
                 let _ = out.flush();
             }
         }
@@ -130,7 +135,7 @@ fn apply(
 /// Offers the first recovery file that differs from its prompt on disk.
 fn offer_recovery(app: &mut App, data_dir: &Path) {
     for (i, p) in app.ws.prompts.iter().enumerate() {
-        if let Some(text) = workspace::read_recovery(data_dir, &p.path)
+        if let Ok(Some(text)) = workspace::read_recovery(data_dir, &p.path)
             && text != p.source
         {
             app.offer_recovery(i, text);

@@ -3,7 +3,7 @@
 //! context (global, editor, list, outputs); lookups fall back to global.
 
 use super::action::{Command, KeyCode, KeyPress};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 const DEFAULT_KEYMAP: &str = include_str!("../../themes/keymap.toml");
@@ -63,13 +63,24 @@ impl Keymap {
     }
 
     fn merge_toml(&mut self, text: &str, origin: &str) -> Result<(), String> {
-        let table: BTreeMap<String, BTreeMap<String, String>> =
-            toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
         for (ctx_name, binds) in table {
+            let toml::Value::Table(binds) = binds else {
+                return Err(format!(
+                    "{origin}: [{ctx_name}] must be a table of \"key\" = \"action\""
+                ));
+            };
             let ctx = Context::from_name(&ctx_name).ok_or_else(|| {
-                format!("{origin}: unknown section [{ctx_name}] (use global, editor, list, outputs)")
+                format!(
+                    "{origin}: unknown section [{ctx_name}] (use global, editor, list, outputs)"
+                )
             })?;
             for (key, cmd) in binds {
+                let toml::Value::String(cmd) = cmd else {
+                    return Err(format!(
+                        "{origin}: [{ctx_name}] \"{key}\" must name an action"
+                    ));
+                };
                 let press = parse_key(&key)
                     .ok_or_else(|| format!("{origin}: [{ctx_name}] cannot read key \"{key}\""))?;
                 let command: Command =
@@ -180,10 +191,20 @@ mod tests {
     #[test]
     fn builtin_keymap_parses_and_resolves() {
         let mut map = Keymap::default();
-        map.merge_toml(DEFAULT_KEYMAP, "builtin").expect("built-in keymap is valid");
-        assert_eq!(map.lookup(Context::Editor, KeyPress::ctrl('r')), Some(Command::Run));
-        assert_eq!(map.lookup(Context::Editor, KeyPress::ctrl('c')), Some(Command::Copy));
-        assert_eq!(map.lookup(Context::List, KeyPress::ctrl('c')), Some(Command::Quit));
+        map.merge_toml(DEFAULT_KEYMAP, "builtin")
+            .expect("built-in keymap is valid");
+        assert_eq!(
+            map.lookup(Context::Editor, KeyPress::ctrl('r')),
+            Some(Command::Run)
+        );
+        assert_eq!(
+            map.lookup(Context::Editor, KeyPress::ctrl('c')),
+            Some(Command::Copy)
+        );
+        assert_eq!(
+            map.lookup(Context::List, KeyPress::ctrl('c')),
+            Some(Command::Quit)
+        );
         let shift_k = KeyPress {
             shift: true,
             ..KeyPress::plain(KeyCode::Char('K'))
@@ -195,9 +216,15 @@ mod tests {
     #[test]
     fn user_file_overrides_and_reports_bad_entries() {
         let mut map = Keymap::builtin();
-        map.merge_toml("[global]\n\"f5\" = \"run\"\n", "user").unwrap();
-        assert_eq!(map.lookup(Context::List, KeyPress::plain(KeyCode::F(5))), Some(Command::Run));
-        let err = map.merge_toml("[global]\n\"f5\" = \"fly\"\n", "user.toml").unwrap_err();
+        map.merge_toml("[global]\n\"f5\" = \"run\"\n", "user")
+            .unwrap();
+        assert_eq!(
+            map.lookup(Context::List, KeyPress::plain(KeyCode::F(5))),
+            Some(Command::Run)
+        );
+        let err = map
+            .merge_toml("[global]\n\"f5\" = \"fly\"\n", "user.toml")
+            .unwrap_err();
         assert!(err.contains("unknown action \"fly\""), "{err}");
         let err = map.merge_toml("[nope]\n", "user.toml").unwrap_err();
         assert!(err.contains("unknown section"), "{err}");

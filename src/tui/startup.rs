@@ -18,7 +18,11 @@ pub fn build_app(dir: &Path, theme_name: &str) -> Result<App, String> {
     let mut app = App::new(ws, keymap, theme);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
-        let first = &diagnostics.iter().find(|d| d.is_error()).map(|d| d.to_string()).unwrap_or_default();
+        let first = &diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         let first = first.lines().next().unwrap_or_default();
         app.set_status(
             Level::Error,

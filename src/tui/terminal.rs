@@ -92,10 +92,3 @@ fn write_crash_report(report: &str) -> std::io::Result<PathBuf> {
     std::fs::write(&path, report)?;
     Ok(path)
 }
-
-/// The OSC 52 escape that asks the terminal to put `text` on the clipboard.
-pub fn osc52(text: &str) -> String {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    format!("\x1b]52;c;{b64}\x07")
-}

@@ -24,7 +24,10 @@ impl App {
             Command::Help => self.popup = Some(Popup::Help { scroll: 0 }),
             Command::Inspector => self.popup = Some(Popup::Inspector { scroll: 0 }),
             Command::Variables => {
-                self.vars.cursor = self.vars.cursor.min(self.vars.entries.len().saturating_sub(1));
+                self.vars.cursor = self
+                    .vars
+                    .cursor
+                    .min(self.vars.entries.len().saturating_sub(1));
                 self.popup = Some(Popup::Variables);
             }
             Command::SwitchPrompt => {
@@ -88,7 +91,7 @@ impl App {
     fn save(&mut self, effects: &mut Vec<Effect>) {
         if let Some(ed) = self.editor() {
             effects.push(Effect::Save {
-                path: ed.path().to_path_buf(),
+                path: ed.path.as_path().to_path_buf(),
                 text: ed.text(),
             });
         }
@@ -98,7 +101,7 @@ impl App {
     pub(super) fn save_all(&mut self, effects: &mut Vec<Effect>) {
         for ed in self.editors.values().filter(|e| e.is_dirty()) {
             effects.push(Effect::Save {
-                path: ed.path().to_path_buf(),
+                path: ed.path.as_path().to_path_buf(),
                 text: ed.text(),
             });
         }

@@ -30,7 +30,9 @@ impl App {
 
     pub(super) fn on_paste(&mut self, text: String) {
         match &mut self.popup {
-            Some(Popup::LineInput { buffer, .. }) => buffer.push_str(text.lines().next().unwrap_or("")),
+            Some(Popup::LineInput { buffer, .. }) => {
+                buffer.push_str(text.lines().next().unwrap_or(""))
+            }
             Some(Popup::Variables) => {
                 if let Some(buf) = self.vars.editing.as_mut() {
                     buf.push_str(&text);
@@ -38,7 +40,7 @@ impl App {
             }
             None if self.focus == Pane::Editor => {
                 if let Some(ed) = self.editor_mut() {
-                    ed.insert_str(&text);
+                    ed.paste_text(&text);
                 }
             }
             _ => {}
@@ -46,7 +48,9 @@ impl App {
     }
 
     fn field_edit_key(&mut self, key: KeyPress, effects: &mut Vec<Effect>) {
-        let Some(edit) = self.models.edit.as_mut() else { return };
+        let Some(edit) = self.models.edit.as_mut() else {
+            return;
+        };
         match key.code {
             KeyCode::Enter => self.models.commit_edit(),
             KeyCode::Esc => self.models.edit = None,
@@ -68,14 +72,21 @@ impl App {
     }
 
     fn popup_key(&mut self, key: KeyPress, effects: &mut Vec<Effect>) {
-        let Some(popup) = self.popup.take() else { return };
+        let Some(popup) = self.popup.take() else {
+            return;
+        };
         let close = matches!(key.code, KeyCode::Esc)
-            || (key.code == KeyCode::Char('q') && !matches!(popup, Popup::LineInput { .. } | Popup::Variables));
+            || (key.code == KeyCode::Char('q')
+                && !matches!(popup, Popup::LineInput { .. } | Popup::Variables));
         self.popup = match popup {
             Popup::Help { scroll } | Popup::Inspector { scroll } if !close => {
                 let scroll = scroll_key(scroll, key);
                 let help = matches!(popup, Popup::Help { .. });
-                Some(if help { Popup::Help { scroll } } else { Popup::Inspector { scroll } })
+                Some(if help {
+                    Popup::Help { scroll }
+                } else {
+                    Popup::Inspector { scroll }
+                })
             }
             Popup::SwitchPrompt { cursor } if !close => match key.code {
                 KeyCode::Up | KeyCode::Char('k') => Some(Popup::SwitchPrompt {
@@ -113,7 +124,7 @@ impl App {
                 KeyCode::Char('y') | KeyCode::Char('q') => {
                     for ed in self.editors.values().filter(|e| e.is_dirty()) {
                         effects.push(Effect::ClearRecovery {
-                            path: ed.path().to_path_buf(),
+                            path: ed.path.as_path().to_path_buf(),
                         });
                     }
                     self.quit = true;
@@ -131,7 +142,10 @@ impl App {
                 KeyCode::Esc | KeyCode::Char('n') => None,
                 _ => Some(Popup::ConfirmQuit),
             },
-            Popup::LineInput { purpose, mut buffer } => match key.code {
+            Popup::LineInput {
+                purpose,
+                mut buffer,
+            } => match key.code {
                 KeyCode::Esc => None,
                 KeyCode::Enter => {
                     self.finish_line_input(purpose, &buffer);
@@ -165,7 +179,7 @@ impl App {
                 }
             }
             LinePurpose::GotoLine => match buffer.trim().parse::<usize>() {
-                Ok(n) if n > 0 => ed.goto_line(n - 1),
+                Ok(n) if n > 0 => ed.goto_line(n),
                 _ => self.set_status(Level::Warning, "type a line number"),
             },
         }
@@ -196,7 +210,9 @@ impl App {
         }
         match key.code {
             KeyCode::Esc | KeyCode::F(3) => return None,
-            KeyCode::Up | KeyCode::Char('k') => self.vars.cursor = self.vars.cursor.saturating_sub(1),
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.vars.cursor = self.vars.cursor.saturating_sub(1)
+            }
             KeyCode::Down | KeyCode::Char('j') => {
                 if self.vars.cursor + 1 < self.vars.entries.len() {
                     self.vars.cursor += 1;
@@ -229,7 +245,11 @@ impl App {
         if file.cases.is_empty() {
             return;
         }
-        let i = self.vars.test_case.map(|i| (i + 1) % file.cases.len()).unwrap_or(0);
+        let i = self
+            .vars
+            .test_case
+            .map(|i| (i + 1) % file.cases.len())
+            .unwrap_or(0);
         let case = &file.cases[i];
         let label = case
             .description
@@ -257,7 +277,9 @@ impl App {
                 // A click on a list row moves the cursor there.
                 let line = row.saturating_sub(rect.y + 1) as usize;
                 match pane {
-                    Pane::Examples if line < self.examples.items.len() => self.examples.cursor = line,
+                    Pane::Examples if line < self.examples.items.len() => {
+                        self.examples.cursor = line
+                    }
                     Pane::Models if line < self.models.rows.len() => self.models.cursor = line,
                     _ => {}
                 }
@@ -272,7 +294,15 @@ impl App {
         } else if contains(l.editor, col, row)
             && let Some(ed) = self.editor_mut()
         {
-            ed.scroll_lines(if down { 3 } else { -3 });
+            let key = if down {
+                ratatui_textarea::Key::MouseScrollDown
+            } else {
+                ratatui_textarea::Key::MouseScrollUp
+            };
+            ed.input(ratatui_textarea::Input {
+                key,
+                ..Default::default()
+            });
         }
     }
 }

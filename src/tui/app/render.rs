@@ -23,13 +23,12 @@ impl App {
                 return;
             }
         };
-        let renderer = prompt::Renderer::new(self.partials.clone(), Default::default());
         let data = RenderData {
             input: self.vars.to_input(),
             examples: self.examples.selected(),
             ..Default::default()
         };
-        match renderer.render(&parsed, &data, None) {
+        match self.renderer.render(&parsed, &data, None) {
             Ok(r) => {
                 let (names, defaults) = variable_names(r.input.as_ref());
                 let mut all = names;

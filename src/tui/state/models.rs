@@ -67,7 +67,9 @@ impl ModelPicker {
     /// Applies the edit; an invalid value keeps the edit open with a reason.
     /// An empty value clears the override.
     pub fn commit_edit(&mut self) {
-        let Some(edit) = self.edit.as_mut() else { return };
+        let Some(edit) = self.edit.as_mut() else {
+            return;
+        };
         let Some(row) = self.rows.get_mut(self.cursor) else {
             self.edit = None;
             return;
@@ -140,7 +142,10 @@ mod tests {
         assert_eq!(p.edit.as_ref().unwrap().buffer, "0.7");
         p.edit.as_mut().unwrap().buffer = "9".into();
         p.commit_edit();
-        assert!(p.edit.as_ref().unwrap().error.is_some(), "out of range is refused");
+        assert!(
+            p.edit.as_ref().unwrap().error.is_some(),
+            "out of range is refused"
+        );
         p.edit.as_mut().unwrap().buffer = "0.1".into();
         p.commit_edit();
         assert!(p.edit.is_none());

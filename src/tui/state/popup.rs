@@ -3,14 +3,26 @@
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
-    Help { scroll: usize },
-    Inspector { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Inspector {
+        scroll: usize,
+    },
     Variables,
-    SwitchPrompt { cursor: usize },
+    SwitchPrompt {
+        cursor: usize,
+    },
     /// Unsaved edits of a prompt were found in a recovery file.
-    Recovery { prompt: usize, text: String },
+    Recovery {
+        prompt: usize,
+        text: String,
+    },
     /// A one-line prompt at the bottom (search, go to line).
-    LineInput { purpose: LinePurpose, buffer: String },
+    LineInput {
+        purpose: LinePurpose,
+        buffer: String,
+    },
     /// Quit with unsaved edits?
     ConfirmQuit,
 }

@@ -120,7 +120,10 @@ mod tests {
         assert_eq!(input["max_words"], json!(50));
         assert_eq!(input["text"], json!("hi"));
         assert!(!input.contains_key("tone"), "unset stays missing");
-        v.load(json!({"text": "123", "tone": "dry"}).as_object().unwrap(), "test: a");
+        v.load(
+            json!({"text": "123", "tone": "dry"}).as_object().unwrap(),
+            "test: a",
+        );
         let input = v.to_input();
         assert_eq!(input["text"], json!("123"), "schema says string");
         assert_eq!(input["tone"], json!("dry"));

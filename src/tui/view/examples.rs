@@ -57,11 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     let mut state = ListState::default().with_selected(Some(p.cursor));
-    let list = List::new(items).highlight_style(if focused {
-        t.list_selected
-    } else {
-        t.base
-    });
+    let list = List::new(items).highlight_style(if focused { t.list_selected } else { t.base });
     frame.render_stateful_widget(list, list_area, &mut state);
     if let (Some(area), Some(cur)) = (preview_area, p.current()) {
         let input = match &cur.example.input {
@@ -69,7 +65,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             other => serde_json::to_string_pretty(other).unwrap_or_default(),
         };
         let lines = vec![
-            Line::from(Span::styled(format!("── {} ({})", cur.example.name, cur.file), t.dim)),
+            Line::from(Span::styled(
+                format!("── {} ({})", cur.example.name, cur.file),
+                t.dim,
+            )),
             Line::from(Span::styled("user:", t.hl_key)),
             Line::from(input),
             Line::from(Span::styled("model:", t.hl_key)),

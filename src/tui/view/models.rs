@@ -46,7 +46,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     _ => Span::styled(format!(" {label}={value}"), t.dim),
                 }
             };
-            let temp = eff.temperature.map(|v| format!("{v}")).unwrap_or("-".into());
+            let temp = eff
+                .temperature
+                .map(|v| format!("{v}"))
+                .unwrap_or("-".into());
             let max = eff.max_tokens.map(|v| v.to_string()).unwrap_or("-".into());
             ListItem::new(Line::from(vec![
                 Span::styled(mark, style),
@@ -58,11 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     let mut state = ListState::default().with_selected(Some(m.cursor));
-    let list = List::new(items).highlight_style(if focused {
-        t.list_selected
-    } else {
-        t.base
-    });
+    let list = List::new(items).highlight_style(if focused { t.list_selected } else { t.base });
     frame.render_stateful_widget(list, inner, &mut state);
     if let Some(err) = m.edit.as_ref().and_then(|e| e.error.as_ref())
         && inner.height > 1

@@ -29,7 +29,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let mut title = " Outputs ".to_string();
     if n > per_page {
-        title = format!(" Outputs {}-{} of {n} (◂ ▸) ", first + 1, (first + per_page).min(n));
+        title = format!(
+            " Outputs {}-{} of {n} (◂ ▸) ",
+            first + 1,
+            (first + per_page).min(n)
+        );
     }
     let block = pane_block(title, focused, t);
     let inner = block.inner(area);
@@ -60,13 +64,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let _ = t;
 }
 
-fn draw_column(frame: &mut Frame, area: Rect, col: &OutputColumn, app: &App, focus: bool, last: bool) {
+fn draw_column(
+    frame: &mut Frame,
+    area: Rect,
+    col: &OutputColumn,
+    app: &App,
+    focus: bool,
+    last: bool,
+) {
     let t = &app.theme;
     // A vertical rule between columns.
     let block = if last {
         Block::default()
     } else {
-        Block::default().borders(Borders::RIGHT).border_style(t.border)
+        Block::default()
+            .borders(Borders::RIGHT)
+            .border_style(t.border)
     };
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -77,7 +90,10 @@ fn draw_column(frame: &mut Frame, area: Rect, col: &OutputColumn, app: &App, foc
     let (status, status_style) = status_label(&col.status, t);
     let name_style = if focus { t.title_focused } else { t.title };
     let header = Line::from(vec![
-        Span::styled(clip(&col.model_id, w.saturating_sub(status.chars().count() + 1)), name_style),
+        Span::styled(
+            clip(&col.model_id, w.saturating_sub(status.chars().count() + 1)),
+            name_style,
+        ),
         Span::raw(" "),
         Span::styled(status, status_style),
     ]);
@@ -101,7 +117,10 @@ fn draw_column(frame: &mut Frame, area: Rect, col: &OutputColumn, app: &App, foc
             body.push(Line::from(Span::styled(l, t.error)));
         }
         if !col.text.is_empty() {
-            body.push(Line::from(Span::styled("── text before the error ──", t.dim)));
+            body.push(Line::from(Span::styled(
+                "── text before the error ──",
+                t.dim,
+            )));
         }
     }
     let wrapped = wrap(&col.text, w);

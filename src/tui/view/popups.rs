@@ -18,16 +18,43 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     match popup {
         Popup::Help { scroll } => {
             let lines = help_lines(app);
-            boxed(frame, area, app, " Keys (Esc closes) ", lines, *scroll, 70, 40);
+            boxed(
+                frame,
+                area,
+                app,
+                " Keys (Esc closes) ",
+                lines,
+                *scroll,
+                70,
+                40,
+            );
         }
         Popup::Inspector { scroll } => {
             let w = area.width.saturating_sub(4).min(110);
             let lines = inspector_lines(app, w.saturating_sub(2) as usize);
-            boxed(frame, area, app, " What will be sent (Esc closes) ", lines, *scroll, 110, 60);
+            boxed(
+                frame,
+                area,
+                app,
+                " What will be sent (Esc closes) ",
+                lines,
+                *scroll,
+                110,
+                60,
+            );
         }
         Popup::Variables => {
             let lines = variable_lines(app);
-            boxed(frame, area, app, " Variables (Enter edit · t next test case · Esc) ", lines, 0, 80, 20);
+            boxed(
+                frame,
+                area,
+                app,
+                " Variables (Enter edit · t next test case · Esc) ",
+                lines,
+                0,
+                80,
+                20,
+            );
         }
         Popup::SwitchPrompt { cursor } => {
             let t = &app.theme;
@@ -39,21 +66,41 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .map(|(i, p)| {
                     let dirty = app.editors.get(&i).is_some_and(|e| e.is_dirty());
                     let label = format!("{}{}", p.name, if dirty { " [+]" } else { "" });
-                    let style = if i == *cursor { t.list_selected } else { t.popup };
+                    let style = if i == *cursor {
+                        t.list_selected
+                    } else {
+                        t.popup
+                    };
                     Line::from(Span::styled(label, style))
                 })
                 .collect();
             boxed(frame, area, app, " Open prompt (Enter) ", lines, 0, 50, 16);
         }
         Popup::Recovery { prompt, .. } => {
-            let name = app.ws.prompts.get(*prompt).map(|p| p.name.as_str()).unwrap_or("?");
+            let name = app
+                .ws
+                .prompts
+                .get(*prompt)
+                .map(|p| p.name.as_str())
+                .unwrap_or("?");
             let lines = vec![
-                Line::from(format!("Unsaved edits of '{name}' were found from an earlier session.")),
+                Line::from(format!(
+                    "Unsaved edits of '{name}' were found from an earlier session."
+                )),
                 Line::from(""),
                 Line::from("  r / Enter  restore them into the editor"),
                 Line::from("  d / Esc    discard them"),
             ];
-            boxed(frame, area, app, " Recover unsaved edits? ", lines, 0, 70, 8);
+            boxed(
+                frame,
+                area,
+                app,
+                " Recover unsaved edits? ",
+                lines,
+                0,
+                70,
+                8,
+            );
         }
         Popup::ConfirmQuit => {
             let lines = vec![
@@ -114,7 +161,12 @@ fn boxed(
 fn help_lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut lines = Vec::new();
-    for ctx in [Context::Global, Context::Editor, Context::List, Context::Outputs] {
+    for ctx in [
+        Context::Global,
+        Context::Editor,
+        Context::List,
+        Context::Outputs,
+    ] {
         lines.push(Line::from(Span::styled(
             format!("{} keys", ctx.name()),
             t.title_focused,
@@ -128,10 +180,14 @@ fn help_lines(app: &App) -> Vec<Line<'static>> {
         lines.push(Line::from(""));
     }
     lines.push(Line::from(Span::styled("mouse", t.title_focused)));
-    lines.push(Line::from("  click a pane to focus it; wheel scrolls the editor and outputs"));
+    lines.push(Line::from(
+        "  click a pane to focus it; wheel scrolls the editor and outputs",
+    ));
     lines.push(Line::from(format!(
         "  editor: text keys type; shift+arrows select; {} runs",
-        app.keymap.key_for(Context::Editor, Command::Run).unwrap_or("ctrl-r")
+        app.keymap
+            .key_for(Context::Editor, Command::Run)
+            .unwrap_or("ctrl-r")
     )));
     lines
 }
