@@ -75,6 +75,11 @@ impl Endpoint {
 pub fn build(endpoint: &Endpoint) -> Result<Arc<dyn Provider>, ProviderError> {
     match endpoint.provider_name() {
         "openai" => Ok(Arc::new(openai::OpenAi::from_endpoint(endpoint)?)),
+        "local" => Err(ProviderError::Other(
+            "the in-process local model is not in this build yet; pick an openai: model \
+             (OpenAI, or any OpenAI-compatible server via base_url)"
+                .into(),
+        )),
         other => Err(ProviderError::Other(format!(
             "provider '{other}' is not supported by this build of pwb (supported: openai; \
              use an openai: model with base_url for OpenAI-compatible servers)"

@@ -131,18 +131,7 @@ pub struct App {
 impl App {
     pub fn new(ws: Workspace, keymap: Keymap, theme: Theme) -> App {
         let (renderer, partial_errors) = prompt::partials::load_renderer(&ws.root);
-        let items = ws
-            .examples
-            .iter()
-            .flat_map(|f| {
-                f.examples.iter().map(|e| ExampleItem {
-                    file: f.name.clone(),
-                    tokens: prompt::estimate_tokens(&e.input.to_string())
-                        + prompt::estimate_tokens(&e.output_text()),
-                    example: e.clone(),
-                })
-            })
-            .collect();
+
         let mut rows: Vec<ModelRow> = ws
             .config
             .models
@@ -186,7 +175,7 @@ impl App {
             ws,
             prompt_idx,
             editors: HashMap::new(),
-            examples: ExamplePicker::new(items),
+            examples: ExamplePicker::default(),
             models: ModelPicker {
                 rows,
                 ..Default::default()
@@ -255,6 +244,7 @@ impl App {
         }
         self.prompt_idx = idx;
         self.vars = Variables::default();
+        self.examples = ExamplePicker::new(example_items(&self.ws, self.prompt_name()));
         self.refresh_render();
     }
 
@@ -436,6 +426,28 @@ impl App {
         }
         out
     }
+}
+
+/// The examples offered for a prompt: those of `examples/NAME.yaml` when
+/// it exists, else every example of the workspace.
+fn example_items(ws: &Workspace, prompt: &str) -> Vec<ExampleItem> {
+    let files: Vec<_> = match ws.examples_for(prompt) {
+        Some(f) => vec![f],
+        None => ws.examples.iter().collect(),
+    };
+    files
+        .into_iter()
+        .flat_map(|f| {
+            f.examples.iter().map(|e| ExampleItem {
+                file: f.name.clone(),
+                tokens: prompt::estimate_tokens(&match &e.input {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }) + prompt::estimate_tokens(&e.output_text()),
+                example: e.clone(),
+            })
+        })
+        .collect()
 }
 
 fn short(c: Command) -> &'static str {

@@ -10,6 +10,8 @@ use std::path::Path;
 /// Everything the TUI needs before the terminal is touched; errors are
 /// full messages (printed before any screen is drawn).
 pub fn build_app(dir: &Path, theme_name: &str) -> Result<App, String> {
+    // Compile the highlighting grammar off the main thread meanwhile.
+    std::thread::spawn(super::highlight::prewarm);
     let (ws, diagnostics) = Workspace::load(dir).map_err(|e| format!("error: {e}"))?;
     let config_dir = crate::paths::config_dir();
     let keymap = Keymap::load(&config_dir).map_err(|e| format!("error: keymap: {e}"))?;
