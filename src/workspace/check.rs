@@ -68,8 +68,12 @@ pub fn check(dir: &Path) -> Result<CheckReport, WorkspaceError> {
         .chain(ws.examples.iter().map(|e| &e.path))
         .chain(ws.tests.iter().map(|t| &t.path));
     files.extend(listed.map(|p| relative_to(&ws.root, p)));
-    // Folder-level problems (an unreadable prompts/) are not files.
-    let files = files.iter().filter(|p| !ws.root.join(p).is_dir()).count();
+    // Folder-level problems (an unreadable or missing prompts/) are not files.
+    let is_file = |p: &PathBuf| {
+        let full = ws.root.join(p);
+        std::fs::symlink_metadata(&full).is_ok() && !full.is_dir()
+    };
+    let files = files.iter().filter(|p| is_file(p)).count();
 
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     diagnostics.dedup();
