@@ -359,3 +359,28 @@ fn unknown_frontmatter_key_is_a_warning() {
     assert!(b.contains("hint:"), "{b}");
     assert_eq!(r.code, Some(0));
 }
+
+#[test]
+fn hostile_inputs_are_reported_not_crashed_on() {
+    let deep = "{{#if a}}".repeat(20_000) + "x" + &"{{/if}}".repeat(20_000);
+    let many: String = (0..2000)
+        .map(|i| format!("- vars: {{name: n{i}}}\n  assert: [{{type: containz, value: x}}]\n"))
+        .collect();
+    let ws = workspace(&[
+        ("prompts/_a.prompt", b"{{> b}}\n"),
+        ("prompts/_b.prompt", b"{{> a}}\n"),
+        ("prompts/loop.prompt", b"Hi {{> a}}\n"),
+        ("prompts/deep.prompt", deep.as_bytes()),
+        ("tests/hello.yaml", many.as_bytes()),
+    ]);
+    let r = check(ws.path());
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    r.block("prompts/_a.prompt:1:5: error: partial `a` includes itself (a -> b -> a)");
+    r.block("prompts/loop.prompt:1:8: error: partial `a` includes itself");
+    let b =
+        r.block("prompts/deep.prompt:1:901: error: blocks are nested more than 100 levels deep");
+    assert!(b.contains("hint: flatten the template"), "{b}");
+    // 2000 problems: the first 50 are located, the rest summed up.
+    assert_eq!(r.stdout.matches("unknown assertion type").count(), 50);
+    r.block("tests/hello.yaml:100:19: error: 1950 more errors and 0 more warnings in this file not shown");
+}

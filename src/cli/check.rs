@@ -7,10 +7,30 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+const CHECK_STACK_BYTES: usize = 64 * 1024 * 1024;
+
 /// Runs the check on `dir` and prints the report to stdout (fatal problems
 /// to stderr).
 pub fn run(dir: &Path) -> ExitCode {
-    match check(dir) {
+    // Checking walks user-written templates and YAML recursively: give it a
+    // large stack, and turn a bug's panic into a message rather than a trace.
+    let owned = dir.to_path_buf();
+    let worker = std::thread::Builder::new()
+        .name("pwb-check".into())
+        .stack_size(CHECK_STACK_BYTES)
+        .spawn(move || check(&owned));
+    let result = match worker.map(|w| w.join()) {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) | Err(_) => {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "error: pwb check failed unexpectedly while checking {}\n  hint: this is a bug in pwb; please report it with the file that triggers it",
+                dir.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
         Ok(report) => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`pwb check | head`) is not worth a panic.

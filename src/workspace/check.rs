@@ -4,8 +4,9 @@
 
 use super::Workspace;
 use super::config_check::default_prompt_position;
-use super::diagnostic::{Diagnostic, Severity, line_col, relative_to};
+use super::diagnostic::{Diagnostic, Severity, relative_to};
 use super::error::WorkspaceError;
+use super::partials_check::partial_checks;
 use super::render_check::render_checks;
 use super::yaml_locate::{Seg, locate_value};
 use std::collections::{BTreeSet, HashSet};
@@ -67,8 +68,12 @@ pub fn check(dir: &Path) -> Result<CheckReport, WorkspaceError> {
         .chain(ws.examples.iter().map(|e| &e.path))
         .chain(ws.tests.iter().map(|t| &t.path));
     files.extend(listed.map(|p| relative_to(&ws.root, p)));
-    // Folder-level problems (an unreadable prompts/) are not files.
-    let files = files.iter().filter(|p| !ws.root.join(p).is_dir()).count();
+    // Folder-level problems (an unreadable or missing prompts/) are not files.
+    let is_file = |p: &PathBuf| {
+        let full = ws.root.join(p);
+        std::fs::symlink_metadata(&full).is_ok() && !full.is_dir()
+    };
+    let files = files.iter().filter(|p| is_file(p)).count();
 
     diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     diagnostics.dedup();
@@ -88,7 +93,7 @@ fn cross_checks(ws: &Workspace) -> Vec<Diagnostic> {
     if let Some(name) = &ws.config.defaults.prompt
         && ws.prompt(name).is_none()
     {
-        let source = std::fs::read_to_string(&config_path).unwrap_or_default();
+        let source = super::read::read_text(&config_path).unwrap_or_default();
         let (l, c) = default_prompt_position(&source);
         out.push(
             Diagnostic::error(
@@ -107,7 +112,7 @@ fn cross_checks(ws: &Workspace) -> Vec<Diagnostic> {
         }
         let shown = relative_to(&ws.root, &test.path);
         if test.prompt.is_some() {
-            let source = std::fs::read_to_string(&test.path).unwrap_or_default();
+            let source = super::read::read_text(&test.path).unwrap_or_default();
             let (l, c) = locate_value(&source, &[Seg::Key("prompt".into())]).unwrap_or((1, 1));
             out.push(
                 Diagnostic::error(
@@ -125,19 +130,7 @@ fn cross_checks(ws: &Workspace) -> Vec<Diagnostic> {
             );
         }
     }
-    for file in ws.prompts.iter().chain(&ws.partials) {
-        let shown = relative_to(&ws.root, &file.path);
-        for (name, offset) in partial_references(&file.source) {
-            if ws.partial(&name).is_none() {
-                let (l, c) = line_col(&file.source, offset);
-                out.push(
-                    Diagnostic::error(&shown, l, c, format!("unknown partial `{name}`")).with_hint(
-                        format!("create prompts/_{name}.prompt or prompts/partials/{name}.prompt"),
-                    ),
-                );
-            }
-        }
-    }
+    out.extend(partial_checks(ws));
     out
 }
 
@@ -155,46 +148,9 @@ fn prompt_hint(ws: &Workspace, name: &str) -> String {
     }
 }
 
-/// `{{> name ...}}` references in a template: (name, byte offset of name).
-/// Dynamic partials (`{{> (expr)}}`) are skipped.
-pub fn partial_references(source: &str) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = source[from..].find("{{") {
-        let start = from + i + 2;
-        from = start;
-        let rest = &source[start..];
-        let rest_trim = rest.strip_prefix('~').unwrap_or(rest);
-        let Some(after) = rest_trim.strip_prefix('>') else {
-            continue;
-        };
-        let lead = after.len() - after.trim_start().len();
-        let name: String = after
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | '.'))
-            .collect();
-        if !name.is_empty() {
-            let offset = source.len() - after.len() + lead;
-            out.push((name, offset));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_partial_references() {
-        let src = "a {{> schema}} b\n{{~> other x=1}} {{>(dyn)}} {{name}}";
-        let refs = partial_references(src);
-        assert_eq!(
-            refs,
-            vec![("schema".to_string(), 6), ("other".to_string(), 22)]
-        );
-    }
 
     #[test]
     fn summary_pluralises() {

@@ -95,6 +95,70 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How many problems one file reports before the rest are only counted:
+/// locating a problem re-reads the file, and nobody reads 5000 of them.
+pub const MAX_PER_FILE: usize = 50;
+
+/// A file's diagnostics, capped at `MAX_PER_FILE`; the rest are counted and
+/// summed up in one closing note (an error if any hidden one is).
+#[derive(Debug)]
+pub struct FileDiagnostics {
+    shown: PathBuf,
+    list: Vec<Diagnostic>,
+    hidden: [usize; 2],
+}
+
+impl FileDiagnostics {
+    pub fn new(shown: &Path) -> Self {
+        FileDiagnostics {
+            shown: shown.to_path_buf(),
+            list: Vec::new(),
+            hidden: [0, 0],
+        }
+    }
+
+    /// Adds a problem; `at` (which may be slow) runs only if it is shown.
+    pub fn push(
+        &mut self,
+        severity: Severity,
+        at: impl FnOnce() -> (usize, usize),
+        message: String,
+        hint: String,
+    ) {
+        if self.list.len() >= MAX_PER_FILE {
+            self.hidden[usize::from(severity == Severity::Warning)] += 1;
+            return;
+        }
+        let (line, col) = at();
+        let d = Diagnostic::new(severity, self.shown.clone(), line, col, message);
+        self.list.push(d.with_hint(hint));
+    }
+
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        let [errors, warnings] = self.hidden;
+        if errors + warnings > 0 {
+            let severity = if errors > 0 {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let message =
+                format!("{errors} more errors and {warnings} more warnings in this file not shown");
+            // At the last shown problem, so that it sorts after them.
+            let (line, col) = self
+                .list
+                .iter()
+                .map(|d| (d.line, d.col))
+                .max()
+                .unwrap_or((1, 1));
+            let d = Diagnostic::new(severity, self.shown, line, col, message);
+            self.list
+                .push(d.with_hint("fix the problems above and run the check again"));
+        }
+        self.list
+    }
+}
+
 /// `path` relative to `root` when it is inside it, else `path` unchanged.
 pub fn relative_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
@@ -184,6 +248,40 @@ mod tests {
         );
         let w = Diagnostic::warning("pwb.toml", 0, 0, "meh");
         assert_eq!(w.to_string(), "pwb.toml:1:1: warning: meh");
+    }
+
+    #[test]
+    fn file_diagnostics_are_capped_with_a_note() {
+        let mut f = FileDiagnostics::new(Path::new("t.yaml"));
+        let mut located = 0;
+        for i in 0..MAX_PER_FILE + 3 {
+            let severity = if i % 2 == 0 {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            f.push(
+                severity,
+                || {
+                    located += 1;
+                    (i + 1, 1)
+                },
+                format!("p{i}"),
+                String::new(),
+            );
+        }
+        let list = f.finish();
+        assert_eq!(located, MAX_PER_FILE);
+        assert_eq!(list.len(), MAX_PER_FILE + 1);
+        let last = list.last().unwrap();
+        assert!(last.is_error());
+        assert_eq!(last.line, MAX_PER_FILE);
+        assert!(
+            last.message
+                .starts_with("2 more errors and 1 more warnings"),
+            "{}",
+            last.message
+        );
     }
 
     #[test]

@@ -54,6 +54,10 @@ impl Workspace {
     }
 }
 
+#[cfg(test)]
+#[path = "load_tests.rs"]
+mod tests;
+
 struct Loader<'a> {
     root: &'a Path,
     diags: Vec<Diagnostic>,
@@ -96,6 +100,14 @@ impl Loader<'_> {
         let read = match fs::read_dir(dir) {
             Ok(read) => read,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Vec::new(),
+            Err(_) if !dir.is_dir() => {
+                let d = Diagnostic::error(self.shown(dir), 1, 1, "expected a folder, found a file")
+                    .with_hint(
+                        "move the file away; pwb reads prompts/, examples/ and tests/ as folders",
+                    );
+                self.diags.push(d);
+                return Vec::new();
+            }
             Err(e) => {
                 let d =
                     Diagnostic::error(self.shown(dir), 1, 1, format!("cannot list folder: {e}"))

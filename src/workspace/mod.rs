@@ -3,12 +3,14 @@
 //! saves atomically, and keeps crash-recovery copies for the editor.
 
 pub mod asserts;
+mod blocks;
 pub mod check;
 pub mod config;
 mod config_check;
 pub mod diagnostic;
 pub mod error;
 mod load;
+mod partials_check;
 mod prompt_check;
 pub mod read;
 pub mod recovery;

@@ -2,13 +2,26 @@
 //! `prompt` module (parse, lint, template compile, example shape), turned
 //! into workspace diagnostics.
 
-use super::diagnostic::{Diagnostic, line_col};
+use super::blocks::{MAX_BLOCK_DEPTH, scan_blocks};
+use super::diagnostic::{Diagnostic, FileDiagnostics, Severity, line_col};
 use super::yaml_locate::{Seg, locate_key};
 use crate::prompt::{
     Example, PromptError, compile_check, lint, parse_document, parse_example_file,
 };
 use serde_json::Value;
 use std::path::Path;
+
+/// File positions of byte offsets in a parsed prompt's template.
+trait TemplatePos {
+    fn file_pos_of(&self, offset: usize) -> (usize, usize);
+}
+
+impl TemplatePos for crate::prompt::ParsedPrompt {
+    fn file_pos_of(&self, offset: usize) -> (usize, usize) {
+        let (l, c) = line_col(&self.template, offset);
+        self.file_pos(l, c)
+    }
+}
 
 /// A `PromptError` as an error diagnostic for `shown`.
 pub fn from_prompt_error(shown: &Path, e: &PromptError) -> Diagnostic {
@@ -28,13 +41,21 @@ pub fn check_source(source: &str, shown: &Path, partial: bool) -> Vec<Diagnostic
             out.push(Diagnostic::warning(shown, w.line, w.col, w.message).with_hint(w.hint));
         }
     }
+    // Refuse what would overflow the stack of recursive template walkers.
+    let scan = scan_blocks(&parsed.template);
+    if let Some(offset) = scan.too_deep {
+        let (l, c) = parsed.file_pos_of(offset);
+        let message = format!("blocks are nested more than {MAX_BLOCK_DEPTH} levels deep");
+        let hint = "flatten the template: move inner parts into partials or combine conditions";
+        out.push(Diagnostic::error(shown, l, c, message).with_hint(hint));
+        return out;
+    }
     if let Err(e) = compile_check(&parsed) {
         // handlebars reports an unclosed block at the end of the file; point
         // at the block that was opened instead, and name the closing tag.
-        let d = match unclosed_block(&parsed.template) {
+        let d = match scan.unclosed {
             Some((name, offset)) => {
-                let (l, c) = line_col(&parsed.template, offset);
-                let (l, c) = parsed.file_pos(l, c);
+                let (l, c) = parsed.file_pos_of(offset);
                 Diagnostic::error(shown, l, c, format!("`{{{{#{name}}}}}` is never closed"))
                     .with_hint(format!("add `{{{{/{name}}}}}` where the block should end"))
             }
@@ -43,50 +64,6 @@ pub fn check_source(source: &str, shown: &Path, partial: bool) -> Vec<Diagnostic
         out.push(d);
     }
     out
-}
-
-/// The innermost block (`{{#name}}` or `{{^name}}`) left open at the end of
-/// `template`: its name and the byte offset of its `{{`. Comments and raw
-/// blocks are skipped; a mismatched close is left to handlebars' message.
-pub fn unclosed_block(template: &str) -> Option<(String, usize)> {
-    let mut open: Vec<(String, usize)> = Vec::new();
-    let mut from = 0;
-    while let Some(i) = template[from..].find("{{") {
-        let start = from + i;
-        let rest = &template[start + 2..];
-        let tag = rest.strip_prefix('~').unwrap_or(rest);
-        if let Some(comment) = tag.strip_prefix('!') {
-            let end = if comment.starts_with("--") {
-                "--}}"
-            } else {
-                "}}"
-            };
-            let skip = comment.find(end).map_or(template.len(), |e| e + end.len());
-            from = (template.len() - comment.len() + skip).min(template.len());
-            continue;
-        }
-        from = start + 2;
-        let name = |t: &str| -> String {
-            t.trim_start()
-                .chars()
-                .take_while(|c| !c.is_whitespace() && !matches!(c, '}' | '~'))
-                .collect()
-        };
-        if let Some(t) = tag.strip_prefix('#').or_else(|| tag.strip_prefix('^')) {
-            let n = name(t.strip_prefix('>').unwrap_or(t));
-            if !n.is_empty() {
-                open.push((n, start));
-            }
-        } else if let Some(t) = tag.strip_prefix('/') {
-            let n = name(t);
-            if open.last().is_some_and(|(o, _)| *o == n) {
-                open.pop();
-            } else {
-                return None;
-            }
-        }
-    }
-    open.pop()
 }
 
 const EXAMPLE_KEYS: &[&str] = &["name", "input", "vars", "output"];
@@ -117,27 +94,25 @@ pub fn check_examples(
 
 /// Warnings for keys in examples that the renderer ignores (typos).
 fn unknown_example_keys(source: &str, shown: &Path) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = FileDiagnostics::new(shown);
     let items: Vec<Value> = serde_norway::from_str(source).unwrap_or_default();
     for (i, item) in items.iter().enumerate() {
         let Some(obj) = item.as_object() else {
             continue;
         };
         for key in obj.keys().filter(|k| !EXAMPLE_KEYS.contains(&k.as_str())) {
-            let (l, c) =
-                locate_key(source, &[Seg::Index(i), Seg::Key(key.clone())]).unwrap_or((1, 1));
+            let path = [Seg::Index(i), Seg::Key(key.clone())];
+            let at = || locate_key(source, &path).unwrap_or((1, 1));
+            let message = format!("unknown key `{key}` in an example (ignored)");
             out.push(
-                Diagnostic::warning(
-                    shown,
-                    l,
-                    c,
-                    format!("unknown key `{key}` in an example (ignored)"),
-                )
-                .with_hint(super::suggest::hint_for(key, EXAMPLE_KEYS)),
+                Severity::Warning,
+                at,
+                message,
+                super::suggest::hint_for(key, EXAMPLE_KEYS),
             );
         }
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]
@@ -145,18 +120,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_the_innermost_unclosed_block() {
-        assert_eq!(unclosed_block("a {{#if x}} b {{/if}}"), None);
-        assert_eq!(
-            unclosed_block("a\n{{#if x}}\n{{#each y}}{{/each}}"),
-            Some(("if".into(), 2))
+    fn deep_nesting_is_refused_before_compiling() {
+        let n = MAX_BLOCK_DEPTH + 1;
+        let src = format!(
+            "---\nconfig: {{}}\n---\n{}x{}",
+            "{{#if a}}".repeat(n),
+            "{{/if}}".repeat(n)
         );
-        assert_eq!(
-            unclosed_block("{{~#each y~}}{{^z}}"),
-            Some(("z".into(), 13))
-        );
-        assert_eq!(unclosed_block("{{!-- {{#if}} --}}{{! {{#x}} }}ok"), None);
-        assert_eq!(unclosed_block("{{#if a}}{{/each}}"), None);
+        let diags = check_source(&src, Path::new("p.prompt"), false);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!((diags[0].line, diags[0].col), (4, 9 * MAX_BLOCK_DEPTH + 1));
+        assert!(diags[0].message.contains("nested more than"));
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //! helper errors), and each test case with its vars, warning when a case
 //! leaves a required template variable unset.
 
-use super::diagnostic::{Diagnostic, relative_to};
+use super::diagnostic::{Diagnostic, FileDiagnostics, Severity, relative_to};
 use super::prompt_check::from_prompt_error;
+use super::read::read_text;
 use super::{PromptFile, TestFile, Workspace};
 use crate::prompt::{ParsedPrompt, RenderData, Renderer, parse_document};
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Render diagnostics for the prompts and tests not in `broken` (paths,
 /// relative to the root, that already have errors).
@@ -51,11 +52,12 @@ fn check_cases(
 ) -> Vec<Diagnostic> {
     let shown = relative_to(&ws.root, &test.path);
     let optional = optional_inputs(parsed);
-    let mut out = Vec::new();
-    let mut source: Option<String> = None;
-    let mut at = |index: usize| {
-        let text = source.get_or_insert_with(|| read_for_position(&test.path));
-        TestFile::case_position(text, index)
+    let mut out = FileDiagnostics::new(&shown);
+    // Positions need the text; read it only if there is something to report.
+    let source = std::cell::OnceCell::new();
+    let at = |index: usize| {
+        let text = source.get_or_init(|| read_text(&test.path).unwrap_or_default());
+        move || TestFile::case_position(text, index)
     };
     for case in &test.cases {
         let data = RenderData {
@@ -72,31 +74,25 @@ fn check_cases(
                     .map(|v| format!("`{v}`"))
                     .collect();
                 if !missing.is_empty() {
-                    let (l, c) = at(case.index);
                     let message = format!(
                         "{what} does not set {} used by prompt `{}`",
                         missing.join(", "),
                         prompt.name
                     );
                     let hint = "add them under `vars:` (or in defaultTest), or give them an input.default in the prompt";
-                    out.push(Diagnostic::warning(&shown, l, c, message).with_hint(hint));
+                    out.push(Severity::Warning, at(case.index), message, hint.into());
                 }
             }
             Err(e) => {
-                let (l, c) = at(case.index);
                 let message = format!(
                     "{what} fails to render prompt `{}`: {}",
                     prompt.name, e.message
                 );
-                out.push(Diagnostic::error(&shown, l, c, message).with_hint(e.hint));
+                out.push(Severity::Error, at(case.index), message, e.hint);
             }
         }
     }
-    out
-}
-
-fn read_for_position(path: &Path) -> String {
-    super::read::read_text(path).unwrap_or_default()
+    out.finish()
 }
 
 fn case_name(description: Option<&str>, index: usize) -> String {

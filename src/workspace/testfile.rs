@@ -2,7 +2,7 @@
 //! map with `tests`, `defaultTest` and `prompt`. Cases get `defaultTest`
 //! merged in and `file://` vars read; every problem is located by line.
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{Diagnostic, FileDiagnostics};
 use super::testfile_parse::CaseParser;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -79,9 +79,8 @@ impl TestFile {
     ) -> (Option<TestFile>, Vec<Diagnostic>) {
         let mut p = CaseParser {
             source,
-            shown,
             dir: path.parent().unwrap_or(Path::new(".")),
-            diags: Vec::new(),
+            diags: FileDiagnostics::new(shown),
         };
         let parsed = p.file();
         let file = parsed.map(|(prompt, cases)| TestFile {
@@ -90,7 +89,7 @@ impl TestFile {
             prompt,
             cases,
         });
-        (file, p.diags)
+        (file, p.diags.finish())
     }
 }
 

@@ -3,7 +3,7 @@
 //! `file://` vars and reports each problem at its line.
 
 use super::asserts::{AssertVerdict, check_assert};
-use super::diagnostic::{Diagnostic, yaml_error_parts};
+use super::diagnostic::{FileDiagnostics, Severity, yaml_error_parts};
 use super::read::read_text;
 use super::testfile::{AssertSpec, TestCase};
 use super::yaml_locate::{Seg, locate_key, locate_or_parent};
@@ -33,23 +33,23 @@ const ASSERT_KEYS: &[&str] = &[
 
 pub(super) struct CaseParser<'a> {
     pub(super) source: &'a str,
-    pub(super) shown: &'a Path,
     pub(super) dir: &'a Path,
-    pub(super) diags: Vec<Diagnostic>,
+    pub(super) diags: FileDiagnostics,
 }
 
 impl CaseParser<'_> {
     fn error(&mut self, path: &[Seg], message: impl Into<String>, hint: impl Into<String>) {
-        let (l, c) = locate_or_parent(self.source, path);
+        let source = self.source;
+        let at = || locate_or_parent(source, path);
         self.diags
-            .push(Diagnostic::error(self.shown, l, c, message).with_hint(hint));
+            .push(Severity::Error, at, message.into(), hint.into());
     }
 
     fn warn_key(&mut self, path: &[Seg], message: impl Into<String>, hint: impl Into<String>) {
-        let (l, c) =
-            locate_key(self.source, path).unwrap_or_else(|| locate_or_parent(self.source, path));
+        let source = self.source;
+        let at = || locate_key(source, path).unwrap_or_else(|| locate_or_parent(source, path));
         self.diags
-            .push(Diagnostic::warning(self.shown, l, c, message).with_hint(hint));
+            .push(Severity::Warning, at, message.into(), hint.into());
     }
 
     fn unknown_keys(&mut self, obj: &Map<String, Value>, at: &[Seg], known: &[&str], what: &str) {
@@ -69,10 +69,9 @@ impl CaseParser<'_> {
             Err(e) => {
                 let (l, c, msg) = yaml_error_parts(&e);
                 let hint = "check indentation and quoting; a test file is a YAML list of cases";
-                self.diags.push(
-                    Diagnostic::error(self.shown, l, c, format!("YAML syntax error: {msg}"))
-                        .with_hint(hint),
-                );
+                let message = format!("invalid YAML: {msg}");
+                self.diags
+                    .push(Severity::Error, || (l, c), message, hint.into());
                 return None;
             }
         };
