@@ -59,6 +59,9 @@ fn workspace(dir: &Path, base_url: &str) -> Workspace {
 }
 
 fn app(dir: &Path, base_url: &str) -> App {
+    // The TUI loads the tokenizer in the background; here, up front, so the
+    // example estimates are on screen.
+    pwb::prompt::tokens::warm_up();
     let theme = Theme::builtin("dark").expect("dark theme");
     let mut app = App::new(workspace(dir, base_url), Keymap::builtin(), theme);
     app.update(Action::Resize {

@@ -9,6 +9,24 @@ fn encoder() -> Option<&'static CoreBPE> {
     BPE.get_or_init(|| tiktoken_rs::o200k_base().ok()).as_ref()
 }
 
+/// The estimate if the encoder is already loaded, without waiting for it
+/// (loading takes ~150 ms; UIs call `warm_up` and show a placeholder).
+pub fn estimate_tokens_if_ready(text: &str) -> Option<usize> {
+    static_encoder_ready().then(|| estimate_tokens(text))
+}
+
+fn static_encoder_ready() -> bool {
+    READY.load(std::sync::atomic::Ordering::Acquire)
+}
+
+static READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Loads the encoder (blocking); call from a background thread.
+pub fn warm_up() {
+    let _ = encoder();
+    READY.store(true, std::sync::atomic::Ordering::Release);
+}
+
 /// Estimated token count of `text` (o200k_base; about one token per four
 /// characters if the encoder cannot be loaded).
 pub fn estimate_tokens(text: &str) -> usize {

@@ -438,14 +438,9 @@ fn example_items(ws: &Workspace, prompt: &str) -> Vec<ExampleItem> {
     files
         .into_iter()
         .flat_map(|f| {
-            f.examples.iter().map(|e| ExampleItem {
-                file: f.name.clone(),
-                tokens: prompt::estimate_tokens(&match &e.input {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                }) + prompt::estimate_tokens(&e.output_text()),
-                example: e.clone(),
-            })
+            f.examples
+                .iter()
+                .map(|e| ExampleItem::new(f.name.clone(), e.clone()))
         })
         .collect()
 }

@@ -33,6 +33,13 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     input::spawn_reader(tx.clone());
+    // The tokenizer for example estimates loads in the background; a tick
+    // redraws when it is ready.
+    let warm_tx = tx.clone();
+    std::thread::spawn(move || {
+        crate::prompt::tokens::warm_up();
+        let _ = warm_tx.send(Action::Tick);
+    });
     let (run_tx, mut run_rx) = mpsc::unbounded_channel();
     let runner = Runner::new(tokio::runtime::Handle::current(), 16);
     let mut signals = Signals::new()?;

@@ -86,10 +86,10 @@ impl Keymap {
                 let command: Command =
                     serde_json::from_value(serde_json::Value::String(cmd.clone()))
                         .map_err(|_| format!("{origin}: [{ctx_name}] unknown action \"{cmd}\""))?;
-                if let Some(old) = self.bindings.entry(ctx).or_default().insert(press, command) {
-                    if let Some(names) = self.names.get_mut(&(ctx, old)) {
-                        names.retain(|n| parse_key(n) != Some(press));
-                    }
+                if let Some(old) = self.bindings.entry(ctx).or_default().insert(press, command)
+                    && let Some(names) = self.names.get_mut(&(ctx, old))
+                {
+                    names.retain(|n| parse_key(n) != Some(press));
                 }
                 self.names.entry((ctx, command)).or_default().push(key);
             }

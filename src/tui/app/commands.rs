@@ -136,10 +136,8 @@ impl App {
                     buffer: String::new(),
                 })
             }
-            Command::SearchNext => {
-                if !ed.search_next() {
-                    self.set_status(Level::Warning, "no match");
-                }
+            Command::SearchNext if !ed.search_next() => {
+                self.set_status(Level::Warning, "no match");
             }
             Command::GotoLine => {
                 self.popup = Some(Popup::LineInput {
@@ -211,10 +209,8 @@ impl App {
                 out.follow = true;
             }
             Command::ColumnPrev => out.focus_col = out.focus_col.saturating_sub(1),
-            Command::ColumnNext => {
-                if out.focus_col + 1 < out.columns.len() {
-                    out.focus_col += 1;
-                }
+            Command::ColumnNext if out.focus_col + 1 < out.columns.len() => {
+                out.focus_col += 1;
             }
             _ => {}
         }

@@ -213,10 +213,10 @@ impl App {
             KeyCode::Up | KeyCode::Char('k') => {
                 self.vars.cursor = self.vars.cursor.saturating_sub(1)
             }
-            KeyCode::Down | KeyCode::Char('j') => {
-                if self.vars.cursor + 1 < self.vars.entries.len() {
-                    self.vars.cursor += 1;
-                }
+            KeyCode::Down | KeyCode::Char('j')
+                if self.vars.cursor + 1 < self.vars.entries.len() =>
+            {
+                self.vars.cursor += 1;
             }
             KeyCode::Enter => {
                 if let Some(e) = self.vars.entries.get(self.vars.cursor) {

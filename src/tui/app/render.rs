@@ -55,8 +55,10 @@ impl App {
 
 /// Names (with JSON Schema type when known) from `input.schema.properties`
 /// and `input.default`, and the defaults themselves.
-fn variable_names(input: Option<&Value>) -> (Vec<(String, Option<String>)>, Map<String, Value>) {
-    let mut names: Vec<(String, Option<String>)> = Vec::new();
+type NamedKinds = Vec<(String, Option<String>)>;
+
+fn variable_names(input: Option<&Value>) -> (NamedKinds, Map<String, Value>) {
+    let mut names: NamedKinds = Vec::new();
     let defaults = input
         .and_then(|i| i.get("default"))
         .and_then(Value::as_object)

@@ -9,8 +9,33 @@ pub struct ExampleItem {
     /// The examples file it came from (without `.yaml`).
     pub file: String,
     pub example: Example,
-    /// Token estimate of input + output.
-    pub tokens: usize,
+    /// Token estimate of input + output, computed once the tokenizer is
+    /// loaded (it loads in the background at start-up).
+    pub tokens: std::cell::OnceCell<usize>,
+}
+
+impl ExampleItem {
+    pub fn new(file: String, example: Example) -> Self {
+        ExampleItem {
+            file,
+            example,
+            tokens: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The estimate, or None while the tokenizer is still loading.
+    pub fn tokens(&self) -> Option<usize> {
+        if let Some(n) = self.tokens.get() {
+            return Some(*n);
+        }
+        let input = match &self.example.input {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let n = crate::prompt::estimate_tokens_if_ready(&input)?
+            + crate::prompt::estimate_tokens(&self.example.output_text());
+        Some(*self.tokens.get_or_init(|| n))
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -77,11 +102,12 @@ impl ExamplePicker {
             .collect()
     }
 
-    pub fn picked_tokens(&self) -> usize {
+    /// Sum of the picked examples' estimates (None while loading).
+    pub fn picked_tokens(&self) -> Option<usize> {
         self.picked
             .iter()
             .filter_map(|&i| self.items.get(i))
-            .map(|it| it.tokens)
+            .map(|it| it.tokens())
             .sum()
     }
 
@@ -96,15 +122,16 @@ mod tests {
     use serde_json::json;
 
     fn item(name: &str) -> ExampleItem {
-        ExampleItem {
-            file: "f".into(),
-            example: Example {
+        let it = ExampleItem::new(
+            "f".into(),
+            Example {
                 name: name.into(),
                 input: json!("q"),
                 output: json!("a"),
             },
-            tokens: 2,
-        }
+        );
+        let _ = it.tokens.set(2);
+        it
     }
 
     #[test]
@@ -122,6 +149,6 @@ mod tests {
         assert_eq!(p.position(2), Some(2));
         p.toggle();
         assert_eq!(p.picked, vec![2]);
-        assert_eq!(p.picked_tokens(), 2);
+        assert_eq!(p.picked_tokens(), Some(2));
     }
 }

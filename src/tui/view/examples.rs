@@ -12,11 +12,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Pane::Examples && app.popup.is_none();
     let t = &app.theme;
     let p = &app.examples;
+    let tok = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_else(|| "…".into());
     let title = format!(
         " Examples {}/{} · ~{} tok ",
         p.picked.len(),
         p.items.len(),
-        p.picked_tokens()
+        tok(p.picked_tokens())
     );
     let block = pane_block(title, focused, t);
     let inner = block.inner(area);
@@ -52,7 +53,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled(mark, style),
                 Span::raw(" "),
                 Span::raw(it.example.name.clone()),
-                Span::styled(format!("  ~{} tok", it.tokens), t.dim),
+                Span::styled(format!("  ~{} tok", tok(it.tokens())), t.dim),
             ]))
         })
         .collect();

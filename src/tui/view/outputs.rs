@@ -3,7 +3,7 @@
 //! the column; columns that do not fit are paged sideways.
 
 use super::pane_block;
-use super::text::{clip, wrap};
+use super::text::{clip, wrap, wrap_tail, wrap_window};
 use crate::tui::app::{App, Pane};
 use crate::tui::state::outputs::{CellStatus, OutputColumn};
 use crate::tui::theme::Theme;
@@ -123,14 +123,15 @@ fn draw_column(
             )));
         }
     }
-    let wrapped = wrap(&col.text, w);
-    let skip = if app.outputs.follow {
-        (wrapped.len() + body.len()).saturating_sub(body_h)
+    // Only the visible part of the answer is wrapped.
+    let room = body_h.saturating_sub(body.len());
+    let text_lines = if app.outputs.follow {
+        wrap_tail(&col.text, w, room)
     } else {
-        app.outputs.scroll
+        wrap_window(&col.text, w, app.outputs.scroll, room)
     };
-    body.extend(wrapped.into_iter().map(Line::from));
-    let visible: Vec<Line> = body.into_iter().skip(skip).take(body_h).collect();
+    body.extend(text_lines.into_iter().map(Line::from));
+    let visible: Vec<Line> = body.into_iter().take(body_h).collect();
     lines.truncate(head_h);
     lines.extend(visible);
     frame.render_widget(Paragraph::new(lines), inner);

@@ -74,6 +74,47 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// Lines `skip..skip + count` of `wrap(text, width)`, wrapping only as much
+/// of the text as needed (a long answer costs what is on screen).
+pub fn wrap_window(text: &str, width: usize, skip: usize, count: usize) -> Vec<String> {
+    let mut out = Vec::with_capacity(count);
+    if count == 0 {
+        return out;
+    }
+    let mut seen = 0;
+    for raw in text.split('\n') {
+        for l in wrap(raw, width) {
+            if seen >= skip {
+                out.push(l);
+                if out.len() == count {
+                    return out;
+                }
+            }
+            seen += 1;
+        }
+    }
+    out
+}
+
+/// The last `count` lines of `wrap(text, width)`, wrapping from the end.
+pub fn wrap_tail(text: &str, width: usize, count: usize) -> Vec<String> {
+    let mut rev: Vec<String> = Vec::with_capacity(count);
+    if count == 0 {
+        return rev;
+    }
+    for raw in text.rsplit('\n') {
+        for l in wrap(raw, width).into_iter().rev() {
+            rev.push(l);
+            if rev.len() == count {
+                rev.reverse();
+                return rev;
+            }
+        }
+    }
+    rev.reverse();
+    rev
+}
+
 /// The longest prefix of `s` that fits in `width` cells.
 pub fn clip(s: &str, width: usize) -> String {
     let mut out = String::new();
@@ -102,6 +143,30 @@ mod tests {
         assert!(wide.iter().all(|l| l.width() <= 5), "{wide:?}");
         assert_eq!(wrap("a\tb\r", 10), ["a   b"]);
         assert_eq!(wrap("x\n\ny", 3), ["x", "", "y"]);
+    }
+
+    #[test]
+    fn windows_match_the_full_wrap() {
+        let text = "alpha beta gamma\n\ndelta epsilon zeta eta theta\niota";
+        let full = wrap(text, 7);
+        for skip in 0..full.len() + 2 {
+            for count in 0..full.len() + 2 {
+                let want: Vec<String> = full.iter().skip(skip).take(count).cloned().collect();
+                assert_eq!(
+                    wrap_window(text, 7, skip, count),
+                    want,
+                    "skip {skip} count {count}"
+                );
+            }
+        }
+        for count in 0..full.len() + 2 {
+            let start = full.len().saturating_sub(count);
+            assert_eq!(
+                wrap_tail(text, 7, count),
+                full[start..].to_vec(),
+                "count {count}"
+            );
+        }
     }
 
     #[test]
