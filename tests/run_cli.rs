@@ -1,0 +1,95 @@
+//! `pwb run` end to end: the real binary renders a prompt and streams it
+//! to models on a scripted OpenAI-compatible server on 127.0.0.1.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+use support::mock_llm::{MockServer, Reply, by_model, openai_stream};
+
+fn workspace(dir: &Path, base: &str) {
+    std::fs::create_dir_all(dir.join("prompts")).unwrap();
+    std::fs::write(
+        dir.join("pwb.toml"),
+        format!(
+            "[[models]]\nid = \"openai:fast\"\nselected = true\nbase_url = \"{base}\"\ntemperature = 0.4\n\n\
+             [[models]]\nid = \"openai:gone\"\nbase_url = \"{base}\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("prompts/greet.prompt"),
+        "---\nconfig:\n  maxOutputTokens: 32\n---\n{{role \"system\"}}Be terse.\n{{role \"user\"}}Greet {{name}}.",
+    )
+    .unwrap();
+}
+
+fn pwb(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .args(args)
+        .current_dir(dir)
+        .env("OPENAI_API_KEY", "sk-canary-7f3a9c")
+        .env("PWB_DATA_DIR", dir.join(".data"))
+        .output()
+        .expect("run pwb");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn streams_one_model_to_stdout_and_reports_readout() {
+    let server = MockServer::start(|_| Reply::sse(openai_stream(&["Hello, ", "Ada!"], 14, Duration::from_millis(10))));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    let (code, out, err) = pwb(dir.path(), &["run", "prompts/greet.prompt", "--var", "name=Ada"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "Hello, Ada!\n");
+    assert!(err.contains("openai:fast") && err.contains("in 14 out 2") && err.contains("stop"), "{err}");
+    let body = server.requests()[0].json();
+    assert_eq!(body["model"], "fast");
+    assert_eq!(body["temperature"], 0.4);
+    assert_eq!(body["max_tokens"], 32);
+    assert_eq!(body["messages"][1]["content"], "Greet Ada.");
+    assert!(!out.contains("sk-canary") && !err.contains("sk-canary"));
+}
+
+#[test]
+fn json_lines_per_model_and_failure_exit_code() {
+    let server = MockServer::start(by_model(vec![
+        ("fast", Reply::sse(openai_stream(&["Hi ", "Bo"], 9, Duration::ZERO))),
+        ("gone", Reply::json(404, r#"{"error":{"message":"The model `gone` does not exist"}}"#)),
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    let (code, out, err) = pwb(
+        dir.path(),
+        &["run", "prompts/greet.prompt", "--var", "name=Bo", "-m", "openai:fast", "-m", "openai:gone", "--json"],
+    );
+    assert_eq!(code, 1, "a failed model makes the exit status 1: {err}");
+    let lines: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    let ok = lines.iter().find(|l| l["model"] == "openai:fast").unwrap();
+    assert_eq!(ok["text"], "Hi Bo");
+    assert_eq!(ok["usage"]["input_tokens"], 9);
+    assert_eq!(ok["finish_reason"], "stop");
+    assert!(ok["total_time_ms"].is_u64() && ok["time_to_first_token_ms"].is_u64());
+    let bad = lines.iter().find(|l| l["model"] == "openai:gone").unwrap();
+    assert!(bad["error"].as_str().unwrap().contains("HTTP 404"), "{bad}");
+    assert!(!out.contains("sk-canary") && !err.contains("sk-canary"));
+}
+
+#[test]
+fn strict_refuses_unset_variables_before_calling_anyone() {
+    let server = MockServer::start(|_| Reply::sse(openai_stream(&["x"], 1, Duration::ZERO)));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    let (code, _, err) = pwb(dir.path(), &["run", "prompts/greet.prompt", "--strict"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("variable 'name' is not set"), "{err}");
+    assert!(server.requests().is_empty(), "no request was sent");
+}
