@@ -164,3 +164,77 @@ fn types_runs_and_reads_outputs_in_tmux() {
         capture(&session.0)
     );
 }
+
+/// SIGTERM while the TUI is up: pwb leaves raw mode and the alternate
+/// screen (the shell after it sees a sane terminal) and keeps the unsaved
+/// edit in a recovery file, which the next start offers back.
+#[test]
+fn sigterm_restores_terminal_and_keeps_edits() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    write(
+        &ws.join("pwb.toml"),
+        "[[models]]\nid = \"openai:none\"\nbase_url = \"http://127.0.0.1:9/v1\"\n",
+    );
+    write(&ws.join("prompts/p.prompt"), "Hello");
+    let data = dir.path().join("data");
+    let pidfile = dir.path().join("pid");
+    let session = Session(format!("pwb-term-{}", std::process::id()));
+    let bin = env!("CARGO_BIN_EXE_pwb");
+    // A shell runs pwb, then reports the terminal mode once pwb is gone.
+    let script = format!(
+        "PWB_DATA_DIR={d} PWB_CONFIG_DIR={d} {bin} {ws} & echo $! > {pid}; wait; \
+         echo EXITED; stty -a | grep -o -- '-\\?icanon' | head -1; sleep 30",
+        d = data.display(),
+        ws = ws.display(),
+        pid = pidfile.display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session.0,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "bash",
+        "-c",
+        &script,
+    ]);
+    wait_for(&session.0, "the first frame", |s| s.contains("Outputs"));
+    tmux(&["send-keys", "-t", &session.0, "-l", "X"]);
+    wait_for(&session.0, "the edit", |s| s.contains("XHello"));
+    // Autosave runs every 2 s; give it one tick.
+    std::thread::sleep(Duration::from_millis(2300));
+    let pid = std::fs::read_to_string(&pidfile).unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let screen = wait_for(&session.0, "the shell after pwb", |s| s.contains("EXITED"));
+    assert!(
+        screen.contains("icanon") && !screen.contains("-icanon"),
+        "terminal left in raw mode:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Outputs"),
+        "alternate screen was left:\n{screen}"
+    );
+    let recovered = pwb::workspace::read_recovery(&data, &ws.join("prompts/p.prompt")).unwrap();
+    assert_eq!(
+        recovered.as_deref(),
+        Some("XHello"),
+        "the unsaved edit is in the recovery file"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join("prompts/p.prompt")).unwrap(),
+        "Hello"
+    );
+}

@@ -42,13 +42,25 @@ fn pwb(dir: &Path, args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn streams_one_model_to_stdout_and_reports_readout() {
-    let server = MockServer::start(|_| Reply::sse(openai_stream(&["Hello, ", "Ada!"], 14, Duration::from_millis(10))));
+    let server = MockServer::start(|_| {
+        Reply::sse(openai_stream(
+            &["Hello, ", "Ada!"],
+            14,
+            Duration::from_millis(10),
+        ))
+    });
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path(), &server.base_v1());
-    let (code, out, err) = pwb(dir.path(), &["run", "prompts/greet.prompt", "--var", "name=Ada"]);
+    let (code, out, err) = pwb(
+        dir.path(),
+        &["run", "prompts/greet.prompt", "--var", "name=Ada"],
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "Hello, Ada!\n");
-    assert!(err.contains("openai:fast") && err.contains("in 14 out 2") && err.contains("stop"), "{err}");
+    assert!(
+        err.contains("openai:fast") && err.contains("in 14 out 2") && err.contains("stop"),
+        "{err}"
+    );
     let body = server.requests()[0].json();
     assert_eq!(body["model"], "fast");
     assert_eq!(body["temperature"], 0.4);
@@ -60,18 +72,39 @@ fn streams_one_model_to_stdout_and_reports_readout() {
 #[test]
 fn json_lines_per_model_and_failure_exit_code() {
     let server = MockServer::start(by_model(vec![
-        ("fast", Reply::sse(openai_stream(&["Hi ", "Bo"], 9, Duration::ZERO))),
-        ("gone", Reply::json(404, r#"{"error":{"message":"The model `gone` does not exist"}}"#)),
+        (
+            "fast",
+            Reply::sse(openai_stream(&["Hi ", "Bo"], 9, Duration::ZERO)),
+        ),
+        (
+            "gone",
+            Reply::json(
+                404,
+                r#"{"error":{"message":"The model `gone` does not exist"}}"#,
+            ),
+        ),
     ]));
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path(), &server.base_v1());
     let (code, out, err) = pwb(
         dir.path(),
-        &["run", "prompts/greet.prompt", "--var", "name=Bo", "-m", "openai:fast", "-m", "openai:gone", "--json"],
+        &[
+            "run",
+            "prompts/greet.prompt",
+            "--var",
+            "name=Bo",
+            "-m",
+            "openai:fast",
+            "-m",
+            "openai:gone",
+            "--json",
+        ],
     );
     assert_eq!(code, 1, "a failed model makes the exit status 1: {err}");
-    let lines: Vec<serde_json::Value> =
-        out.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
     assert_eq!(lines.len(), 2, "{out}");
     let ok = lines.iter().find(|l| l["model"] == "openai:fast").unwrap();
     assert_eq!(ok["text"], "Hi Bo");
