@@ -288,3 +288,45 @@ fn tiny_sizes_and_resize_storm_never_panic() {
         app.update(key(KeyCode::Esc));
     }
 }
+
+#[test]
+fn quitting_with_unsaved_edits_asks_and_never_loses_them_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    app.update(key(KeyCode::Char('X')));
+    assert!(app.is_dirty());
+    // First Ctrl-Q asks.
+    app.update(Action::Key(KeyPress::ctrl('q')));
+    assert!(!app.quit);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("Quit?") && s.contains("save all and quit"),
+        "{s}"
+    );
+    // Quitting again keeps the edit in a recovery file.
+    let effects = app.update(Action::Key(KeyPress::ctrl('q')));
+    assert!(app.quit);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::WriteRecovery { text, .. } if text.starts_with('X'))),
+        "{effects:?}"
+    );
+
+    // "s" saves every edited prompt before quitting.
+    let mut app2 = app_in(dir.path().join("two").as_path());
+    app2.update(key(KeyCode::Char('Y')));
+    app2.update(Action::Key(KeyPress::ctrl('q')));
+    let effects = app2.update(key(KeyCode::Char('s')));
+    assert!(app2.quit);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Save { text, .. } if text.starts_with('Y'))),
+        "{effects:?}"
+    );
+}
+
+fn app_in(dir: &Path) -> App {
+    app(dir, "http://127.0.0.1:9/v1")
+}

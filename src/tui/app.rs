@@ -321,7 +321,7 @@ impl App {
     }
 
     /// Writes recovery files for editors changed since the last autosave.
-    fn autosave(&mut self, effects: &mut Vec<Effect>) {
+    pub(super) fn autosave(&mut self, effects: &mut Vec<Effect>) {
         for (idx, ed) in &self.editors {
             let last = self.autosaved.get(idx).copied().unwrap_or(0);
             if ed.is_dirty() && ed.version() != last {
@@ -351,11 +351,9 @@ impl App {
 
     /// The cells a run would send now: used by Run and by the inspector.
     pub fn planned_cells(&self) -> Result<Vec<PlannedCell>, String> {
-        let RenderState::Ok(r) = &self.rendered else {
-            if let RenderState::Err(e) = &self.rendered {
-                return Err(format!("the prompt does not render: {e}"));
-            }
-            unreachable!()
+        let r = match &self.rendered {
+            RenderState::Ok(r) => r,
+            RenderState::Err(e) => return Err(format!("the prompt does not render: {e}")),
         };
         let choices = self.models.choices(&self.base_params());
         let schema = r.output_json_schema();

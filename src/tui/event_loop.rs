@@ -93,7 +93,8 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
         if app.quit {
             // Let saves requested on quit report back before leaving.
             while let Ok(a) = rx.try_recv() {
-                app.update(a);
+                let effects = app.update(a);
+                apply(effects, &runner, &run_tx, &tx, &data_dir);
             }
             break;
         }

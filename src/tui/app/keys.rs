@@ -121,7 +121,14 @@ impl App {
                 _ => Some(Popup::Recovery { prompt, text }),
             },
             Popup::ConfirmQuit => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('q') => {
+                // Quit again (Ctrl-Q / Ctrl-C): leave, keeping the edits in
+                // recovery files so the next start offers them back.
+                KeyCode::Char('q') | KeyCode::Char('c') if key.ctrl => {
+                    self.autosave(effects);
+                    self.quit = true;
+                    None
+                }
+                KeyCode::Char('y') => {
                     for ed in self.editors.values().filter(|e| e.is_dirty()) {
                         effects.push(Effect::ClearRecovery {
                             path: ed.path.as_path().to_path_buf(),
@@ -132,10 +139,6 @@ impl App {
                 }
                 KeyCode::Char('s') => {
                     self.save_all(effects);
-                    self.quit = true;
-                    None
-                }
-                KeyCode::Char('c') if key.ctrl => {
                     self.quit = true;
                     None
                 }

@@ -107,10 +107,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Line::from("Some prompts have unsaved edits."),
                 Line::from(""),
                 Line::from("  s  save all and quit"),
-                Line::from("  y  quit without saving"),
+                Line::from("  y  quit and discard the edits"),
+                Line::from("  ctrl-q  quit, keep the edits for next time"),
                 Line::from("  n / Esc  keep editing"),
             ];
-            boxed(frame, area, app, " Quit? ", lines, 0, 50, 9);
+            boxed(frame, area, app, " Quit? ", lines, 0, 50, 10);
         }
         Popup::LineInput { purpose, buffer } => {
             let label = match purpose {
