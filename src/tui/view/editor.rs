@@ -8,8 +8,6 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
-use ratatui::widgets::Block;
 
 use crate::tui::editor::{EditorState, char_cells};
 use crate::tui::highlight::{Highlighter, LineSpans};
@@ -31,15 +29,7 @@ pub fn draw(
     title: &str,
 ) {
     let dirty = if state.is_dirty() { " [+]" } else { "" };
-    let (border, title_style) = if focused {
-        (theme.border_focused, theme.title_focused)
-    } else {
-        (theme.border, theme.title)
-    };
-    let block = Block::bordered()
-        .border_style(border)
-        .style(theme.base)
-        .title(Line::styled(format!(" {title}{dirty} "), title_style));
+    let block = super::pane_block(format!(" {title}{dirty} "), focused, theme).style(theme.base);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {

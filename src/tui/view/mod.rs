@@ -34,11 +34,11 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
 fn draw_editor(frame: &mut Frame, area: Rect, app: &mut App) {
     let focused = app.focus == Pane::Editor && app.popup.is_none();
-    let mut title = format!(" {} ", app.prompt_name());
+    let mut title = app.prompt_name().to_string();
     if let super::app::RenderState::Err(e) = &app.rendered {
-        title.push_str(&format!("· line {}: {} ", e.line, e.message));
+        title.push_str(&format!(" · line {}: {}", e.line, e.message));
     } else if !app.missing_vars().is_empty() {
-        title.push_str(&format!("· unset: {} ", app.missing_vars().join(", ")));
+        title.push_str(&format!(" · unset: {}", app.missing_vars().join(", ")));
     }
     let App {
         editors,
