@@ -53,6 +53,9 @@ impl Readout<'_> {
         if let Some(c) = u.cached_input_tokens.filter(|c| *c > 0) {
             tokens.push_str(&format!(" (cached {c})"));
         }
+        if let Some(c) = u.cache_write_tokens.filter(|c| *c > 0) {
+            tokens.push_str(&format!(" (cache write {c})"));
+        }
         if let Some(r) = u.reasoning_tokens.filter(|r| *r > 0) {
             tokens.push_str(&format!(" (reasoning {r})"));
         }
@@ -87,6 +90,7 @@ mod tests {
                 output_tokens: Some(17),
                 cached_input_tokens: Some(0),
                 reasoning_tokens: None,
+                cache_write_tokens: None,
             },
             time_to_first_token: Some(Duration::from_millis(120)),
             total_time: Some(Duration::from_millis(1420)),
