@@ -4,6 +4,7 @@
 
 use super::http::{client, error_from_response, redact, send_error};
 use super::sse::{Flow, for_each_json};
+use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
     StreamEvent, Usage,
@@ -120,17 +121,17 @@ impl Provider for Anthropic {
 
 /// The JSON body sent for a request (also shown by the inspector). System
 /// messages are joined into `system`; `model` turns become `assistant`;
-/// media parts travel as `[media: URL]` text. There is no native JSON
-/// mode, so a schema becomes an instruction at the end of `system`.
+/// media parts become a "[media not sent: ...]" note. There is no native
+/// JSON mode, so a schema becomes an instruction at the end of `system`.
 pub fn request_body(req: &ChatRequest) -> Value {
     let mut system: Vec<String> = Vec::new();
     let mut messages = Vec::new();
     for m in &req.messages {
         match m.role.as_str() {
-            "system" => system.push(m.plain_text()),
+            "system" => system.push(text_with_media_notes(m)),
             role => {
                 let role = if role == "model" { "assistant" } else { "user" };
-                messages.push(json!({"role": role, "content": m.plain_text()}));
+                messages.push(json!({"role": role, "content": text_with_media_notes(m)}));
             }
         }
     }
@@ -294,5 +295,30 @@ mod tests {
         .unwrap();
         assert_eq!(s.usage.output_tokens, Some(7));
         assert_eq!(s.finish_reason, Some(FinishReason::Length));
+    }
+
+    #[test]
+    fn media_becomes_a_short_note_not_the_bytes() {
+        use crate::prompt::{Media, Message, Part};
+        let media = |url: &str| Part::Media {
+            media: Media {
+                url: url.into(),
+                content_type: None,
+            },
+            metadata: None,
+        };
+        let mut m = Message::text("user", "Look: ");
+        m.content.push(media("data:image/png;base64,iVBORw0KGgo="));
+        m.content.push(media("https://x.example/cat.jpg"));
+        let req = ChatRequest {
+            model: "m".into(),
+            messages: vec![m],
+            params: Default::default(),
+            json_schema: None,
+        };
+        assert_eq!(
+            request_body(&req)["messages"][0]["content"],
+            "Look: [media not sent: image/png][media not sent: https://x.example/cat.jpg]"
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use super::http::{client, error_from_response, redact, send_error};
 use super::sse::{Flow, for_each_json};
+use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
     StreamEvent, Usage,
@@ -125,20 +126,20 @@ impl Provider for Gemini {
 
 /// The JSON body sent for a request (also shown by the inspector). System
 /// messages are joined into `systemInstruction`; other turns are `user` or
-/// `model`; media parts travel as `[media: URL]` text.
+/// `model`; media parts become a "[media not sent: ...]" note.
 pub fn request_body(req: &ChatRequest) -> Value {
     let mut system: Vec<String> = Vec::new();
     let mut contents = Vec::new();
     for m in &req.messages {
         match m.role.as_str() {
-            "system" => system.push(m.plain_text()),
+            "system" => system.push(text_with_media_notes(m)),
             role => {
                 let role = if role == "model" || role == "assistant" {
                     "model"
                 } else {
                     "user"
                 };
-                contents.push(json!({"role": role, "parts": [{"text": m.plain_text()}]}));
+                contents.push(json!({"role": role, "parts": [{"text": text_with_media_notes(m)}]}));
             }
         }
     }

@@ -3,6 +3,7 @@
 //! carrying the finish reason and token counts. No key.
 
 use super::http::{client, clip, error_from_response, send_error};
+use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
     StreamEvent, Usage,
@@ -143,7 +144,7 @@ pub fn normalize_host(host: &str) -> String {
 
 /// The JSON body sent for a request (also shown by the inspector): roles
 /// system/user/assistant, `options` for the parameters, `format` for a
-/// JSON Schema; media parts travel as `[media: URL]` text.
+/// JSON Schema; media parts become a "[media not sent: ...]" note.
 pub fn request_body(req: &ChatRequest) -> Value {
     let messages: Vec<Value> = req
         .messages
@@ -154,7 +155,7 @@ pub fn request_body(req: &ChatRequest) -> Value {
                 "system" => "system",
                 _ => "user",
             };
-            json!({"role": role, "content": m.plain_text()})
+            json!({"role": role, "content": text_with_media_notes(m)})
         })
         .collect();
     let mut body = json!({"model": req.model, "messages": messages, "stream": true});

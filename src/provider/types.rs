@@ -181,3 +181,32 @@ impl GenParams {
         }
     }
 }
+
+/// A message's text for providers that do not send media here: text parts
+/// joined, each media part replaced by a short note (never the bytes of a
+/// `data:` URL, which would flood the prompt).
+pub fn text_with_media_notes(m: &Message) -> String {
+    use crate::prompt::Part;
+    let mut out = String::new();
+    for part in &m.content {
+        match part {
+            Part::Text { text, .. } => out.push_str(text),
+            Part::Media { media, .. } => {
+                let what = if media.url.starts_with("data:") {
+                    media
+                        .url
+                        .strip_prefix("data:")
+                        .and_then(|r| r.split([';', ',']).next())
+                        .filter(|t| !t.is_empty())
+                        .unwrap_or("inline data")
+                        .to_string()
+                } else {
+                    media.url.clone()
+                };
+                out.push_str(&format!("[media not sent: {what}]"));
+            }
+            Part::Metadata { .. } => {}
+        }
+    }
+    out
+}
