@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub mod gemini;
+pub mod gemini_schema;
 pub mod http;
 pub mod ollama;
 pub mod openai;

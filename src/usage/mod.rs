@@ -98,5 +98,16 @@ mod tests {
         };
         assert_eq!(r.line(), "t=0.7 · in 42 out 17 · ttft 120ms · 1.42s · stop");
         assert_eq!(fmt_duration(Duration::from_secs(125)), "2m05s");
+        let cached = Readout {
+            usage: Usage {
+                input_tokens: Some(160),
+                output_tokens: Some(4),
+                cached_input_tokens: Some(50),
+                cache_write_tokens: Some(100),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(cached.line(), "in 160 out 4 (cached 50) (cache write 100)");
     }
 }
