@@ -142,6 +142,7 @@ fn finished(run: u64, cell: usize, text: &str, ms: u64) -> RunEvent {
         cell,
         completion: Completion {
             text: text.into(),
+            thinking: String::new(),
             usage: Usage {
                 input_tokens: Some(48),
                 output_tokens: Some(text.split_whitespace().count() as u64),
@@ -192,6 +193,55 @@ fn finished_two_model_run() {
     assert!(!s.contains("stale"));
     assert!(s.contains("in 48 out 1 · ttft 160ms · 640ms · stop"), "{s}");
     insta::assert_snapshot!("finished_two_model_run", s);
+}
+
+#[test]
+fn thinking_shows_apart_above_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    let effects = app.update(Action::Command(Command::Run));
+    let [Effect::StartRun { run, .. }] = effects.as_slice() else {
+        panic!("expected one StartRun, got {effects:?}");
+    };
+    let run = *run;
+    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    for piece in ["Invoice ", "means money."] {
+        app.update(Action::Run(RunEvent::Thinking {
+            run,
+            cell: 0,
+            text: piece.into(),
+        }));
+    }
+    app.update(Action::Run(RunEvent::Text {
+        run,
+        cell: 0,
+        text: "billing".into(),
+    }));
+    // Positions within the Outputs pane (the prompt also says "billing").
+    let order = |s: &str| {
+        let s = &s[s.find("Outputs").expect("outputs pane")..];
+        [
+            "── thinking ──",
+            "Invoice means money.",
+            "── answer ──",
+            "billing",
+        ]
+        .map(|needle| {
+            s.find(needle)
+                .unwrap_or_else(|| panic!("{needle} missing:\n{s}"))
+        })
+    };
+    let streaming = screen(&mut app);
+    let at = order(&streaming);
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{streaming}");
+    let mut done = finished(run, 0, "billing", 500);
+    if let RunEvent::Finished { completion, .. } = &mut done {
+        completion.thinking = "Invoice means money.".into();
+    }
+    app.update(Action::Run(done));
+    let finished_screen = screen(&mut app);
+    let at = order(&finished_screen);
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{finished_screen}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

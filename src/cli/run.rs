@@ -152,6 +152,7 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_ou
                     let obj = json!({
                         "model": ids[cell],
                         "text": completion.text,
+                        "thinking": completion.thinking,
                         "usage": completion.usage,
                         "finish_reason": completion.finish_reason.as_ref().map(|f| f.as_str()),
                         "time_to_first_token_ms": completion.time_to_first_token.map(|d| d.as_millis() as u64),
@@ -185,7 +186,7 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_ou
                 remaining -= 1;
                 failed = true;
             }
-            RunEvent::Started { .. } | RunEvent::Usage { .. } => {}
+            RunEvent::Started { .. } | RunEvent::Usage { .. } | RunEvent::Thinking { .. } => {}
         }
     }
     failed

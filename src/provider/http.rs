@@ -71,6 +71,19 @@ pub fn extract_error_message(body: &str) -> Option<String> {
     }
 }
 
+/// The first ~120 bytes of `s` (on a char boundary), for error messages.
+pub fn clip(s: &str) -> String {
+    if s.len() > 120 {
+        let end = (0..=120)
+            .rev()
+            .find(|i| s.is_char_boundary(*i))
+            .unwrap_or(0);
+        format!("{}…", &s[..end])
+    } else {
+        s.to_string()
+    }
+}
+
 fn status_text(status: u16) -> &'static str {
     match status {
         400 => "bad request",
@@ -81,6 +94,42 @@ fn status_text(status: u16) -> &'static str {
         500 => "internal server error",
         502 => "bad gateway",
         503 => "service unavailable",
+        529 => "overloaded: try again later",
         _ => "error",
+    }
+}
+
+/// `err` with every occurrence of `secret` masked, for errors built from
+/// text a server sent back (a server may echo the key it was given).
+pub fn redact(err: ProviderError, secret: Option<&str>) -> ProviderError {
+    let Some(secret) = secret.filter(|s| s.len() >= 4) else {
+        return err;
+    };
+    let mask = |s: String| s.replace(secret, "[redacted]");
+    match err {
+        ProviderError::Connect { url, reason } => ProviderError::Connect {
+            url: mask(url),
+            reason: mask(reason),
+        },
+        ProviderError::Http {
+            status,
+            url,
+            message,
+        } => ProviderError::Http {
+            status,
+            url: mask(url),
+            message: mask(message),
+        },
+        ProviderError::Stream(m) => ProviderError::Stream(mask(m)),
+        ProviderError::Protocol(m) => ProviderError::Protocol(mask(m)),
+        ProviderError::Api { kind, message } => ProviderError::Api {
+            kind: mask(kind),
+            message: mask(message),
+        },
+        ProviderError::Blocked(m) => ProviderError::Blocked(mask(m)),
+        ProviderError::Other(m) => ProviderError::Other(mask(m)),
+        other @ (ProviderError::MissingKey { .. }
+        | ProviderError::Timeout(_)
+        | ProviderError::Cancelled) => other,
     }
 }

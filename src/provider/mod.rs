@@ -1,8 +1,13 @@
 //! Providers: one trait, one file per wire format. A provider turns a
 //! `ChatRequest` into streamed `StreamEvent`s and a final `Completion`.
 
+pub mod anthropic;
+pub mod gemini;
+pub mod gemini_schema;
 pub mod http;
+pub mod ollama;
 pub mod openai;
+mod sse;
 pub mod types;
 
 pub use types::{
@@ -75,14 +80,18 @@ impl Endpoint {
 pub fn build(endpoint: &Endpoint) -> Result<Arc<dyn Provider>, ProviderError> {
     match endpoint.provider_name() {
         "openai" => Ok(Arc::new(openai::OpenAi::from_endpoint(endpoint)?)),
+        "anthropic" => Ok(Arc::new(anthropic::Anthropic::from_endpoint(endpoint)?)),
+        "gemini" => Ok(Arc::new(gemini::Gemini::from_endpoint(endpoint)?)),
+        "ollama" => Ok(Arc::new(ollama::Ollama::from_endpoint(endpoint))),
         "local" => Err(ProviderError::Other(
             "the in-process local model is not in this build yet; pick an openai: model \
              (OpenAI, or any OpenAI-compatible server via base_url)"
                 .into(),
         )),
         other => Err(ProviderError::Other(format!(
-            "provider '{other}' is not supported by this build of pwb (supported: openai; \
-             use an openai: model with base_url for OpenAI-compatible servers)"
+            "provider '{other}' is not supported by this build of pwb (supported: openai, \
+             anthropic, gemini, ollama; use an openai: model with base_url for \
+             OpenAI-compatible servers)"
         ))),
     }
 }

@@ -2,7 +2,7 @@
 //! Serves OpenAI itself and every OpenAI-compatible server (llama.cpp,
 //! vLLM, LM Studio, Ollama's /v1) through `base_url`.
 
-use super::http::{client, error_from_response, send_error};
+use super::http::{client, clip, error_from_response, send_error};
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
     StreamEvent, Usage,
@@ -146,6 +146,7 @@ impl OpenAi {
         }
         Ok(Completion {
             text: acc.text,
+            thinking: String::new(),
             usage: acc.usage,
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
@@ -208,6 +209,7 @@ impl StreamAccumulator {
                 output_tokens: n(u.get("completion_tokens")),
                 cached_input_tokens: n(u.pointer("/prompt_tokens_details/cached_tokens")),
                 reasoning_tokens: n(u.pointer("/completion_tokens_details/reasoning_tokens")),
+                cache_write_tokens: None,
             };
             out.push(StreamEvent::Usage(self.usage));
         }
@@ -238,18 +240,6 @@ fn wire_message(m: &Message) -> Value {
         })
         .collect();
     json!({"role": role, "content": parts})
-}
-
-fn clip(s: &str) -> String {
-    if s.len() > 120 {
-        let end = (0..=120)
-            .rev()
-            .find(|i| s.is_char_boundary(*i))
-            .unwrap_or(0);
-        format!("{}…", &s[..end])
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,10 @@ pub struct Usage {
     pub cached_input_tokens: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_tokens: Option<u64>,
+    /// Input tokens written to the provider's prompt cache (Anthropic's
+    /// `cache_creation_input_tokens`); cache reads are `cached_input_tokens`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_tokens: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,14 +85,20 @@ impl FinishReason {
 pub enum StreamEvent {
     /// A piece of answer text.
     Text(String),
+    /// A piece of the model's visible reasoning (Anthropic thinking blocks,
+    /// Gemini thought parts, Ollama `thinking`), kept apart from the answer.
+    Thinking(String),
     /// Usage as soon as the provider reports it (may come before the end).
     Usage(Usage),
 }
 
 /// The end result of one call.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Completion {
     pub text: String,
+    /// The model's reasoning text when the provider streams it; empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub thinking: String,
     pub usage: Usage,
     pub finish_reason: Option<FinishReason>,
     /// Time from sending the request to the first text.
@@ -119,6 +129,13 @@ pub enum ProviderError {
     Timeout(Duration),
     #[error("cancelled")]
     Cancelled,
+    /// An error the provider reported inside a stream that had started
+    /// (e.g. Anthropic's `overloaded_error`); `kind` is the provider's code.
+    #[error("{kind} from the provider mid-answer: {message}")]
+    Api { kind: String, message: String },
+    /// The provider's safety filters blocked the prompt or the answer.
+    #[error("blocked by safety filters ({0})")]
+    Blocked(String),
     #[error("{0}")]
     Other(String),
 }
@@ -163,4 +180,33 @@ impl GenParams {
             seed: over.seed.or(self.seed),
         }
     }
+}
+
+/// A message's text for providers that do not send media here: text parts
+/// joined, each media part replaced by a short note (never the bytes of a
+/// `data:` URL, which would flood the prompt).
+pub fn text_with_media_notes(m: &Message) -> String {
+    use crate::prompt::Part;
+    let mut out = String::new();
+    for part in &m.content {
+        match part {
+            Part::Text { text, .. } => out.push_str(text),
+            Part::Media { media, .. } => {
+                let what = if media.url.starts_with("data:") {
+                    media
+                        .url
+                        .strip_prefix("data:")
+                        .and_then(|r| r.split([';', ',']).next())
+                        .filter(|t| !t.is_empty())
+                        .unwrap_or("inline data")
+                        .to_string()
+                } else {
+                    media.url.clone()
+                };
+                out.push_str(&format!("[media not sent: {what}]"));
+            }
+            Part::Metadata { .. } => {}
+        }
+    }
+    out
 }

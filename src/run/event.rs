@@ -19,6 +19,12 @@ pub enum RunEvent {
         cell: usize,
         text: String,
     },
+    /// More of the model's reasoning (shown apart from the answer).
+    Thinking {
+        run: RunId,
+        cell: usize,
+        text: String,
+    },
     /// Usage figures arrived (may precede `Finished`).
     Usage {
         run: RunId,
@@ -47,6 +53,7 @@ impl RunEvent {
         match self {
             RunEvent::Started { run, .. }
             | RunEvent::Text { run, .. }
+            | RunEvent::Thinking { run, .. }
             | RunEvent::Usage { run, .. }
             | RunEvent::Finished { run, .. }
             | RunEvent::Failed { run, .. }
@@ -58,6 +65,7 @@ impl RunEvent {
         match self {
             RunEvent::Started { cell, .. }
             | RunEvent::Text { cell, .. }
+            | RunEvent::Thinking { cell, .. }
             | RunEvent::Usage { cell, .. }
             | RunEvent::Finished { cell, .. }
             | RunEvent::Failed { cell, .. }

@@ -22,8 +22,8 @@ pub struct PlannedCell {
 }
 
 impl PlannedCell {
-    /// The request as the provider will put it on the wire, when the
-    /// provider can say (for the inspector and traces).
+    /// The JSON body the provider will send (headers are not part of it),
+    /// for the inspector and traces; other providers show the neutral request.
     pub fn wire_body(&self) -> Value {
         match self.endpoint.provider_name() {
             "openai" => provider::openai::OpenAi::new(
@@ -31,6 +31,9 @@ impl PlannedCell {
                 None,
             )
             .request_body(&self.request),
+            "anthropic" => provider::anthropic::request_body(&self.request),
+            "gemini" => provider::gemini::request_body(&self.request),
+            "ollama" => provider::ollama::request_body(&self.request),
             _ => serde_json::to_value(&self.request).unwrap_or(Value::Null),
         }
     }

@@ -106,6 +106,7 @@ async fn run_cell(
     let mut sink = move |ev: StreamEvent| {
         let msg = match ev {
             StreamEvent::Text(text) => RunEvent::Text { run, cell, text },
+            StreamEvent::Thinking(text) => RunEvent::Thinking { run, cell, text },
             StreamEvent::Usage(usage) => RunEvent::Usage { run, cell, usage },
         };
         let _ = events_tx.send(msg);

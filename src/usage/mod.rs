@@ -53,6 +53,9 @@ impl Readout<'_> {
         if let Some(c) = u.cached_input_tokens.filter(|c| *c > 0) {
             tokens.push_str(&format!(" (cached {c})"));
         }
+        if let Some(c) = u.cache_write_tokens.filter(|c| *c > 0) {
+            tokens.push_str(&format!(" (cache write {c})"));
+        }
         if let Some(r) = u.reasoning_tokens.filter(|r| *r > 0) {
             tokens.push_str(&format!(" (reasoning {r})"));
         }
@@ -87,6 +90,7 @@ mod tests {
                 output_tokens: Some(17),
                 cached_input_tokens: Some(0),
                 reasoning_tokens: None,
+                cache_write_tokens: None,
             },
             time_to_first_token: Some(Duration::from_millis(120)),
             total_time: Some(Duration::from_millis(1420)),
@@ -94,5 +98,16 @@ mod tests {
         };
         assert_eq!(r.line(), "t=0.7 · in 42 out 17 · ttft 120ms · 1.42s · stop");
         assert_eq!(fmt_duration(Duration::from_secs(125)), "2m05s");
+        let cached = Readout {
+            usage: Usage {
+                input_tokens: Some(160),
+                output_tokens: Some(4),
+                cached_input_tokens: Some(50),
+                cache_write_tokens: Some(100),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(cached.line(), "in 160 out 4 (cached 50) (cache write 100)");
     }
 }

@@ -1,7 +1,7 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1 for provider tests. Each request
 //! is recorded; a router picks the reply: status, headers, and body steps
 //! sent with chunked encoding (so streams arrive piece by piece), pauses,
-//! or a cut connection mid-stream.
+//! or a cut connection mid-stream. Builders below script each wire format.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -53,6 +53,14 @@ impl Reply {
             steps: vec![Step::Send(body.to_string())],
         }
     }
+    /// Newline-delimited JSON, as Ollama streams.
+    pub fn ndjson(steps: Vec<Step>) -> Reply {
+        Reply {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/x-ndjson".into())],
+            steps,
+        }
+    }
     pub fn sse(steps: Vec<Step>) -> Reply {
         Reply {
             status: 200,
@@ -87,6 +95,11 @@ impl MockServer {
             }
         });
         MockServer { addr, requests }
+    }
+
+    /// `http://127.0.0.1:PORT`, the base URL for Anthropic, Gemini, Ollama.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// `http://127.0.0.1:PORT/v1`, the OpenAI-style base URL.
@@ -196,7 +209,8 @@ pub fn openai_stream(pieces: &[&str], prompt_tokens: u64, delay: Duration) -> Ve
     steps
 }
 
-/// Picks the reply by the `model` field of the JSON request body.
+/// Picks the reply by model: the `model` field of the JSON body, else the
+/// path segment after `/models/` (Gemini puts the model in the URL).
 pub fn by_model(
     table: Vec<(&'static str, Reply)>,
 ) -> impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static {
@@ -204,6 +218,10 @@ pub fn by_model(
         let model = serde_json::from_str::<serde_json::Value>(&req.body)
             .ok()
             .and_then(|v| v["model"].as_str().map(str::to_string))
+            .or_else(|| {
+                let rest = req.path.split_once("/models/")?.1;
+                Some(rest.split(':').next().unwrap_or(rest).to_string())
+            })
             .unwrap_or_default();
         table
             .iter()
@@ -211,4 +229,129 @@ pub fn by_model(
             .map(|(_, r)| r.clone())
             .unwrap_or_else(|| Reply::json(404, r#"{"error":{"message":"model not found"}}"#))
     }
+}
+
+/// One SSE event with a name (as Anthropic sends them).
+pub fn sse_event(name: &str, data: &serde_json::Value) -> Step {
+    Step::Send(format!("event: {name}\ndata: {data}\n\n"))
+}
+
+/// An Anthropic Messages stream: `message_start` (input 10, cache write
+/// 100, cache read 50), a `ping`, a thinking block when `thinking` is not
+/// empty, a text block with one delta per piece, `message_delta` with
+/// `stop_reason` and output tokens, `message_stop`.
+pub fn anthropic_stream(thinking: &[&str], pieces: &[&str], stop_reason: &str) -> Vec<Step> {
+    use serde_json::json;
+    let mut steps = vec![
+        sse_event(
+            "message_start",
+            &json!({"type": "message_start", "message": {"id": "msg_1", "type": "message",
+                "role": "assistant", "content": [], "model": "claude-test", "stop_reason": null,
+                "usage": {"input_tokens": 10, "cache_creation_input_tokens": 100,
+                          "cache_read_input_tokens": 50, "output_tokens": 1}}}),
+        ),
+        sse_event("ping", &json!({"type": "ping"})),
+    ];
+    let block = |steps: &mut Vec<Step>, kind: &str, delta: &str, parts: &[&str], index: usize| {
+        steps.push(sse_event(
+            "content_block_start",
+            &json!({"type": "content_block_start", "index": index,
+                    "content_block": {"type": kind, kind: ""}}),
+        ));
+        for p in parts {
+            steps.push(sse_event(
+                "content_block_delta",
+                &json!({"type": "content_block_delta", "index": index,
+                        "delta": {"type": delta, kind: p}}),
+            ));
+        }
+        steps.push(sse_event(
+            "content_block_stop",
+            &json!({"type": "content_block_stop", "index": index}),
+        ));
+    };
+    let mut index = 0;
+    if !thinking.is_empty() {
+        block(&mut steps, "thinking", "thinking_delta", thinking, index);
+        index += 1;
+    }
+    block(&mut steps, "text", "text_delta", pieces, index);
+    steps.push(sse_event(
+        "message_delta",
+        &json!({"type": "message_delta",
+                "delta": {"stop_reason": stop_reason, "stop_sequence": null},
+                "usage": {"output_tokens": thinking.len() + pieces.len()}}),
+    ));
+    steps.push(sse_event("message_stop", &json!({"type": "message_stop"})));
+    steps
+}
+
+/// A Gemini `streamGenerateContent?alt=sse` stream (CRLF-separated, as
+/// Google sends it): one chunk per thought (`thought: true`) and per piece,
+/// the last carrying `finishReason` and `usageMetadata` (prompt 12, cached
+/// 4, thoughts = number of thought chunks, candidates = number of pieces).
+pub fn gemini_stream(thoughts: &[&str], pieces: &[&str], finish_reason: &str) -> Vec<Step> {
+    use serde_json::json;
+    let data = |v: serde_json::Value| Step::Send(format!("data: {v}\r\n\r\n"));
+    let mut steps = Vec::new();
+    for t in thoughts {
+        steps.push(data(json!({"candidates": [{"content": {"role": "model",
+            "parts": [{"text": t, "thought": true}]}, "index": 0}]})));
+    }
+    for (i, p) in pieces.iter().enumerate() {
+        let mut chunk = json!({"candidates": [{"content": {"role": "model",
+            "parts": [{"text": p}]}, "index": 0}], "modelVersion": "gemini-test"});
+        if i + 1 == pieces.len() {
+            chunk["candidates"][0]["finishReason"] = json!(finish_reason);
+            chunk["usageMetadata"] = json!({"promptTokenCount": 12,
+                "candidatesTokenCount": pieces.len(), "thoughtsTokenCount": thoughts.len(),
+                "cachedContentTokenCount": 4,
+                "totalTokenCount": 12 + pieces.len() + thoughts.len()});
+        }
+        steps.push(data(chunk));
+    }
+    steps
+}
+
+/// An Ollama `/api/chat` NDJSON stream: a line per thinking piece and per
+/// answer piece, then the `done` line (prompt 9 tokens, eval = pieces).
+/// The first answer line is sent in two halves with a pause between, and
+/// the last answer line shares a chunk with the `done` line, so readers
+/// must reassemble lines across chunks.
+pub fn ollama_stream(thinking: &[&str], pieces: &[&str], done_reason: &str) -> Vec<Step> {
+    use serde_json::json;
+    let line = |message: serde_json::Value| {
+        format!(
+            "{}\n",
+            json!({"model": "llama-test", "created_at": "2025-01-01T00:00:00Z",
+            "message": message, "done": false})
+        )
+    };
+    let mut steps = Vec::new();
+    for t in thinking {
+        steps.push(Step::Send(line(
+            json!({"role": "assistant", "content": "", "thinking": t}),
+        )));
+    }
+    let done = json!({"model": "llama-test", "message": {"role": "assistant", "content": ""},
+        "done": true, "done_reason": done_reason, "total_duration": 5_000_000u64,
+        "prompt_eval_count": 9, "prompt_eval_duration": 1_000_000u64,
+        "eval_count": pieces.len(), "eval_duration": 3_000_000u64});
+    for (i, p) in pieces.iter().enumerate() {
+        let l = line(json!({"role": "assistant", "content": p}));
+        if i == 0 {
+            let (a, b) = l.split_at(l.len() / 2);
+            steps.push(Step::Send(a.to_string()));
+            steps.push(Step::Sleep(Duration::from_millis(15)));
+            steps.push(Step::Send(b.to_string()));
+        } else if i + 1 == pieces.len() {
+            steps.push(Step::Send(format!("{l}{done}\n")));
+        } else {
+            steps.push(Step::Send(l));
+        }
+    }
+    if pieces.len() < 2 {
+        steps.push(Step::Send(format!("{done}\n")));
+    }
+    steps
 }

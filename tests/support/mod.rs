@@ -1,5 +1,7 @@
 //! Test support shared by integration tests: a real HTTP/1.1 server on
-//! 127.0.0.1 that plays scripted replies (chunked streams, stalls, cuts).
+//! 127.0.0.1 that plays scripted replies (chunked streams, stalls, cuts),
+//! and a helper that runs cells through the runner and collects results.
 #![allow(dead_code)]
 
 pub mod mock_llm;
+pub mod runs;

@@ -19,6 +19,8 @@ pub struct OutputColumn {
     pub model_id: String,
     pub params: GenParams,
     pub text: String,
+    /// The model's reasoning, shown dimmed above the answer.
+    pub thinking: String,
     pub status: CellStatus,
     pub usage: Usage,
     pub finish_reason: Option<FinishReason>,
@@ -33,6 +35,7 @@ impl OutputColumn {
             model_id,
             params,
             text: String::new(),
+            thinking: String::new(),
             status: CellStatus::Queued,
             usage: Usage::default(),
             finish_reason: None,
@@ -45,6 +48,7 @@ impl OutputColumn {
     pub fn finish(&mut self, c: Completion) {
         // The final text is authoritative (it equals the streamed deltas).
         self.text = c.text;
+        self.thinking = c.thinking;
         self.usage = c.usage;
         self.finish_reason = c.finish_reason;
         self.time_to_first_token = c.time_to_first_token;
@@ -99,6 +103,7 @@ impl Outputs {
                 }
                 col.text.push_str(&text);
             }
+            RunEvent::Thinking { text, .. } => col.thinking.push_str(&text),
             RunEvent::Usage { usage, .. } => col.usage = usage,
             RunEvent::Finished { completion, .. } => col.finish(completion),
             RunEvent::Failed { error, .. } => {

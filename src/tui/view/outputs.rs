@@ -123,18 +123,49 @@ fn draw_column(
             )));
         }
     }
-    // Only the visible part of the answer is wrapped.
+    // Reasoning, when the model streamed any, sits dimmed above the answer
+    // and scrolls with it; only the visible part of the answer is wrapped.
+    let think = thinking_lines(&col.thinking, w, t);
     let room = body_h.saturating_sub(body.len());
-    let text_lines = if app.outputs.follow {
-        wrap_tail(&col.text, w, room)
+    if app.outputs.follow {
+        let text_lines = wrap_tail(&col.text, w, room);
+        let spare = room - text_lines.len();
+        body.extend(think[think.len().saturating_sub(spare)..].iter().cloned());
+        body.extend(text_lines.into_iter().map(Line::from));
     } else {
-        wrap_window(&col.text, w, app.outputs.scroll, room)
-    };
-    body.extend(text_lines.into_iter().map(Line::from));
+        let skip = app.outputs.scroll;
+        let shown: Vec<Line> = think.iter().skip(skip).take(room).cloned().collect();
+        let rest = room - shown.len();
+        body.extend(shown);
+        let text_skip = skip.saturating_sub(think.len());
+        body.extend(
+            wrap_window(&col.text, w, text_skip, rest)
+                .into_iter()
+                .map(Line::from),
+        );
+    }
     let visible: Vec<Line> = body.into_iter().take(body_h).collect();
     lines.truncate(head_h);
     lines.extend(visible);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The "thinking" section: a label, the reasoning dimmed, then a rule
+/// before the answer; nothing when there is no reasoning.
+fn thinking_lines(thinking: &str, w: usize, t: &Theme) -> Vec<Line<'static>> {
+    if thinking.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![Line::from(Span::styled("── thinking ──", t.dim))];
+    for raw in thinking.trim_end().split('\n') {
+        out.extend(
+            wrap(raw, w)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, t.dim))),
+        );
+    }
+    out.push(Line::from(Span::styled("── answer ──", t.dim)));
+    out
 }
 
 fn status_label(s: &CellStatus, t: &Theme) -> (String, ratatui::style::Style) {

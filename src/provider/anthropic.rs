@@ -1,0 +1,324 @@
+//! Anthropic Messages API, streaming: system prompt as the top-level
+//! `system` field, SSE events folded into answer text, thinking, usage
+//! (with prompt-cache reads and writes) and a finish reason.
+
+use super::http::{client, error_from_response, redact, send_error};
+use super::sse::{Flow, for_each_json};
+use super::types::text_with_media_notes;
+use super::{
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
+    StreamEvent, Usage,
+};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+pub const API_VERSION: &str = "2023-06-01";
+/// The API requires `max_tokens`; this is sent when the prompt sets none.
+pub const DEFAULT_MAX_TOKENS: u32 = 1024;
+
+pub struct Anthropic {
+    base_url: String,
+    api_key: String,
+}
+
+impl Anthropic {
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
+        Anthropic {
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            api_key: api_key.into(),
+        }
+    }
+
+    /// Key from the entry's `api_key_env` or `ANTHROPIC_API_KEY` (required).
+    pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
+        let (key, env_var) = ep.key("ANTHROPIC_API_KEY");
+        let key = key.ok_or(ProviderError::MissingKey { env_var })?;
+        Ok(Anthropic::new(Self::base_url_for(ep), key))
+    }
+
+    /// The entry's `base_url`, else `ANTHROPIC_BASE_URL`, else Anthropic's.
+    pub fn base_url_for(ep: &Endpoint) -> String {
+        ep.base_url
+            .clone()
+            .or_else(|| {
+                std::env::var("ANTHROPIC_BASE_URL")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+            })
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}/v1/messages", self.base_url)
+    }
+
+    async fn run(
+        &self,
+        req: &ChatRequest,
+        sink: EventSink<'_>,
+    ) -> Result<Completion, ProviderError> {
+        let url = self.url();
+        let started = Instant::now();
+        let resp = client()
+            .post(&url)
+            .header("x-api-key", &self.api_key)
+            .header("anthropic-version", API_VERSION)
+            .json(&request_body(req))
+            .send()
+            .await
+            .map_err(|e| send_error(&url, e))?;
+        if !resp.status().is_success() {
+            return Err(error_from_response(&url, resp).await);
+        }
+        let mut acc = MessageStream::default();
+        for_each_json(resp, |_, event| {
+            for ev in acc.absorb(&event)? {
+                if matches!(ev, StreamEvent::Text(_)) && acc.first_token.is_none() {
+                    acc.first_token = Some(started.elapsed());
+                }
+                sink(ev);
+            }
+            Ok(if acc.stopped {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            })
+        })
+        .await?;
+        if !acc.stopped {
+            return Err(ProviderError::Stream(
+                "connection closed before the answer finished (no message_stop)".into(),
+            ));
+        }
+        Ok(Completion {
+            text: acc.text,
+            thinking: acc.thinking,
+            usage: acc.usage,
+            finish_reason: acc.finish_reason,
+            time_to_first_token: acc.first_token,
+            total_time: started.elapsed(),
+        })
+    }
+}
+
+impl Provider for Anthropic {
+    fn name(&self) -> &str {
+        "anthropic"
+    }
+    fn stream<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        sink: EventSink<'a>,
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
+        Box::pin(async move {
+            self.run(request, sink)
+                .await
+                .map_err(|e| redact(e, Some(&self.api_key)))
+        })
+    }
+}
+
+/// The JSON body sent for a request (also shown by the inspector). System
+/// messages are joined into `system`; `model` turns become `assistant`;
+/// media parts become a "[media not sent: ...]" note. There is no native
+/// JSON mode, so a schema becomes an instruction at the end of `system`.
+pub fn request_body(req: &ChatRequest) -> Value {
+    let mut system: Vec<String> = Vec::new();
+    let mut messages = Vec::new();
+    for m in &req.messages {
+        match m.role.as_str() {
+            "system" => system.push(text_with_media_notes(m)),
+            role => {
+                let role = if role == "model" { "assistant" } else { "user" };
+                messages.push(json!({"role": role, "content": text_with_media_notes(m)}));
+            }
+        }
+    }
+    if let Some(schema) = &req.json_schema {
+        system.push(format!(
+            "Answer with JSON only, matching this JSON Schema: {schema}"
+        ));
+    }
+    let p = &req.params;
+    let mut body = json!({
+        "model": req.model,
+        "max_tokens": p.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+    });
+    if !system.is_empty() {
+        body["system"] = json!(system.join("\n\n"));
+    }
+    body["messages"] = json!(messages);
+    body["stream"] = json!(true);
+    if let Some(t) = p.temperature {
+        body["temperature"] = json!(t);
+    }
+    if let Some(t) = p.top_p {
+        body["top_p"] = json!(t);
+    }
+    if !p.stop.is_empty() {
+        body["stop_sequences"] = json!(p.stop);
+    }
+    // The Messages API has no seed parameter; `p.seed` is not sent.
+    body
+}
+
+/// Folds Messages stream events into the answer, thinking, usage and
+/// finish reason. `input_tokens` counts every prompt token, cached or not
+/// (Anthropic reports the uncached part separately from cache reads and
+/// writes), so it means the same as OpenAI's `prompt_tokens`.
+#[derive(Default)]
+pub struct MessageStream {
+    pub text: String,
+    pub thinking: String,
+    pub usage: Usage,
+    pub finish_reason: Option<FinishReason>,
+    pub first_token: Option<Duration>,
+    /// `message_stop` arrived.
+    pub stopped: bool,
+}
+
+impl MessageStream {
+    pub fn absorb(&mut self, event: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
+        let mut out = Vec::new();
+        let n = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64);
+        match event.get("type").and_then(Value::as_str).unwrap_or("") {
+            "message_start" => {
+                let u = event.pointer("/message/usage").unwrap_or(&Value::Null);
+                let uncached = n(u, "input_tokens");
+                let write = n(u, "cache_creation_input_tokens");
+                let read = n(u, "cache_read_input_tokens");
+                self.usage.input_tokens =
+                    uncached.map(|i| i + write.unwrap_or(0) + read.unwrap_or(0));
+                self.usage.cache_write_tokens = write;
+                self.usage.cached_input_tokens = read;
+                self.usage.output_tokens = n(u, "output_tokens");
+                out.push(StreamEvent::Usage(self.usage));
+            }
+            "content_block_start" => {
+                let block = event.get("content_block").unwrap_or(&Value::Null);
+                self.piece(block.get("type"), block, &mut out);
+            }
+            "content_block_delta" => {
+                let delta = event.get("delta").unwrap_or(&Value::Null);
+                self.piece(delta.get("type"), delta, &mut out);
+            }
+            "message_delta" => {
+                if let Some(reason) = event.pointer("/delta/stop_reason").and_then(Value::as_str) {
+                    self.finish_reason = Some(finish_reason(reason));
+                }
+                if let Some(u) = event.get("usage") {
+                    if let Some(o) = n(u, "output_tokens") {
+                        self.usage.output_tokens = Some(o);
+                    }
+                    out.push(StreamEvent::Usage(self.usage));
+                }
+            }
+            "message_stop" => self.stopped = true,
+            "error" => {
+                let err = event.get("error").unwrap_or(&Value::Null);
+                let kind = err.get("type").and_then(Value::as_str).unwrap_or("error");
+                let message = err
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no message");
+                let hint = if kind == "overloaded_error" {
+                    " (Anthropic is overloaded; try again later)"
+                } else {
+                    ""
+                };
+                return Err(ProviderError::Api {
+                    kind: kind.to_string(),
+                    message: format!("{message}{hint}"),
+                });
+            }
+            // `ping`, `content_block_stop`, and event types added later.
+            _ => {}
+        }
+        Ok(out)
+    }
+
+    /// Text or thinking from a content block start or delta.
+    fn piece(&mut self, kind: Option<&Value>, v: &Value, out: &mut Vec<StreamEvent>) {
+        let take = |key: &str| {
+            v.get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        match kind.and_then(Value::as_str) {
+            Some("text" | "text_delta") => {
+                if let Some(t) = take("text") {
+                    self.text.push_str(&t);
+                    out.push(StreamEvent::Text(t));
+                }
+            }
+            Some("thinking" | "thinking_delta") => {
+                if let Some(t) = take("thinking") {
+                    self.thinking.push_str(&t);
+                    out.push(StreamEvent::Thinking(t));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub fn finish_reason(stop_reason: &str) -> FinishReason {
+    match stop_reason {
+        "end_turn" | "stop_sequence" => FinishReason::Stop,
+        "max_tokens" => FinishReason::Length,
+        "tool_use" => FinishReason::ToolCalls,
+        "refusal" => FinishReason::ContentFilter,
+        other => FinishReason::Other(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_counts_cache_reads_and_writes_into_input() {
+        let mut s = MessageStream::default();
+        s.absorb(&json!({"type":"message_start","message":{"usage":{
+            "input_tokens":10,"cache_creation_input_tokens":100,
+            "cache_read_input_tokens":50,"output_tokens":1}}}))
+            .unwrap();
+        assert_eq!(s.usage.input_tokens, Some(160));
+        assert_eq!(s.usage.cached_input_tokens, Some(50));
+        assert_eq!(s.usage.cache_write_tokens, Some(100));
+        s.absorb(
+            &json!({"type":"message_delta","delta":{"stop_reason":"max_tokens"},
+            "usage":{"output_tokens":7}}),
+        )
+        .unwrap();
+        assert_eq!(s.usage.output_tokens, Some(7));
+        assert_eq!(s.finish_reason, Some(FinishReason::Length));
+    }
+
+    #[test]
+    fn media_becomes_a_short_note_not_the_bytes() {
+        use crate::prompt::{Media, Message, Part};
+        let media = |url: &str| Part::Media {
+            media: Media {
+                url: url.into(),
+                content_type: None,
+            },
+            metadata: None,
+        };
+        let mut m = Message::text("user", "Look: ");
+        m.content.push(media("data:image/png;base64,iVBORw0KGgo="));
+        m.content.push(media("https://x.example/cat.jpg"));
+        let req = ChatRequest {
+            model: "m".into(),
+            messages: vec![m],
+            params: Default::default(),
+            json_schema: None,
+        };
+        assert_eq!(
+            request_body(&req)["messages"][0]["content"],
+            "Look: [media not sent: image/png][media not sent: https://x.example/cat.jpg]"
+        );
+    }
+}

@@ -1,0 +1,297 @@
+//! Google Gemini `streamGenerateContent` (SSE): `contents` with user/model
+//! turns, `systemInstruction`, `generationConfig`; chunks folded into text,
+//! thought parts, usage, a finish reason, and safety blocks.
+
+use super::gemini_schema::gemini_schema;
+use super::http::{client, error_from_response, redact, send_error};
+use super::sse::{Flow, for_each_json};
+use super::types::text_with_media_notes;
+use super::{
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
+    StreamEvent, Usage,
+};
+use serde_json::{Map, Value, json};
+use std::time::{Duration, Instant};
+
+pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com";
+
+pub struct Gemini {
+    base_url: String,
+    api_key: String,
+}
+
+impl Gemini {
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
+        Gemini {
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            api_key: api_key.into(),
+        }
+    }
+
+    /// Key from the entry's `api_key_env`, else `GEMINI_API_KEY`, else
+    /// `GOOGLE_API_KEY`, else the config; one is required.
+    pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
+        let key = if ep.api_key_env.is_some() {
+            let (key, env_var) = ep.key("GEMINI_API_KEY");
+            key.ok_or(ProviderError::MissingKey { env_var })?
+        } else {
+            ["GEMINI_API_KEY", "GOOGLE_API_KEY"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|k| !k.is_empty()))
+                .or_else(|| ep.api_key.as_ref().map(|s| s.expose().to_string()))
+                .ok_or_else(|| ProviderError::MissingKey {
+                    env_var: "GEMINI_API_KEY (or GOOGLE_API_KEY)".into(),
+                })?
+        };
+        Ok(Gemini::new(Self::base_url_for(ep), key))
+    }
+
+    /// The entry's `base_url`, else `GOOGLE_GEMINI_BASE_URL`, else Google's.
+    pub fn base_url_for(ep: &Endpoint) -> String {
+        ep.base_url
+            .clone()
+            .or_else(|| {
+                std::env::var("GOOGLE_GEMINI_BASE_URL")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+            })
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
+    }
+
+    /// The model is part of the URL (a `models/` prefix is accepted); the
+    /// key never is.
+    pub fn url(&self, model: &str) -> String {
+        let model = model.strip_prefix("models/").unwrap_or(model);
+        format!(
+            "{}/v1beta/models/{model}:streamGenerateContent?alt=sse",
+            self.base_url
+        )
+    }
+
+    async fn run(
+        &self,
+        req: &ChatRequest,
+        sink: EventSink<'_>,
+    ) -> Result<Completion, ProviderError> {
+        let url = self.url(&req.model);
+        let started = Instant::now();
+        let resp = client()
+            .post(&url)
+            .header("x-goog-api-key", &self.api_key)
+            .json(&request_body(req))
+            .send()
+            .await
+            .map_err(|e| send_error(&url, e))?;
+        if !resp.status().is_success() {
+            return Err(error_from_response(&url, resp).await);
+        }
+        let mut acc = GenerateStream::default();
+        for_each_json(resp, |_, chunk| {
+            for ev in acc.absorb(&chunk)? {
+                if matches!(ev, StreamEvent::Text(_)) && acc.first_token.is_none() {
+                    acc.first_token = Some(started.elapsed());
+                }
+                sink(ev);
+            }
+            Ok(Flow::Continue)
+        })
+        .await?;
+        acc.finish()?;
+        Ok(Completion {
+            text: acc.text,
+            thinking: acc.thinking,
+            usage: acc.usage,
+            finish_reason: acc.finish_reason,
+            time_to_first_token: acc.first_token,
+            total_time: started.elapsed(),
+        })
+    }
+}
+
+impl Provider for Gemini {
+    fn name(&self) -> &str {
+        "gemini"
+    }
+    fn stream<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        sink: EventSink<'a>,
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
+        Box::pin(async move {
+            self.run(request, sink)
+                .await
+                .map_err(|e| redact(e, Some(&self.api_key)))
+        })
+    }
+}
+
+/// The JSON body sent for a request (also shown by the inspector). System
+/// messages are joined into `systemInstruction`; other turns are `user` or
+/// `model`; media parts become a "[media not sent: ...]" note.
+pub fn request_body(req: &ChatRequest) -> Value {
+    let mut system: Vec<String> = Vec::new();
+    let mut contents = Vec::new();
+    for m in &req.messages {
+        match m.role.as_str() {
+            "system" => system.push(text_with_media_notes(m)),
+            role => {
+                let role = if role == "model" || role == "assistant" {
+                    "model"
+                } else {
+                    "user"
+                };
+                contents.push(json!({"role": role, "parts": [{"text": text_with_media_notes(m)}]}));
+            }
+        }
+    }
+    let mut body = json!({"contents": contents});
+    if !system.is_empty() {
+        body["systemInstruction"] = json!({"parts": [{"text": system.join("\n\n")}]});
+    }
+    let p = &req.params;
+    let mut config = Map::new();
+    if let Some(t) = p.temperature {
+        config.insert("temperature".into(), json!(t));
+    }
+    if let Some(t) = p.top_p {
+        config.insert("topP".into(), json!(t));
+    }
+    if let Some(m) = p.max_tokens {
+        config.insert("maxOutputTokens".into(), json!(m));
+    }
+    if !p.stop.is_empty() {
+        config.insert("stopSequences".into(), json!(p.stop));
+    }
+    if let Some(s) = p.seed {
+        config.insert("seed".into(), json!(s));
+    }
+    if let Some(schema) = &req.json_schema {
+        config.insert("responseMimeType".into(), json!("application/json"));
+        config.insert("responseSchema".into(), gemini_schema(schema));
+    }
+    if !config.is_empty() {
+        body["generationConfig"] = Value::Object(config);
+    }
+    body
+}
+
+/// Folds `GenerateContentResponse` chunks into text, thinking, usage and a
+/// finish reason. `output_tokens` counts answer plus thought tokens (both
+/// are billed as output, as in OpenAI's `completion_tokens`).
+#[derive(Default)]
+pub struct GenerateStream {
+    pub text: String,
+    pub thinking: String,
+    pub usage: Usage,
+    pub finish_reason: Option<FinishReason>,
+    pub first_token: Option<Duration>,
+    /// Why the safety filters stopped the prompt or the answer, if they did.
+    pub blocked: Option<String>,
+}
+
+impl GenerateStream {
+    pub fn absorb(&mut self, chunk: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
+        if let Some(err) = chunk.get("error") {
+            let kind = err.get("status").and_then(Value::as_str).unwrap_or("error");
+            let message = err
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("no message");
+            return Err(ProviderError::Api {
+                kind: kind.to_string(),
+                message: message.to_string(),
+            });
+        }
+        if let Some(reason) = chunk
+            .pointer("/promptFeedback/blockReason")
+            .and_then(Value::as_str)
+        {
+            self.blocked = Some(reason.to_string());
+            self.finish_reason = Some(FinishReason::ContentFilter);
+        }
+        let mut out = Vec::new();
+        if let Some(cand) = chunk.pointer("/candidates/0") {
+            let parts = cand.pointer("/content/parts").and_then(Value::as_array);
+            for part in parts.into_iter().flatten() {
+                let Some(t) = part.get("text").and_then(Value::as_str) else {
+                    continue;
+                };
+                if t.is_empty() {
+                    continue;
+                }
+                if part.get("thought").and_then(Value::as_bool) == Some(true) {
+                    self.thinking.push_str(t);
+                    out.push(StreamEvent::Thinking(t.to_string()));
+                } else {
+                    self.text.push_str(t);
+                    out.push(StreamEvent::Text(t.to_string()));
+                }
+            }
+            if let Some(reason) = cand.get("finishReason").and_then(Value::as_str) {
+                let fr = finish_reason(reason);
+                if fr == FinishReason::ContentFilter {
+                    self.blocked = Some(reason.to_string());
+                }
+                self.finish_reason = Some(fr);
+            }
+        }
+        if let Some(u) = chunk.get("usageMetadata") {
+            let n = |key: &str| u.get(key).and_then(Value::as_u64);
+            let thoughts = n("thoughtsTokenCount");
+            self.usage = Usage {
+                input_tokens: n("promptTokenCount"),
+                output_tokens: n("candidatesTokenCount")
+                    .map(|c| c + thoughts.unwrap_or(0))
+                    .or(thoughts),
+                cached_input_tokens: n("cachedContentTokenCount"),
+                reasoning_tokens: thoughts,
+                cache_write_tokens: None,
+            };
+            out.push(StreamEvent::Usage(self.usage));
+        }
+        Ok(out)
+    }
+
+    /// Checks the stream ended properly: a safety block with no answer is
+    /// an error; so is a stream that stopped before any finish reason.
+    pub fn finish(&self) -> Result<(), ProviderError> {
+        if let Some(reason) = &self.blocked
+            && self.text.is_empty()
+        {
+            return Err(ProviderError::Blocked(reason.clone()));
+        }
+        if self.finish_reason.is_none() {
+            return Err(ProviderError::Stream(
+                "connection closed before the answer finished (no finishReason)".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub fn finish_reason(reason: &str) -> FinishReason {
+    match reason {
+        "STOP" => FinishReason::Stop,
+        "MAX_TOKENS" => FinishReason::Length,
+        "SAFETY" | "RECITATION" | "BLOCKLIST" | "PROHIBITED_CONTENT" | "SPII" | "IMAGE_SAFETY" => {
+            FinishReason::ContentFilter
+        }
+        other => FinishReason::Other(other.to_ascii_lowercase()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safety_finish_with_text_is_a_finish_reason() {
+        let mut s = GenerateStream::default();
+        s.absorb(
+            &json!({"candidates":[{"content":{"parts":[{"text":"Hi"}]},"finishReason":"SAFETY"}]}),
+        )
+        .unwrap();
+        assert!(s.finish().is_ok());
+        assert_eq!(s.finish_reason, Some(FinishReason::ContentFilter));
+    }
+}

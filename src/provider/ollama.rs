@@ -1,0 +1,263 @@
+//! Ollama's native `/api/chat`, streamed as newline-delimited JSON: one
+//! object per line with a piece of the message, the last (`done: true`)
+//! carrying the finish reason and token counts. No key.
+
+use super::http::{client, clip, error_from_response, send_error};
+use super::types::text_with_media_notes;
+use super::{
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
+    StreamEvent, Usage,
+};
+use futures_util::StreamExt;
+use serde_json::{Map, Value, json};
+use std::time::{Duration, Instant};
+
+pub const DEFAULT_HOST: &str = "http://127.0.0.1:11434";
+
+pub struct Ollama {
+    host: String,
+}
+
+impl Ollama {
+    pub fn new(host: impl Into<String>) -> Self {
+        Ollama {
+            host: host.into().trim_end_matches('/').to_string(),
+        }
+    }
+
+    pub fn from_endpoint(ep: &Endpoint) -> Self {
+        Ollama::new(Self::host_for(ep))
+    }
+
+    /// The entry's `base_url`, else `OLLAMA_HOST`, else the local default.
+    pub fn host_for(ep: &Endpoint) -> String {
+        ep.base_url
+            .clone()
+            .or_else(|| {
+                std::env::var("OLLAMA_HOST")
+                    .ok()
+                    .filter(|s| !s.trim().is_empty())
+            })
+            .map(|h| normalize_host(&h))
+            .unwrap_or_else(|| DEFAULT_HOST.to_string())
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}/api/chat", self.host)
+    }
+
+    async fn run(
+        &self,
+        req: &ChatRequest,
+        sink: EventSink<'_>,
+    ) -> Result<Completion, ProviderError> {
+        let url = self.url();
+        let started = Instant::now();
+        let resp = client()
+            .post(&url)
+            .json(&request_body(req))
+            .send()
+            .await
+            .map_err(|e| send_error(&url, e))?;
+        if !resp.status().is_success() {
+            return Err(error_from_response(&url, resp).await);
+        }
+        let mut acc = ChatStream::default();
+        let mut on_line = |line: &[u8]| -> Result<(), ProviderError> {
+            let line = String::from_utf8_lossy(line);
+            let line = line.trim();
+            if line.is_empty() {
+                return Ok(());
+            }
+            let chunk: Value = serde_json::from_str(line).map_err(|e| {
+                ProviderError::Protocol(format!("line is not JSON ({e}): {}", clip(line)))
+            })?;
+            for ev in acc.absorb(&chunk)? {
+                if matches!(ev, StreamEvent::Text(_)) && acc.first_token.is_none() {
+                    acc.first_token = Some(started.elapsed());
+                }
+                sink(ev);
+            }
+            Ok(())
+        };
+        // A line may be split across network chunks: keep the tail until
+        // its newline arrives.
+        let mut pending: Vec<u8> = Vec::new();
+        let mut bytes = resp.bytes_stream();
+        while let Some(chunk) = bytes.next().await {
+            let chunk = chunk.map_err(|e| ProviderError::Stream(e.to_string()))?;
+            pending.extend_from_slice(&chunk);
+            while let Some(pos) = pending.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=pos).collect();
+                on_line(&line)?;
+            }
+        }
+        on_line(&pending)?;
+        if !acc.done {
+            return Err(ProviderError::Stream(
+                "connection closed before the answer finished (no done line)".into(),
+            ));
+        }
+        Ok(Completion {
+            text: acc.text,
+            thinking: acc.thinking,
+            usage: acc.usage,
+            finish_reason: acc.finish_reason,
+            time_to_first_token: acc.first_token,
+            total_time: started.elapsed(),
+        })
+    }
+}
+
+impl Provider for Ollama {
+    fn name(&self) -> &str {
+        "ollama"
+    }
+    fn stream<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        sink: EventSink<'a>,
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
+        Box::pin(self.run(request, sink))
+    }
+}
+
+/// `127.0.0.1:11434` -> `http://127.0.0.1:11434`; a host without scheme
+/// and port gets Ollama's port, as the `ollama` CLI does.
+pub fn normalize_host(host: &str) -> String {
+    let host = host.trim().trim_end_matches('/');
+    if host.contains("://") {
+        return host.to_string();
+    }
+    let authority = host.split('/').next().unwrap_or(host);
+    let has_port = match authority.rsplit_once(']') {
+        Some((_, after)) => after.starts_with(':'),
+        None => authority.contains(':'),
+    };
+    if has_port {
+        format!("http://{host}")
+    } else {
+        let rest = &host[authority.len()..];
+        format!("http://{authority}:11434{rest}")
+    }
+}
+
+/// The JSON body sent for a request (also shown by the inspector): roles
+/// system/user/assistant, `options` for the parameters, `format` for a
+/// JSON Schema; media parts become a "[media not sent: ...]" note.
+pub fn request_body(req: &ChatRequest) -> Value {
+    let messages: Vec<Value> = req
+        .messages
+        .iter()
+        .map(|m| {
+            let role = match m.role.as_str() {
+                "model" => "assistant",
+                "system" => "system",
+                _ => "user",
+            };
+            json!({"role": role, "content": text_with_media_notes(m)})
+        })
+        .collect();
+    let mut body = json!({"model": req.model, "messages": messages, "stream": true});
+    let p = &req.params;
+    let mut options = Map::new();
+    if let Some(t) = p.temperature {
+        options.insert("temperature".into(), json!(t));
+    }
+    if let Some(t) = p.top_p {
+        options.insert("top_p".into(), json!(t));
+    }
+    if let Some(m) = p.max_tokens {
+        options.insert("num_predict".into(), json!(m));
+    }
+    if !p.stop.is_empty() {
+        options.insert("stop".into(), json!(p.stop));
+    }
+    if let Some(s) = p.seed {
+        options.insert("seed".into(), json!(s));
+    }
+    if !options.is_empty() {
+        body["options"] = Value::Object(options);
+    }
+    if let Some(schema) = &req.json_schema {
+        body["format"] = schema.clone();
+    }
+    body
+}
+
+/// Folds `/api/chat` stream lines into text, thinking, usage and the
+/// finish reason.
+#[derive(Default)]
+pub struct ChatStream {
+    pub text: String,
+    pub thinking: String,
+    pub usage: Usage,
+    pub finish_reason: Option<FinishReason>,
+    pub first_token: Option<Duration>,
+    /// Time spent reading the prompt and generating, as Ollama measured it.
+    pub prompt_eval_duration: Option<Duration>,
+    pub eval_duration: Option<Duration>,
+    /// The `done: true` line arrived.
+    pub done: bool,
+}
+
+impl ChatStream {
+    pub fn absorb(&mut self, line: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
+        if let Some(err) = line.get("error") {
+            let message = err
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| err.to_string());
+            return Err(ProviderError::Api {
+                kind: "error".into(),
+                message,
+            });
+        }
+        let mut out = Vec::new();
+        let piece = |key: &str| {
+            line.pointer(&format!("/message/{key}"))
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(t) = piece("thinking") {
+            self.thinking.push_str(&t);
+            out.push(StreamEvent::Thinking(t));
+        }
+        if let Some(t) = piece("content") {
+            self.text.push_str(&t);
+            out.push(StreamEvent::Text(t));
+        }
+        if line.get("done").and_then(Value::as_bool) == Some(true) {
+            self.done = true;
+            let n = |key: &str| line.get(key).and_then(Value::as_u64);
+            self.usage = Usage {
+                input_tokens: n("prompt_eval_count"),
+                output_tokens: n("eval_count"),
+                ..Usage::default()
+            };
+            self.prompt_eval_duration = n("prompt_eval_duration").map(Duration::from_nanos);
+            self.eval_duration = n("eval_duration").map(Duration::from_nanos);
+            self.finish_reason = Some(match line.get("done_reason").and_then(Value::as_str) {
+                Some("stop") | None => FinishReason::Stop,
+                Some("length") => FinishReason::Length,
+                Some(other) => FinishReason::Other(other.to_string()),
+            });
+            out.push(StreamEvent::Usage(self.usage));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_gets_a_scheme_and_port_when_missing() {
+        assert_eq!(normalize_host("127.0.0.1:11434"), "http://127.0.0.1:11434");
+        assert_eq!(normalize_host("example.com"), "http://example.com:11434");
+        assert_eq!(normalize_host("[::1]"), "http://[::1]:11434");
+        assert_eq!(normalize_host("https://h.example/"), "https://h.example");
+    }
+}

@@ -1,0 +1,77 @@
+//! Drives cells through the one runner and collects, per cell, the
+//! terminal event and what streamed before it (text, thinking, counts).
+
+use pwb::provider::Completion;
+use pwb::run::{Cell, RunEvent, Runner};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+#[derive(Debug, Clone)]
+pub struct CellResult {
+    pub end: RunEvent,
+    pub text: String,
+    pub thinking: String,
+    pub text_events: usize,
+    pub thinking_events: usize,
+}
+
+impl CellResult {
+    pub fn completion(&self) -> &Completion {
+        match &self.end {
+            RunEvent::Finished { completion, .. } => completion,
+            other => panic!("expected Finished, got {other:?}"),
+        }
+    }
+    pub fn error(&self) -> &str {
+        match &self.end {
+            RunEvent::Failed { error, .. } => error,
+            other => panic!("expected Failed, got {other:?}"),
+        }
+    }
+}
+
+/// Runs all cells to their terminal event; results are in cell order.
+pub async fn run_all(cells: Vec<Cell>) -> Vec<CellResult> {
+    let n = cells.len();
+    let runner = Runner::new(tokio::runtime::Handle::current(), 8);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    runner.start(cells, tx);
+    let blank = CellResult {
+        end: RunEvent::Started { run: 0, cell: 0 },
+        text: String::new(),
+        thinking: String::new(),
+        text_events: 0,
+        thinking_events: 0,
+    };
+    let mut out = vec![blank; n];
+    let mut done = 0;
+    while done < n {
+        let ev = tokio::time::timeout(Duration::from_secs(20), rx.recv())
+            .await
+            .expect("runner went quiet")
+            .expect("channel open");
+        let r = &mut out[ev.cell()];
+        match &ev {
+            RunEvent::Text { text, .. } => {
+                r.text.push_str(text);
+                r.text_events += 1;
+            }
+            RunEvent::Thinking { text, .. } => {
+                r.thinking.push_str(text);
+                r.thinking_events += 1;
+            }
+            _ => {}
+        }
+        if ev.is_terminal() {
+            r.end = ev;
+            done += 1;
+        }
+    }
+    out
+}
+
+/// A port on 127.0.0.1 with nothing listening.
+pub fn refused_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
