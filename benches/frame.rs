@@ -21,7 +21,10 @@ fn main() {
     let theme = Theme::builtin("dark").expect("dark theme");
     let mut app = App::new(ws, Keymap::builtin(), theme);
     let (w, h) = (200u16, 50u16);
-    app.update(Action::Resize { width: w, height: h });
+    app.update(Action::Resize {
+        width: w,
+        height: h,
+    });
 
     let line = "The quick brown fox jumps over the lazy dog while the model explains its answer, step by step.";
     let text: String = (0..2000).map(|i| format!("{i:04} {line}\n")).collect();

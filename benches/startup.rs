@@ -51,7 +51,17 @@ fn real_binary(root: &Path) {
             r = root.display()
         );
         let _ = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "36", &cmd])
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "120",
+                "-y",
+                "36",
+                &cmd,
+            ])
             .status();
         let t = Instant::now();
         while !out.exists() && t.elapsed() < Duration::from_secs(10) {
@@ -63,7 +73,9 @@ fn real_binary(root: &Path) {
         {
             figures.push(ms);
         }
-        let _ = Command::new("tmux").args(["kill-session", "-t", &session]).status();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &session])
+            .status();
     }
     figures.sort_by(|a, b| a.total_cmp(b));
     if figures.is_empty() {
