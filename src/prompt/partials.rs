@@ -67,8 +67,9 @@ mod tests {
 }
 
 /// A renderer with the workspace's partials (`ROOT/prompts`). A partial
-/// that cannot be read or compiled is left out and reported (prompts that
-/// use it then fail to render, naming it); the rest still work.
+/// that cannot be read or compiled, or that includes itself, is left out
+/// and reported (prompts that use it then fail to render, naming it or the
+/// include cycle); the rest still work.
 pub fn load_renderer(root: &Path) -> (super::Renderer, Vec<super::PromptError>) {
     let mut renderer = super::Renderer::default();
     let mut problems = Vec::new();
