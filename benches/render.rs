@@ -3,8 +3,8 @@
 //! TUI pays per keystroke. Run: `cargo bench --bench render`. Prints
 //! figures; asserts nothing.
 
-use pwb::prompt::includes::check_includes;
-use pwb::prompt::syntax::{Includes, scan_template};
+use pwb::prompt::includes::{Includes, check_includes};
+use pwb::prompt::syntax::scan_template;
 use pwb::prompt::{RenderData, Renderer, compile_check, parse_document};
 use serde_json::json;
 use std::collections::HashMap;

@@ -4,9 +4,50 @@
 
 use super::error::{PromptError, PromptErrorKind};
 use super::parse::{ParsedPrompt, line_col_at};
-use super::syntax::{Includes, MAX_NESTING, PartialRef};
+use super::syntax::MAX_NESTING;
 use super::template::MAIN_TEMPLATE;
 use std::collections::{HashMap, HashSet, VecDeque};
+
+/// A static `{{> name}}` or `{{#> name}}` (dynamic `{{> (expr)}}` and
+/// `@partial-block` are not listed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartialRef {
+    pub name: String,
+    /// Byte offset of the name in the source.
+    pub offset: usize,
+    /// Nesting around the include (relative to the inline partial's body
+    /// for includes inside `{{#*inline}}`).
+    pub depth: usize,
+}
+
+/// A `{{#*inline "name"}}` partial defined in the template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlinePartial {
+    pub name: String,
+    pub refs: Vec<PartialRef>,
+    /// Deepest nesting inside the body.
+    pub depth: usize,
+}
+
+/// The includes of one template: what the include graph needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Includes {
+    /// Includes outside inline partials, in source order.
+    pub refs: Vec<PartialRef>,
+    pub inline: Vec<InlinePartial>,
+    /// Deepest nesting anywhere in the template.
+    pub depth: usize,
+}
+
+impl Includes {
+    /// Every include, also those inside inline partials, in source order.
+    pub fn all_refs(&self) -> Vec<&PartialRef> {
+        let inline = self.inline.iter().flat_map(|d| &d.refs);
+        let mut all: Vec<&PartialRef> = self.refs.iter().chain(inline).collect();
+        all.sort_by_key(|r| r.offset);
+        all
+    }
+}
 
 /// What to do about an include cycle.
 pub const CYCLE_HINT: &str =

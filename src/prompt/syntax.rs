@@ -4,6 +4,8 @@
 //! `{{else if}}` chains and subexpressions nest, and which partials the
 //! template includes. Cheap enough to run on every keystroke.
 
+use super::includes::{Includes, InlinePartial, PartialRef};
+
 /// Deeper nesting than this is refused before a template is compiled.
 pub const MAX_NESTING: usize = 100;
 
@@ -30,47 +32,6 @@ pub enum Nesting {
 pub struct TooDeep {
     pub offset: usize,
     pub nesting: Nesting,
-}
-
-/// A static `{{> name}}` or `{{#> name}}` (dynamic `{{> (expr)}}` and
-/// `@partial-block` are not listed).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartialRef {
-    pub name: String,
-    /// Byte offset of the name in the source.
-    pub offset: usize,
-    /// Nesting around the include (relative to the inline partial's body
-    /// for includes inside `{{#*inline}}`).
-    pub depth: usize,
-}
-
-/// A `{{#*inline "name"}}` partial defined in the template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InlinePartial {
-    pub name: String,
-    pub refs: Vec<PartialRef>,
-    /// Deepest nesting inside the body.
-    pub depth: usize,
-}
-
-/// The includes of one template: what the include graph needs.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Includes {
-    /// Includes outside inline partials, in source order.
-    pub refs: Vec<PartialRef>,
-    pub inline: Vec<InlinePartial>,
-    /// Deepest nesting anywhere in the template.
-    pub depth: usize,
-}
-
-impl Includes {
-    /// Every include, also those inside inline partials, in source order.
-    pub fn all_refs(&self) -> Vec<&PartialRef> {
-        let inline = self.inline.iter().flat_map(|d| &d.refs);
-        let mut all: Vec<&PartialRef> = self.refs.iter().chain(inline).collect();
-        all.sort_by_key(|r| r.offset);
-        all
-    }
 }
 
 /// What [`scan_template`] found.
@@ -221,10 +182,6 @@ impl Scanner<'_> {
         self.open.last().and_then(|o| o.scope)
     }
 
-    fn offset_of(&self, part: &str) -> usize {
-        part.as_ptr() as usize - self.source.as_ptr() as usize
-    }
-
     /// Handles the tag at `start` whose text between `{{` and `}}` is `body`.
     fn tag(&mut self, start: usize, body: &str, parens: usize) {
         let t = body.strip_prefix('~').unwrap_or(body).trim_start();
@@ -366,8 +323,10 @@ impl Scanner<'_> {
             Some(i) => Some(after + i),
             None => {
                 let name = word(t).to_string();
-                let offset = self.offset_of(&self.source[start..]);
-                self.scan.unbalanced = Some(Unbalanced::UnclosedBlock { name, offset });
+                self.scan.unbalanced = Some(Unbalanced::UnclosedBlock {
+                    name,
+                    offset: start,
+                });
                 Some(self.source.len())
             }
         }
@@ -380,99 +339,4 @@ fn inline_name(s: &str) -> Option<&str> {
     let quote = s.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let rest = &s[1..];
     Some(&rest[..rest.find(quote)?])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn unbalanced(src: &str) -> Option<Unbalanced> {
-        scan_template(src).unbalanced
-    }
-
-    #[test]
-    fn finds_the_innermost_unclosed_block() {
-        let src = "a {{#if x}} b {{#each y}}{{/each}} c";
-        let block = |name: &str, offset| {
-            Some(Unbalanced::UnclosedBlock {
-                name: name.into(),
-                offset,
-            })
-        };
-        assert_eq!(unbalanced(src), block("if", 2));
-        assert_eq!(
-            unbalanced("a\n{{#if x}}\n{{#each y}}{{/each}}"),
-            block("if", 2)
-        );
-        assert_eq!(unbalanced("{{~#each y~}}{{#z}}"), block("z", 13));
-        assert_eq!(unbalanced("{{#> layout}}x"), block("layout", 0));
-        assert_eq!(unbalanced("{{#if a}}{{#each b}}{{/if}}"), block("each", 9));
-        assert_eq!(unbalanced("x {{{{raw}}}} {{#if}}"), block("raw", 2));
-    }
-
-    #[test]
-    fn finds_unclosed_tags() {
-        let tag = |offset| Some(Unbalanced::UnclosedTag { offset });
-        assert_eq!(unbalanced("hi {{name}} {{oops\nmore"), tag(12));
-        assert_eq!(unbalanced("{{!-- never closed"), tag(0));
-    }
-
-    #[test]
-    fn balanced_templates_pass() {
-        let src = "{{!-- {{#if}} --}}{{! {{#x}} }}{{#if a}}{{else}}{{/if}}{{> p}}\
-                   {{#> layout}}x{{/layout}} \\{{#x {{role \"}}{{#if\"}}\
-                   {{{{raw}}}}{{#if}}{{{{/raw}}}}{{#*inline \"i\"}}{{/inline}}";
-        let scan = scan_template(src);
-        assert_eq!((scan.unbalanced, scan.too_deep), (None, None));
-        assert_eq!(scan.includes.depth, 1);
-    }
-
-    #[test]
-    fn measures_nesting_of_blocks_chains_and_subexpressions() {
-        let depth = |src: &str| scan_template(src).includes.depth;
-        assert_eq!(
-            depth("{{#if a}}{{#each b}}{{/each}}{{/if}}{{#if c}}{{/if}}"),
-            2
-        );
-        assert_eq!(
-            depth("{{#if a}}{{else if b}}{{else if c}}{{else}}{{/if}}"),
-            3
-        );
-        assert_eq!(depth("{{#if a}}{{/if}}{{x (a (b c))}} {{y \"((\"}}"), 2);
-        let ok = "{{#if a}}".repeat(MAX_NESTING) + &"{{/if}}".repeat(MAX_NESTING);
-        assert_eq!(scan_template(&ok).too_deep, None);
-        let deep = "{{#if a}}".repeat(MAX_NESTING + 5);
-        let found = scan_template(&deep).too_deep;
-        assert_eq!(
-            found,
-            Some(TooDeep {
-                offset: 9 * MAX_NESTING,
-                nesting: Nesting::Blocks
-            })
-        );
-    }
-
-    #[test]
-    fn lists_includes_with_their_positions() {
-        let src = "a {{> schema}} b\n{{~> other x=1}} {{>(dyn)}} {{> @partial-block}} \
-                   {{#if q}}{{#> layout}}x{{/layout}}{{/if}} {{> [odd name]}}\
-                   {{#*inline \"row\"}}{{#if a}}{{> cell}}{{/if}}{{/inline}}";
-        let inc = scan_template(src).includes;
-        let names: Vec<(&str, usize, usize)> = inc
-            .refs
-            .iter()
-            .map(|r| (r.name.as_str(), r.offset, r.depth))
-            .collect();
-        assert_eq!(names[0], ("schema", 6, 0));
-        assert_eq!(names[1], ("other", 22, 0));
-        assert_eq!(names[2].0, "layout");
-        assert_eq!(names[2].2, 1);
-        assert_eq!(names[3].0, "odd name");
-        assert_eq!(names.len(), 4);
-        assert_eq!(inc.inline.len(), 1);
-        assert_eq!(inc.inline[0].name, "row");
-        assert_eq!(inc.inline[0].refs[0].name, "cell");
-        assert_eq!((inc.inline[0].refs[0].depth, inc.inline[0].depth), (1, 1));
-        assert_eq!(inc.all_refs().len(), 5);
-    }
 }

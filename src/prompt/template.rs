@@ -4,9 +4,10 @@
 
 use super::error::{PromptError, PromptErrorKind};
 use super::helpers::KNOWN_HELPERS;
+use super::includes::Includes;
 use super::includes::check_includes;
 use super::parse::{ParsedPrompt, line_col_at};
-use super::syntax::{Includes, MAX_NESTING, Nesting, TemplateScan, Unbalanced, scan_template};
+use super::syntax::{MAX_NESTING, Nesting, TemplateScan, Unbalanced, scan_template};
 use handlebars::template::{Parameter, Template, TemplateElement};
 use handlebars::{RenderError, RenderErrorReason, TemplateError, TemplateErrorReason};
 use std::collections::HashMap;

@@ -5,8 +5,8 @@
 
 use super::Workspace;
 use super::diagnostic::{Diagnostic, line_col, relative_to};
-use crate::prompt::includes::{IncludeGraph, IncludeProblem};
-use crate::prompt::syntax::{Includes, scan_template};
+use crate::prompt::includes::{IncludeGraph, IncludeProblem, Includes};
+use crate::prompt::syntax::scan_template;
 use std::collections::HashSet;
 
 /// Unknown partials and include cycles, at the offending `{{>`.
