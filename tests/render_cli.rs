@@ -238,3 +238,31 @@ fn broken_partials_warn_with_their_own_file_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn mutually_including_partials_are_an_error_not_a_crash() {
+    let ws = workspace();
+    let root = ws.path();
+    std::fs::write(root.join("prompts/_a.prompt"), "A {{> b}}\n").expect("write");
+    std::fs::write(root.join("prompts/_b.prompt"), "B {{> a}}\n").expect("write");
+    std::fs::write(
+        root.join("prompts/loop.prompt"),
+        "---\nmodel: m\n---\nHi {{> a}}\n",
+    )
+    .expect("write");
+    let out = pwb(root, &["prompts/loop.prompt"]);
+    let err = stderr(&out);
+    // A stack overflow would end the process by a signal (no exit code).
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "prompts/loop.prompt:4:8: partial `a` includes itself through `b` -> `a`\nhint: remove one of the includes"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: prompts/_b.prompt:1:7: partial `b` includes itself"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -1,5 +1,7 @@
 //! Dotprompt: parse `.prompt` files (frontmatter + handlebars template) and
-//! render them to messages, with few-shot examples spliced in.
+//! render them to messages, with few-shot examples spliced in. Templates
+//! that would recurse without bound (include cycles, nesting deeper than
+//! [`syntax::MAX_NESTING`]) are errors, never a stack overflow.
 //!
 //! The pieces, in the order a prompt goes through them:
 //! [`parse_document`] (frontmatter, body, file positions), [`lint`] and
@@ -35,6 +37,7 @@ pub mod error;
 pub mod example;
 pub mod fewshot;
 pub mod helpers;
+pub mod includes;
 pub mod message;
 pub mod messages;
 pub mod metadata;

@@ -3,14 +3,15 @@
 //! helpers, then messages, history, few-shot turns and missing variables.
 
 use super::ast::{referenced_vars, rewrite_data_refs};
-use super::error::PromptError;
+use super::error::{PromptError, PromptErrorKind};
 use super::example::Example;
 use super::fewshot::splice_examples;
 use super::helpers;
+use super::includes::{CYCLE_HINT, IncludeGraph, Includes, check_includes, cycle_message};
 use super::message::Message;
 use super::messages::to_messages;
 use super::metadata::resolve_metadata;
-use super::parse::ParsedPrompt;
+use super::parse::{ParsedPrompt, line_col_at};
 use super::rendered::RenderedPrompt;
 use super::template::{MAIN_TEMPLATE, compile_source, compile_template, render_error};
 use super::yaml::normalize_numbers;
@@ -42,6 +43,9 @@ pub struct RenderData {
 pub struct Renderer {
     registry: Handlebars<'static>,
     partials: HashMap<String, Template>,
+    /// The includes of every partial added, also of those refused for
+    /// closing an include cycle (so that rendering can name the cycle).
+    includes: HashMap<String, Includes>,
     schemas: HashMap<String, Value>,
 }
 
@@ -52,6 +56,7 @@ impl Default for Renderer {
         Renderer {
             registry,
             partials: HashMap::new(),
+            includes: HashMap::new(),
             schemas: HashMap::new(),
         }
     }
@@ -75,13 +80,45 @@ impl Renderer {
     }
 
     /// Adds (or replaces) a partial; error lines are lines of `source`.
+    /// A partial that does not compile, nests too deep, or includes itself
+    /// (directly or through partials added before) is not added; prompts
+    /// that include one that includes itself fail to render, naming the
+    /// cycle.
     pub fn add_partial(&mut self, name: &str, source: &str) -> Result<(), PromptError> {
-        let tpl = compile_source(source, name, &|l, c| (l, c)).map_err(|mut e| {
+        let (tpl, includes) = compile_source(source, name, &|l, c| (l, c)).map_err(|mut e| {
             e.message = format!("in partial `{name}`: {}", e.message);
             e
         })?;
+        self.includes.insert(name.to_string(), includes);
+        if let Some(e) = self.cycle_through(name, source) {
+            self.partials.remove(name);
+            return Err(e);
+        }
         self.partials.insert(name.to_string(), tpl);
         Ok(())
+    }
+
+    /// An include cycle through partial `name`, at its first include that
+    /// leads back to it.
+    fn cycle_through(&self, name: &str, source: &str) -> Option<PromptError> {
+        let mut graph = IncludeGraph::default();
+        for (n, includes) in &self.includes {
+            graph.add(n, includes);
+        }
+        let own = self.includes.get(name)?;
+        own.refs.iter().find_map(|r| {
+            let back = graph.path(&r.name, name)?;
+            let cycle: Vec<&str> = std::iter::once(name).chain(back).collect();
+            let (line, col) = line_col_at(source, r.offset);
+            let e = PromptError::new(
+                PromptErrorKind::Template,
+                line,
+                col,
+                cycle_message(&cycle),
+                CYCLE_HINT,
+            );
+            Some(e)
+        })
     }
 
     /// Adds (or replaces) a named schema for Picoschema references.
@@ -112,7 +149,8 @@ impl Renderer {
         options: Option<&Value>,
     ) -> Result<RenderedPrompt, PromptError> {
         let meta = self.render_metadata(parsed, options)?;
-        let tpl = compile_template(parsed)?;
+        let (tpl, includes) = compile_template(parsed)?;
+        check_includes(parsed, &includes, &self.includes)?;
         let refs = referenced_vars(&tpl, &self.partials);
         let input = self.input_for(parsed, options, data);
         let mut messages = self.run(parsed, tpl, &meta, &input, data)?;
@@ -124,7 +162,7 @@ impl Renderer {
                     ..RenderData::default()
                 };
                 ex_data.input = self.input_for(parsed, options, &ex_data);
-                let tpl = compile_template(parsed)?;
+                let (tpl, _) = compile_template(parsed)?;
                 self.run(parsed, tpl, &meta, &ex_data.input, &ex_data)
             })?;
         }

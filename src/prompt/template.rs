@@ -1,88 +1,129 @@
 //! Compiling a prompt's handlebars template and turning handlebars errors
 //! into `PromptError`s positioned in the `.prompt` file, with hints.
+//! Templates nesting too deep are refused before handlebars sees them.
 
 use super::error::{PromptError, PromptErrorKind};
 use super::helpers::KNOWN_HELPERS;
+use super::includes::Includes;
+use super::includes::check_includes;
 use super::parse::{ParsedPrompt, line_col_at};
-use super::syntax::{Unbalanced, find_unbalanced};
+use super::syntax::{MAX_NESTING, Nesting, TemplateScan, Unbalanced, scan_template};
 use handlebars::template::{Parameter, Template, TemplateElement};
-use handlebars::{RenderError, RenderErrorReason, TemplateErrorReason};
+use handlebars::{RenderError, RenderErrorReason, TemplateError, TemplateErrorReason};
+use std::collections::HashMap;
 
 /// The name the prompt's own template is registered under.
 pub const MAIN_TEMPLATE: &str = "__pwb_prompt";
 
 /// Compiles the template body; syntax errors point at the file line/col.
-pub fn compile_template(parsed: &ParsedPrompt) -> Result<Template, PromptError> {
+pub fn compile_template(parsed: &ParsedPrompt) -> Result<(Template, Includes), PromptError> {
     compile_source(&parsed.template, MAIN_TEMPLATE, &|l, c| {
         parsed.file_pos(l, c)
     })
 }
 
-/// Compiles handlebars `source` as template `name`; `file_pos` maps a
-/// (line, col) in `source` to the file the error should point into.
+/// Compiles handlebars `source` as template `name`, with the partials it
+/// includes; `file_pos` maps a (line, col) in `source` to the file the
+/// error should point into. Nesting deeper than [`MAX_NESTING`] is an
+/// error before handlebars (which recurses per level) sees the source.
 pub fn compile_source(
     source: &str,
     name: &str,
     file_pos: &dyn Fn(usize, usize) -> (usize, usize),
-) -> Result<Template, PromptError> {
-    Template::compile_with_name(source, name.to_string()).map_err(|e| {
-        let unbalanced = match e.reason() {
-            TemplateErrorReason::InvalidSyntax(_) => find_unbalanced(source),
-            _ => None,
-        };
-        let (offset_pos, message, hint) = match (unbalanced, e.reason()) {
-            (Some(Unbalanced::UnclosedBlock { name, offset }), _) => (
-                Some(offset),
-                format!("`{{{{#{name}}}}}` is never closed"),
-                format!("add `{{{{/{name}}}}}` where the block should end"),
-            ),
-            (Some(Unbalanced::UnclosedTag { offset }), _) => (
-                Some(offset),
-                "`{{` is not closed by `}}`".to_string(),
-                "finish the tag with `}}`, or write `\\{{` for a literal `{{`".to_string(),
-            ),
-            (None, TemplateErrorReason::MismatchingClosedHelper(open, close)) => (
-                None,
-                format!("`{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`"),
-                format!("close `{{{{#{open}}}}}` with `{{{{/{open}}}}}`"),
-            ),
-            (None, TemplateErrorReason::InvalidParam(p)) => (
-                None,
-                format!("invalid argument `{p}`"),
-                "quote string arguments (`\"text\"`) and check the brackets".to_string(),
-            ),
-            (None, TemplateErrorReason::InvalidSyntax(_)) => (
-                None,
-                "malformed handlebars tag".to_string(),
-                "tags look like `{{name}}`, `{{#if x}}...{{/if}}`, `{{> partial}}`; write \
-                 `\\{{` for a literal `{{`"
-                    .to_string(),
-            ),
-            (None, other) => (
-                None,
-                other.to_string(),
-                "check the handlebars syntax".to_string(),
-            ),
-        };
-        let (line, col) = match offset_pos {
-            Some(offset) => line_col_at(source, offset),
-            None => e.pos().unwrap_or((1, 1)),
-        };
+) -> Result<(Template, Includes), PromptError> {
+    let scan = scan_template(source);
+    if let Some(deep) = scan.too_deep {
+        let (line, col) = line_col_at(source, deep.offset);
         let (line, col) = file_pos(line, col);
-        PromptError::new(
+        let (message, hint) = match deep.nesting {
+            Nesting::Blocks => (
+                "blocks are nested",
+                "flatten the template: combine conditions, or close a block before opening the next",
+            ),
+            Nesting::ElseChain => (
+                "blocks and `{{else ...}}` branches are nested",
+                "split the chain of `{{else if}}` into separate blocks",
+            ),
+            Nesting::Subexpressions => (
+                "blocks and `(...)` subexpressions are nested",
+                "split the expression, or flatten the blocks around it",
+            ),
+        };
+        let message = format!("{message} more than {MAX_NESTING} levels deep");
+        return Err(PromptError::new(
             PromptErrorKind::Template,
             line,
             col,
-            format!("template syntax error: {message}"),
+            message,
             hint,
-        )
-    })
+        ));
+    }
+    match Template::compile_with_name(source, name.to_string()) {
+        Ok(tpl) => Ok((tpl, scan.includes)),
+        Err(e) => Err(compile_error(&e, source, &scan, file_pos)),
+    }
+}
+
+/// A handlebars compile error, at the opening tag when a block or tag is
+/// left open (handlebars points at the end of the file then).
+fn compile_error(
+    e: &TemplateError,
+    source: &str,
+    scan: &TemplateScan,
+    file_pos: &dyn Fn(usize, usize) -> (usize, usize),
+) -> PromptError {
+    let unbalanced = match e.reason() {
+        TemplateErrorReason::InvalidSyntax(_) => scan.unbalanced.clone(),
+        _ => None,
+    };
+    let (offset_pos, message, hint) = match (unbalanced, e.reason()) {
+        (Some(Unbalanced::UnclosedBlock { name, offset }), _) => (
+            Some(offset),
+            format!("`{{{{#{name}}}}}` is never closed"),
+            format!("add `{{{{/{name}}}}}` where the block should end"),
+        ),
+        (Some(Unbalanced::UnclosedTag { offset }), _) => (
+            Some(offset),
+            "template syntax error: `{{` is not closed by `}}`".to_string(),
+            "finish the tag with `}}`, or write `\\{{` for a literal `{{`".to_string(),
+        ),
+        (None, TemplateErrorReason::MismatchingClosedHelper(open, close)) => (
+            None,
+            format!("template syntax error: `{{{{#{open}}}}}` is closed by `{{{{/{close}}}}}`"),
+            format!("close `{{{{#{open}}}}}` with `{{{{/{open}}}}}`"),
+        ),
+        (None, TemplateErrorReason::InvalidParam(p)) => (
+            None,
+            format!("template syntax error: invalid argument `{p}`"),
+            "quote string arguments (`\"text\"`) and check the brackets".to_string(),
+        ),
+        (None, TemplateErrorReason::InvalidSyntax(_)) => (
+            None,
+            "template syntax error: malformed handlebars tag".to_string(),
+            "tags look like `{{name}}`, `{{#if x}}...{{/if}}`, `{{> partial}}`; write \
+             `\\{{` for a literal `{{`"
+                .to_string(),
+        ),
+        (None, other) => (
+            None,
+            format!("template syntax error: {other}"),
+            "check the handlebars syntax".to_string(),
+        ),
+    };
+    let (line, col) = match offset_pos {
+        Some(offset) => line_col_at(source, offset),
+        None => e.pos().unwrap_or((1, 1)),
+    };
+    let (line, col) = file_pos(line, col);
+    PromptError::new(PromptErrorKind::Template, line, col, message, hint)
 }
 
 /// Checks that the template compiles and uses only helpers Dotprompt knows
-/// (JS dotprompt compiles with `knownHelpersOnly`).
+/// (JS dotprompt compiles with `knownHelpersOnly`), and that its inline
+/// partials do not include themselves.
 pub fn compile_check(parsed: &ParsedPrompt) -> Result<(), PromptError> {
-    let tpl = compile_template(parsed)?;
+    let (tpl, includes) = compile_template(parsed)?;
+    check_includes(parsed, &includes, &HashMap::new())?;
     match find_unknown_helper(&tpl) {
         Some((name, line, col)) => {
             let (line, col) = parsed.file_pos(line, col);

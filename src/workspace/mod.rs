@@ -3,7 +3,6 @@
 //! saves atomically, and keeps crash-recovery copies for the editor.
 
 pub mod asserts;
-mod blocks;
 pub mod check;
 pub mod config;
 mod config_check;

@@ -2,8 +2,7 @@
 //! `prompt` module (parse, lint, template compile, example shape), turned
 //! into workspace diagnostics.
 
-use super::blocks::{MAX_BLOCK_DEPTH, scan_blocks};
-use super::diagnostic::{Diagnostic, FileDiagnostics, Severity, line_col};
+use super::diagnostic::{Diagnostic, FileDiagnostics, Severity};
 use super::yaml_locate::{Seg, locate_key};
 use crate::prompt::{
     Example, PromptError, compile_check, lint, parse_document, parse_example_file,
@@ -11,25 +10,15 @@ use crate::prompt::{
 use serde_json::Value;
 use std::path::Path;
 
-/// File positions of byte offsets in a parsed prompt's template.
-trait TemplatePos {
-    fn file_pos_of(&self, offset: usize) -> (usize, usize);
-}
-
-impl TemplatePos for crate::prompt::ParsedPrompt {
-    fn file_pos_of(&self, offset: usize) -> (usize, usize) {
-        let (l, c) = line_col(&self.template, offset);
-        self.file_pos(l, c)
-    }
-}
-
 /// A `PromptError` as an error diagnostic for `shown`.
 pub fn from_prompt_error(shown: &Path, e: &PromptError) -> Diagnostic {
     Diagnostic::error(shown, e.line, e.col, e.message.clone()).with_hint(e.hint.clone())
 }
 
 /// Diagnostics for one prompt (or partial) source: frontmatter, unknown
-/// keys (prompts only; partials have no frontmatter) and template syntax.
+/// keys (prompts only; partials have no frontmatter) and template syntax,
+/// including nesting too deep to render and inline partials that include
+/// themselves (`compile_check` refuses those before compiling).
 pub fn check_source(source: &str, shown: &Path, partial: bool) -> Vec<Diagnostic> {
     let parsed = match parse_document(source) {
         Ok(parsed) => parsed,
@@ -41,27 +30,8 @@ pub fn check_source(source: &str, shown: &Path, partial: bool) -> Vec<Diagnostic
             out.push(Diagnostic::warning(shown, w.line, w.col, w.message).with_hint(w.hint));
         }
     }
-    // Refuse what would overflow the stack of recursive template walkers.
-    let scan = scan_blocks(&parsed.template);
-    if let Some(offset) = scan.too_deep {
-        let (l, c) = parsed.file_pos_of(offset);
-        let message = format!("blocks are nested more than {MAX_BLOCK_DEPTH} levels deep");
-        let hint = "flatten the template: move inner parts into partials or combine conditions";
-        out.push(Diagnostic::error(shown, l, c, message).with_hint(hint));
-        return out;
-    }
     if let Err(e) = compile_check(&parsed) {
-        // handlebars reports an unclosed block at the end of the file; point
-        // at the block that was opened instead, and name the closing tag.
-        let d = match scan.unclosed {
-            Some((name, offset)) => {
-                let (l, c) = parsed.file_pos_of(offset);
-                Diagnostic::error(shown, l, c, format!("`{{{{#{name}}}}}` is never closed"))
-                    .with_hint(format!("add `{{{{/{name}}}}}` where the block should end"))
-            }
-            None => from_prompt_error(shown, &e),
-        };
-        out.push(d);
+        out.push(from_prompt_error(shown, &e));
     }
     out
 }
@@ -118,10 +88,11 @@ fn unknown_example_keys(source: &str, shown: &Path) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prompt::syntax::MAX_NESTING;
 
     #[test]
     fn deep_nesting_is_refused_before_compiling() {
-        let n = MAX_BLOCK_DEPTH + 1;
+        let n = MAX_NESTING + 1;
         let src = format!(
             "---\nconfig: {{}}\n---\n{}x{}",
             "{{#if a}}".repeat(n),
@@ -129,7 +100,7 @@ mod tests {
         );
         let diags = check_source(&src, Path::new("p.prompt"), false);
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert_eq!((diags[0].line, diags[0].col), (4, 9 * MAX_BLOCK_DEPTH + 1));
+        assert_eq!((diags[0].line, diags[0].col), (4, 9 * MAX_NESTING + 1));
         assert!(diags[0].message.contains("nested more than"));
     }
 
