@@ -157,6 +157,8 @@ pub enum Action {
     Run(RunEvent),
     /// Periodic tick (autosave, spinner).
     Tick,
+    /// A render deferred while typing is due.
+    RenderDue,
     /// A save finished (`error` is None on success).
     Saved {
         path: std::path::PathBuf,

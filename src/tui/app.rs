@@ -123,6 +123,9 @@ pub struct App {
     next_run: RunId,
     /// (prompt, editor version, inputs version) of `rendered`.
     render_key: (usize, u64, u64),
+    /// How long the last render took, and when a deferred one is due.
+    last_render_cost: std::time::Duration,
+    render_due: Option<std::time::Instant>,
     inputs_version: u64,
     /// Editor version last written to the recovery file, per prompt.
     autosaved: HashMap<usize, u64>,
@@ -201,6 +204,8 @@ impl App {
             defaults,
             next_run: 1,
             render_key: (usize::MAX, 0, 0),
+            last_render_cost: std::time::Duration::ZERO,
+            render_due: None,
             inputs_version: 0,
             autosaved: HashMap::new(),
         };
@@ -277,9 +282,10 @@ impl App {
                 self.outputs.apply(ev);
             }
             Action::Tick => self.autosave(&mut effects),
+            Action::RenderDue => self.refresh_render(),
             Action::Saved { path, error } => self.on_saved(path, error, &mut effects),
         }
-        self.refresh_render();
+        self.refresh_render_soon();
         effects
     }
 

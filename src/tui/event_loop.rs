@@ -77,6 +77,7 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
                 break;
             }
             _ = tokio::time::sleep(wait) => {}
+            _ = sleep_until_opt(app.render_due()) => batch.push(Action::RenderDue),
         }
         // Drain everything already queued before drawing once.
         while let Ok(a) = rx.try_recv() {
@@ -174,5 +175,13 @@ impl Signals {
             _ = self.hup.recv() => {}
             _ = self.int.recv() => {}
         }
+    }
+}
+
+/// Sleeps until `at`, or forever when there is nothing to wait for.
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
     }
 }

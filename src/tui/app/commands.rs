@@ -8,6 +8,10 @@ use crate::tui::state::popup::{LinePurpose, Popup};
 
 impl App {
     pub(super) fn command(&mut self, cmd: Command, effects: &mut Vec<Effect>) {
+        if matches!(cmd, Command::Run | Command::Inspector | Command::Variables) {
+            // These show or send the rendered prompt: it must be current.
+            self.refresh_render();
+        }
         match cmd {
             Command::Run => self.start_run(effects),
             Command::Cancel => self.cancel(effects),

@@ -5,16 +5,48 @@
 use super::{App, RenderState};
 use crate::prompt::{self, RenderData};
 use serde_json::{Map, Value};
+use std::time::{Duration, Instant};
+
+/// A render slower than this is not redone on every keystroke: typing
+/// defers it until the keys pause for `RENDER_PAUSE`.
+const SLOW_RENDER: Duration = Duration::from_millis(8);
+const RENDER_PAUSE: Duration = Duration::from_millis(150);
 
 impl App {
+    /// After an action: re-render now, or, when only the editor text
+    /// changed and the last render was slow, once typing pauses.
+    pub(super) fn refresh_render_soon(&mut self) {
+        let version = self.editor().map(|e| e.version()).unwrap_or(0);
+        let only_text = self.render_key.0 == self.prompt_idx
+            && self.render_key.2 == self.inputs_version
+            && self.render_key.1 != version;
+        if only_text && self.last_render_cost > SLOW_RENDER {
+            self.render_due = Some(Instant::now() + RENDER_PAUSE);
+        } else {
+            self.refresh_render();
+        }
+    }
+
+    /// When a deferred render is due (the event loop sleeps until then).
+    pub fn render_due(&self) -> Option<Instant> {
+        self.render_due
+    }
+
     /// Re-renders the current prompt if anything it depends on changed.
     pub fn refresh_render(&mut self) {
+        self.render_due = None;
         let version = self.editor().map(|e| e.version()).unwrap_or(0);
         let key = (self.prompt_idx, version, self.inputs_version);
         if key == self.render_key {
             return;
         }
         self.render_key = key;
+        let started = Instant::now();
+        self.render_now();
+        self.last_render_cost = started.elapsed();
+    }
+
+    fn render_now(&mut self) {
         let source = self.editor().map(|e| e.text()).unwrap_or_default();
         let parsed = match prompt::parse_document(&source) {
             Ok(p) => p,
