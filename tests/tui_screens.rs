@@ -151,6 +151,7 @@ fn finished(run: u64, cell: usize, text: &str, ms: u64) -> RunEvent {
             finish_reason: Some(FinishReason::Stop),
             time_to_first_token: Some(Duration::from_millis(ms / 4)),
             total_time: Duration::from_millis(ms),
+            cached: false,
         },
     }
 }
@@ -161,7 +162,7 @@ fn finished_two_model_run() {
     let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
     let effects = app.update(Action::Command(Command::Run));
     let run = match effects.as_slice() {
-        [Effect::StartRun { run, cells }] => {
+        [Effect::StartRun { run, cells, .. }] => {
             assert_eq!(cells.len(), 2);
             *run
         }
@@ -191,7 +192,7 @@ fn finished_two_model_run() {
     }));
     let s = screen(&mut app);
     assert!(!s.contains("stale"));
-    assert!(s.contains("in 48 out 1 · ttft 160ms · 640ms · stop"), "{s}");
+    assert!(s.contains("in 48 out 1 · $? · ttft 160ms · 640ms"), "{s}");
     insta::assert_snapshot!("finished_two_model_run", s);
 }
 
@@ -265,7 +266,7 @@ async fn cut_stream_fails_its_column_only() {
     let runner = Runner::new(tokio::runtime::Handle::current(), 4);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     for effect in app.update(Action::Command(Command::Run)) {
-        if let Effect::StartRun { run, cells } = effect {
+        if let Effect::StartRun { run, cells, .. } = effect {
             runner.start_as(run, into_cells(cells), tx.clone());
         }
     }
