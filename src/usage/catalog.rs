@@ -152,7 +152,7 @@ impl Catalog {
 pub fn fmt_cost(cost: Option<f64>) -> String {
     match cost {
         None => "$?".into(),
-        Some(c) if c == 0.0 => "$0".into(),
+        Some(0.0) => "$0".into(),
         Some(c) if c < 0.0001 => format!("${c:.6}"),
         Some(c) => format!("${c:.4}"),
     }
