@@ -24,6 +24,8 @@ enum Command {
     Render(pwb::cli::render::RenderArgs),
     /// Render a prompt and send it to one or more models.
     Run(pwb::cli::run::RunArgs),
+    /// List the workspace's models: key set or missing, context, prices.
+    Models { dir: Option<PathBuf> },
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,9 @@ fn main() -> ExitCode {
         )),
         Some(Command::Render(args)) => pwb::cli::render::run(args),
         Some(Command::Run(args)) => pwb::cli::run::run(args),
+        Some(Command::Models { dir }) => Ok(pwb::cli::models::run(
+            dir.as_deref().unwrap_or(Path::new(".")),
+        )),
         None => open_tui(cli.dir.as_deref().unwrap_or(Path::new(".")), &cli.theme),
     };
     result.unwrap_or_else(|e| {

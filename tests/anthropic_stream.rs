@@ -55,6 +55,7 @@ fn cell(server: &MockServer, req: ChatRequest) -> Cell {
     Cell {
         provider: provider::build(&endpoint(&server.base(), &req.model)),
         request: req,
+        cache: None,
     }
 }
 
@@ -272,6 +273,7 @@ async fn connection_refused_and_missing_key() {
     let results = run_all(vec![Cell {
         provider: provider::build(&endpoint(&base, "m")),
         request: request("m"),
+        cache: None,
     }])
     .await;
     let e = results[0].error();

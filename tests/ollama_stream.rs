@@ -57,6 +57,7 @@ fn cell(server: &MockServer, req: ChatRequest) -> Cell {
     Cell {
         provider: provider::build(&endpoint(&server.base(), &req.model)),
         request: req,
+        cache: None,
     }
 }
 
@@ -209,6 +210,7 @@ async fn connection_refused_names_the_host() {
     let results = run_all(vec![Cell {
         provider: provider::build(&endpoint(&base, "m")),
         request: request("m"),
+        cache: None,
     }])
     .await;
     let e = results[0].error();

@@ -35,6 +35,7 @@ fn cell(server: &MockServer, model: &str) -> Cell {
     Cell {
         provider: Ok(p),
         request: request(model),
+        cache: None,
     }
 }
 

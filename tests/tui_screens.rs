@@ -151,6 +151,7 @@ fn finished(run: u64, cell: usize, text: &str, ms: u64) -> RunEvent {
             finish_reason: Some(FinishReason::Stop),
             time_to_first_token: Some(Duration::from_millis(ms / 4)),
             total_time: Duration::from_millis(ms),
+            cached: false,
         },
     }
 }
@@ -161,7 +162,7 @@ fn finished_two_model_run() {
     let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
     let effects = app.update(Action::Command(Command::Run));
     let run = match effects.as_slice() {
-        [Effect::StartRun { run, cells }] => {
+        [Effect::StartRun { run, cells, .. }] => {
             assert_eq!(cells.len(), 2);
             *run
         }
@@ -191,7 +192,7 @@ fn finished_two_model_run() {
     }));
     let s = screen(&mut app);
     assert!(!s.contains("stale"));
-    assert!(s.contains("in 48 out 1 · ttft 160ms · 640ms · stop"), "{s}");
+    assert!(s.contains("in 48 out 1 · $? · ttft 160ms · 640ms"), "{s}");
     insta::assert_snapshot!("finished_two_model_run", s);
 }
 
@@ -265,7 +266,7 @@ async fn cut_stream_fails_its_column_only() {
     let runner = Runner::new(tokio::runtime::Handle::current(), 4);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     for effect in app.update(Action::Command(Command::Run)) {
-        if let Effect::StartRun { run, cells } = effect {
+        if let Effect::StartRun { run, cells, .. } = effect {
             runner.start_as(run, into_cells(cells), tx.clone());
         }
     }
@@ -379,4 +380,51 @@ fn quitting_with_unsaved_edits_asks_and_never_loses_them_silently() {
 
 fn app_in(dir: &Path) -> App {
     app(dir, "http://127.0.0.1:9/v1")
+}
+
+#[test]
+fn ctrl_k_turns_the_cache_on_and_f2_on_outputs_shows_the_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    app.update(Action::Key(KeyPress::ctrl('k')));
+    assert!(app.cache_on);
+    assert!(screen(&mut app).contains("cache on"));
+    let effects = app.update(Action::Command(Command::Run));
+    let [Effect::StartRun { run, cache, .. }] = effects.as_slice() else {
+        panic!("expected one StartRun, got {effects:?}");
+    };
+    assert_eq!(*cache, pwb::run::CacheMode::ReadWrite);
+    let run = *run;
+    let mut trace = pwb::provider::Trace::default();
+    trace.method = "POST".into();
+    trace.url = "http://127.0.0.1:9/v1/chat/completions".into();
+    trace.request_headers = vec![("authorization".into(), "***".into())];
+    trace.request_body = r#"{"model":"alpha"}"#.into();
+    trace.status = Some(200);
+    trace.raw = "data: [DONE]\n".into();
+    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Trace {
+        run,
+        cell: 0,
+        trace: Box::new(trace),
+    }));
+    let mut done = finished(run, 0, "billing", 300);
+    if let RunEvent::Finished { completion, .. } = &mut done {
+        completion.cached = false;
+    }
+    app.update(Action::Run(done));
+    app.focus = pwb::tui::app::Pane::Outputs;
+    app.update(Action::Command(Command::Inspector));
+    let s = screen(&mut app);
+    for needle in [
+        "Trace of the focused output",
+        "authorization: ***",
+        "< HTTP 200",
+        "data: [DONE]",
+    ] {
+        assert!(s.contains(needle), "{needle} missing:\n{s}");
+    }
+    app.update(key(KeyCode::Esc));
+    app.update(Action::Key(KeyPress::ctrl('k')));
+    assert!(!app.cache_on);
 }

@@ -2,5 +2,6 @@
 //! faces over the library that print to stdout/stderr and return an exit code.
 
 pub mod check;
+pub mod models;
 pub mod render;
 pub mod run;

@@ -1,13 +1,15 @@
 //! `pwb run PROMPT --model ID...`: render the prompt and send it to each
 //! model through the one runner. One model streams to stdout as it
 //! answers; several print one block each as they finish; `--json` prints
-//! one JSON object per model.
+//! one JSON object per model. `--cache` replays answers from the response
+//! cache; `--trace` prints each call's request and raw response to stderr.
 
 use super::render::{RenderArgs, missing_vars_verdict, render_prompt, workspace_root};
+use crate::provider::Trace;
 use crate::provider::{Endpoint, GenParams};
-use crate::run::plan::{ModelChoice, into_cells, plan};
-use crate::run::{RunEvent, Runner};
-use crate::usage::Readout;
+use crate::run::plan::{ModelChoice, into_cells_with, plan};
+use crate::run::{CacheMode, RunEvent, Runner};
+use crate::usage::{Catalog, Readout};
 use crate::workspace::WorkspaceConfig;
 use anyhow::Context;
 use serde_json::json;
@@ -31,6 +33,17 @@ pub struct RunArgs {
     /// Override the maximum output tokens for every model.
     #[arg(long)]
     pub max_tokens: Option<u32>,
+    /// Use the response cache: replay a kept answer to the same request,
+    /// keep new good answers.
+    #[arg(long, overrides_with = "no_cache")]
+    pub cache: bool,
+    /// Do not use the response cache (the default for `pwb run`).
+    #[arg(long, overrides_with = "cache")]
+    pub no_cache: bool,
+    /// Print each call's exact request (keys redacted) and raw response
+    /// to stderr after its result.
+    #[arg(long)]
+    pub trace: bool,
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -94,7 +107,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let schema = rendered.output_json_schema();
     let cells = plan(&rendered.messages, schema.as_ref(), &choices);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let failed = runtime.block_on(stream_out(cells, &ids, args.json));
+    let out = Output {
+        json: args.json,
+        trace: args.trace,
+        cache: if args.cache && !args.no_cache {
+            CacheMode::ReadWrite
+        } else {
+            CacheMode::Off
+        },
+        catalog: Catalog::with_overrides(&config.pricing),
+    };
+    let failed = runtime.block_on(stream_out(cells, &ids, &out));
     Ok(if failed {
         ExitCode::FAILURE
     } else {
@@ -102,7 +125,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn load_config(root: &std::path::Path) -> WorkspaceConfig {
+/// `pwb.toml` of `root` (errors printed to stderr), or the defaults.
+pub(crate) fn load_config(root: &std::path::Path) -> WorkspaceConfig {
     let path = root.join("pwb.toml");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -116,12 +140,29 @@ fn load_config(root: &std::path::Path) -> WorkspaceConfig {
     }
 }
 
+/// How results are printed and which cache the run uses.
+struct Output {
+    json: bool,
+    trace: bool,
+    cache: CacheMode,
+    catalog: Catalog,
+}
+
+fn print_trace(id: &str, trace: Option<Trace>) {
+    match trace {
+        Some(t) => eprintln!("-- trace {id} --\n{}-- end trace --", t.render()),
+        None => eprintln!("-- trace {id}: no request was sent --"),
+    }
+}
+
 /// Runs the cells and prints as results come; returns whether any failed.
-async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_out: bool) -> bool {
+async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], out: &Output) -> bool {
+    let json_out = out.json;
     let params: Vec<GenParams> = cells.iter().map(|c| c.request.params.clone()).collect();
     let runner = Runner::new(tokio::runtime::Handle::current(), 16);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    runner.start(into_cells(cells), tx);
+    runner.start(into_cells_with(cells, out.cache), tx);
+    let mut traces: Vec<Option<Trace>> = vec![None; ids.len()];
     let live = ids.len() == 1 && !json_out;
     let mut texts = vec![String::new(); ids.len()];
     let mut remaining = ids.len();
@@ -138,14 +179,18 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_ou
                 }
                 texts[cell].push_str(&text);
             }
+            RunEvent::Trace { trace, .. } => traces[cell] = Some(*trace),
             RunEvent::Finished { completion, .. } => {
                 remaining -= 1;
+                let cost = out.catalog.cost(&ids[cell], &completion.usage);
                 let readout = Readout {
                     params: Some(&params[cell]),
                     usage: completion.usage,
                     time_to_first_token: completion.time_to_first_token,
                     total_time: Some(completion.total_time),
                     finish_reason: completion.finish_reason.as_ref(),
+                    cost,
+                    cached: completion.cached,
                 }
                 .line();
                 if json_out {
@@ -158,6 +203,8 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_ou
                         "time_to_first_token_ms": completion.time_to_first_token.map(|d| d.as_millis() as u64),
                         "total_time_ms": completion.total_time.as_millis() as u64,
                         "params": params[cell],
+                        "cost_usd": cost,
+                        "cached": completion.cached,
                     });
                     println!("{obj}");
                 } else if live {
@@ -165,6 +212,14 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_ou
                     eprintln!("-- {} · {readout}", ids[cell]);
                 } else {
                     println!("== {} ==\n{}\n-- {readout}\n", ids[cell], completion.text);
+                }
+                if out.trace && completion.cached {
+                    eprintln!(
+                        "-- trace {}: answered from the response cache --",
+                        ids[cell]
+                    );
+                } else if out.trace {
+                    print_trace(&ids[cell], traces[cell].take());
                 }
             }
             RunEvent::Failed { error, .. } => {
@@ -180,6 +235,9 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_ou
                         println!();
                     }
                     eprintln!("error: {}: {error}", ids[cell]);
+                }
+                if out.trace {
+                    print_trace(&ids[cell], traces[cell].take());
                 }
             }
             RunEvent::Cancelled { .. } => {

@@ -2,12 +2,12 @@
 //! `system` field, SSE events folded into answer text, thinking, usage
 //! (with prompt-cache reads and writes) and a finish reason.
 
-use super::http::{client, error_from_response, redact, send_error};
+use super::http::{client, redact, send_traced};
 use super::sse::{Flow, for_each_json};
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
-    StreamEvent, Usage,
+    StreamEvent, Trace, Usage,
 };
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -57,22 +57,18 @@ impl Anthropic {
         &self,
         req: &ChatRequest,
         sink: EventSink<'_>,
+        trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
         let url = self.url();
         let started = Instant::now();
-        let resp = client()
+        let builder = client()
             .post(&url)
             .header("x-api-key", &self.api_key)
             .header("anthropic-version", API_VERSION)
-            .json(&request_body(req))
-            .send()
-            .await
-            .map_err(|e| send_error(&url, e))?;
-        if !resp.status().is_success() {
-            return Err(error_from_response(&url, resp).await);
-        }
+            .json(&request_body(req));
+        let resp = send_traced(builder, &url, Some(&self.api_key), trace).await?;
         let mut acc = MessageStream::default();
-        for_each_json(resp, |_, event| {
+        for_each_json(resp, trace, |_, event| {
             for ev in acc.absorb(&event)? {
                 if matches!(ev, StreamEvent::Text(_)) && acc.first_token.is_none() {
                     acc.first_token = Some(started.elapsed());
@@ -98,6 +94,7 @@ impl Anthropic {
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
             total_time: started.elapsed(),
+            cached: false,
         })
     }
 }
@@ -106,15 +103,19 @@ impl Provider for Anthropic {
     fn name(&self) -> &str {
         "anthropic"
     }
-    fn stream<'a>(
+    fn stream_traced<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
+        trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
         Box::pin(async move {
-            self.run(request, sink)
+            let result = self
+                .run(request, sink, trace)
                 .await
-                .map_err(|e| redact(e, Some(&self.api_key)))
+                .map_err(|e| redact(e, Some(&self.api_key)));
+            trace.seal();
+            result
         })
     }
 }

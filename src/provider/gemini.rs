@@ -3,12 +3,12 @@
 //! thought parts, usage, a finish reason, and safety blocks.
 
 use super::gemini_schema::gemini_schema;
-use super::http::{client, error_from_response, redact, send_error};
+use super::http::{client, redact, send_traced};
 use super::sse::{Flow, for_each_json};
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
-    StreamEvent, Usage,
+    StreamEvent, Trace, Usage,
 };
 use serde_json::{Map, Value, json};
 use std::time::{Duration, Instant};
@@ -72,21 +72,17 @@ impl Gemini {
         &self,
         req: &ChatRequest,
         sink: EventSink<'_>,
+        trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
         let url = self.url(&req.model);
         let started = Instant::now();
-        let resp = client()
+        let builder = client()
             .post(&url)
             .header("x-goog-api-key", &self.api_key)
-            .json(&request_body(req))
-            .send()
-            .await
-            .map_err(|e| send_error(&url, e))?;
-        if !resp.status().is_success() {
-            return Err(error_from_response(&url, resp).await);
-        }
+            .json(&request_body(req));
+        let resp = send_traced(builder, &url, Some(&self.api_key), trace).await?;
         let mut acc = GenerateStream::default();
-        for_each_json(resp, |_, chunk| {
+        for_each_json(resp, trace, |_, chunk| {
             for ev in acc.absorb(&chunk)? {
                 if matches!(ev, StreamEvent::Text(_)) && acc.first_token.is_none() {
                     acc.first_token = Some(started.elapsed());
@@ -104,6 +100,7 @@ impl Gemini {
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
             total_time: started.elapsed(),
+            cached: false,
         })
     }
 }
@@ -112,15 +109,19 @@ impl Provider for Gemini {
     fn name(&self) -> &str {
         "gemini"
     }
-    fn stream<'a>(
+    fn stream_traced<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
+        trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
         Box::pin(async move {
-            self.run(request, sink)
+            let result = self
+                .run(request, sink, trace)
                 .await
-                .map_err(|e| redact(e, Some(&self.api_key)))
+                .map_err(|e| redact(e, Some(&self.api_key)));
+            trace.seal();
+            result
         })
     }
 }

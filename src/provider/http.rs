@@ -1,7 +1,8 @@
 //! HTTP plumbing shared by providers: one pooled client, error bodies
 //! turned into readable messages, and a redacting header dump for traces.
 
-use super::ProviderError;
+use super::{ProviderError, Trace};
+use futures_util::{Stream, StreamExt};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -40,9 +41,14 @@ pub fn send_error(url: &str, err: reqwest::Error) -> ProviderError {
 
 /// Reads an error response and pulls out the provider's message
 /// (`{"error":{"message":..}}` or `{"error":".."}`), keeping it short.
-pub async fn error_from_response(url: &str, resp: reqwest::Response) -> ProviderError {
+pub async fn error_from_response(
+    url: &str,
+    resp: reqwest::Response,
+    trace: &mut Trace,
+) -> ProviderError {
     let status = resp.status().as_u16();
     let body = resp.text().await.unwrap_or_default();
+    trace.push_raw(body.as_bytes());
     let message = extract_error_message(&body).unwrap_or_else(|| {
         let trimmed = body.trim();
         if trimmed.is_empty() {
@@ -69,6 +75,44 @@ pub fn extract_error_message(body: &str) -> Option<String> {
             .map(|s| s.to_string()),
         _ => None,
     }
+}
+
+/// Builds the request, records it in `trace` (with `key` registered for
+/// masking), sends it and records the response's status and headers; an
+/// error status becomes a `ProviderError` with the body kept in the trace.
+pub async fn send_traced(
+    builder: reqwest::RequestBuilder,
+    url: &str,
+    key: Option<&str>,
+    trace: &mut Trace,
+) -> Result<reqwest::Response, ProviderError> {
+    trace.add_secret(key);
+    let request = builder
+        .build()
+        .map_err(|e| ProviderError::Other(format!("cannot build the request to {url}: {e}")))?;
+    trace.record_request(&request);
+    let resp = client()
+        .execute(request)
+        .await
+        .map_err(|e| send_error(url, e))?;
+    trace.record_response(&resp);
+    if !resp.status().is_success() {
+        return Err(error_from_response(url, resp, trace).await);
+    }
+    Ok(resp)
+}
+
+/// The response body as a byte stream whose chunks are also appended to
+/// the trace as they arrive.
+pub fn traced_bytes<'t>(
+    resp: reqwest::Response,
+    trace: &'t mut Trace,
+) -> impl Stream<Item = reqwest::Result<bytes::Bytes>> + 't {
+    resp.bytes_stream().inspect(move |chunk| {
+        if let Ok(b) = chunk {
+            trace.push_raw(b);
+        }
+    })
 }
 
 /// The first ~120 bytes of `s` (on a char boundary), for error messages.

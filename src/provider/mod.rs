@@ -8,8 +8,10 @@ pub mod http;
 pub mod ollama;
 pub mod openai;
 mod sse;
+pub mod trace;
 pub mod types;
 
+pub use trace::Trace;
 pub use types::{
     ChatRequest, Completion, FinishReason, GenParams, ProviderError, StreamEvent, Usage,
 };
@@ -29,11 +31,25 @@ pub type EventSink<'a> = &'a mut (dyn FnMut(StreamEvent) + Send);
 pub trait Provider: Send + Sync {
     /// The provider's name as used before the colon in model ids.
     fn name(&self) -> &str;
+    /// Sends `request`, streaming into `sink`, and records the exact
+    /// request and raw response in `trace` (keys redacted, sealed).
+    fn stream_traced<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        sink: EventSink<'a>,
+        trace: &'a mut Trace,
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>>;
+    /// `stream_traced` without keeping the trace.
     fn stream<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
-    ) -> BoxFuture<'a, Result<Completion, ProviderError>>;
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
+        Box::pin(async move {
+            let mut trace = Trace::default();
+            self.stream_traced(request, sink, &mut trace).await
+        })
+    }
 }
 
 /// How to reach one configured model.

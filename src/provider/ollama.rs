@@ -2,11 +2,11 @@
 //! object per line with a piece of the message, the last (`done: true`)
 //! carrying the finish reason and token counts. No key.
 
-use super::http::{client, clip, error_from_response, send_error};
+use super::http::{client, clip, send_traced, traced_bytes};
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
-    StreamEvent, Usage,
+    StreamEvent, Trace, Usage,
 };
 use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
@@ -50,18 +50,12 @@ impl Ollama {
         &self,
         req: &ChatRequest,
         sink: EventSink<'_>,
+        trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
         let url = self.url();
         let started = Instant::now();
-        let resp = client()
-            .post(&url)
-            .json(&request_body(req))
-            .send()
-            .await
-            .map_err(|e| send_error(&url, e))?;
-        if !resp.status().is_success() {
-            return Err(error_from_response(&url, resp).await);
-        }
+        let builder = client().post(&url).json(&request_body(req));
+        let resp = send_traced(builder, &url, None, trace).await?;
         let mut acc = ChatStream::default();
         let mut on_line = |line: &[u8]| -> Result<(), ProviderError> {
             let line = String::from_utf8_lossy(line);
@@ -83,7 +77,7 @@ impl Ollama {
         // A line may be split across network chunks: keep the tail until
         // its newline arrives.
         let mut pending: Vec<u8> = Vec::new();
-        let mut bytes = resp.bytes_stream();
+        let mut bytes = traced_bytes(resp, trace);
         while let Some(chunk) = bytes.next().await {
             let chunk = chunk.map_err(|e| ProviderError::Stream(e.to_string()))?;
             pending.extend_from_slice(&chunk);
@@ -105,6 +99,7 @@ impl Ollama {
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
             total_time: started.elapsed(),
+            cached: false,
         })
     }
 }
@@ -113,12 +108,17 @@ impl Provider for Ollama {
     fn name(&self) -> &str {
         "ollama"
     }
-    fn stream<'a>(
+    fn stream_traced<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
+        trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
-        Box::pin(self.run(request, sink))
+        Box::pin(async move {
+            let result = self.run(request, sink, trace).await;
+            trace.seal();
+            result
+        })
     }
 }
 

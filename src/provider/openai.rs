@@ -2,10 +2,10 @@
 //! Serves OpenAI itself and every OpenAI-compatible server (llama.cpp,
 //! vLLM, LM Studio, Ollama's /v1) through `base_url`.
 
-use super::http::{client, clip, error_from_response, send_error};
+use super::http::{client, clip, redact, send_traced, traced_bytes};
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
-    StreamEvent, Usage,
+    StreamEvent, Trace, Usage,
 };
 use crate::prompt::{Message, Part};
 use eventsource_stream::Eventsource;
@@ -105,6 +105,7 @@ impl OpenAi {
         &self,
         req: &ChatRequest,
         sink: EventSink<'_>,
+        trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
         let url = self.url();
         let started = Instant::now();
@@ -112,12 +113,9 @@ impl OpenAi {
         if let Some(key) = &self.api_key {
             builder = builder.bearer_auth(key);
         }
-        let resp = builder.send().await.map_err(|e| send_error(&url, e))?;
-        if !resp.status().is_success() {
-            return Err(error_from_response(&url, resp).await);
-        }
+        let resp = send_traced(builder, &url, self.api_key.as_deref(), trace).await?;
         let mut acc = StreamAccumulator::default();
-        let mut events = resp.bytes_stream().eventsource();
+        let mut events = traced_bytes(resp, trace).eventsource();
         let mut done = false;
         while let Some(event) = events.next().await {
             let event = event.map_err(|e| ProviderError::Stream(e.to_string()))?;
@@ -151,6 +149,7 @@ impl OpenAi {
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
             total_time: started.elapsed(),
+            cached: false,
         })
     }
 }
@@ -159,12 +158,20 @@ impl Provider for OpenAi {
     fn name(&self) -> &str {
         "openai"
     }
-    fn stream<'a>(
+    fn stream_traced<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
+        trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
-        Box::pin(self.run(request, sink))
+        Box::pin(async move {
+            let result = self
+                .run(request, sink, trace)
+                .await
+                .map_err(|e| redact(e, self.api_key.as_deref()));
+            trace.seal();
+            result
+        })
     }
 }
 

@@ -1,9 +1,9 @@
 //! Reading a Server-Sent Events body as JSON payloads, shared by the
 //! Anthropic and Gemini providers: transport breaks and non-JSON data
-//! become `ProviderError`s that say what arrived.
+//! become `ProviderError`s that say what arrived; raw bytes go to the trace.
 
-use super::ProviderError;
-use super::http::clip;
+use super::http::{clip, traced_bytes};
+use super::{ProviderError, Trace};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use serde_json::Value;
@@ -18,9 +18,10 @@ pub enum Flow {
 /// (empty data is skipped) until the body ends or `on` says stop.
 pub async fn for_each_json(
     resp: reqwest::Response,
+    trace: &mut Trace,
     mut on: impl FnMut(&str, Value) -> Result<Flow, ProviderError>,
 ) -> Result<(), ProviderError> {
-    let mut events = resp.bytes_stream().eventsource();
+    let mut events = traced_bytes(resp, trace).eventsource();
     while let Some(event) = events.next().await {
         let event = event.map_err(|e| ProviderError::Stream(e.to_string()))?;
         let data = event.data.trim();

@@ -106,6 +106,9 @@ pub struct Completion {
     pub time_to_first_token: Option<Duration>,
     #[serde(with = "duration_ms")]
     pub total_time: Duration,
+    /// Replayed from pwb's response cache instead of asking the model.
+    #[serde(default)]
+    pub cached: bool,
 }
 
 /// Why a call failed, said so a user can act on it.

@@ -1,7 +1,7 @@
 //! `RunEvent`: what background calls report back to the UI loop or CLI.
 //! Background work never touches state; it only sends these.
 
-use crate::provider::{Completion, Usage};
+use crate::provider::{Completion, Trace, Usage};
 
 /// Identifies one run (one press of Ctrl-R / one `pwb run`).
 pub type RunId = u64;
@@ -31,6 +31,14 @@ pub enum RunEvent {
         cell: usize,
         usage: Usage,
     },
+    /// The exact request and raw response of the cell's call (keys
+    /// redacted); sent just before `Finished` or `Failed` when a request
+    /// went out.
+    Trace {
+        run: RunId,
+        cell: usize,
+        trace: Box<Trace>,
+    },
     Finished {
         run: RunId,
         cell: usize,
@@ -55,6 +63,7 @@ impl RunEvent {
             | RunEvent::Text { run, .. }
             | RunEvent::Thinking { run, .. }
             | RunEvent::Usage { run, .. }
+            | RunEvent::Trace { run, .. }
             | RunEvent::Finished { run, .. }
             | RunEvent::Failed { run, .. }
             | RunEvent::Cancelled { run, .. } => *run,
@@ -67,6 +76,7 @@ impl RunEvent {
             | RunEvent::Text { cell, .. }
             | RunEvent::Thinking { cell, .. }
             | RunEvent::Usage { cell, .. }
+            | RunEvent::Trace { cell, .. }
             | RunEvent::Finished { cell, .. }
             | RunEvent::Failed { cell, .. }
             | RunEvent::Cancelled { cell, .. } => *cell,

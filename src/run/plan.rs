@@ -3,6 +3,7 @@
 //! edits made in the TUI; the result is exactly what the inspector shows.
 
 use super::Cell;
+use super::cache::{CacheMode, CacheSlot, cache_dir};
 use crate::prompt::Message;
 use crate::provider::{self, ChatRequest, Endpoint, GenParams};
 use serde_json::Value;
@@ -60,11 +61,20 @@ pub fn plan(
 
 /// Builds each cell's provider; a provider that cannot be built (missing
 /// key, unknown provider) becomes a cell that fails with that reason.
+/// The response cache is off.
 pub fn into_cells(planned: Vec<PlannedCell>) -> Vec<Cell> {
+    into_cells_with(planned, CacheMode::Off)
+}
+
+/// `into_cells`, with the response cache (in `data_dir()/cache/`) used as
+/// `cache` says.
+pub fn into_cells_with(planned: Vec<PlannedCell>, cache: CacheMode) -> Vec<Cell> {
+    let dir = cache_dir();
     planned
         .into_iter()
         .map(|p| Cell {
             provider: provider::build(&p.endpoint),
+            cache: CacheSlot::for_cell(cache, &dir, &p.endpoint, &p.request),
             request: p.request,
         })
         .collect()

@@ -2,8 +2,9 @@
 //! whole run on request (a new run cancels the one in flight). Dropping a
 //! provider future drops its connection, so cancel is immediate.
 
+use super::cache::{self, CacheSlot};
 use super::event::{RunEvent, RunId};
-use crate::provider::{ChatRequest, Provider, ProviderError, StreamEvent};
+use crate::provider::{ChatRequest, Provider, ProviderError, StreamEvent, Trace};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, mpsc::UnboundedSender};
@@ -15,6 +16,8 @@ pub struct Cell {
     /// provider): such a cell fails with that reason, the others go on.
     pub provider: Result<Arc<dyn Provider>, ProviderError>,
     pub request: ChatRequest,
+    /// Where to look up and keep the answer; `None` = cache off.
+    pub cache: Option<CacheSlot>,
 }
 
 pub struct Runner {
@@ -82,6 +85,9 @@ async fn run_cell(
     token: CancellationToken,
     limit: Arc<Semaphore>,
 ) {
+    if cache::replay(spec.cache.as_ref(), run, cell, &tx) {
+        return;
+    }
     let provider = match spec.provider {
         Ok(p) => p,
         Err(e) => {
@@ -111,10 +117,16 @@ async fn run_cell(
         };
         let _ = events_tx.send(msg);
     };
+    let mut trace = Trace::default();
     let result = tokio::select! {
-        r = provider.stream(&spec.request, &mut sink) => Some(r),
+        r = provider.stream_traced(&spec.request, &mut sink, &mut trace) => Some(r),
         _ = token.cancelled() => None,
     };
+    if let Some(r) = &result {
+        cache::remember(spec.cache.as_ref(), r);
+        let trace = Box::new(trace);
+        let _ = tx.send(RunEvent::Trace { run, cell, trace });
+    }
     let event = match result {
         Some(Ok(completion)) => RunEvent::Finished {
             run,

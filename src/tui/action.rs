@@ -42,6 +42,7 @@ pub enum Command {
     Bottom,
     ColumnPrev,
     ColumnNext,
+    ToggleCache,
 }
 
 impl Command {
@@ -80,6 +81,7 @@ impl Command {
             Command::Bottom => "bottom",
             Command::ColumnPrev => "previous column",
             Command::ColumnNext => "next column",
+            Command::ToggleCache => "toggle response cache",
         }
     }
 }

@@ -18,8 +18,9 @@ use super::state::vars::Variables;
 use super::theme::Theme;
 use crate::prompt::{self, RenderedPrompt};
 use crate::provider::{Endpoint, GenParams};
-use crate::run::PlannedCell;
 use crate::run::event::RunId;
+use crate::run::{CacheMode, PlannedCell};
+use crate::usage::Catalog;
 use crate::workspace::Workspace;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -72,6 +73,7 @@ pub enum Effect {
     StartRun {
         run: RunId,
         cells: Vec<PlannedCell>,
+        cache: CacheMode,
     },
     CancelRun,
     Save {
@@ -120,6 +122,10 @@ pub struct App {
     pub hl: Highlighter,
     /// Workspace defaults as generation parameters.
     pub defaults: GenParams,
+    /// Context windows and prices (built-in + `[pricing]` of pwb.toml).
+    pub catalog: Catalog,
+    /// Runs read and write the response cache (ctrl-k; off by default).
+    pub cache_on: bool,
     next_run: RunId,
     /// (prompt, editor version, inputs version) of `rendered`.
     render_key: (usize, u64, u64),
@@ -174,6 +180,7 @@ impl App {
             .as_ref()
             .and_then(|name| ws.prompts.iter().position(|p| &p.name == name))
             .unwrap_or(0);
+        let catalog = Catalog::with_overrides(&ws.config.pricing);
         let mut app = App {
             ws,
             prompt_idx,
@@ -202,6 +209,8 @@ impl App {
             renderer,
             hl: Highlighter::new(),
             defaults,
+            catalog,
+            cache_on: false,
             next_run: 1,
             render_key: (usize::MAX, 0, 0),
             last_render_cost: std::time::Duration::ZERO,

@@ -6,7 +6,7 @@ use super::app::{App, Effect};
 use super::editor::osc52_copy;
 use super::terminal::TerminalGuard;
 use super::{input, view};
-use crate::run::{Runner, plan::into_cells};
+use crate::run::{Runner, plan::into_cells_with};
 use crate::workspace;
 use std::io::Write;
 use std::path::Path;
@@ -114,8 +114,8 @@ fn apply(
 ) {
     for effect in effects {
         match effect {
-            Effect::StartRun { run, cells } => {
-                runner.start_as(run, into_cells(cells), run_tx.clone())
+            Effect::StartRun { run, cells, cache } => {
+                runner.start_as(run, into_cells_with(cells, cache), run_tx.clone())
             }
             Effect::CancelRun => {
                 runner.cancel();

@@ -1,5 +1,9 @@
-//! Usage figures as people read them: token counts, durations, and the
-//! one-line readout shown under each output (TUI) and by `pwb run`.
+//! Usage figures as people read them: token counts, durations, cost, and
+//! the one-line readout shown under each output (TUI) and by `pwb run`.
+
+pub mod catalog;
+
+pub use catalog::{Catalog, ModelInfo, PricePerMillion, fmt_cost};
 
 use crate::provider::{FinishReason, GenParams, Usage};
 use std::time::Duration;
@@ -28,10 +32,14 @@ pub struct Readout<'a> {
     pub time_to_first_token: Option<Duration>,
     pub total_time: Option<Duration>,
     pub finish_reason: Option<&'a FinishReason>,
+    /// The call's cost in USD; `None` shows as `$?` (unknown, never 0).
+    pub cost: Option<f64>,
+    /// The answer came from the response cache, not from the model.
+    pub cached: bool,
 }
 
 impl Readout<'_> {
-    /// `t=0.7 · in 42 out 17 · ttft 120ms · 1.42s · stop`
+    /// `t=0.7 · in 42 out 17 · $0.0012 · ttft 120ms · 1.42s · stop`
     pub fn line(&self) -> String {
         let mut parts = Vec::new();
         if let Some(p) = self.params {
@@ -60,6 +68,7 @@ impl Readout<'_> {
             tokens.push_str(&format!(" (reasoning {r})"));
         }
         parts.push(tokens);
+        parts.push(fmt_cost(self.cost));
         if let Some(t) = self.time_to_first_token {
             parts.push(format!("ttft {}", fmt_duration(t)));
         }
@@ -68,6 +77,9 @@ impl Readout<'_> {
         }
         if let Some(f) = self.finish_reason {
             parts.push(f.as_str().to_string());
+        }
+        if self.cached {
+            parts.push("cached".to_string());
         }
         parts.join(" · ")
     }
@@ -95,8 +107,13 @@ mod tests {
             time_to_first_token: Some(Duration::from_millis(120)),
             total_time: Some(Duration::from_millis(1420)),
             finish_reason: Some(&FinishReason::Stop),
+            cost: Some(0.0012),
+            cached: false,
         };
-        assert_eq!(r.line(), "t=0.7 · in 42 out 17 · ttft 120ms · 1.42s · stop");
+        assert_eq!(
+            r.line(),
+            "t=0.7 · in 42 out 17 · $0.0012 · ttft 120ms · 1.42s · stop"
+        );
         assert_eq!(fmt_duration(Duration::from_secs(125)), "2m05s");
         let cached = Readout {
             usage: Usage {
@@ -106,8 +123,12 @@ mod tests {
                 cache_write_tokens: Some(100),
                 ..Default::default()
             },
+            cached: true,
             ..Default::default()
         };
-        assert_eq!(cached.line(), "in 160 out 4 (cached 50) (cache write 100)");
+        assert_eq!(
+            cached.line(),
+            "in 160 out 4 (cached 50) (cache write 100) · $? · cached"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! What each bound command does, by focused pane.
 
 use super::{App, Effect, Level, Pane};
+use crate::run::CacheMode;
 use crate::tui::action::Command;
 use crate::tui::state::models::Field;
 use crate::tui::state::outputs::OutputColumn;
@@ -27,6 +28,11 @@ impl App {
             Command::FocusPrev => self.focus_next(false),
             Command::Help => self.popup = Some(Popup::Help { scroll: 0 }),
             Command::Inspector => self.popup = Some(Popup::Inspector { scroll: 0 }),
+            Command::ToggleCache => {
+                self.cache_on = !self.cache_on;
+                let state = if self.cache_on { "on" } else { "off" };
+                self.set_status(Level::Info, format!("response cache {state}"));
+            }
             Command::Variables => {
                 self.vars.cursor = self
                     .vars
@@ -78,7 +84,12 @@ impl App {
                 format!("running with unset variables: {}", missing.join(", ")),
             );
         }
-        effects.push(Effect::StartRun { run, cells });
+        let cache = if self.cache_on {
+            CacheMode::ReadWrite
+        } else {
+            CacheMode::Off
+        };
+        effects.push(Effect::StartRun { run, cells, cache });
     }
 
     fn cancel(&mut self, effects: &mut Vec<Effect>) {

@@ -1,7 +1,7 @@
 //! The Outputs pane's data: one column per model of the latest run, filled
 //! by `RunEvent`s; events from an older run are ignored.
 
-use crate::provider::{Completion, FinishReason, GenParams, Usage};
+use crate::provider::{Completion, FinishReason, GenParams, Trace, Usage};
 use crate::run::{RunEvent, event::RunId};
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,10 @@ pub struct OutputColumn {
     pub time_to_first_token: Option<Duration>,
     pub total_time: Option<Duration>,
     pub started: Option<Instant>,
+    /// The answer came from the response cache.
+    pub cached: bool,
+    /// The call's exact request and raw response, for the inspector.
+    pub trace: Option<Box<Trace>>,
 }
 
 impl OutputColumn {
@@ -42,6 +46,8 @@ impl OutputColumn {
             time_to_first_token: None,
             total_time: None,
             started: None,
+            cached: false,
+            trace: None,
         }
     }
 
@@ -53,6 +59,7 @@ impl OutputColumn {
         self.finish_reason = c.finish_reason;
         self.time_to_first_token = c.time_to_first_token;
         self.total_time = Some(c.total_time);
+        self.cached = c.cached;
         self.status = CellStatus::Done;
     }
 }
@@ -105,6 +112,7 @@ impl Outputs {
             }
             RunEvent::Thinking { text, .. } => col.thinking.push_str(&text),
             RunEvent::Usage { usage, .. } => col.usage = usage,
+            RunEvent::Trace { trace, .. } => col.trace = Some(trace),
             RunEvent::Finished { completion, .. } => col.finish(completion),
             RunEvent::Failed { error, .. } => {
                 col.status = CellStatus::Failed(error);

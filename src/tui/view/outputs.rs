@@ -103,6 +103,8 @@ fn draw_column(
         time_to_first_token: col.time_to_first_token,
         total_time: col.total_time,
         finish_reason: col.finish_reason.as_ref(),
+        cost: app.catalog.cost(&col.model_id, &col.usage),
+        cached: col.cached,
     }
     .line();
     let mut lines = vec![header];

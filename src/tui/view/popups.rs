@@ -1,10 +1,10 @@
 //! The popups: help (every binding), inspector (exactly what will be
-//! sent), variables, prompt switcher, recovery offer, quit confirmation,
+//! sent, or with Outputs focused the focused column's trace), variables, prompt switcher, recovery offer, quit confirmation,
 //! and the one-line search / go-to-line prompt.
 
 use super::text::wrap;
 use crate::tui::action::Command;
-use crate::tui::app::{App, RenderState};
+use crate::tui::app::{App, Pane, RenderState};
 use crate::tui::keymap::Context;
 use crate::tui::layout::centered;
 use crate::tui::state::popup::{LinePurpose, Popup};
@@ -31,17 +31,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         Popup::Inspector { scroll } => {
             let w = area.width.saturating_sub(4).min(110);
-            let lines = inspector_lines(app, w.saturating_sub(2) as usize);
-            boxed(
-                frame,
-                area,
-                app,
-                " What will be sent (Esc closes) ",
-                lines,
-                *scroll,
-                110,
-                60,
-            );
+            let width = w.saturating_sub(2) as usize;
+            let (title, lines) = if app.focus == Pane::Outputs {
+                (
+                    " Trace of the focused output (Esc closes) ",
+                    trace_lines(app, width),
+                )
+            } else {
+                (
+                    " What will be sent (Esc closes) ",
+                    inspector_lines(app, width),
+                )
+            };
+            boxed(frame, area, app, title, lines, *scroll, 110, 60);
         }
         Popup::Variables => {
             let lines = variable_lines(app);
@@ -224,6 +226,30 @@ fn inspector_lines(app: &App, width: usize) -> Vec<Line<'static>> {
                 }
                 lines.push(Line::from(""));
             }
+        }
+    }
+    lines
+}
+
+/// The focused output column's trace: the request as sent (keys shown as
+/// `***`) and the raw response.
+fn trace_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let Some(col) = app.outputs.columns.get(app.outputs.focus_col) else {
+        return vec![Line::from(Span::styled("no run yet", t.warning))];
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!("── {} ──", col.model_id),
+        t.title_focused,
+    ))];
+    let text = match &col.trace {
+        Some(trace) => trace.render(),
+        None if col.cached => "answered from the response cache: no request was sent".into(),
+        None => "no trace (no request was sent, or the call is still running)".into(),
+    };
+    for l in text.lines() {
+        for w in wrap(l, width.max(10)) {
+            lines.push(Line::from(w));
         }
     }
     lines

@@ -22,6 +22,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         };
         spans.push(Span::styled(format!(" {} ", msg.text), style));
     }
+    if app.cache_on {
+        spans.push(Span::styled(" cache on ", t.status_key));
+    }
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     let mut hints: Vec<Span> = Vec::new();
     let mut hint_w = 0;

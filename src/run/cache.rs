@@ -1,0 +1,158 @@
+//! The response cache: answers kept on disk under `data_dir()/cache/`,
+//! keyed by a SHA-256 of everything that shapes the answer (provider,
+//! model, base URL, parameters, messages, JSON schema). Only good answers
+//! are kept; a hit is replayed as one `Text` event and `Finished`.
+
+use super::event::{RunEvent, RunId};
+use crate::provider::{
+    ChatRequest, Completion, Endpoint, ProviderError, anthropic, gemini, ollama, openai,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Whether a run reads and writes the response cache. `pwb eval` will
+/// default to `ReadWrite`; interactive runs default to `Off`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CacheMode {
+    #[default]
+    Off,
+    ReadWrite,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot write the response cache at {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot encode the answer for the cache: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// Where one cell's answer is (or would be) cached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CacheSlot {
+    pub path: PathBuf,
+}
+
+/// The folder of cached answers.
+pub fn cache_dir() -> PathBuf {
+    crate::paths::data_dir().join("cache")
+}
+
+/// The base URL the provider will call (what the cache key includes, so
+/// two servers behind the same model name never share answers).
+fn effective_base_url(ep: &Endpoint) -> String {
+    match ep.provider_name() {
+        "openai" => openai::OpenAi::base_url_for(ep),
+        "anthropic" => anthropic::Anthropic::base_url_for(ep),
+        "gemini" => gemini::Gemini::base_url_for(ep),
+        "ollama" => ollama::Ollama::host_for(ep),
+        _ => ep.base_url.clone().unwrap_or_default(),
+    }
+}
+
+/// The hex SHA-256 of what shapes the answer. Keys are not part of it.
+pub fn cache_key(ep: &Endpoint, request: &ChatRequest) -> String {
+    let material = json!({
+        "v": 1,
+        "provider": ep.provider_name(),
+        "model": request.model,
+        "base_url": effective_base_url(ep).trim_end_matches('/'),
+        "params": request.params,
+        "messages": request.messages,
+        "json_schema": request.json_schema,
+    });
+    let digest = Sha256::digest(material.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl CacheSlot {
+    /// The slot for a cell when `mode` uses the cache, in `dir`.
+    pub fn for_cell(
+        mode: CacheMode,
+        dir: &Path,
+        ep: &Endpoint,
+        request: &ChatRequest,
+    ) -> Option<CacheSlot> {
+        match mode {
+            CacheMode::Off => None,
+            CacheMode::ReadWrite => Some(CacheSlot {
+                path: dir.join(format!("{}.json", cache_key(ep, request))),
+            }),
+        }
+    }
+
+    /// The cached answer, marked `cached`; a missing or unreadable file is
+    /// a miss.
+    pub fn load(&self) -> Option<Completion> {
+        let text = std::fs::read_to_string(&self.path).ok()?;
+        let mut c: Completion = serde_json::from_str(&text).ok()?;
+        if c.text.trim().is_empty() {
+            return None;
+        }
+        c.cached = true;
+        Some(c)
+    }
+
+    /// Keeps a good answer (written atomically); empty answers are not
+    /// kept. Returns whether it was written.
+    pub fn store(&self, c: &Completion) -> Result<bool, CacheError> {
+        if c.text.trim().is_empty() {
+            return Ok(false);
+        }
+        let io = |source| CacheError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let mut stored = c.clone();
+        stored.cached = false;
+        let text = serde_json::to_string_pretty(&stored)?;
+        crate::workspace::save_atomic(&self.path, &text).map_err(io)?;
+        Ok(true)
+    }
+}
+
+/// Serves a cell from the cache if it has an answer there: sends
+/// `Started`, the text as one `Text`, and `Finished`. Returns whether it did.
+pub fn replay(
+    slot: Option<&CacheSlot>,
+    run: RunId,
+    cell: usize,
+    tx: &UnboundedSender<RunEvent>,
+) -> bool {
+    let Some(completion) = slot.and_then(CacheSlot::load) else {
+        return false;
+    };
+    let _ = tx.send(RunEvent::Started { run, cell });
+    let _ = tx.send(RunEvent::Text {
+        run,
+        cell,
+        text: completion.text.clone(),
+    });
+    let _ = tx.send(RunEvent::Finished {
+        run,
+        cell,
+        completion,
+    });
+    true
+}
+
+/// Keeps a call's result in the cache when it is a good answer; errors and
+/// empty answers are never cached. A cache that cannot be written is not
+/// an error of the run.
+pub fn remember(slot: Option<&CacheSlot>, result: &Result<Completion, ProviderError>) {
+    if let (Some(slot), Ok(c)) = (slot, result) {
+        let _ = slot.store(c);
+    }
+}
+
+#[cfg(test)]
+#[path = "cache_tests.rs"]
+mod tests;

@@ -1,0 +1,88 @@
+//! Tests of the response cache: keys change with what shapes the answer,
+//! good answers round-trip marked `cached`, errors and empty answers are
+//! never stored.
+
+use super::*;
+use crate::prompt::Message;
+use crate::provider::GenParams;
+
+fn ep(id: &str, base: &str) -> Endpoint {
+    Endpoint {
+        id: id.into(),
+        base_url: Some(base.into()),
+        ..Default::default()
+    }
+}
+
+fn req(text: &str, temperature: f64) -> ChatRequest {
+    ChatRequest {
+        model: "m".into(),
+        messages: vec![Message::text("user", text)],
+        params: GenParams {
+            temperature: Some(temperature),
+            ..Default::default()
+        },
+        json_schema: None,
+    }
+}
+
+#[test]
+fn key_depends_on_everything_that_shapes_the_answer() {
+    let base = cache_key(&ep("openai:m", "http://a/v1"), &req("hi", 0.0));
+    assert_eq!(base.len(), 64);
+    assert_eq!(
+        base,
+        cache_key(&ep("openai:m", "http://a/v1/"), &req("hi", 0.0))
+    );
+    assert_ne!(
+        base,
+        cache_key(&ep("openai:m", "http://b/v1"), &req("hi", 0.0))
+    );
+    assert_ne!(
+        base,
+        cache_key(&ep("ollama:m", "http://a/v1"), &req("hi", 0.0))
+    );
+    assert_ne!(
+        base,
+        cache_key(&ep("openai:m", "http://a/v1"), &req("ho", 0.0))
+    );
+    assert_ne!(
+        base,
+        cache_key(&ep("openai:m", "http://a/v1"), &req("hi", 0.5))
+    );
+    let mut schema = req("hi", 0.0);
+    schema.json_schema = Some(serde_json::json!({"type": "object"}));
+    assert_ne!(base, cache_key(&ep("openai:m", "http://a/v1"), &schema));
+}
+
+#[test]
+fn good_answers_round_trip_and_bad_ones_are_not_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = ep("openai:m", "http://a/v1");
+    assert!(CacheSlot::for_cell(CacheMode::Off, dir.path(), &e, &req("x", 0.0)).is_none());
+    let slot = CacheSlot::for_cell(CacheMode::ReadWrite, dir.path(), &e, &req("x", 0.0)).unwrap();
+    assert!(slot.load().is_none());
+    let empty = Completion::default();
+    remember(Some(&slot), &Ok(empty));
+    remember(Some(&slot), &Err(ProviderError::Other("boom".into())));
+    assert!(!slot.path.exists());
+    let good = Completion {
+        text: "Hello".into(),
+        ..Default::default()
+    };
+    remember(Some(&slot), &Ok(good.clone()));
+    let back = slot.load().unwrap();
+    assert!(back.cached);
+    assert_eq!(back.text, "Hello");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    assert!(replay(Some(&slot), 7, 1, &tx));
+    assert!(matches!(
+        rx.try_recv(),
+        Ok(RunEvent::Started { run: 7, cell: 1 })
+    ));
+    assert!(matches!(rx.try_recv(), Ok(RunEvent::Text { text, .. }) if text == "Hello"));
+    assert!(
+        matches!(rx.try_recv(), Ok(RunEvent::Finished { completion, .. }) if completion.cached)
+    );
+    assert!(!replay(None, 7, 1, &tx));
+}
