@@ -189,7 +189,7 @@ fn sigterm_restores_terminal_and_keeps_edits() {
     // A shell runs pwb, then reports the terminal mode once pwb is gone.
     let script = format!(
         "PWB_DATA_DIR={d} PWB_CONFIG_DIR={d} {bin} {ws} & echo $! > {pid}; wait; \
-         echo EXITED; stty -a | grep -o -- '-\\?icanon' | head -1; sleep 30",
+         echo EXITED; stty -a | grep -o -- '-\\?icanon' | head -1; echo MODE-REPORTED; sleep 30",
         d = data.display(),
         ws = ws.display(),
         pid = pidfile.display()
@@ -210,15 +210,17 @@ fn sigterm_restores_terminal_and_keeps_edits() {
     wait_for(&session.0, "the first frame", |s| s.contains("Outputs"));
     tmux(&["send-keys", "-t", &session.0, "-l", "X"]);
     wait_for(&session.0, "the edit", |s| s.contains("XHello"));
-    // Autosave runs every 2 s; give it one tick.
-    std::thread::sleep(Duration::from_millis(2300));
+    // No waiting for the 2 s autosave tick: the signal handler itself
+    // writes the recovery file before leaving.
     let pid = std::fs::read_to_string(&pidfile).unwrap();
     let status = Command::new("kill")
         .args(["-TERM", pid.trim()])
         .status()
         .unwrap();
     assert!(status.success());
-    let screen = wait_for(&session.0, "the shell after pwb", |s| s.contains("EXITED"));
+    let screen = wait_for(&session.0, "the shell after pwb", |s| {
+        s.contains("MODE-REPORTED")
+    });
     assert!(
         screen.contains("icanon") && !screen.contains("-icanon"),
         "terminal left in raw mode:\n{screen}"
