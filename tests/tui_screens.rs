@@ -262,7 +262,10 @@ async fn cut_stream_fails_its_column_only() {
     ]));
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path(), &server.base_v1());
-    let runner = Runner::new(tokio::runtime::Handle::current(), 4);
+    let runner = Runner::new(
+        tokio::runtime::Handle::current(),
+        support::runs::test_config(),
+    );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     for effect in app.update(Action::Command(Command::Run)) {
         if let Effect::StartRun { run, cells } = effect {

@@ -4,9 +4,10 @@
 //! one JSON object per model.
 
 use super::render::{RenderArgs, missing_vars_verdict, render_prompt, workspace_root};
+use crate::provider::types::secs;
 use crate::provider::{Endpoint, GenParams};
 use crate::run::plan::{ModelChoice, into_cells, plan};
-use crate::run::{RunEvent, Runner};
+use crate::run::{RunEvent, Runner, RunnerConfig};
 use crate::usage::Readout;
 use crate::workspace::WorkspaceConfig;
 use anyhow::Context;
@@ -94,7 +95,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let schema = rendered.output_json_schema();
     let cells = plan(&rendered.messages, schema.as_ref(), &choices);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let failed = runtime.block_on(stream_out(cells, &ids, args.json));
+    let runner_config = RunnerConfig::from_settings(&config.runner);
+    let failed = runtime.block_on(stream_out(cells, &ids, args.json, runner_config));
     Ok(if failed {
         ExitCode::FAILURE
     } else {
@@ -117,9 +119,14 @@ fn load_config(root: &std::path::Path) -> WorkspaceConfig {
 }
 
 /// Runs the cells and prints as results come; returns whether any failed.
-async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_out: bool) -> bool {
+async fn stream_out(
+    cells: Vec<crate::run::PlannedCell>,
+    ids: &[String],
+    json_out: bool,
+    config: RunnerConfig,
+) -> bool {
     let params: Vec<GenParams> = cells.iter().map(|c| c.request.params.clone()).collect();
-    let runner = Runner::new(tokio::runtime::Handle::current(), 16);
+    let runner = Runner::new(tokio::runtime::Handle::current(), config);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     runner.start(into_cells(cells), tx);
     let live = ids.len() == 1 && !json_out;
@@ -185,6 +192,20 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], json_ou
             RunEvent::Cancelled { .. } => {
                 remaining -= 1;
                 failed = true;
+            }
+            RunEvent::Retrying {
+                attempt,
+                max_retries,
+                wait,
+                reason,
+                ..
+            } => {
+                // Progress, not a result: stderr, in every output mode.
+                eprintln!(
+                    "{}: retry {attempt}/{max_retries} in {}: {reason}",
+                    ids[cell],
+                    secs(wait)
+                );
             }
             RunEvent::Started { .. } | RunEvent::Usage { .. } | RunEvent::Thinking { .. } => {}
         }

@@ -7,11 +7,13 @@ pub mod gemini_schema;
 pub mod http;
 pub mod ollama;
 pub mod openai;
+pub mod retry_hint;
 mod sse;
 pub mod types;
 
 pub use types::{
-    ChatRequest, Completion, FinishReason, GenParams, ProviderError, StreamEvent, Usage,
+    ChatRequest, Completion, FinishReason, GenParams, ProviderError, StreamEvent, TimeoutKind,
+    Usage,
 };
 
 use std::future::Future;

@@ -2,6 +2,7 @@
 //! Background work never touches state; it only sends these.
 
 use crate::provider::{Completion, Usage};
+use std::time::Duration;
 
 /// Identifies one run (one press of Ctrl-R / one `pwb run`).
 pub type RunId = u64;
@@ -31,6 +32,17 @@ pub enum RunEvent {
         cell: usize,
         usage: Usage,
     },
+    /// The last attempt failed in a way worth retrying; the cell waits
+    /// `wait` before attempt `attempt + 1` (retry `attempt` of `max_retries`).
+    /// A `Started` follows when the retry is sent.
+    Retrying {
+        run: RunId,
+        cell: usize,
+        attempt: u32,
+        max_retries: u32,
+        wait: Duration,
+        reason: String,
+    },
     Finished {
         run: RunId,
         cell: usize,
@@ -55,6 +67,7 @@ impl RunEvent {
             | RunEvent::Text { run, .. }
             | RunEvent::Thinking { run, .. }
             | RunEvent::Usage { run, .. }
+            | RunEvent::Retrying { run, .. }
             | RunEvent::Finished { run, .. }
             | RunEvent::Failed { run, .. }
             | RunEvent::Cancelled { run, .. } => *run,
@@ -67,6 +80,7 @@ impl RunEvent {
             | RunEvent::Text { cell, .. }
             | RunEvent::Thinking { cell, .. }
             | RunEvent::Usage { cell, .. }
+            | RunEvent::Retrying { cell, .. }
             | RunEvent::Finished { cell, .. }
             | RunEvent::Failed { cell, .. }
             | RunEvent::Cancelled { cell, .. } => *cell,

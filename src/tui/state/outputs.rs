@@ -9,6 +9,13 @@ use std::time::{Duration, Instant};
 pub enum CellStatus {
     Queued,
     Streaming,
+    /// Waiting before retry `attempt` of `max_retries`.
+    Retrying {
+        attempt: u32,
+        max_retries: u32,
+        wait: Duration,
+        reason: String,
+    },
     Done,
     Failed(String),
     Cancelled,
@@ -79,9 +86,12 @@ impl Outputs {
     }
 
     pub fn is_running(&self) -> bool {
-        self.columns
-            .iter()
-            .any(|c| matches!(c.status, CellStatus::Queued | CellStatus::Streaming))
+        self.columns.iter().any(|c| {
+            matches!(
+                c.status,
+                CellStatus::Queued | CellStatus::Streaming | CellStatus::Retrying { .. }
+            )
+        })
     }
 
     /// Applies an event of the current run; returns false if it was stale.
@@ -95,7 +105,22 @@ impl Outputs {
         match ev {
             RunEvent::Started { .. } => {
                 col.status = CellStatus::Streaming;
-                col.started = Some(Instant::now());
+                // A retry starts again; timings count from the first send.
+                col.started.get_or_insert_with(Instant::now);
+            }
+            RunEvent::Retrying {
+                attempt,
+                max_retries,
+                wait,
+                reason,
+                ..
+            } => {
+                col.status = CellStatus::Retrying {
+                    attempt,
+                    max_retries,
+                    wait,
+                    reason,
+                };
             }
             RunEvent::Text { text, .. } => {
                 if col.time_to_first_token.is_none() {
