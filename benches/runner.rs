@@ -24,9 +24,8 @@ fn vm_hwm_kb() -> Option<u64> {
 }
 
 fn main() {
-    let server = MockServer::start(|_| {
-        Reply::sse(openai_stream(&["Hello", ", world"], 5, Duration::ZERO))
-    });
+    let server =
+        MockServer::start(|_| Reply::sse(openai_stream(&["Hello", ", world"], 5, Duration::ZERO)));
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let before = vm_hwm_kb();
     let provider: Arc<dyn Provider> = Arc::new(OpenAi::new(server.base_v1(), Some("sk".into())));

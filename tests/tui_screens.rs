@@ -383,3 +383,30 @@ fn quitting_with_unsaved_edits_asks_and_never_loses_them_silently() {
 fn app_in(dir: &Path) -> App {
     app(dir, "http://127.0.0.1:9/v1")
 }
+
+#[test]
+fn a_cell_waiting_to_retry_says_so_in_its_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    let mut started = None;
+    for effect in app.update(Action::Command(Command::Run)) {
+        if let Effect::StartRun { run, .. } = effect {
+            started = Some(run);
+        }
+    }
+    let run = started.expect("a run starts");
+    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Retrying {
+        run,
+        cell: 0,
+        attempt: 1,
+        max_retries: 3,
+        wait: Duration::from_millis(1500),
+        reason: "HTTP 429 from http://127.0.0.1:9/v1/chat/completions: rate limited".into(),
+    }));
+    let s = screen(&mut app);
+    assert!(s.contains("retry 1/3 in 1.5s: HTTP 429"), "{s}");
+    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    let s = screen(&mut app);
+    assert!(!s.contains("retry 1/3") && s.contains("streaming"), "{s}");
+}

@@ -149,3 +149,35 @@ impl Outputs {
         self.scroll = (self.scroll as isize + delta).max(0) as usize;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_shows_in_the_status_and_keeps_the_first_start_time() {
+        let mut o = Outputs::default();
+        o.begin(
+            7,
+            vec![OutputColumn::new("openai:x".into(), GenParams::default())],
+        );
+        o.apply(RunEvent::Started { run: 7, cell: 0 });
+        let first = o.columns[0].started;
+        o.apply(RunEvent::Retrying {
+            run: 7,
+            cell: 0,
+            attempt: 2,
+            max_retries: 3,
+            wait: Duration::from_millis(1500),
+            reason: "HTTP 429 from u: rate limited".into(),
+        });
+        assert!(matches!(
+            o.columns[0].status,
+            CellStatus::Retrying { attempt: 2, .. }
+        ));
+        assert!(o.is_running(), "a cell waiting to retry is still running");
+        o.apply(RunEvent::Started { run: 7, cell: 0 });
+        assert_eq!(o.columns[0].status, CellStatus::Streaming);
+        assert_eq!(o.columns[0].started, first);
+    }
+}
