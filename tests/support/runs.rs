@@ -93,8 +93,16 @@ pub async fn run_all_with(runner: &Runner, cells: Vec<Cell>) -> Vec<CellResult> 
     out
 }
 
-/// A port on 127.0.0.1 with nothing listening.
+/// A port on 127.0.0.1 that refuses connections: bound but never
+/// listening. The socket is leaked on purpose, so for the rest of the test
+/// process no mock server can be given the port (with retries, a freed port
+/// could be taken by a parallel test's server and answer).
 pub fn refused_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .expect("bind");
+    let port = socket.local_addr().expect("addr").port();
+    std::mem::forget(socket);
+    port
 }
