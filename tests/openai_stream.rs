@@ -71,7 +71,10 @@ async fn streams_deltas_usage_and_finish_reason() {
             Duration::from_millis(20),
         ))
     });
-    let runner = Runner::new(tokio::runtime::Handle::current(), 4);
+    let runner = Runner::new(
+        tokio::runtime::Handle::current(),
+        support::runs::test_config(),
+    );
     let done = run_all(&runner, vec![cell(&server, "gpt-test")]).await;
     let (ev, streamed) = &done[&0];
     let RunEvent::Finished { completion, .. } = ev else {
@@ -118,7 +121,10 @@ async fn http_errors_and_cut_stream_fail_only_their_cell() {
         ),
         ("cut", Reply::sse(cut)),
     ]));
-    let runner = Runner::new(tokio::runtime::Handle::current(), 4);
+    let runner = Runner::new(
+        tokio::runtime::Handle::current(),
+        support::runs::test_config(),
+    );
     let cells = ["ok", "unauthorized", "broken", "cut"]
         .iter()
         .map(|m| cell(&server, m))
@@ -175,7 +181,10 @@ async fn rerun_cancels_stream_in_flight_at_once() {
     )];
     slow.push(Step::Sleep(Duration::from_secs(30)));
     let server = MockServer::start(move |_| Reply::sse(slow.clone()));
-    let runner = Runner::new(tokio::runtime::Handle::current(), 4);
+    let runner = Runner::new(
+        tokio::runtime::Handle::current(),
+        support::runs::test_config(),
+    );
     let (tx, mut rx) = mpsc::unbounded_channel();
     let first = runner.start(vec![cell(&server, "slow")], tx.clone());
     // Wait for the first text so the stream is really open.

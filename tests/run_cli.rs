@@ -126,3 +126,34 @@ fn strict_refuses_unset_variables_before_calling_anyone() {
     assert!(err.contains("variable 'name' is not set"), "{err}");
     assert!(server.requests().is_empty(), "no request was sent");
 }
+
+#[test]
+fn a_retry_is_reported_on_stderr_and_runner_settings_apply() {
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = served.clone();
+    let server = MockServer::start(move |_| {
+        if count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Reply::json(429, r#"{"error":{"message":"slow down"}}"#)
+                .with_header("retry-after-ms", "200")
+        } else {
+            Reply::sse(openai_stream(&["Hi"], 3, Duration::ZERO))
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    let toml = dir.path().join("pwb.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("\n[runner]\nmax_retries = 1\ntimeout_secs = 20\n");
+    std::fs::write(&toml, text).unwrap();
+    let (code, out, err) = pwb(
+        dir.path(),
+        &["run", "prompts/greet.prompt", "--var", "name=Ada"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "Hi\n");
+    assert!(
+        err.contains("openai:fast: retry 1/1 in 200ms: HTTP 429") && err.contains("slow down"),
+        "{err}"
+    );
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

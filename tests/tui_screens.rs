@@ -263,7 +263,10 @@ async fn cut_stream_fails_its_column_only() {
     ]));
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(dir.path(), &server.base_v1());
-    let runner = Runner::new(tokio::runtime::Handle::current(), 4);
+    let runner = Runner::new(
+        tokio::runtime::Handle::current(),
+        support::runs::test_config(),
+    );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     for effect in app.update(Action::Command(Command::Run)) {
         if let Effect::StartRun { run, cells, .. } = effect {
@@ -427,4 +430,31 @@ fn ctrl_k_turns_the_cache_on_and_f2_on_outputs_shows_the_trace() {
     app.update(key(KeyCode::Esc));
     app.update(Action::Key(KeyPress::ctrl('k')));
     assert!(!app.cache_on);
+}
+
+#[test]
+fn a_cell_waiting_to_retry_says_so_in_its_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    let mut started = None;
+    for effect in app.update(Action::Command(Command::Run)) {
+        if let Effect::StartRun { run, .. } = effect {
+            started = Some(run);
+        }
+    }
+    let run = started.expect("a run starts");
+    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Retrying {
+        run,
+        cell: 0,
+        attempt: 1,
+        max_retries: 3,
+        wait: Duration::from_millis(1500),
+        reason: "HTTP 429 from http://127.0.0.1:9/v1/chat/completions: rate limited".into(),
+    }));
+    let s = screen(&mut app);
+    assert!(s.contains("retry 1/3 in 1.5s: HTTP 429"), "{s}");
+    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    let s = screen(&mut app);
+    assert!(!s.contains("retry 1/3") && s.contains("streaming"), "{s}");
 }

@@ -6,9 +6,10 @@
 
 use super::render::{RenderArgs, missing_vars_verdict, render_prompt, workspace_root};
 use crate::provider::Trace;
+use crate::provider::types::secs;
 use crate::provider::{Endpoint, GenParams};
 use crate::run::plan::{ModelChoice, into_cells_with, plan};
-use crate::run::{CacheMode, RunEvent, Runner};
+use crate::run::{CacheMode, RunEvent, Runner, RunnerConfig};
 use crate::usage::{Catalog, Readout};
 use crate::workspace::WorkspaceConfig;
 use anyhow::Context;
@@ -116,6 +117,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             CacheMode::Off
         },
         catalog: Catalog::with_overrides(&config.pricing),
+        runner: RunnerConfig::from_settings(&config.runner),
     };
     let failed = runtime.block_on(stream_out(cells, &ids, &out));
     Ok(if failed {
@@ -146,6 +148,7 @@ struct Output {
     trace: bool,
     cache: CacheMode,
     catalog: Catalog,
+    runner: RunnerConfig,
 }
 
 fn print_trace(id: &str, trace: Option<Trace>) {
@@ -159,7 +162,7 @@ fn print_trace(id: &str, trace: Option<Trace>) {
 async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], out: &Output) -> bool {
     let json_out = out.json;
     let params: Vec<GenParams> = cells.iter().map(|c| c.request.params.clone()).collect();
-    let runner = Runner::new(tokio::runtime::Handle::current(), 16);
+    let runner = Runner::new(tokio::runtime::Handle::current(), out.runner.clone());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     runner.start(into_cells_with(cells, out.cache), tx);
     let mut traces: Vec<Option<Trace>> = vec![None; ids.len()];
@@ -243,6 +246,20 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], out: &O
             RunEvent::Cancelled { .. } => {
                 remaining -= 1;
                 failed = true;
+            }
+            RunEvent::Retrying {
+                attempt,
+                max_retries,
+                wait,
+                reason,
+                ..
+            } => {
+                // Progress, not a result: stderr, in every output mode.
+                eprintln!(
+                    "{}: retry {attempt}/{max_retries} in {}: {reason}",
+                    ids[cell],
+                    secs(wait)
+                );
             }
             RunEvent::Started { .. } | RunEvent::Usage { .. } | RunEvent::Thinking { .. } => {}
         }

@@ -1,10 +1,14 @@
 //! HTTP plumbing shared by providers: one pooled client, error bodies
 //! turned into readable messages, and a redacting header dump for traces.
 
+use super::retry_hint::retry_hint;
+use super::types::TimeoutKind;
 use super::{ProviderError, Trace};
 use futures_util::{Stream, StreamExt};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The shared client: rustls, connection pooling, no redirect following
 /// (so an Authorization header never travels to another host).
@@ -13,7 +17,7 @@ pub fn client() -> reqwest::Client {
     CLIENT
         .get_or_init(|| {
             reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(10))
+                .connect_timeout(CONNECT_TIMEOUT)
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(concat!("pwb/", env!("CARGO_PKG_VERSION")))
                 .build()
@@ -33,20 +37,22 @@ pub fn send_error(url: &str, err: reqwest::Error) -> ProviderError {
             reason,
         }
     } else if err.is_timeout() {
-        ProviderError::Timeout(Duration::from_secs(10))
+        ProviderError::Timeout(TimeoutKind::Connect(CONNECT_TIMEOUT))
     } else {
         ProviderError::Other(format!("request to {url} failed: {err}"))
     }
 }
 
 /// Reads an error response and pulls out the provider's message
-/// (`{"error":{"message":..}}` or `{"error":".."}`), keeping it short.
+/// (`{"error":{"message":..}}` or `{"error":".."}`), keeping it short,
+/// and the wait the server asked for (`Retry-After`, rate-limit resets).
 pub async fn error_from_response(
     url: &str,
     resp: reqwest::Response,
     trace: &mut Trace,
 ) -> ProviderError {
     let status = resp.status().as_u16();
+    let retry_after = retry_hint(resp.headers(), SystemTime::now());
     let body = resp.text().await.unwrap_or_default();
     trace.push_raw(body.as_bytes());
     let message = extract_error_message(&body).unwrap_or_else(|| {
@@ -61,6 +67,7 @@ pub async fn error_from_response(
         status,
         url: url.to_string(),
         message,
+        retry_after,
     }
 }
 
@@ -159,10 +166,12 @@ pub fn redact(err: ProviderError, secret: Option<&str>) -> ProviderError {
             status,
             url,
             message,
+            retry_after,
         } => ProviderError::Http {
             status,
             url: mask(url),
             message: mask(message),
+            retry_after,
         },
         ProviderError::Stream(m) => ProviderError::Stream(mask(m)),
         ProviderError::Protocol(m) => ProviderError::Protocol(mask(m)),

@@ -7,13 +7,15 @@ pub mod gemini_schema;
 pub mod http;
 pub mod ollama;
 pub mod openai;
+pub mod retry_hint;
 mod sse;
 pub mod trace;
 pub mod types;
 
 pub use trace::Trace;
 pub use types::{
-    ChatRequest, Completion, FinishReason, GenParams, ProviderError, StreamEvent, Usage,
+    ChatRequest, Completion, FinishReason, GenParams, ProviderError, StreamEvent, TimeoutKind,
+    Usage,
 };
 
 use std::future::Future;

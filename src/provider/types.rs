@@ -121,6 +121,9 @@ pub enum ProviderError {
         status: u16,
         url: String,
         message: String,
+        /// How long the server asked us to wait (`Retry-After` and the
+        /// rate-limit reset headers), when it said.
+        retry_after: Option<Duration>,
     },
     #[error("stream broke off: {0}")]
     Stream(String),
@@ -128,8 +131,8 @@ pub enum ProviderError {
     Protocol(String),
     #[error("missing API key: set {env_var}")]
     MissingKey { env_var: String },
-    #[error("timed out after {0:?}")]
-    Timeout(Duration),
+    #[error("timed out: {0}")]
+    Timeout(TimeoutKind),
     #[error("cancelled")]
     Cancelled,
     /// An error the provider reported inside a stream that had started
@@ -141,6 +144,38 @@ pub enum ProviderError {
     Blocked(String),
     #[error("{0}")]
     Other(String),
+}
+
+/// Which time limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// No connection within this time.
+    Connect(Duration),
+    /// No data (no streamed event) for this long.
+    Stall(Duration),
+    /// The whole call, retries included, took longer than this.
+    Total(Duration),
+}
+
+impl std::fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimeoutKind::Connect(d) => write!(f, "could not connect within {}", secs(*d)),
+            TimeoutKind::Stall(d) => write!(f, "no data for {}", secs(*d)),
+            TimeoutKind::Total(d) => write!(f, "took longer than {}", secs(*d)),
+        }
+    }
+}
+
+/// `30s`, `1.5s`, `250ms`: short, for messages.
+pub fn secs(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
 }
 
 mod duration_ms {

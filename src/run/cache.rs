@@ -120,28 +120,26 @@ impl CacheSlot {
 }
 
 /// Serves a cell from the cache if it has an answer there: sends
-/// `Started`, the text as one `Text`, and `Finished`. Returns whether it did.
+/// `Started` and the text as one `Text`, and returns the `Finished` event
+/// for the runner to send (None on a miss).
 pub fn replay(
     slot: Option<&CacheSlot>,
     run: RunId,
     cell: usize,
     tx: &UnboundedSender<RunEvent>,
-) -> bool {
-    let Some(completion) = slot.and_then(CacheSlot::load) else {
-        return false;
-    };
+) -> Option<RunEvent> {
+    let completion = slot.and_then(CacheSlot::load)?;
     let _ = tx.send(RunEvent::Started { run, cell });
     let _ = tx.send(RunEvent::Text {
         run,
         cell,
         text: completion.text.clone(),
     });
-    let _ = tx.send(RunEvent::Finished {
+    Some(RunEvent::Finished {
         run,
         cell,
         completion,
-    });
-    true
+    })
 }
 
 /// Keeps a call's result in the cache when it is a good answer; errors and

@@ -2,6 +2,7 @@
 //! Background work never touches state; it only sends these.
 
 use crate::provider::{Completion, Trace, Usage};
+use std::time::Duration;
 
 /// Identifies one run (one press of Ctrl-R / one `pwb run`).
 pub type RunId = u64;
@@ -39,6 +40,17 @@ pub enum RunEvent {
         cell: usize,
         trace: Box<Trace>,
     },
+    /// The last attempt failed in a way worth retrying; the cell waits
+    /// `wait` before attempt `attempt + 1` (retry `attempt` of `max_retries`).
+    /// A `Started` follows when the retry is sent.
+    Retrying {
+        run: RunId,
+        cell: usize,
+        attempt: u32,
+        max_retries: u32,
+        wait: Duration,
+        reason: String,
+    },
     Finished {
         run: RunId,
         cell: usize,
@@ -64,6 +76,7 @@ impl RunEvent {
             | RunEvent::Thinking { run, .. }
             | RunEvent::Usage { run, .. }
             | RunEvent::Trace { run, .. }
+            | RunEvent::Retrying { run, .. }
             | RunEvent::Finished { run, .. }
             | RunEvent::Failed { run, .. }
             | RunEvent::Cancelled { run, .. } => *run,
@@ -77,6 +90,7 @@ impl RunEvent {
             | RunEvent::Thinking { cell, .. }
             | RunEvent::Usage { cell, .. }
             | RunEvent::Trace { cell, .. }
+            | RunEvent::Retrying { cell, .. }
             | RunEvent::Finished { cell, .. }
             | RunEvent::Failed { cell, .. }
             | RunEvent::Cancelled { cell, .. } => *cell,

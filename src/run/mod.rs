@@ -1,13 +1,17 @@
 //! The one runner: the TUI, `pwb run` and (later) `pwb eval` send every
-//! model call through here, so cancellation and reporting behave the same
-//! everywhere. Work runs on tokio tasks and reports back as `RunEvent`s.
+//! model call through here, so concurrency, retries, timeouts and
+//! cancellation behave the same everywhere. Work reports back as `RunEvent`s.
 
 pub mod cache;
+pub mod config;
 pub mod event;
+pub mod limits;
 pub mod plan;
+pub mod retry;
 pub mod runner;
 
 pub use cache::CacheMode;
+pub use config::RunnerConfig;
 pub use event::RunEvent;
 pub use plan::{ModelChoice, PlannedCell};
 pub use runner::{Cell, Runner};

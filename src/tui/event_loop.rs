@@ -6,7 +6,7 @@ use super::app::{App, Effect};
 use super::editor::osc52_copy;
 use super::terminal::TerminalGuard;
 use super::{input, view};
-use crate::run::{Runner, plan::into_cells_with};
+use crate::run::{Runner, RunnerConfig, plan::into_cells_with};
 use crate::workspace;
 use std::io::Write;
 use std::path::Path;
@@ -41,7 +41,10 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
         let _ = warm_tx.send(Action::Tick);
     });
     let (run_tx, mut run_rx) = mpsc::unbounded_channel();
-    let runner = Runner::new(tokio::runtime::Handle::current(), 16);
+    let runner = Runner::new(
+        tokio::runtime::Handle::current(),
+        RunnerConfig::from_settings(&app.ws.config.runner),
+    );
     let mut signals = Signals::new()?;
     let mut tick = tokio::time::interval(TICK);
     let mut last_draw = Instant::now() - FRAME;

@@ -18,6 +18,33 @@ pub struct WorkspaceConfig {
     /// Price overrides, kept as written; `usage` interprets them.
     #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
     pub pricing: toml::Table,
+    /// `[runner]`: concurrency, retries, timeouts (see `run::RunnerConfig`).
+    #[serde(default, skip_serializing_if = "RunnerSettings::is_unset")]
+    pub runner: RunnerSettings,
+}
+
+/// `[runner]` as written; unset values take the runner's defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunnerSettings {
+    /// Calls in flight per provider (default 4).
+    pub concurrency: Option<usize>,
+    /// Calls in flight overall (default 16).
+    pub max_parallel: Option<usize>,
+    /// Retries of a transient failure (default 3).
+    pub max_retries: Option<u32>,
+    /// Longest a call may take, retries included (default 120).
+    pub timeout_secs: Option<u64>,
+    /// Longest silence mid-call (default 30).
+    pub stall_secs: Option<u64>,
+    /// `[runner.concurrency_per_provider]`: e.g. `openai = 8`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub concurrency_per_provider: std::collections::BTreeMap<String, usize>,
+}
+
+impl RunnerSettings {
+    pub fn is_unset(&self) -> bool {
+        *self == RunnerSettings::default()
+    }
 }
 
 /// `[defaults]`: generation settings used when a model sets none.

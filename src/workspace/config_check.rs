@@ -9,7 +9,15 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-const TOP_KEYS: &[&str] = &["defaults", "models", "pricing"];
+const TOP_KEYS: &[&str] = &["defaults", "models", "pricing", "runner"];
+const RUNNER_KEYS: &[&str] = &[
+    "concurrency",
+    "max_parallel",
+    "max_retries",
+    "timeout_secs",
+    "stall_secs",
+    "concurrency_per_provider",
+];
 const DEFAULT_KEYS: &[&str] = &["temperature", "max_tokens", "top_p", "prompt"];
 const MODEL_KEYS: &[&str] = &[
     "id",
@@ -47,6 +55,22 @@ pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagno
             "[defaults]",
             &mut out,
         );
+    }
+    if let Some(runner) = doc.get("runner").and_then(|v| table(v)) {
+        check_keys(source, shown, runner, RUNNER_KEYS, "[runner]", &mut out);
+        if let Some(per) = runner
+            .get("concurrency_per_provider")
+            .and_then(|v| table(v))
+        {
+            check_keys(
+                source,
+                shown,
+                per,
+                KNOWN_PROVIDERS,
+                "[runner.concurrency_per_provider]",
+                &mut out,
+            );
+        }
     }
     for model in models(doc) {
         check_keys(source, shown, model, MODEL_KEYS, "[[models]]", &mut out);

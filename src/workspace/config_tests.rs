@@ -126,3 +126,31 @@ fn bad_values_are_located() {
     let (_, diags) = parse("");
     assert!(diags[0].message.contains("no models"));
 }
+
+#[test]
+fn runner_table_parses_and_unknown_keys_warn() {
+    let src = "[[models]]\nid = \"openai:x\"\n[runner]\nconcurrency = 2\nmax_parallel = 8\nmax_retries = 1\ntimeout_secs = 60\n\
+               stall_secs = 10\nretries = 5\n[runner.concurrency_per_provider]\nopenai = 8\nopenia = 3\n";
+    let (config, diags) = parse(src);
+    let r = config.unwrap().runner;
+    assert_eq!(
+        (
+            r.concurrency,
+            r.max_parallel,
+            r.max_retries,
+            r.timeout_secs,
+            r.stall_secs
+        ),
+        (Some(2), Some(8), Some(1), Some(60), Some(10))
+    );
+    assert_eq!(r.concurrency_per_provider.get("openai"), Some(&8));
+    assert_eq!(diags.len(), 2, "{diags:?}");
+    assert!(diags.iter().all(|d| d.severity == Severity::Warning));
+    assert!(
+        diags[0].message.contains("`retries` in [runner]"),
+        "{}",
+        diags[0]
+    );
+    assert_eq!(diags[0].line, 9);
+    assert!(diags[1].message.contains("`openia`"), "{}", diags[1]);
+}

@@ -68,6 +68,11 @@ impl Reply {
             steps,
         }
     }
+    /// The same reply with one more header (e.g. `Retry-After`).
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
 }
 
 type Router = dyn Fn(&RecordedRequest) -> Reply + Send + Sync;
@@ -215,20 +220,46 @@ pub fn by_model(
     table: Vec<(&'static str, Reply)>,
 ) -> impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static {
     move |req| {
-        let model = serde_json::from_str::<serde_json::Value>(&req.body)
-            .ok()
-            .and_then(|v| v["model"].as_str().map(str::to_string))
-            .or_else(|| {
-                let rest = req.path.split_once("/models/")?.1;
-                Some(rest.split(':').next().unwrap_or(rest).to_string())
-            })
-            .unwrap_or_default();
+        let model = model_of(req);
         table
             .iter()
             .find(|(m, _)| *m == model)
             .map(|(_, r)| r.clone())
             .unwrap_or_else(|| Reply::json(404, r#"{"error":{"message":"model not found"}}"#))
     }
+}
+
+/// Like `by_model`, but each model plays a script: the n-th request for a
+/// model gets its n-th reply, and the last reply repeats from then on
+/// (e.g. `[429, ok]`: rate-limited once, then fine).
+pub fn scripted(
+    table: Vec<(&'static str, Vec<Reply>)>,
+) -> impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static {
+    let served: Mutex<std::collections::HashMap<String, usize>> = Mutex::default();
+    move |req| {
+        let model = model_of(req);
+        let Some((_, script)) = table.iter().find(|(m, _)| *m == model) else {
+            return Reply::json(404, r#"{"error":{"message":"model not found"}}"#);
+        };
+        let mut served = served.lock().unwrap();
+        let n = served.entry(model).or_insert(0);
+        let reply = script[(*n).min(script.len() - 1)].clone();
+        *n += 1;
+        reply
+    }
+}
+
+/// The model a request is for: the `model` field of the JSON body, else
+/// the path segment after `/models/` (Gemini puts the model in the URL).
+pub fn model_of(req: &RecordedRequest) -> String {
+    serde_json::from_str::<serde_json::Value>(&req.body)
+        .ok()
+        .and_then(|v| v["model"].as_str().map(str::to_string))
+        .or_else(|| {
+            let rest = req.path.split_once("/models/")?.1;
+            Some(rest.split(':').next().unwrap_or(rest).to_string())
+        })
+        .unwrap_or_default()
 }
 
 /// One SSE event with a name (as Anthropic sends them).

@@ -2,7 +2,7 @@
 //! terminal event and what streamed before it (text, thinking, counts).
 
 use pwb::provider::Completion;
-use pwb::run::{Cell, RunEvent, Runner};
+use pwb::run::{Cell, RunEvent, Runner, RunnerConfig};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -13,6 +13,8 @@ pub struct CellResult {
     pub thinking: String,
     pub text_events: usize,
     pub thinking_events: usize,
+    /// The `Retrying` events, in order.
+    pub retries: Vec<RunEvent>,
 }
 
 impl CellResult {
@@ -30,10 +32,29 @@ impl CellResult {
     }
 }
 
+/// The runner settings for tests: the defaults with quick retries, so a
+/// retried failure costs milliseconds, and timeouts far above any test's.
+pub fn test_config() -> RunnerConfig {
+    RunnerConfig {
+        max_parallel: 8,
+        backoff_base: Duration::from_millis(10),
+        max_wait: Duration::from_secs(5),
+        ..RunnerConfig::default()
+    }
+}
+
 /// Runs all cells to their terminal event; results are in cell order.
 pub async fn run_all(cells: Vec<Cell>) -> Vec<CellResult> {
+    run_all_with(
+        &Runner::new(tokio::runtime::Handle::current(), test_config()),
+        cells,
+    )
+    .await
+}
+
+/// `run_all` on a given runner; `Retrying` events are counted.
+pub async fn run_all_with(runner: &Runner, cells: Vec<Cell>) -> Vec<CellResult> {
     let n = cells.len();
-    let runner = Runner::new(tokio::runtime::Handle::current(), 8);
     let (tx, mut rx) = mpsc::unbounded_channel();
     runner.start(cells, tx);
     let blank = CellResult {
@@ -42,6 +63,7 @@ pub async fn run_all(cells: Vec<Cell>) -> Vec<CellResult> {
         thinking: String::new(),
         text_events: 0,
         thinking_events: 0,
+        retries: Vec::new(),
     };
     let mut out = vec![blank; n];
     let mut done = 0;
@@ -60,6 +82,7 @@ pub async fn run_all(cells: Vec<Cell>) -> Vec<CellResult> {
                 r.thinking.push_str(text);
                 r.thinking_events += 1;
             }
+            RunEvent::Retrying { .. } => r.retries.push(ev.clone()),
             _ => {}
         }
         if ev.is_terminal() {
@@ -70,8 +93,16 @@ pub async fn run_all(cells: Vec<Cell>) -> Vec<CellResult> {
     out
 }
 
-/// A port on 127.0.0.1 with nothing listening.
+/// A port on 127.0.0.1 that refuses connections: bound but never
+/// listening. The socket is leaked on purpose, so for the rest of the test
+/// process no mock server can be given the port (with retries, a freed port
+/// could be taken by a parallel test's server and answer).
 pub fn refused_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .expect("bind");
+    let port = socket.local_addr().expect("addr").port();
+    std::mem::forget(socket);
+    port
 }

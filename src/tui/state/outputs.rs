@@ -9,6 +9,13 @@ use std::time::{Duration, Instant};
 pub enum CellStatus {
     Queued,
     Streaming,
+    /// Waiting before retry `attempt` of `max_retries`.
+    Retrying {
+        attempt: u32,
+        max_retries: u32,
+        wait: Duration,
+        reason: String,
+    },
     Done,
     Failed(String),
     Cancelled,
@@ -86,9 +93,12 @@ impl Outputs {
     }
 
     pub fn is_running(&self) -> bool {
-        self.columns
-            .iter()
-            .any(|c| matches!(c.status, CellStatus::Queued | CellStatus::Streaming))
+        self.columns.iter().any(|c| {
+            matches!(
+                c.status,
+                CellStatus::Queued | CellStatus::Streaming | CellStatus::Retrying { .. }
+            )
+        })
     }
 
     /// Applies an event of the current run; returns false if it was stale.
@@ -102,7 +112,22 @@ impl Outputs {
         match ev {
             RunEvent::Started { .. } => {
                 col.status = CellStatus::Streaming;
-                col.started = Some(Instant::now());
+                // A retry starts again; timings count from the first send.
+                col.started.get_or_insert_with(Instant::now);
+            }
+            RunEvent::Retrying {
+                attempt,
+                max_retries,
+                wait,
+                reason,
+                ..
+            } => {
+                col.status = CellStatus::Retrying {
+                    attempt,
+                    max_retries,
+                    wait,
+                    reason,
+                };
             }
             RunEvent::Text { text, .. } => {
                 if col.time_to_first_token.is_none() {
@@ -130,5 +155,37 @@ impl Outputs {
     pub fn scroll_by(&mut self, delta: isize) {
         self.follow = false;
         self.scroll = (self.scroll as isize + delta).max(0) as usize;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_shows_in_the_status_and_keeps_the_first_start_time() {
+        let mut o = Outputs::default();
+        o.begin(
+            7,
+            vec![OutputColumn::new("openai:x".into(), GenParams::default())],
+        );
+        o.apply(RunEvent::Started { run: 7, cell: 0 });
+        let first = o.columns[0].started;
+        o.apply(RunEvent::Retrying {
+            run: 7,
+            cell: 0,
+            attempt: 2,
+            max_retries: 3,
+            wait: Duration::from_millis(1500),
+            reason: "HTTP 429 from u: rate limited".into(),
+        });
+        assert!(matches!(
+            o.columns[0].status,
+            CellStatus::Retrying { attempt: 2, .. }
+        ));
+        assert!(o.is_running(), "a cell waiting to retry is still running");
+        o.apply(RunEvent::Started { run: 7, cell: 0 });
+        assert_eq!(o.columns[0].status, CellStatus::Streaming);
+        assert_eq!(o.columns[0].started, first);
     }
 }

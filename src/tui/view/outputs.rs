@@ -4,6 +4,7 @@
 
 use super::pane_block;
 use super::text::{clip, wrap, wrap_tail, wrap_window};
+use crate::provider::types::secs;
 use crate::tui::app::{App, Pane};
 use crate::tui::state::outputs::{CellStatus, OutputColumn};
 use crate::tui::theme::Theme;
@@ -88,6 +89,9 @@ fn draw_column(
     }
     let w = inner.width as usize;
     let (status, status_style) = status_label(&col.status, t);
+    // A long status (a retry's reason) leaves room for the model's name.
+    let name_room = col.model_id.chars().count().min(16) + 1;
+    let status = clip(&status, w.saturating_sub(name_room).max(8));
     let name_style = if focus { t.title_focused } else { t.title };
     let header = Line::from(vec![
         Span::styled(
@@ -174,6 +178,15 @@ fn status_label(s: &CellStatus, t: &Theme) -> (String, ratatui::style::Style) {
     match s {
         CellStatus::Queued => ("queued".into(), t.dim),
         CellStatus::Streaming => ("streaming…".into(), t.warning),
+        CellStatus::Retrying {
+            attempt,
+            max_retries,
+            wait,
+            reason,
+        } => (
+            format!("retry {attempt}/{max_retries} in {}: {reason}", secs(*wait)),
+            t.warning,
+        ),
         CellStatus::Done => ("done".into(), t.ok),
         CellStatus::Failed(_) => ("failed".into(), t.error),
         CellStatus::Cancelled => ("cancelled".into(), t.warning),
