@@ -213,3 +213,31 @@ async fn rerun_cancels_stream_in_flight_at_once() {
     assert!(runner.cancel(), "the second (empty) run is the current one");
     assert!(!runner.cancel(), "after a cancel nothing is in flight");
 }
+
+/// A redirect is not followed: the key never travels to the other host,
+/// and the cell says what happened.
+#[tokio::test]
+async fn redirects_are_not_followed_so_the_key_stays_home() {
+    let elsewhere =
+        MockServer::start(|_| Reply::sse(openai_stream(&["stolen"], 1, Duration::ZERO)));
+    let target = format!("{}/chat/completions", elsewhere.base_v1());
+    let server = MockServer::start(move |_| {
+        Reply::json(307, r#"{"error":{"message":"moved"}}"#).with_header("Location", &target)
+    });
+    let p = OpenAi::new(server.base_v1(), Some("sk-test".into()));
+    let mut sink = |_| {};
+    let err = p
+        .stream(&request("m"), &mut sink)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("HTTP 307"), "{err}");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing reached the other host"
+    );
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Bearer sk-test")
+    );
+}
