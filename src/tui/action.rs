@@ -43,6 +43,8 @@ pub enum Command {
     ColumnPrev,
     ColumnNext,
     ToggleCache,
+    CycleDiff,
+    SetReference,
 }
 
 impl Command {
@@ -82,6 +84,8 @@ impl Command {
             Command::ColumnPrev => "previous column",
             Command::ColumnNext => "next column",
             Command::ToggleCache => "toggle response cache",
+            Command::CycleDiff => "cycle diff: off, words, unified, previous run",
+            Command::SetReference => "make the focused column the diff reference",
         }
     }
 }

@@ -227,6 +227,21 @@ impl App {
             Command::ColumnNext if out.focus_col + 1 < out.columns.len() => {
                 out.focus_col += 1;
             }
+            Command::CycleDiff => {
+                out.diffs.mode = out.diffs.mode.next();
+                out.diffs.invalidate();
+                let label = out.diffs.mode.label();
+                self.set_status(Level::Info, label);
+            }
+            Command::SetReference => {
+                out.diffs.reference = out.focus_col;
+                out.diffs.invalidate();
+                let msg = match out.columns.get(out.focus_col) {
+                    Some(c) => format!("diff reference: {}", c.model_id),
+                    None => "no column to make the reference".to_string(),
+                };
+                self.set_status(Level::Info, msg);
+            }
             _ => {}
         }
     }

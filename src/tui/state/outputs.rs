@@ -1,8 +1,10 @@
 //! The Outputs pane's data: one column per model of the latest run, filled
 //! by `RunEvent`s; events from an older run are ignored.
 
+use super::diffs::{DiffInput, Diffs};
 use crate::provider::{Completion, FinishReason, GenParams, Trace, Usage};
 use crate::run::{RunEvent, event::RunId};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,10 +83,21 @@ pub struct Outputs {
     pub focus_col: usize,
     /// Follow new text at the bottom while streaming.
     pub follow: bool,
+    /// Diff mode, reference column and computed diffs.
+    pub diffs: Diffs,
+    /// The last non-empty answer of each model id from earlier runs (for
+    /// "diff against the previous run").
+    pub previous: HashMap<String, String>,
 }
 
 impl Outputs {
     pub fn begin(&mut self, run: RunId, columns: Vec<OutputColumn>) {
+        for c in self.columns.drain(..) {
+            if !c.text.is_empty() {
+                self.previous.insert(c.model_id, c.text);
+            }
+        }
+        self.diffs.invalidate();
         self.run = Some(run);
         self.columns = columns;
         self.scroll = 0;
@@ -150,6 +163,23 @@ impl Outputs {
             }
         }
         true
+    }
+
+    /// Brings the diffs up to date with the texts (throttled while the
+    /// run streams); called by `App::update` after every action.
+    pub fn refresh_diffs(&mut self, now: Instant) -> bool {
+        let input = DiffInput {
+            run: self.run,
+            texts: self
+                .columns
+                .iter()
+                .map(|c| (c.model_id.as_str(), c.text.as_str()))
+                .collect(),
+            focus: self.focus_col,
+            running: self.is_running(),
+            previous: &self.previous,
+        };
+        self.diffs.refresh(input, now)
     }
 
     pub fn scroll_by(&mut self, delta: isize) {

@@ -1,16 +1,20 @@
 //! The Outputs pane: one column per model of the latest run, each with a
-//! header (model, status) and a readout line, then the answer wrapped to
-//! the column; columns that do not fit are paged sideways.
+//! header (model, status) and readouts (`compare::CallFacts`), then the
+//! answer (or its diff) wrapped to the column, and a run summary below;
+//! columns that do not fit are paged sideways.
 
 use super::pane_block;
-use super::text::{clip, wrap, wrap_tail, wrap_window};
+use super::text::{clip, wrap, wrap_tagged, wrap_tail, wrap_window};
+use crate::compare::{CallFacts, RunSummary};
+use crate::diff::{Change, Segment};
 use crate::provider::types::secs;
 use crate::tui::app::{App, Pane};
+use crate::tui::state::diffs::DiffMode;
 use crate::tui::state::outputs::{CellStatus, OutputColumn};
 use crate::tui::theme::Theme;
-use crate::usage::Readout;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -36,8 +40,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             (first + per_page).min(n)
         );
     }
+    if out.diffs.mode != DiffMode::Off {
+        title.push_str(&format!("· {} ", out.diffs.mode.label()));
+    }
     let block = pane_block(title, focused, t);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
         return;
@@ -51,6 +58,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(msg).style(t.dim), inner);
         return;
     }
+    // The run summary takes the last line when there is room for it.
+    if inner.height >= 4 {
+        let facts: Vec<CallFacts> = out.columns.iter().map(|c| facts(c, app)).collect();
+        let summary = RunSummary::of(&facts).line();
+        let y = inner.y + inner.height - 1;
+        let line = Rect::new(inner.x, y, inner.width, 1);
+        frame.render_widget(
+            Paragraph::new(clip(&summary, inner.width as usize)).style(t.readout),
+            line,
+        );
+        inner.height -= 1;
+    }
+    if out.diffs.mode == DiffMode::Unified {
+        draw_unified(frame, inner, app);
+        return;
+    }
     let shown = &out.columns[first..(first + per_page).min(n)];
     let constraints = vec![Constraint::Ratio(1, shown.len() as u32); shown.len()];
     let rects = Layout::default()
@@ -60,14 +83,92 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     for (i, (col, rect)) in shown.iter().zip(rects.iter()).enumerate() {
         let is_focus = focused && first + i == out.focus_col;
         let last = i + 1 == shown.len();
-        draw_column(frame, *rect, col, app, is_focus, last);
+        draw_column(frame, *rect, first + i, col, app, is_focus, last);
     }
-    let _ = t;
+}
+
+/// What the header shows about a column's call.
+fn facts<'a>(col: &'a OutputColumn, app: &'a App) -> CallFacts<'a> {
+    CallFacts {
+        model_id: &col.model_id,
+        params: Some(&col.params),
+        usage: col.usage,
+        time_to_first_token: col.time_to_first_token,
+        total_time: col.total_time,
+        finish_reason: col.finish_reason.as_ref(),
+        info: app.catalog.lookup(&col.model_id),
+        cached: col.cached,
+    }
+}
+
+fn change_style(c: Change, t: &Theme) -> Style {
+    match c {
+        Change::Equal => Style::default(),
+        Change::Insert => t.diff_insert,
+        Change::Delete => t.diff_delete,
+    }
+}
+
+/// Runs of tagged text as a styled line.
+fn tagged_line(runs: Vec<(String, Change)>, t: &Theme) -> Line<'static> {
+    Line::from(
+        runs.into_iter()
+            .map(|(s, c)| Span::styled(s, change_style(c, t)))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Reference vs focused column as a unified line diff, full width.
+fn draw_unified(frame: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let out = &app.outputs;
+    let w = area.width as usize;
+    let name = |i: usize| out.columns.get(i).map_or("?", |c| c.model_id.as_str());
+    let (r, f) = (out.diffs.reference, out.focus_col);
+    let lines = &out.diffs.unified;
+    let (ins, del) = crate::diff::counts(lines.iter().map(|l| (l.change, l.text.as_str())));
+    let head = if r == f {
+        format!(
+            "--- {} (reference) is the focused column: move to another (◂ ▸) or press r elsewhere",
+            name(r)
+        )
+    } else {
+        format!(
+            "--- {} (reference)  +++ {}  (+{ins} -{del} lines)",
+            name(r),
+            name(f)
+        )
+    };
+    let mut body: Vec<Line> = wrap(&head, w)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, t.readout)))
+        .collect();
+    let room = (area.height as usize).saturating_sub(body.len());
+    let mut wrapped: Vec<Line> = Vec::new();
+    let need = out.scroll + room;
+    for l in lines {
+        let style = change_style(l.change, t);
+        let text = format!("{}{}", l.sign(), l.text);
+        for piece in wrap(&text, w) {
+            wrapped.push(Line::from(Span::styled(piece, style)));
+        }
+        if !out.follow && wrapped.len() >= need {
+            break;
+        }
+    }
+    let start = if out.follow {
+        wrapped.len().saturating_sub(room)
+    } else {
+        out.scroll.min(wrapped.len())
+    };
+    body.extend(wrapped.into_iter().skip(start).take(room));
+    frame.render_widget(Paragraph::new(body), area);
 }
 
 fn draw_column(
     frame: &mut Frame,
     area: Rect,
+    index: usize,
     col: &OutputColumn,
     app: &App,
     focus: bool,
@@ -93,27 +194,29 @@ fn draw_column(
     let name_room = col.model_id.chars().count().min(16) + 1;
     let status = clip(&status, w.saturating_sub(name_room).max(8));
     let name_style = if focus { t.title_focused } else { t.title };
+    let diffs = &app.outputs.diffs;
+    let marker = match diffs.mode {
+        DiffMode::Words | DiffMode::Unified if diffs.reference == index => "[ref] ",
+        _ => "",
+    };
     let header = Line::from(vec![
+        Span::styled(marker, t.readout),
         Span::styled(
-            clip(&col.model_id, w.saturating_sub(status.chars().count() + 1)),
+            clip(
+                &col.model_id,
+                w.saturating_sub(status.chars().count() + 1 + marker.len()),
+            ),
             name_style,
         ),
         Span::raw(" "),
         Span::styled(status, status_style),
     ]);
-    let readout = Readout {
-        params: Some(&col.params),
-        usage: col.usage,
-        time_to_first_token: col.time_to_first_token,
-        total_time: col.total_time,
-        finish_reason: col.finish_reason.as_ref(),
-        cost: app.catalog.cost(&col.model_id, &col.usage),
-        cached: col.cached,
-    }
-    .line();
+    let bar = if w >= 24 { 6 } else { 3 };
     let mut lines = vec![header];
-    for l in wrap(&readout, w) {
-        lines.push(Line::from(Span::styled(l, t.readout)));
+    for readout in facts(col, app).lines(bar) {
+        for l in wrap(&readout, w) {
+            lines.push(Line::from(Span::styled(l, t.readout)));
+        }
     }
     let head_h = lines.len().min(inner.height as usize);
     let body_h = inner.height as usize - head_h;
@@ -133,7 +236,20 @@ fn draw_column(
     // and scrolls with it; only the visible part of the answer is wrapped.
     let think = thinking_lines(&col.thinking, w, t);
     let room = body_h.saturating_sub(body.len());
-    if app.outputs.follow {
+    let diff = match diffs.mode {
+        DiffMode::Words | DiffMode::Previous => diffs.words.get(index).and_then(Option::as_ref),
+        _ => None,
+    };
+    if diffs.mode == DiffMode::Previous && diff.is_none() && room > 0 {
+        body.push(Line::from(Span::styled(
+            "(no previous run of this model)",
+            t.dim,
+        )));
+    }
+    let room = body_h.saturating_sub(body.len());
+    if let Some(segs) = diff {
+        body.extend(diff_lines(segs, w, room, app, think));
+    } else if app.outputs.follow {
         let text_lines = wrap_tail(&col.text, w, room);
         let spare = room - text_lines.len();
         body.extend(think[think.len().saturating_sub(spare)..].iter().cloned());
@@ -154,6 +270,30 @@ fn draw_column(
     lines.truncate(head_h);
     lines.extend(visible);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A column's word diff, wrapped, with the reasoning above it, scrolled
+/// like the plain answer.
+fn diff_lines(
+    segs: &[Segment],
+    w: usize,
+    room: usize,
+    app: &App,
+    think: Vec<Line<'static>>,
+) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut all = think;
+    all.extend(
+        wrap_tagged(segs.iter().map(|s| (s.text.as_str(), s.change)), w)
+            .into_iter()
+            .map(|runs| tagged_line(runs, t)),
+    );
+    let start = if app.outputs.follow {
+        all.len().saturating_sub(room)
+    } else {
+        app.outputs.scroll.min(all.len())
+    };
+    all.into_iter().skip(start).take(room).collect()
 }
 
 /// The "thinking" section: a label, the reasoning dimmed, then a rule
