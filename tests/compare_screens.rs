@@ -192,7 +192,7 @@ fn previous_run_of_the_same_model_is_kept_and_diffed() {
     }
     assert_eq!(app.outputs.diffs.mode, DiffMode::Previous);
     let words = &app.outputs.diffs.words;
-    assert!(words[0].as_ref().is_some_and(|w| w.len() >= 3));
+    assert!(words[0].as_ref().is_some_and(|w| w[0].len() >= 3));
     assert!(words[1].is_none());
     let s = draw(&mut app).backend().to_string();
     assert!(s.contains("(no previous run of this model)"), "{s}");

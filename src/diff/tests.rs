@@ -27,6 +27,24 @@ fn word_diff_marks_changed_words_and_rebuilds_both_sides() {
 }
 
 #[test]
+fn words_are_diffed_inside_changed_lines_only() {
+    let a = "alpha beta\nsame line\ngamma delta\n";
+    let b = "alpha BETA\nsame line\ngamma delta\nnew line\n";
+    let segs = word_diff(a, b);
+    assert_eq!(rebuild(&segs, Change::Delete), a);
+    assert_eq!(rebuild(&segs, Change::Insert), b);
+    let del: Vec<&str> = segs
+        .iter()
+        .filter(|s| s.change == Change::Delete)
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(del, ["beta"]);
+    let lines = split_lines(&segs);
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[3][0].text, "new line");
+}
+
+#[test]
 fn identical_and_empty_texts() {
     assert_eq!(
         word_diff("same text", "same text"),

@@ -57,9 +57,10 @@ pub struct Diffs {
     pub mode: DiffMode,
     /// The column others are compared with.
     pub reference: usize,
-    /// Per column, its word diff (Words / Previous); `None` where there is
-    /// nothing to compare with (the reference itself, no previous run).
-    pub words: Vec<Option<Vec<Segment>>>,
+    /// Per column, its word diff (Words / Previous) cut into lines;
+    /// `None` where there is nothing to compare with (the reference
+    /// itself, no previous run).
+    pub words: Vec<Option<Vec<Vec<Segment>>>>,
     /// Reference vs focused column (Unified).
     pub unified: Vec<DiffLine>,
     /// How many times diffs were computed (tests check the throttle).
@@ -125,17 +126,13 @@ impl Diffs {
             DiffMode::Words => {
                 for (i, (_, text)) in input.texts.iter().enumerate() {
                     self.words
-                        .push((i != self.reference).then(|| diff::word_diff(reference, text)));
+                        .push((i != self.reference).then(|| lines(reference, text)));
                 }
             }
             DiffMode::Previous => {
                 for (model, text) in &input.texts {
-                    self.words.push(
-                        input
-                            .previous
-                            .get(*model)
-                            .map(|prev| diff::word_diff(prev, text)),
-                    );
+                    self.words
+                        .push(input.previous.get(*model).map(|prev| lines(prev, text)));
                 }
             }
             DiffMode::Unified => {
@@ -148,6 +145,10 @@ impl Diffs {
         self.last = Some(now);
         true
     }
+}
+
+fn lines(reference: &str, text: &str) -> Vec<Vec<Segment>> {
+    diff::split_lines(&diff::word_diff(reference, text))
 }
 
 #[cfg(test)]
@@ -187,7 +188,7 @@ mod tests {
         assert!(d.refresh(input(&["a b", "a c d"], false, &prev), t0 + ms(121)));
         assert_eq!(d.computed, 3);
         let w = d.words[1].as_ref().expect("column 1 diffed");
-        assert!(w.iter().any(|s| s.text.contains('d')));
+        assert!(w.iter().flatten().any(|s| s.text.contains('d')));
         // Switching mode or reference recomputes at once even while live.
         d.mode = DiffMode::Unified;
         assert!(d.refresh(input(&["a b", "a c d"], true, &prev), t0 + ms(122)));

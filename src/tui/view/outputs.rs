@@ -273,27 +273,44 @@ fn draw_column(
 }
 
 /// A column's word diff, wrapped, with the reasoning above it, scrolled
-/// like the plain answer.
+/// like the plain answer; only the lines on screen are wrapped.
 fn diff_lines(
-    segs: &[Segment],
+    lines: &[Vec<Segment>],
     w: usize,
     room: usize,
     app: &App,
     think: Vec<Line<'static>>,
 ) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let mut all = think;
-    all.extend(
-        wrap_tagged(segs.iter().map(|s| (s.text.as_str(), s.change)), w)
+    let wrap_one = |l: &Vec<Segment>| {
+        wrap_tagged(l.iter().map(|s| (s.text.as_str(), s.change)), w)
             .into_iter()
-            .map(|runs| tagged_line(runs, t)),
-    );
-    let start = if app.outputs.follow {
-        all.len().saturating_sub(room)
-    } else {
-        app.outputs.scroll.min(all.len())
+            .map(|runs| tagged_line(runs, t))
     };
-    all.into_iter().skip(start).take(room).collect()
+    if app.outputs.follow {
+        let mut rev: Vec<Line> = Vec::with_capacity(room);
+        for l in lines.iter().rev() {
+            if rev.len() >= room {
+                break;
+            }
+            rev.extend(wrap_one(l).rev());
+        }
+        rev.truncate(room);
+        let spare = room - rev.len();
+        let mut out: Vec<Line> = think[think.len().saturating_sub(spare)..].to_vec();
+        out.extend(rev.into_iter().rev());
+        out
+    } else {
+        let skip = app.outputs.scroll;
+        let mut all: Vec<Line> = think;
+        for l in lines {
+            if all.len() >= skip + room {
+                break;
+            }
+            all.extend(wrap_one(l));
+        }
+        all.into_iter().skip(skip).take(room).collect()
+    }
 }
 
 /// The "thinking" section: a label, the reasoning dimmed, then a rule
