@@ -3,6 +3,7 @@
 //! of many columns, and a seeded fuzz of diff + wrap over odd unicode.
 
 use pwb::provider::{Completion, FinishReason, GenParams, Usage};
+use pwb::run::RunEvent;
 use pwb::tui::action::{Action, Command};
 use pwb::tui::app::{App, Pane};
 use pwb::tui::keymap::Keymap;
@@ -21,13 +22,18 @@ use std::time::Duration;
 const PROMPT: &str = "---\nmodel: openai:gpt-4o-mini\n---\nSay something about {{topic}}.\n";
 
 fn app(dir: &Path) -> App {
+    app_with(dir, PROMPT)
+}
+
+fn app_with(dir: &Path, prompt: &str) -> App {
     std::fs::create_dir_all(dir.join("prompts")).unwrap();
     std::fs::write(
         dir.join("pwb.toml"),
-        "[[models]]\nid = \"openai:gpt-4o-mini\"\nselected = true\n",
+        "[[models]]\nid = \"openai:gpt-4o-mini\"\nselected = true\n\n\
+         [[models]]\nid = \"openai:gpt-4o\"\nselected = true\n",
     )
     .unwrap();
-    std::fs::write(dir.join("prompts/say.prompt"), PROMPT).unwrap();
+    std::fs::write(dir.join("prompts/say.prompt"), prompt).unwrap();
     let ws = Workspace::load(dir).expect("workspace loads").0;
     let theme = Theme::builtin("dark").expect("dark theme");
     let mut app = App::new(ws, Keymap::builtin(), theme);
@@ -230,6 +236,49 @@ fn diffs_are_not_recomputed_for_unchanged_text() {
         draw(&mut app);
     }
     assert_eq!(app.outputs.diffs.computed, n);
+}
+
+const JSON_PROMPT: &str = "---\nmodel: openai:gpt-4o-mini\noutput:\n  format: json\n  schema:\n    label: string\n    score: integer\n---\nClassify: {{ticket}}\n";
+
+#[test]
+fn json_answers_are_validated_with_the_first_error_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with(dir.path(), JSON_PROMPT);
+    let effects = app.update(Action::Command(Command::Run));
+    let [pwb::tui::app::Effect::StartRun { run, cells, .. }] = effects.as_slice() else {
+        panic!("expected one StartRun, got {effects:?}");
+    };
+    assert_eq!(cells.len(), 2);
+    let run = *run;
+    for (cell, text) in [
+        (0, r#"{"label":"billing","score":3}"#),
+        (1, r#"{"label":"bug","score":"high"}"#),
+    ] {
+        app.update(Action::Run(RunEvent::Started { run, cell }));
+        let mut c = done("x", text, 400);
+        c.text = text.into();
+        app.update(Action::Run(RunEvent::Finished {
+            run,
+            cell,
+            completion: Completion {
+                text: text.into(),
+                thinking: String::new(),
+                usage: c.usage,
+                finish_reason: Some(FinishReason::Stop),
+                time_to_first_token: None,
+                total_time: Duration::from_millis(400),
+                cached: false,
+            },
+        }));
+    }
+    app.focus = Pane::Outputs;
+    let s = draw(&mut app).backend().to_string();
+    assert!(s.contains("json ✓ valid"), "{s}");
+    assert!(s.contains("json ✗ $.score: expected integer, got"), "{s}");
+    app.update(Action::Command(Command::TogglePretty));
+    let s = draw(&mut app).backend().to_string();
+    assert!(s.contains("\"label\": \"billing\","), "{s}");
+    insta::assert_snapshot!("json_validation_failure", s);
 }
 
 /// Seeded strings of awkward text: wide, combining, emoji, tabs, CR,

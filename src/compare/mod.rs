@@ -2,6 +2,8 @@
 //! (params, tokens, context-window bar, cost, timings, tokens/s, finish)
 //! and the run summary under the columns. The TUI draws these strings.
 
+pub mod structured;
+
 use crate::provider::{FinishReason, GenParams, Usage};
 use crate::usage::{ModelInfo, fmt_cost, fmt_duration};
 use std::time::Duration;

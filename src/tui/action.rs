@@ -45,6 +45,7 @@ pub enum Command {
     ToggleCache,
     CycleDiff,
     SetReference,
+    TogglePretty,
 }
 
 impl Command {
@@ -86,6 +87,7 @@ impl Command {
             Command::ToggleCache => "toggle response cache",
             Command::CycleDiff => "cycle diff: off, words, unified, previous run",
             Command::SetReference => "make the focused column the diff reference",
+            Command::TogglePretty => "pretty-print JSON answers",
         }
     }
 }

@@ -477,6 +477,7 @@ fn short(c: Command) -> &'static str {
         Command::ColumnNext => "column",
         Command::CycleDiff => "diff",
         Command::SetReference => "reference",
+        Command::TogglePretty => "pretty",
         Command::PageDown => "scroll",
         Command::SwitchPrompt => "prompts",
         Command::FocusNext => "pane",

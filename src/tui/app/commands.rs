@@ -75,6 +75,10 @@ impl App {
             .map(|c| OutputColumn::new(c.endpoint.id.clone(), c.request.params.clone()))
             .collect();
         self.outputs.begin(run, columns);
+        self.outputs.schema = match &self.rendered {
+            super::RenderState::Ok(r) => r.output_json_schema(),
+            super::RenderState::Err(_) => None,
+        };
         let missing = self.missing_vars().to_vec();
         if missing.is_empty() {
             self.set_status(Level::Info, format!("running on {} model(s)", cells.len()));
@@ -232,6 +236,15 @@ impl App {
                 out.diffs.invalidate();
                 let label = out.diffs.mode.label();
                 self.set_status(Level::Info, label);
+            }
+            Command::TogglePretty => {
+                out.pretty = !out.pretty;
+                let msg = if out.pretty {
+                    "JSON answers pretty-printed"
+                } else {
+                    "answers as sent"
+                };
+                self.set_status(Level::Info, msg);
             }
             Command::SetReference => {
                 out.diffs.reference = out.focus_col;

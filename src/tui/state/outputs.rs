@@ -2,6 +2,7 @@
 //! by `RunEvent`s; events from an older run are ignored.
 
 use super::diffs::{DiffInput, Diffs};
+use crate::compare::structured::{self, JsonCheck};
 use crate::provider::{Completion, FinishReason, GenParams, Trace, Usage};
 use crate::run::{RunEvent, event::RunId};
 use std::collections::HashMap;
@@ -40,6 +41,8 @@ pub struct OutputColumn {
     pub cached: bool,
     /// The call's exact request and raw response, for the inspector.
     pub trace: Option<Box<Trace>>,
+    /// The finished answer checked against the prompt's JSON schema.
+    pub json: Option<JsonCheck>,
 }
 
 impl OutputColumn {
@@ -57,6 +60,7 @@ impl OutputColumn {
             started: None,
             cached: false,
             trace: None,
+            json: None,
         }
     }
 
@@ -88,6 +92,11 @@ pub struct Outputs {
     /// The last non-empty answer of each model id from earlier runs (for
     /// "diff against the previous run").
     pub previous: HashMap<String, String>,
+    /// The JSON schema the run's answers must follow (`output.format:
+    /// json`); finished answers are checked against it.
+    pub schema: Option<serde_json::Value>,
+    /// Show parsed JSON answers pretty-printed (`p`).
+    pub pretty: bool,
 }
 
 impl Outputs {
@@ -98,6 +107,7 @@ impl Outputs {
             }
         }
         self.diffs.invalidate();
+        self.schema = None;
         self.run = Some(run);
         self.columns = columns;
         self.scroll = 0;
@@ -151,7 +161,13 @@ impl Outputs {
             RunEvent::Thinking { text, .. } => col.thinking.push_str(&text),
             RunEvent::Usage { usage, .. } => col.usage = usage,
             RunEvent::Trace { trace, .. } => col.trace = Some(trace),
-            RunEvent::Finished { completion, .. } => col.finish(completion),
+            RunEvent::Finished { completion, .. } => {
+                col.finish(completion);
+                col.json = self
+                    .schema
+                    .as_ref()
+                    .map(|s| structured::check(&col.text, s));
+            }
             RunEvent::Failed { error, .. } => {
                 col.status = CellStatus::Failed(error);
                 col.total_time = col.started.map(|s| s.elapsed());

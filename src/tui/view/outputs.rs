@@ -218,6 +218,16 @@ fn draw_column(
             lines.push(Line::from(Span::styled(l, t.readout)));
         }
     }
+    if let Some(check) = &col.json {
+        let style = if check.is_valid() { t.ok } else { t.error };
+        for l in wrap(&check.line(), w) {
+            lines.push(Line::from(Span::styled(l, style)));
+        }
+    }
+    let text = match (&col.json, app.outputs.pretty) {
+        (Some(check), true) => check.pretty.as_deref().unwrap_or(&col.text),
+        _ => col.text.as_str(),
+    };
     let head_h = lines.len().min(inner.height as usize);
     let body_h = inner.height as usize - head_h;
     let mut body: Vec<Line> = Vec::new();
@@ -250,7 +260,7 @@ fn draw_column(
     if let Some(segs) = diff {
         body.extend(diff_lines(segs, w, room, app, think));
     } else if app.outputs.follow {
-        let text_lines = wrap_tail(&col.text, w, room);
+        let text_lines = wrap_tail(text, w, room);
         let spare = room - text_lines.len();
         body.extend(think[think.len().saturating_sub(spare)..].iter().cloned());
         body.extend(text_lines.into_iter().map(Line::from));
@@ -261,7 +271,7 @@ fn draw_column(
         body.extend(shown);
         let text_skip = skip.saturating_sub(think.len());
         body.extend(
-            wrap_window(&col.text, w, text_skip, rest)
+            wrap_window(text, w, text_skip, rest)
                 .into_iter()
                 .map(Line::from),
         );
