@@ -281,6 +281,34 @@ fn json_answers_are_validated_with_the_first_error_path() {
     insta::assert_snapshot!("json_validation_failure", s);
 }
 
+#[test]
+fn zoom_wrap_and_copy_of_the_focused_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let long = format!("start {} end", "word ".repeat(40));
+    with_columns(
+        &mut app,
+        vec![
+            done("openai:gpt-4o-mini", "short answer", 100),
+            done("openai:gpt-4o", &long, 200),
+        ],
+    );
+    app.update(Action::Command(Command::ColumnNext));
+    app.update(Action::Command(Command::Zoom));
+    let s = draw(&mut app).backend().to_string();
+    assert!(s.contains("Outputs 2 of 2 (zoomed, z)"), "{s}");
+    assert!(!s.contains("short answer"), "{s}");
+    assert!(s.contains("end"), "zoomed and wrapped: {s}");
+    app.update(Action::Command(Command::ToggleWrap));
+    let s = draw(&mut app).backend().to_string();
+    assert!(s.contains("start word") && !s.contains(" end "), "clipped: {s}");
+    let effects = app.update(Action::Command(Command::CopyColumn));
+    assert!(
+        matches!(effects.as_slice(), [pwb::tui::app::Effect::Clipboard(t)] if *t == long),
+        "{effects:?}"
+    );
+}
+
 /// Seeded strings of awkward text: wide, combining, emoji, tabs, CR,
 /// newlines and very long lines.
 fn awkward(rng: &mut fastrand::Rng) -> String {
@@ -324,6 +352,9 @@ fn diff_and_wrap_of_awkward_unicode_never_panic_or_spill() {
         with_columns(&mut app, cols);
         app.outputs.follow = rng.bool();
         app.outputs.scroll = rng.usize(0..50);
+        app.outputs.zoom = rng.bool();
+        app.outputs.nowrap = rng.bool();
+        app.outputs.focus_col = rng.usize(0..5);
         app.outputs.diffs.mode = [
             DiffMode::Off,
             DiffMode::Words,

@@ -46,6 +46,9 @@ pub enum Command {
     CycleDiff,
     SetReference,
     TogglePretty,
+    Zoom,
+    ToggleWrap,
+    CopyColumn,
 }
 
 impl Command {
@@ -88,6 +91,9 @@ impl Command {
             Command::CycleDiff => "cycle diff: off, words, unified, previous run",
             Command::SetReference => "make the focused column the diff reference",
             Command::TogglePretty => "pretty-print JSON answers",
+            Command::Zoom => "zoom: focused column full width",
+            Command::ToggleWrap => "wrap or clip long lines",
+            Command::CopyColumn => "copy the focused answer",
         }
     }
 }

@@ -49,7 +49,7 @@ impl App {
                 Pane::Editor => self.editor_command(cmd, effects),
                 Pane::Examples => self.examples_command(cmd),
                 Pane::Models => self.models_command(cmd),
-                Pane::Outputs => self.outputs_command(cmd),
+                Pane::Outputs => self.outputs_command(cmd, effects),
             },
         }
     }
@@ -212,7 +212,7 @@ impl App {
         }
     }
 
-    fn outputs_command(&mut self, cmd: Command) {
+    fn outputs_command(&mut self, cmd: Command, effects: &mut Vec<Effect>) {
         let page = (self.size.1 / 3).max(1) as isize;
         let out = &mut self.outputs;
         match cmd {
@@ -237,6 +237,26 @@ impl App {
                 let label = out.diffs.mode.label();
                 self.set_status(Level::Info, label);
             }
+            Command::Zoom => {
+                out.zoom = !out.zoom;
+            }
+            Command::ToggleWrap => {
+                out.nowrap = !out.nowrap;
+                let msg = if out.nowrap {
+                    "long lines clipped (w wraps them)"
+                } else {
+                    "long lines wrapped"
+                };
+                self.set_status(Level::Info, msg);
+            }
+            Command::CopyColumn => match out.columns.get(out.focus_col) {
+                Some(c) => {
+                    effects.push(Effect::Clipboard(c.text.clone()));
+                    let msg = format!("copied the answer of {}", c.model_id);
+                    self.set_status(Level::Info, msg);
+                }
+                None => self.set_status(Level::Warning, "no answer to copy"),
+            },
             Command::TogglePretty => {
                 out.pretty = !out.pretty;
                 let msg = if out.pretty {

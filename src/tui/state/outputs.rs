@@ -97,6 +97,10 @@ pub struct Outputs {
     pub schema: Option<serde_json::Value>,
     /// Show parsed JSON answers pretty-printed (`p`).
     pub pretty: bool,
+    /// Show only the focused column, full width (`z`).
+    pub zoom: bool,
+    /// Clip long lines instead of wrapping them (`w`; plain answers).
+    pub nowrap: bool,
 }
 
 impl Outputs {

@@ -4,7 +4,7 @@
 //! columns that do not fit are paged sideways.
 
 use super::pane_block;
-use super::text::{clip, wrap, wrap_tagged, wrap_tail, wrap_window};
+use super::text::{clean_line, clip, wrap, wrap_tagged, wrap_tail, wrap_window};
 use crate::compare::{CallFacts, RunSummary};
 use crate::diff::{Change, Segment};
 use crate::provider::types::secs;
@@ -26,14 +26,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let out = &app.outputs;
     let n = out.columns.len();
-    let per_page = ((area.width.saturating_sub(2)) / MIN_COLUMN).max(1) as usize;
+    let per_page = if out.zoom {
+        1
+    } else {
+        ((area.width.saturating_sub(2)) / MIN_COLUMN).max(1) as usize
+    };
     let first = if n > per_page {
         (out.focus_col / per_page * per_page).min(n - per_page)
+    } else if out.zoom {
+        out.focus_col.min(n.saturating_sub(1))
     } else {
         0
     };
     let mut title = " Outputs ".to_string();
-    if n > per_page {
+    if out.zoom {
+        title = format!(
+            " Outputs {} of {n} (zoomed, z) ",
+            out.focus_col.min(n.saturating_sub(1)) + 1
+        );
+    } else if n > per_page {
         title = format!(
             " Outputs {}-{} of {n} (◂ ▸) ",
             first + 1,
@@ -260,7 +271,11 @@ fn draw_column(
     if let Some(segs) = diff {
         body.extend(diff_lines(segs, w, room, app, think));
     } else if app.outputs.follow {
-        let text_lines = wrap_tail(text, w, room);
+        let text_lines = if app.outputs.nowrap {
+            clip_tail(text, w, room)
+        } else {
+            wrap_tail(text, w, room)
+        };
         let spare = room - text_lines.len();
         body.extend(think[think.len().saturating_sub(spare)..].iter().cloned());
         body.extend(text_lines.into_iter().map(Line::from));
@@ -270,11 +285,16 @@ fn draw_column(
         let rest = room - shown.len();
         body.extend(shown);
         let text_skip = skip.saturating_sub(think.len());
-        body.extend(
+        let window = if app.outputs.nowrap {
+            text.split('\n')
+                .skip(text_skip)
+                .take(rest)
+                .map(|l| clip(&clean_line(l), w))
+                .collect()
+        } else {
             wrap_window(text, w, text_skip, rest)
-                .into_iter()
-                .map(Line::from),
-        );
+        };
+        body.extend(window.into_iter().map(Line::from));
     }
     let visible: Vec<Line> = body.into_iter().take(body_h).collect();
     lines.truncate(head_h);
@@ -321,6 +341,17 @@ fn diff_lines(
         }
         all.into_iter().skip(skip).take(room).collect()
     }
+}
+
+/// The last `count` lines of `text`, each clipped to `w` cells.
+fn clip_tail(text: &str, w: usize, count: usize) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .rsplit('\n')
+        .take(count)
+        .map(|l| clip(&clean_line(l), w))
+        .collect();
+    v.reverse();
+    v
 }
 
 /// The "thinking" section: a label, the reasoning dimmed, then a rule
