@@ -301,12 +301,45 @@ fn zoom_wrap_and_copy_of_the_focused_column() {
     assert!(s.contains("end"), "zoomed and wrapped: {s}");
     app.update(Action::Command(Command::ToggleWrap));
     let s = draw(&mut app).backend().to_string();
-    assert!(s.contains("start word") && !s.contains(" end "), "clipped: {s}");
+    assert!(
+        s.contains("start word") && !s.contains(" end "),
+        "clipped: {s}"
+    );
     let effects = app.update(Action::Command(Command::CopyColumn));
     assert!(
         matches!(effects.as_slice(), [pwb::tui::app::Effect::Clipboard(t)] if *t == long),
         "{effects:?}"
     );
+}
+
+#[test]
+fn unsynced_columns_scroll_one_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    let text: String = (0..40).map(|i| format!("row {i:02}\n")).collect();
+    with_columns(
+        &mut app,
+        vec![done("openai:a", &text, 100), done("openai:b", &text, 100)],
+    );
+    app.update(Action::Command(Command::Top));
+    app.update(Action::Command(Command::ToggleSync));
+    app.update(Action::Command(Command::ColumnNext));
+    for _ in 0..5 {
+        app.update(Action::Command(Command::Down));
+    }
+    assert_eq!((app.outputs.scroll_of(0), app.outputs.scroll_of(1)), (0, 5));
+    let s = draw(&mut app).backend().to_string();
+    let row = s
+        .lines()
+        .find(|l| l.contains("row 00"))
+        .expect("column a at the top");
+    assert!(
+        row.contains("row 05"),
+        "column b scrolled on its own: {row}"
+    );
+    app.update(Action::Command(Command::ToggleSync));
+    app.update(Action::Command(Command::Down));
+    assert_eq!((app.outputs.scroll_of(0), app.outputs.scroll_of(1)), (6, 6));
 }
 
 /// Seeded strings of awkward text: wide, combining, emoji, tabs, CR,
@@ -355,6 +388,10 @@ fn diff_and_wrap_of_awkward_unicode_never_panic_or_spill() {
         app.outputs.zoom = rng.bool();
         app.outputs.nowrap = rng.bool();
         app.outputs.focus_col = rng.usize(0..5);
+        if rng.bool() {
+            app.outputs.toggle_sync();
+            app.outputs.scroll_by(rng.isize(-5..40));
+        }
         app.outputs.diffs.mode = [
             DiffMode::Off,
             DiffMode::Words,

@@ -49,6 +49,7 @@ pub enum Command {
     Zoom,
     ToggleWrap,
     CopyColumn,
+    ToggleSync,
 }
 
 impl Command {
@@ -94,6 +95,7 @@ impl Command {
             Command::Zoom => "zoom: focused column full width",
             Command::ToggleWrap => "wrap or clip long lines",
             Command::CopyColumn => "copy the focused answer",
+            Command::ToggleSync => "scroll columns together or apart",
         }
     }
 }

@@ -481,6 +481,7 @@ fn short(c: Command) -> &'static str {
         Command::Zoom => "zoom",
         Command::ToggleWrap => "wrap",
         Command::CopyColumn => "copy",
+        Command::ToggleSync => "sync scroll",
         Command::PageDown => "scroll",
         Command::SwitchPrompt => "prompts",
         Command::FocusNext => "pane",

@@ -220,9 +220,15 @@ impl App {
             Command::Down => out.scroll_by(1),
             Command::PageUp => out.scroll_by(-page),
             Command::PageDown => out.scroll_by(page),
-            Command::Top => {
-                out.follow = false;
-                out.scroll = 0;
+            Command::Top => out.scroll_top(),
+            Command::ToggleSync => {
+                out.toggle_sync();
+                let msg = if out.unsynced {
+                    "columns scroll one at a time (s syncs them)"
+                } else {
+                    "columns scroll together"
+                };
+                self.set_status(Level::Info, msg);
             }
             Command::Bottom => {
                 out.follow = true;

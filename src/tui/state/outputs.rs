@@ -101,6 +101,10 @@ pub struct Outputs {
     pub zoom: bool,
     /// Clip long lines instead of wrapping them (`w`; plain answers).
     pub nowrap: bool,
+    /// Columns scroll on their own (`s`); by default they scroll together.
+    pub unsynced: bool,
+    /// Each column's scroll when unsynced.
+    pub col_scroll: Vec<usize>,
 }
 
 impl Outputs {
@@ -115,6 +119,7 @@ impl Outputs {
         self.run = Some(run);
         self.columns = columns;
         self.scroll = 0;
+        self.col_scroll = vec![0; self.columns.len()];
         self.focus_col = self.focus_col.min(self.columns.len().saturating_sub(1));
         self.follow = true;
     }
@@ -203,8 +208,46 @@ impl Outputs {
     }
 
     pub fn scroll_by(&mut self, delta: isize) {
+        if self.follow {
+            // Leaving follow mode: scroll from where the columns are.
+            self.follow = false;
+        }
+        let by = |s: usize| (s as isize + delta).max(0) as usize;
+        if self.unsynced {
+            self.col_scroll.resize(self.columns.len(), self.scroll);
+            if let Some(s) = self.col_scroll.get_mut(self.focus_col) {
+                *s = by(*s);
+            }
+        } else {
+            self.scroll = by(self.scroll);
+        }
+    }
+
+    /// Scrolls every column to the top.
+    pub fn scroll_top(&mut self) {
         self.follow = false;
-        self.scroll = (self.scroll as isize + delta).max(0) as usize;
+        self.scroll = 0;
+        self.col_scroll.iter_mut().for_each(|s| *s = 0);
+    }
+
+    /// Switches between scrolling all columns together and one at a time;
+    /// unsyncing starts every column at the shared offset.
+    pub fn toggle_sync(&mut self) {
+        self.unsynced = !self.unsynced;
+        if self.unsynced {
+            self.col_scroll = vec![self.scroll; self.columns.len()];
+        } else if let Some(s) = self.col_scroll.get(self.focus_col) {
+            self.scroll = *s;
+        }
+    }
+
+    /// The scroll offset column `i` is drawn at.
+    pub fn scroll_of(&self, i: usize) -> usize {
+        if self.unsynced {
+            self.col_scroll.get(i).copied().unwrap_or(self.scroll)
+        } else {
+            self.scroll
+        }
     }
 }
 

@@ -156,7 +156,8 @@ fn draw_unified(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     let room = (area.height as usize).saturating_sub(body.len());
     let mut wrapped: Vec<Line> = Vec::new();
-    let need = out.scroll + room;
+    let scroll = out.scroll_of(out.focus_col);
+    let need = scroll + room;
     for l in lines {
         let style = change_style(l.change, t);
         let text = format!("{}{}", l.sign(), l.text);
@@ -170,7 +171,7 @@ fn draw_unified(frame: &mut Frame, area: Rect, app: &App) {
     let start = if out.follow {
         wrapped.len().saturating_sub(room)
     } else {
-        out.scroll.min(wrapped.len())
+        scroll.min(wrapped.len())
     };
     body.extend(wrapped.into_iter().skip(start).take(room));
     frame.render_widget(Paragraph::new(body), area);
@@ -269,7 +270,14 @@ fn draw_column(
     }
     let room = body_h.saturating_sub(body.len());
     if let Some(segs) = diff {
-        body.extend(diff_lines(segs, w, room, app, think));
+        body.extend(diff_lines(
+            segs,
+            w,
+            room,
+            app,
+            think,
+            app.outputs.scroll_of(index),
+        ));
     } else if app.outputs.follow {
         let text_lines = if app.outputs.nowrap {
             clip_tail(text, w, room)
@@ -280,7 +288,7 @@ fn draw_column(
         body.extend(think[think.len().saturating_sub(spare)..].iter().cloned());
         body.extend(text_lines.into_iter().map(Line::from));
     } else {
-        let skip = app.outputs.scroll;
+        let skip = app.outputs.scroll_of(index);
         let shown: Vec<Line> = think.iter().skip(skip).take(room).cloned().collect();
         let rest = room - shown.len();
         body.extend(shown);
@@ -310,6 +318,7 @@ fn diff_lines(
     room: usize,
     app: &App,
     think: Vec<Line<'static>>,
+    skip: usize,
 ) -> Vec<Line<'static>> {
     let t = &app.theme;
     let wrap_one = |l: &Vec<Segment>| {
@@ -331,7 +340,6 @@ fn diff_lines(
         out.extend(rev.into_iter().rev());
         out
     } else {
-        let skip = app.outputs.scroll;
         let mut all: Vec<Line> = think;
         for l in lines {
             if all.len() >= skip + room {
