@@ -3,10 +3,11 @@
 //! answer (or its diff) wrapped to the column, and a run summary below;
 //! columns that do not fit are paged sideways.
 
+mod diff;
+
 use super::pane_block;
-use super::text::{clean_line, clip, wrap, wrap_tagged, wrap_tail, wrap_window};
+use super::text::{clean_line, clip, wrap, wrap_tail, wrap_window};
 use crate::compare::{CallFacts, RunSummary};
-use crate::diff::{Change, Segment};
 use crate::provider::types::secs;
 use crate::tui::app::{App, Pane};
 use crate::tui::state::diffs::DiffMode;
@@ -14,7 +15,6 @@ use crate::tui::state::outputs::{CellStatus, OutputColumn};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         inner.height -= 1;
     }
     if out.diffs.mode == DiffMode::Unified {
-        draw_unified(frame, inner, app);
+        diff::draw_unified(frame, inner, app);
         return;
     }
     let shown = &out.columns[first..(first + per_page).min(n)];
@@ -110,71 +110,6 @@ fn facts<'a>(col: &'a OutputColumn, app: &'a App) -> CallFacts<'a> {
         info: app.catalog.lookup(&col.model_id),
         cached: col.cached,
     }
-}
-
-fn change_style(c: Change, t: &Theme) -> Style {
-    match c {
-        Change::Equal => Style::default(),
-        Change::Insert => t.diff_insert,
-        Change::Delete => t.diff_delete,
-    }
-}
-
-/// Runs of tagged text as a styled line.
-fn tagged_line(runs: Vec<(String, Change)>, t: &Theme) -> Line<'static> {
-    Line::from(
-        runs.into_iter()
-            .map(|(s, c)| Span::styled(s, change_style(c, t)))
-            .collect::<Vec<_>>(),
-    )
-}
-
-/// Reference vs focused column as a unified line diff, full width.
-fn draw_unified(frame: &mut Frame, area: Rect, app: &App) {
-    let t = &app.theme;
-    let out = &app.outputs;
-    let w = area.width as usize;
-    let name = |i: usize| out.columns.get(i).map_or("?", |c| c.model_id.as_str());
-    let (r, f) = (out.diffs.reference, out.focus_col);
-    let lines = &out.diffs.unified;
-    let (ins, del) = crate::diff::counts(lines.iter().map(|l| (l.change, l.text.as_str())));
-    let head = if r == f {
-        format!(
-            "--- {} (reference) is the focused column: move to another (◂ ▸) or press r elsewhere",
-            name(r)
-        )
-    } else {
-        format!(
-            "--- {} (reference)  +++ {}  (+{ins} -{del} lines)",
-            name(r),
-            name(f)
-        )
-    };
-    let mut body: Vec<Line> = wrap(&head, w)
-        .into_iter()
-        .map(|l| Line::from(Span::styled(l, t.readout)))
-        .collect();
-    let room = (area.height as usize).saturating_sub(body.len());
-    let mut wrapped: Vec<Line> = Vec::new();
-    let scroll = out.scroll_of(out.focus_col);
-    let need = scroll + room;
-    for l in lines {
-        let style = change_style(l.change, t);
-        let text = format!("{}{}", l.sign(), l.text);
-        for piece in wrap(&text, w) {
-            wrapped.push(Line::from(Span::styled(piece, style)));
-        }
-        if !out.follow && wrapped.len() >= need {
-            break;
-        }
-    }
-    let start = if out.follow {
-        wrapped.len().saturating_sub(room)
-    } else {
-        scroll.min(wrapped.len())
-    };
-    body.extend(wrapped.into_iter().skip(start).take(room));
-    frame.render_widget(Paragraph::new(body), area);
 }
 
 fn draw_column(
@@ -270,7 +205,7 @@ fn draw_column(
     }
     let room = body_h.saturating_sub(body.len());
     if let Some(segs) = diff {
-        body.extend(diff_lines(
+        body.extend(diff::diff_lines(
             segs,
             w,
             room,
@@ -308,47 +243,6 @@ fn draw_column(
     lines.truncate(head_h);
     lines.extend(visible);
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// A column's word diff, wrapped, with the reasoning above it, scrolled
-/// like the plain answer; only the lines on screen are wrapped.
-fn diff_lines(
-    lines: &[Vec<Segment>],
-    w: usize,
-    room: usize,
-    app: &App,
-    think: Vec<Line<'static>>,
-    skip: usize,
-) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let wrap_one = |l: &Vec<Segment>| {
-        wrap_tagged(l.iter().map(|s| (s.text.as_str(), s.change)), w)
-            .into_iter()
-            .map(|runs| tagged_line(runs, t))
-    };
-    if app.outputs.follow {
-        let mut rev: Vec<Line> = Vec::with_capacity(room);
-        for l in lines.iter().rev() {
-            if rev.len() >= room {
-                break;
-            }
-            rev.extend(wrap_one(l).rev());
-        }
-        rev.truncate(room);
-        let spare = room - rev.len();
-        let mut out: Vec<Line> = think[think.len().saturating_sub(spare)..].to_vec();
-        out.extend(rev.into_iter().rev());
-        out
-    } else {
-        let mut all: Vec<Line> = think;
-        for l in lines {
-            if all.len() >= skip + room {
-                break;
-            }
-            all.extend(wrap_one(l));
-        }
-        all.into_iter().skip(skip).take(room).collect()
-    }
 }
 
 /// The last `count` lines of `text`, each clipped to `w` cells.
