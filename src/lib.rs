@@ -3,6 +3,8 @@
 //! `prompt`, `run` and `provider`.
 
 pub mod cli;
+pub mod compare;
+pub mod diff;
 pub mod paths;
 pub mod prompt;
 pub mod provider;

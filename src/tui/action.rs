@@ -43,6 +43,13 @@ pub enum Command {
     ColumnPrev,
     ColumnNext,
     ToggleCache,
+    CycleDiff,
+    SetReference,
+    TogglePretty,
+    Zoom,
+    ToggleWrap,
+    CopyColumn,
+    ToggleSync,
 }
 
 impl Command {
@@ -82,6 +89,13 @@ impl Command {
             Command::ColumnPrev => "previous column",
             Command::ColumnNext => "next column",
             Command::ToggleCache => "toggle response cache",
+            Command::CycleDiff => "cycle diff: off, words, unified, previous run",
+            Command::SetReference => "make the focused column the diff reference",
+            Command::TogglePretty => "pretty-print JSON answers",
+            Command::Zoom => "zoom: focused column full width",
+            Command::ToggleWrap => "wrap or clip long lines",
+            Command::CopyColumn => "copy the focused answer",
+            Command::ToggleSync => "scroll columns together or apart",
         }
     }
 }

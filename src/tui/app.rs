@@ -295,6 +295,7 @@ impl App {
             Action::Saved { path, error } => self.on_saved(path, error, &mut effects),
         }
         self.refresh_render_soon();
+        self.outputs.refresh_diffs(std::time::Instant::now());
         effects
     }
 
@@ -416,7 +417,12 @@ impl App {
                 Command::EditMaxTokens,
                 Command::Run,
             ],
-            Pane::Outputs => &[Command::ColumnNext, Command::PageDown, Command::Run],
+            Pane::Outputs => &[
+                Command::ColumnNext,
+                Command::CycleDiff,
+                Command::SetReference,
+                Command::Run,
+            ],
         };
         let mut out: Vec<(String, &'static str)> = cmds
             .iter()
@@ -469,6 +475,13 @@ fn short(c: Command) -> &'static str {
         Command::EditTemperature => "temp",
         Command::EditMaxTokens => "max tok",
         Command::ColumnNext => "column",
+        Command::CycleDiff => "diff",
+        Command::SetReference => "reference",
+        Command::TogglePretty => "pretty",
+        Command::Zoom => "zoom",
+        Command::ToggleWrap => "wrap",
+        Command::CopyColumn => "copy",
+        Command::ToggleSync => "sync scroll",
         Command::PageDown => "scroll",
         Command::SwitchPrompt => "prompts",
         Command::FocusNext => "pane",

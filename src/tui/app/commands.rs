@@ -49,7 +49,7 @@ impl App {
                 Pane::Editor => self.editor_command(cmd, effects),
                 Pane::Examples => self.examples_command(cmd),
                 Pane::Models => self.models_command(cmd),
-                Pane::Outputs => self.outputs_command(cmd),
+                Pane::Outputs => self.outputs_command(cmd, effects),
             },
         }
     }
@@ -75,6 +75,10 @@ impl App {
             .map(|c| OutputColumn::new(c.endpoint.id.clone(), c.request.params.clone()))
             .collect();
         self.outputs.begin(run, columns);
+        self.outputs.schema = match &self.rendered {
+            super::RenderState::Ok(r) => r.output_json_schema(),
+            super::RenderState::Err(_) => None,
+        };
         let missing = self.missing_vars().to_vec();
         if missing.is_empty() {
             self.set_status(Level::Info, format!("running on {} model(s)", cells.len()));
@@ -208,7 +212,7 @@ impl App {
         }
     }
 
-    fn outputs_command(&mut self, cmd: Command) {
+    fn outputs_command(&mut self, cmd: Command, effects: &mut Vec<Effect>) {
         let page = (self.size.1 / 3).max(1) as isize;
         let out = &mut self.outputs;
         match cmd {
@@ -216,9 +220,15 @@ impl App {
             Command::Down => out.scroll_by(1),
             Command::PageUp => out.scroll_by(-page),
             Command::PageDown => out.scroll_by(page),
-            Command::Top => {
-                out.follow = false;
-                out.scroll = 0;
+            Command::Top => out.scroll_top(),
+            Command::ToggleSync => {
+                out.toggle_sync();
+                let msg = if out.unsynced {
+                    "columns scroll one at a time (s syncs them)"
+                } else {
+                    "columns scroll together"
+                };
+                self.set_status(Level::Info, msg);
             }
             Command::Bottom => {
                 out.follow = true;
@@ -226,6 +236,50 @@ impl App {
             Command::ColumnPrev => out.focus_col = out.focus_col.saturating_sub(1),
             Command::ColumnNext if out.focus_col + 1 < out.columns.len() => {
                 out.focus_col += 1;
+            }
+            Command::CycleDiff => {
+                out.diffs.mode = out.diffs.mode.next();
+                out.diffs.invalidate();
+                let label = out.diffs.mode.label();
+                self.set_status(Level::Info, label);
+            }
+            Command::Zoom => {
+                out.zoom = !out.zoom;
+            }
+            Command::ToggleWrap => {
+                out.nowrap = !out.nowrap;
+                let msg = if out.nowrap {
+                    "long lines clipped (w wraps them)"
+                } else {
+                    "long lines wrapped"
+                };
+                self.set_status(Level::Info, msg);
+            }
+            Command::CopyColumn => match out.columns.get(out.focus_col) {
+                Some(c) => {
+                    effects.push(Effect::Clipboard(c.text.clone()));
+                    let msg = format!("copied the answer of {}", c.model_id);
+                    self.set_status(Level::Info, msg);
+                }
+                None => self.set_status(Level::Warning, "no answer to copy"),
+            },
+            Command::TogglePretty => {
+                out.pretty = !out.pretty;
+                let msg = if out.pretty {
+                    "JSON answers pretty-printed"
+                } else {
+                    "answers as sent"
+                };
+                self.set_status(Level::Info, msg);
+            }
+            Command::SetReference => {
+                out.diffs.reference = out.focus_col;
+                out.diffs.invalidate();
+                let msg = match out.columns.get(out.focus_col) {
+                    Some(c) => format!("diff reference: {}", c.model_id),
+                    None => "no column to make the reference".to_string(),
+                };
+                self.set_status(Level::Info, msg);
             }
             _ => {}
         }

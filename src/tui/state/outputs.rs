@@ -1,8 +1,11 @@
 //! The Outputs pane's data: one column per model of the latest run, filled
 //! by `RunEvent`s; events from an older run are ignored.
 
+use super::diffs::{DiffInput, Diffs};
+use crate::compare::structured::{self, JsonCheck};
 use crate::provider::{Completion, FinishReason, GenParams, Trace, Usage};
 use crate::run::{RunEvent, event::RunId};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +41,8 @@ pub struct OutputColumn {
     pub cached: bool,
     /// The call's exact request and raw response, for the inspector.
     pub trace: Option<Box<Trace>>,
+    /// The finished answer checked against the prompt's JSON schema.
+    pub json: Option<JsonCheck>,
 }
 
 impl OutputColumn {
@@ -55,6 +60,7 @@ impl OutputColumn {
             started: None,
             cached: false,
             trace: None,
+            json: None,
         }
     }
 
@@ -81,13 +87,39 @@ pub struct Outputs {
     pub focus_col: usize,
     /// Follow new text at the bottom while streaming.
     pub follow: bool,
+    /// Diff mode, reference column and computed diffs.
+    pub diffs: Diffs,
+    /// The last non-empty answer of each model id from earlier runs (for
+    /// "diff against the previous run").
+    pub previous: HashMap<String, String>,
+    /// The JSON schema the run's answers must follow (`output.format:
+    /// json`); finished answers are checked against it.
+    pub schema: Option<serde_json::Value>,
+    /// Show parsed JSON answers pretty-printed (`p`).
+    pub pretty: bool,
+    /// Show only the focused column, full width (`z`).
+    pub zoom: bool,
+    /// Clip long lines instead of wrapping them (`w`; plain answers).
+    pub nowrap: bool,
+    /// Columns scroll on their own (`s`); by default they scroll together.
+    pub unsynced: bool,
+    /// Each column's scroll when unsynced.
+    pub col_scroll: Vec<usize>,
 }
 
 impl Outputs {
     pub fn begin(&mut self, run: RunId, columns: Vec<OutputColumn>) {
+        for c in self.columns.drain(..) {
+            if !c.text.is_empty() {
+                self.previous.insert(c.model_id, c.text);
+            }
+        }
+        self.diffs.invalidate();
+        self.schema = None;
         self.run = Some(run);
         self.columns = columns;
         self.scroll = 0;
+        self.col_scroll = vec![0; self.columns.len()];
         self.focus_col = self.focus_col.min(self.columns.len().saturating_sub(1));
         self.follow = true;
     }
@@ -138,7 +170,13 @@ impl Outputs {
             RunEvent::Thinking { text, .. } => col.thinking.push_str(&text),
             RunEvent::Usage { usage, .. } => col.usage = usage,
             RunEvent::Trace { trace, .. } => col.trace = Some(trace),
-            RunEvent::Finished { completion, .. } => col.finish(completion),
+            RunEvent::Finished { completion, .. } => {
+                col.finish(completion);
+                col.json = self
+                    .schema
+                    .as_ref()
+                    .map(|s| structured::check(&col.text, s));
+            }
             RunEvent::Failed { error, .. } => {
                 col.status = CellStatus::Failed(error);
                 col.total_time = col.started.map(|s| s.elapsed());
@@ -152,9 +190,64 @@ impl Outputs {
         true
     }
 
+    /// Brings the diffs up to date with the texts (throttled while the
+    /// run streams); called by `App::update` after every action.
+    pub fn refresh_diffs(&mut self, now: Instant) -> bool {
+        let input = DiffInput {
+            run: self.run,
+            texts: self
+                .columns
+                .iter()
+                .map(|c| (c.model_id.as_str(), c.text.as_str()))
+                .collect(),
+            focus: self.focus_col,
+            running: self.is_running(),
+            previous: &self.previous,
+        };
+        self.diffs.refresh(input, now)
+    }
+
     pub fn scroll_by(&mut self, delta: isize) {
+        if self.follow {
+            // Leaving follow mode: scroll from where the columns are.
+            self.follow = false;
+        }
+        let by = |s: usize| (s as isize + delta).max(0) as usize;
+        if self.unsynced {
+            self.col_scroll.resize(self.columns.len(), self.scroll);
+            if let Some(s) = self.col_scroll.get_mut(self.focus_col) {
+                *s = by(*s);
+            }
+        } else {
+            self.scroll = by(self.scroll);
+        }
+    }
+
+    /// Scrolls every column to the top.
+    pub fn scroll_top(&mut self) {
         self.follow = false;
-        self.scroll = (self.scroll as isize + delta).max(0) as usize;
+        self.scroll = 0;
+        self.col_scroll.iter_mut().for_each(|s| *s = 0);
+    }
+
+    /// Switches between scrolling all columns together and one at a time;
+    /// unsyncing starts every column at the shared offset.
+    pub fn toggle_sync(&mut self) {
+        self.unsynced = !self.unsynced;
+        if self.unsynced {
+            self.col_scroll = vec![self.scroll; self.columns.len()];
+        } else if let Some(s) = self.col_scroll.get(self.focus_col) {
+            self.scroll = *s;
+        }
+    }
+
+    /// The scroll offset column `i` is drawn at.
+    pub fn scroll_of(&self, i: usize) -> usize {
+        if self.unsynced {
+            self.col_scroll.get(i).copied().unwrap_or(self.scroll)
+        } else {
+            self.scroll
+        }
     }
 }
 

@@ -1,14 +1,18 @@
 //! The Outputs pane: one column per model of the latest run, each with a
-//! header (model, status) and a readout line, then the answer wrapped to
-//! the column; columns that do not fit are paged sideways.
+//! header (model, status) and readouts (`compare::CallFacts`), then the
+//! answer (or its diff) wrapped to the column, and a run summary below;
+//! columns that do not fit are paged sideways.
+
+mod diff;
 
 use super::pane_block;
-use super::text::{clip, wrap, wrap_tail, wrap_window};
+use super::text::{clean_line, clip, wrap, wrap_tail, wrap_window};
+use crate::compare::{CallFacts, RunSummary};
 use crate::provider::types::secs;
 use crate::tui::app::{App, Pane};
+use crate::tui::state::diffs::DiffMode;
 use crate::tui::state::outputs::{CellStatus, OutputColumn};
 use crate::tui::theme::Theme;
-use crate::usage::Readout;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -22,22 +26,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let out = &app.outputs;
     let n = out.columns.len();
-    let per_page = ((area.width.saturating_sub(2)) / MIN_COLUMN).max(1) as usize;
+    let per_page = if out.zoom {
+        1
+    } else {
+        ((area.width.saturating_sub(2)) / MIN_COLUMN).max(1) as usize
+    };
     let first = if n > per_page {
         (out.focus_col / per_page * per_page).min(n - per_page)
+    } else if out.zoom {
+        out.focus_col.min(n.saturating_sub(1))
     } else {
         0
     };
     let mut title = " Outputs ".to_string();
-    if n > per_page {
+    if out.zoom {
+        title = format!(
+            " Outputs {} of {n} (zoomed, z) ",
+            out.focus_col.min(n.saturating_sub(1)) + 1
+        );
+    } else if n > per_page {
         title = format!(
             " Outputs {}-{} of {n} (◂ ▸) ",
             first + 1,
             (first + per_page).min(n)
         );
     }
+    if out.diffs.mode != DiffMode::Off {
+        title.push_str(&format!("· {} ", out.diffs.mode.label()));
+    }
     let block = pane_block(title, focused, t);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
         return;
@@ -51,6 +69,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(msg).style(t.dim), inner);
         return;
     }
+    // The run summary takes the last line when there is room for it.
+    if inner.height >= 4 {
+        let facts: Vec<CallFacts> = out.columns.iter().map(|c| facts(c, app)).collect();
+        let summary = RunSummary::of(&facts).line();
+        let y = inner.y + inner.height - 1;
+        let line = Rect::new(inner.x, y, inner.width, 1);
+        frame.render_widget(
+            Paragraph::new(clip(&summary, inner.width as usize)).style(t.readout),
+            line,
+        );
+        inner.height -= 1;
+    }
+    if out.diffs.mode == DiffMode::Unified {
+        diff::draw_unified(frame, inner, app);
+        return;
+    }
     let shown = &out.columns[first..(first + per_page).min(n)];
     let constraints = vec![Constraint::Ratio(1, shown.len() as u32); shown.len()];
     let rects = Layout::default()
@@ -60,14 +94,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     for (i, (col, rect)) in shown.iter().zip(rects.iter()).enumerate() {
         let is_focus = focused && first + i == out.focus_col;
         let last = i + 1 == shown.len();
-        draw_column(frame, *rect, col, app, is_focus, last);
+        draw_column(frame, *rect, first + i, col, app, is_focus, last);
     }
-    let _ = t;
+}
+
+/// What the header shows about a column's call.
+fn facts<'a>(col: &'a OutputColumn, app: &'a App) -> CallFacts<'a> {
+    CallFacts {
+        model_id: &col.model_id,
+        params: Some(&col.params),
+        usage: col.usage,
+        time_to_first_token: col.time_to_first_token,
+        total_time: col.total_time,
+        finish_reason: col.finish_reason.as_ref(),
+        info: app.catalog.lookup(&col.model_id),
+        cached: col.cached,
+    }
 }
 
 fn draw_column(
     frame: &mut Frame,
     area: Rect,
+    index: usize,
     col: &OutputColumn,
     app: &App,
     focus: bool,
@@ -93,28 +141,40 @@ fn draw_column(
     let name_room = col.model_id.chars().count().min(16) + 1;
     let status = clip(&status, w.saturating_sub(name_room).max(8));
     let name_style = if focus { t.title_focused } else { t.title };
+    let diffs = &app.outputs.diffs;
+    let marker = match diffs.mode {
+        DiffMode::Words | DiffMode::Unified if diffs.reference == index => "[ref] ",
+        _ => "",
+    };
     let header = Line::from(vec![
+        Span::styled(marker, t.readout),
         Span::styled(
-            clip(&col.model_id, w.saturating_sub(status.chars().count() + 1)),
+            clip(
+                &col.model_id,
+                w.saturating_sub(status.chars().count() + 1 + marker.len()),
+            ),
             name_style,
         ),
         Span::raw(" "),
         Span::styled(status, status_style),
     ]);
-    let readout = Readout {
-        params: Some(&col.params),
-        usage: col.usage,
-        time_to_first_token: col.time_to_first_token,
-        total_time: col.total_time,
-        finish_reason: col.finish_reason.as_ref(),
-        cost: app.catalog.cost(&col.model_id, &col.usage),
-        cached: col.cached,
-    }
-    .line();
+    let bar = if w >= 24 { 6 } else { 3 };
     let mut lines = vec![header];
-    for l in wrap(&readout, w) {
-        lines.push(Line::from(Span::styled(l, t.readout)));
+    for readout in facts(col, app).lines(bar) {
+        for l in wrap(&readout, w) {
+            lines.push(Line::from(Span::styled(l, t.readout)));
+        }
     }
+    if let Some(check) = &col.json {
+        let style = if check.is_valid() { t.ok } else { t.error };
+        for l in wrap(&check.line(), w) {
+            lines.push(Line::from(Span::styled(l, style)));
+        }
+    }
+    let text = match (&col.json, app.outputs.pretty) {
+        (Some(check), true) => check.pretty.as_deref().unwrap_or(&col.text),
+        _ => col.text.as_str(),
+    };
     let head_h = lines.len().min(inner.height as usize);
     let body_h = inner.height as usize - head_h;
     let mut body: Vec<Line> = Vec::new();
@@ -133,27 +193,67 @@ fn draw_column(
     // and scrolls with it; only the visible part of the answer is wrapped.
     let think = thinking_lines(&col.thinking, w, t);
     let room = body_h.saturating_sub(body.len());
-    if app.outputs.follow {
-        let text_lines = wrap_tail(&col.text, w, room);
+    let diff = match diffs.mode {
+        DiffMode::Words | DiffMode::Previous => diffs.words.get(index).and_then(Option::as_ref),
+        _ => None,
+    };
+    if diffs.mode == DiffMode::Previous && diff.is_none() && room > 0 {
+        body.push(Line::from(Span::styled(
+            "(no previous run of this model)",
+            t.dim,
+        )));
+    }
+    let room = body_h.saturating_sub(body.len());
+    if let Some(segs) = diff {
+        body.extend(diff::diff_lines(
+            segs,
+            w,
+            room,
+            app,
+            think,
+            app.outputs.scroll_of(index),
+        ));
+    } else if app.outputs.follow {
+        let text_lines = if app.outputs.nowrap {
+            clip_tail(text, w, room)
+        } else {
+            wrap_tail(text, w, room)
+        };
         let spare = room - text_lines.len();
         body.extend(think[think.len().saturating_sub(spare)..].iter().cloned());
         body.extend(text_lines.into_iter().map(Line::from));
     } else {
-        let skip = app.outputs.scroll;
+        let skip = app.outputs.scroll_of(index);
         let shown: Vec<Line> = think.iter().skip(skip).take(room).cloned().collect();
         let rest = room - shown.len();
         body.extend(shown);
         let text_skip = skip.saturating_sub(think.len());
-        body.extend(
-            wrap_window(&col.text, w, text_skip, rest)
-                .into_iter()
-                .map(Line::from),
-        );
+        let window = if app.outputs.nowrap {
+            text.split('\n')
+                .skip(text_skip)
+                .take(rest)
+                .map(|l| clip(&clean_line(l), w))
+                .collect()
+        } else {
+            wrap_window(text, w, text_skip, rest)
+        };
+        body.extend(window.into_iter().map(Line::from));
     }
     let visible: Vec<Line> = body.into_iter().take(body_h).collect();
     lines.truncate(head_h);
     lines.extend(visible);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The last `count` lines of `text`, each clipped to `w` cells.
+fn clip_tail(text: &str, w: usize, count: usize) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .rsplit('\n')
+        .take(count)
+        .map(|l| clip(&clean_line(l), w))
+        .collect();
+    v.reverse();
+    v
 }
 
 /// The "thinking" section: a label, the reasoning dimmed, then a rule

@@ -115,6 +115,90 @@ pub fn wrap_tail(text: &str, width: usize, count: usize) -> Vec<String> {
     rev
 }
 
+/// Wraps runs of text that each carry a tag (a diff change, a style) to
+/// `width` cells, like `wrap`: at spaces where possible, hard breaks in
+/// long words; each line comes back as runs with adjacent equal tags
+/// merged. Newlines inside runs end lines.
+pub fn wrap_tagged<'a, K: Copy + PartialEq>(
+    runs: impl IntoIterator<Item = (&'a str, K)>,
+    width: usize,
+) -> Vec<Vec<(String, K)>> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line: Vec<(char, K)> = Vec::new();
+    for (text, k) in runs {
+        for c in text.chars() {
+            if c == '\n' {
+                wrap_tagged_line(&line, width, &mut out);
+                line.clear();
+            } else {
+                line.push((c, k));
+            }
+        }
+    }
+    wrap_tagged_line(&line, width, &mut out);
+    out
+}
+
+/// One logical line of `wrap_tagged`: tabs expanded, control chars dropped.
+fn wrap_tagged_line<K: Copy + PartialEq>(
+    raw: &[(char, K)],
+    width: usize,
+    out: &mut Vec<Vec<(String, K)>>,
+) {
+    let mut clean: Vec<(char, K, usize)> = Vec::with_capacity(raw.len());
+    let mut col = 0;
+    for &(c, k) in raw {
+        if c == '\t' {
+            let n = 4 - col % 4;
+            clean.extend(std::iter::repeat_n((' ', k, 1), n));
+            col += n;
+        } else if !c.is_control() {
+            let w = cell_width(c);
+            clean.push((c, k, w));
+            col += w;
+        }
+    }
+    let mut start = 0;
+    while start < clean.len() || (start == 0 && clean.is_empty()) {
+        let mut w = 0;
+        let mut end = start;
+        let mut last_space = None;
+        while end < clean.len() && w + clean[end].2 <= width {
+            if clean[end].0 == ' ' {
+                last_space = Some(end);
+            }
+            w += clean[end].2;
+            end += 1;
+        }
+        if end == start && end < clean.len() {
+            // A char wider than the line: put it alone on one.
+            end += 1;
+        }
+        let mut next = end;
+        if end < clean.len() && clean[end].0 != ' ' {
+            if let Some(sp) = last_space.filter(|sp| *sp > start) {
+                end = sp;
+                next = sp + 1;
+            }
+        } else if end < clean.len() {
+            next = end + 1;
+        }
+        let mut runs: Vec<(String, K)> = Vec::new();
+        for &(c, k, _) in &clean[start..end] {
+            match runs.last_mut() {
+                Some((s, last)) if *last == k => s.push(c),
+                _ => runs.push((c.to_string(), k)),
+            }
+        }
+        out.push(runs);
+        if clean.is_empty() {
+            break;
+        }
+        start = next;
+    }
+}
+
 /// The longest prefix of `s` that fits in `width` cells.
 pub fn clip(s: &str, width: usize) -> String {
     let mut out = String::new();
@@ -178,5 +262,20 @@ mod tests {
             }
         }
         assert_eq!(clip("日本語", 3), "日");
+    }
+
+    #[test]
+    fn tagged_wrap_keeps_tags_and_widths() {
+        let runs = [("hello ", 0), ("big", 1), (" world\nx\ty", 0)];
+        let lines = wrap_tagged(runs, 9);
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.iter().map(|(s, _)| s.as_str()).collect())
+            .collect();
+        assert_eq!(text, ["hello big", "world", "x   y"]);
+        assert_eq!(lines[0][1], ("big".to_string(), 1));
+        assert_eq!(wrap_tagged([("", 0)], 5), vec![Vec::<(String, i32)>::new()]);
+        let wide = wrap_tagged([("日本語のテキスト", 0)], 1);
+        assert!(wide.iter().all(|l| !l.is_empty()), "{wide:?}");
     }
 }
