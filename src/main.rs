@@ -24,6 +24,8 @@ enum Command {
     Render(pwb::cli::render::RenderArgs),
     /// Render a prompt and send it to one or more models.
     Run(pwb::cli::run::RunArgs),
+    /// Fetch the built-in local model's weights (SmolLM2-135M) into the data folder.
+    Setup(pwb::cli::setup::SetupArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         )),
         Some(Command::Render(args)) => pwb::cli::render::run(args),
         Some(Command::Run(args)) => pwb::cli::run::run(args),
+        Some(Command::Setup(args)) => Ok(pwb::cli::setup::run(args)),
         None => open_tui(cli.dir.as_deref().unwrap_or(Path::new(".")), &cli.theme),
     };
     result.unwrap_or_else(|e| {

@@ -1,7 +1,9 @@
 //! Providers: one trait, one file per wire format. A provider turns a
 //! `ChatRequest` into streamed `StreamEvent`s and a final `Completion`.
+//! `local` runs a GGUF model in-process; the others speak HTTP.
 
 pub mod http;
+pub mod local;
 pub mod openai;
 pub mod types;
 
@@ -75,13 +77,9 @@ impl Endpoint {
 pub fn build(endpoint: &Endpoint) -> Result<Arc<dyn Provider>, ProviderError> {
     match endpoint.provider_name() {
         "openai" => Ok(Arc::new(openai::OpenAi::from_endpoint(endpoint)?)),
-        "local" => Err(ProviderError::Other(
-            "the in-process local model is not in this build yet; pick an openai: model \
-             (OpenAI, or any OpenAI-compatible server via base_url)"
-                .into(),
-        )),
+        "local" => Ok(Arc::new(local::LocalProvider::from_endpoint(endpoint)?)),
         other => Err(ProviderError::Other(format!(
-            "provider '{other}' is not supported by this build of pwb (supported: openai; \
+            "provider '{other}' is not supported by this build of pwb (supported: openai, local; \
              use an openai: model with base_url for OpenAI-compatible servers)"
         ))),
     }
