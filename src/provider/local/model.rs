@@ -1,15 +1,16 @@
-//! Loads a llama-architecture GGUF once per process: weights (Q4_1 tensors
-//! requantised to Q8_0, which candle runs with AVX2 kernels), tokenizer and
-//! chat template. Loaded models are cached by path and shared by every run.
+//! Loads a llama-architecture GGUF once per process: weights (Q4_1 run by
+//! our AVX2 kernel, or requantised to Q8_0 on CPUs without AVX2), tokenizer
+//! and chat template. Loaded models are cached by path and shared by every run.
 
 use super::error::LocalError;
+use super::llama::Llama;
 use super::template::ChatTemplate;
 use super::tokenizer::{self, GgufTokenizer};
 use candle_core::quantized::ggml_file::qtensor_from_ggml;
 use candle_core::quantized::gguf_file::{Content, TensorInfo};
 use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::{Device, Tensor};
-use candle_transformers::models::quantized_llama::ModelWeights;
+use pwb_q4 as q4_1;
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -20,12 +21,16 @@ use std::time::{Duration, Instant};
 /// it (the tensors are shared) and fills its own cache.
 pub struct LoadedModel {
     pub path: PathBuf,
-    pub weights: ModelWeights,
+    pub weights: Llama,
     pub tokenizer: GgufTokenizer,
     pub template: ChatTemplate,
+    /// Positions the model handles (its context, capped at `MAX_POSITIONS`).
     pub context_length: usize,
     pub load_time: Duration,
 }
+
+/// RoPE tables are built for at most this many positions.
+const MAX_POSITIONS: usize = 8192;
 
 static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<LoadedModel>>>> = OnceLock::new();
 
@@ -120,15 +125,22 @@ pub fn load(path: &Path) -> Result<LoadedModel, LocalError> {
         .get("llama.context_length")
         .and_then(|v| v.to_u32().ok())
         .unwrap_or(2048) as usize;
-    let (converted, data) = requantize(path, &mut reader, &content, file_size)?;
-    let weights = ModelWeights::from_gguf(converted, &mut Cursor::new(data), &Device::Cpu)
-        .map_err(|e| bad(path, e))?;
+    let positions = context_length.min(MAX_POSITIONS);
+    // PWB_LOCAL_Q8=1 forces the Q8_0 route (to compare kernels).
+    let force_q8 = std::env::var_os("PWB_LOCAL_Q8").is_some_and(|v| v == "1");
+    let weights = if q4_1::fast() && !force_q8 {
+        Llama::from_gguf(&content, &mut reader, positions)
+    } else {
+        let (converted, data) = requantize(path, &mut reader, &content, file_size)?;
+        Llama::from_gguf(&converted, &mut Cursor::new(data), positions)
+    }
+    .map_err(|e| bad(path, e))?;
     Ok(LoadedModel {
         path: path.to_path_buf(),
         weights,
         tokenizer,
         template,
-        context_length,
+        context_length: positions,
         load_time: started.elapsed(),
     })
 }
