@@ -7,7 +7,7 @@ use pwb::provider::local::generate::{self, Progress};
 use pwb::provider::local::{LocalProvider, model, weights};
 use pwb::provider::{ChatRequest, FinishReason, GenParams, Provider};
 use pwb::run::{Cell, RunEvent, Runner};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -43,7 +43,7 @@ fn greedy(max_tokens: u32) -> GenParams {
     }
 }
 
-fn answer(path: &PathBuf, messages: &[Message], params: &GenParams) -> generate::Outcome {
+fn answer(path: &Path, messages: &[Message], params: &GenParams) -> generate::Outcome {
     let m = model::shared(path).expect("model loads");
     let cancel = AtomicBool::new(false);
     generate::generate(&m, messages, params, &cancel, &mut |_| true).expect("answer")
@@ -204,4 +204,71 @@ fn progress_reports_the_prompt_count_before_text() {
     )
     .unwrap();
     assert_eq!(first, Some(true));
+}
+
+#[test]
+fn corrupt_truncated_or_missing_files_give_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.gguf");
+    std::fs::write(&junk, b"this is not a model at all").unwrap();
+    let err = model::load(&junk).err().expect("junk fails").to_string();
+    assert!(
+        err.contains("junk.gguf is not a usable GGUF model"),
+        "{err}"
+    );
+
+    let missing = dir.path().join("missing.gguf");
+    let err = model::load(&missing)
+        .err()
+        .expect("missing fails")
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "model weights not found at {}: run `pwb setup`",
+            missing.display()
+        )
+    );
+
+    let Some(path) = weights_or_skip("truncated_gguf") else {
+        return;
+    };
+    let bytes = std::fs::read(&path).unwrap();
+    for keep in [16, 4096, bytes.len() / 2, bytes.len() - 1] {
+        let cut = dir.path().join(format!("cut-{keep}.gguf"));
+        std::fs::write(&cut, &bytes[..keep]).unwrap();
+        let err = model::load(&cut)
+            .err()
+            .expect("truncated fails")
+            .to_string();
+        assert!(err.contains("is not a usable GGUF model"), "{keep}: {err}");
+    }
+    // Flipped bytes in the header.
+    let mut bad = bytes.clone();
+    bad[8..24].fill(0xFF);
+    let flipped = dir.path().join("flipped.gguf");
+    std::fs::write(&flipped, &bad).unwrap();
+    assert!(model::load(&flipped).is_err());
+}
+
+#[test]
+fn a_local_cell_without_weights_says_to_run_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("prompts")).unwrap();
+    std::fs::write(dir.path().join("prompts/q.prompt"), "Hello").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .args(["run", "prompts/q.prompt", "-m", "local:smollm2-135m"])
+        .current_dir(dir.path())
+        .env("PWB_DATA_DIR", dir.path().join("data"))
+        .output()
+        .expect("run pwb");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "model weights not found at {}: run `pwb setup`",
+        dir.path()
+            .join("data/models/SmolLM2-135M-Instruct.Q4_1.gguf")
+            .display()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains(&want), "{err}");
 }

@@ -46,26 +46,6 @@ fn prompt_files(dir: &Path, name_of: impl Fn(&str) -> Option<String>) -> Vec<(St
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_both_layouts() {
-        let dir = tempfile::tempdir().unwrap();
-        let prompts = dir.path();
-        std::fs::create_dir(prompts.join("partials")).unwrap();
-        std::fs::write(prompts.join("partials/header.prompt"), "H").unwrap();
-        std::fs::write(prompts.join("_footer.prompt"), "F").unwrap();
-        std::fs::write(prompts.join("_header.prompt"), "shadowed").unwrap();
-        std::fs::write(prompts.join("main.prompt"), "not a partial").unwrap();
-        let partials = load_partials(prompts);
-        assert_eq!(partials.len(), 2);
-        assert_eq!(partials["header"], "H");
-        assert_eq!(partials["footer"], "F");
-    }
-}
-
 /// A renderer with the workspace's partials (`ROOT/prompts`). A partial
 /// that cannot be read or compiled is left out and reported (prompts that
 /// use it then fail to render, naming it); the rest still work.
@@ -96,4 +76,24 @@ pub fn load_renderer(root: &Path) -> (super::Renderer, Vec<super::PromptError>) 
         }
     }
     (renderer, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_both_layouts() {
+        let dir = tempfile::tempdir().unwrap();
+        let prompts = dir.path();
+        std::fs::create_dir(prompts.join("partials")).unwrap();
+        std::fs::write(prompts.join("partials/header.prompt"), "H").unwrap();
+        std::fs::write(prompts.join("_footer.prompt"), "F").unwrap();
+        std::fs::write(prompts.join("_header.prompt"), "shadowed").unwrap();
+        std::fs::write(prompts.join("main.prompt"), "not a partial").unwrap();
+        let partials = load_partials(prompts);
+        assert_eq!(partials.len(), 2);
+        assert_eq!(partials["header"], "H");
+        assert_eq!(partials["footer"], "F");
+    }
 }

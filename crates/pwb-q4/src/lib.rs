@@ -26,7 +26,7 @@ pub struct FastQ4_1 {
 /// A `QTensor` of `shape` backed by `FastQ4_1`, from raw GGUF Q4_1 bytes.
 pub fn qtensor(raw: Vec<u8>, dims: &[usize]) -> Result<QTensor> {
     let elems: usize = dims.iter().product();
-    if elems % QK != 0 || raw.len() != elems / QK * BLOCK_BYTES {
+    if !elems.is_multiple_of(QK) || raw.len() != elems / QK * BLOCK_BYTES {
         candle_core::bail!("Q4_1 tensor {dims:?} has {} bytes", raw.len());
     }
     QTensor::new(QStorage::Cpu(Box::new(FastQ4_1 { data: raw })), dims)
