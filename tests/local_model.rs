@@ -150,8 +150,9 @@ fn cancel_through_the_runner_returns_within_a_token() {
                 other => panic!("no Cancelled event: {other:?}"),
             }
         }
-        // The runner reports at once; the worker stops before its next token.
-        assert!(asked.elapsed() < Duration::from_millis(500));
+        // The runner reports at once; the worker stops before its next
+        // token (see the next test). Generous bound for busy CI machines.
+        assert!(asked.elapsed() < Duration::from_secs(1));
     });
 }
 
@@ -271,4 +272,50 @@ fn a_local_cell_without_weights_says_to_run_setup() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(err.contains(&want), "{err}");
+}
+
+#[test]
+fn the_worker_stops_before_the_next_token_once_cancelled() {
+    let Some(path) = weights_or_skip("cancel_flag") else {
+        return;
+    };
+    let m = model::shared(&path).unwrap();
+    let cancel = AtomicBool::new(false);
+    let mut texts = 0;
+    let result = generate::generate(
+        &m,
+        &[Message::text("user", "Write a long story about a dragon.")],
+        &greedy(500),
+        &cancel,
+        &mut |p| {
+            if let Progress::Text(_) = p {
+                texts += 1;
+                assert!(texts <= 3, "text after cancel");
+                if texts == 3 {
+                    cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            true
+        },
+    );
+    let err = result.expect_err("cancelled").to_string();
+    assert!(err.contains("cancelled"), "{err}");
+    assert_eq!(texts, 3);
+    // A dropped listener stops it the same way.
+    let mut heard = 0;
+    let result = generate::generate(
+        &m,
+        &[Message::text("user", "Write a long story about a dragon.")],
+        &greedy(500),
+        &AtomicBool::new(false),
+        &mut |p| {
+            if let Progress::Text(_) = p {
+                heard += 1;
+                return heard < 2;
+            }
+            true
+        },
+    );
+    assert!(result.is_err());
+    assert_eq!(heard, 2);
 }

