@@ -28,7 +28,7 @@ fn main() {
     let t = Instant::now();
     let m = model::load(&path).expect("load");
     let load = t.elapsed();
-    println!("load (read + requantise + build): {:>8.1} ms", ms(load));
+    println!("load (read GGUF + build model): {:>8.1} ms", ms(load));
 
     let cancel = AtomicBool::new(false);
     let greedy = |max: u32| GenParams {
