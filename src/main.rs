@@ -26,6 +26,8 @@ enum Command {
     Run(pwb::cli::run::RunArgs),
     /// List the workspace's models: key set or missing, context, prices.
     Models { dir: Option<PathBuf> },
+    /// Fetch the built-in local model's weights (SmolLM2-135M) into the data folder.
+    Setup(pwb::cli::setup::SetupArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Some(Command::Models { dir }) => Ok(pwb::cli::models::run(
             dir.as_deref().unwrap_or(Path::new(".")),
         )),
+        Some(Command::Setup(args)) => Ok(pwb::cli::setup::run(args)),
         None => open_tui(cli.dir.as_deref().unwrap_or(Path::new(".")), &cli.theme),
     };
     result.unwrap_or_else(|e| {

@@ -46,6 +46,7 @@ fn request(model: &str) -> ChatRequest {
             max_tokens: Some(64),
             stop: vec!["END".into()],
             seed: Some(7),
+            top_k: Some(40),
         },
         json_schema: None,
     }
@@ -114,6 +115,7 @@ async fn streams_text_thinking_usage_and_sends_the_exact_body() {
         "stream": true,
         "temperature": 0.2,
         "top_p": 0.9,
+        "top_k": 40,
         "stop_sequences": ["END"],
     });
     assert_eq!(sent.json(), expected);

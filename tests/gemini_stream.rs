@@ -47,6 +47,7 @@ fn request(model: &str) -> ChatRequest {
             max_tokens: Some(64),
             stop: vec!["END".into()],
             seed: Some(7),
+            top_k: Some(40),
         },
         json_schema: None,
     }
@@ -110,6 +111,7 @@ async fn streams_text_thoughts_usage_and_sends_the_exact_body() {
         "generationConfig": {
             "temperature": 0.2,
             "topP": 0.9,
+            "topK": 40,
             "maxOutputTokens": 64,
             "stopSequences": ["END"],
             "seed": 7,

@@ -48,6 +48,7 @@ fn request(model: &str) -> ChatRequest {
             max_tokens: Some(64),
             stop: vec!["END".into()],
             seed: Some(7),
+            top_k: Some(40),
         },
         json_schema: None,
     }
@@ -99,7 +100,7 @@ async fn streams_lines_split_across_chunks_and_sends_the_exact_body() {
             {"role": "user", "content": "wrong invoice"},
         ],
         "stream": true,
-        "options": {"temperature": 0.2, "top_p": 0.9, "num_predict": 64, "stop": ["END"], "seed": 7},
+        "options": {"temperature": 0.2, "top_p": 0.9, "top_k": 40, "num_predict": 64, "stop": ["END"], "seed": 7},
         "format": schema,
     });
     assert_eq!(sent.json(), expected);

@@ -1,7 +1,8 @@
-//! The headless commands behind `pwb check`, `pwb render`, `pwb run`: thin
+//! The headless commands behind `pwb check`, `pwb render`, `pwb run`, `pwb setup`: thin
 //! faces over the library that print to stdout/stderr and return an exit code.
 
 pub mod check;
 pub mod models;
 pub mod render;
 pub mod run;
+pub mod setup;

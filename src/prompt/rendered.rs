@@ -67,7 +67,7 @@ impl RenderedPrompt {
     }
 
     /// Generation parameters from `config`: `temperature`, `maxOutputTokens`
-    /// (or `max_tokens`), `topP` (or `top_p`), `stopSequences` (or `stop`),
+    /// (or `max_tokens`), `topP` (or `top_p`), `topK` (or `top_k`), `stopSequences` (or `stop`),
     /// `seed`. Values of the wrong type are ignored.
     pub fn gen_params(&self) -> GenParams {
         let get = |keys: &[&str]| keys.iter().find_map(|k| self.config.get(*k));
@@ -85,6 +85,9 @@ impl RenderedPrompt {
                 .and_then(Value::as_u64)
                 .and_then(|n| u32::try_from(n).ok()),
             top_p: get(&["topP", "top_p"]).and_then(Value::as_f64),
+            top_k: get(&["topK", "top_k"])
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok()),
             stop,
             seed: get(&["seed"]).and_then(Value::as_u64),
         }

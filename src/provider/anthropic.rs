@@ -157,6 +157,9 @@ pub fn request_body(req: &ChatRequest) -> Value {
     if let Some(t) = p.top_p {
         body["top_p"] = json!(t);
     }
+    if let Some(k) = p.top_k {
+        body["top_k"] = json!(k);
+    }
     if !p.stop.is_empty() {
         body["stop_sequences"] = json!(p.stop);
     }

@@ -157,6 +157,9 @@ pub fn request_body(req: &ChatRequest) -> Value {
     if let Some(t) = p.top_p {
         config.insert("topP".into(), json!(t));
     }
+    if let Some(k) = p.top_k {
+        config.insert("topK".into(), json!(k));
+    }
     if let Some(m) = p.max_tokens {
         config.insert("maxOutputTokens".into(), json!(m));
     }

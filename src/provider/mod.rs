@@ -1,10 +1,12 @@
 //! Providers: one trait, one file per wire format. A provider turns a
 //! `ChatRequest` into streamed `StreamEvent`s and a final `Completion`.
+//! `local` runs a GGUF model in-process; the others speak HTTP.
 
 pub mod anthropic;
 pub mod gemini;
 pub mod gemini_schema;
 pub mod http;
+pub mod local;
 pub mod ollama;
 pub mod openai;
 pub mod retry_hint;
@@ -101,14 +103,10 @@ pub fn build(endpoint: &Endpoint) -> Result<Arc<dyn Provider>, ProviderError> {
         "anthropic" => Ok(Arc::new(anthropic::Anthropic::from_endpoint(endpoint)?)),
         "gemini" => Ok(Arc::new(gemini::Gemini::from_endpoint(endpoint)?)),
         "ollama" => Ok(Arc::new(ollama::Ollama::from_endpoint(endpoint))),
-        "local" => Err(ProviderError::Other(
-            "the in-process local model is not in this build yet; pick an openai: model \
-             (OpenAI, or any OpenAI-compatible server via base_url)"
-                .into(),
-        )),
+        "local" => Ok(Arc::new(local::LocalProvider::from_endpoint(endpoint)?)),
         other => Err(ProviderError::Other(format!(
             "provider '{other}' is not supported by this build of pwb (supported: openai, \
-             anthropic, gemini, ollama; use an openai: model with base_url for \
+             anthropic, gemini, ollama, local; use an openai: model with base_url for \
              OpenAI-compatible servers)"
         ))),
     }

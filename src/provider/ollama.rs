@@ -167,6 +167,9 @@ pub fn request_body(req: &ChatRequest) -> Value {
     if let Some(t) = p.top_p {
         options.insert("top_p".into(), json!(t));
     }
+    if let Some(k) = p.top_k {
+        options.insert("top_k".into(), json!(k));
+    }
     if let Some(m) = p.max_tokens {
         options.insert("num_predict".into(), json!(m));
     }

@@ -14,6 +14,10 @@ pub struct GenParams {
     pub max_tokens: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
+    /// Sample only from the k most likely tokens (the local model honours
+    /// it; the OpenAI wire format has no such field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_k: Option<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stop: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +214,7 @@ impl GenParams {
             temperature: over.temperature.or(self.temperature),
             max_tokens: over.max_tokens.or(self.max_tokens),
             top_p: over.top_p.or(self.top_p),
+            top_k: over.top_k.or(self.top_k),
             stop: if over.stop.is_empty() {
                 self.stop.clone()
             } else {

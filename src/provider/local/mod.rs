@@ -1,0 +1,157 @@
+//! The `local:` provider: a llama-architecture GGUF run inside pwb with
+//! candle, no server, no key, no network. `local:smollm2-135m` is the
+//! built-in model (installed by `pwb setup`); `local:PATH.gguf` loads any other.
+
+pub mod error;
+pub mod generate;
+pub mod llama;
+pub mod model;
+pub mod stop;
+pub mod template;
+pub mod tokenizer;
+pub mod weights;
+
+pub use error::LocalError;
+
+use super::{
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, Provider, ProviderError, StreamEvent,
+    Trace, Usage,
+};
+use generate::{Outcome, Progress};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// The built-in model's name after `local:`.
+pub const SMOLLM2_NAME: &str = "smollm2-135m";
+
+pub struct LocalProvider {
+    path: PathBuf,
+}
+
+/// The GGUF a `local:` model name stands for.
+pub fn model_path(name: &str) -> Result<PathBuf, ProviderError> {
+    if name == SMOLLM2_NAME {
+        return Ok(weights::smollm2_path());
+    }
+    if name.ends_with(".gguf") || name.contains('/') {
+        return Ok(PathBuf::from(name));
+    }
+    Err(ProviderError::Other(format!(
+        "unknown local model '{name}': use local:{SMOLLM2_NAME} or local:PATH/TO/model.gguf"
+    )))
+}
+
+impl LocalProvider {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        LocalProvider { path: path.into() }
+    }
+
+    /// Fails early, with the fix, when the weights are not on disk.
+    pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
+        let path = model_path(ep.model_name())?;
+        if !path.is_file() {
+            return Err(LocalError::WeightsMissing { path }.into());
+        }
+        Ok(LocalProvider::new(path))
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+/// What the worker thread sends to the awaiting future.
+enum WorkerMsg {
+    PromptTokens(usize),
+    Text(String),
+    Done(Result<Outcome, LocalError>),
+}
+
+/// Sets the cancel flag when the provider future is dropped (the runner
+/// cancels by dropping it); the worker sees it before its next token.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Provider for LocalProvider {
+    fn name(&self) -> &str {
+        "local"
+    }
+
+    fn stream_traced<'a>(
+        &'a self,
+        request: &'a ChatRequest,
+        sink: EventSink<'a>,
+        trace: &'a mut Trace,
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
+        Box::pin(async move {
+            // No HTTP here: the trace shows the model file, the request as
+            // pwb holds it, and the generated text as it came.
+            trace.method = "LOCAL".into();
+            trace.url = self.path.display().to_string();
+            trace.request_body = serde_json::to_string_pretty(request).unwrap_or_default();
+            let started = Instant::now();
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let cancel = Arc::new(AtomicBool::new(false));
+            let _guard = CancelOnDrop(cancel.clone());
+            let path = self.path.clone();
+            let messages = request.messages.clone();
+            let params = request.params.clone();
+            std::thread::Builder::new()
+                .name("pwb-local-model".into())
+                .spawn(move || {
+                    let result = model::shared(&path).and_then(|m| {
+                        generate::generate(&m, &messages, &params, &cancel, &mut |p| {
+                            let msg = match p {
+                                Progress::PromptTokens(n) => WorkerMsg::PromptTokens(n),
+                                Progress::Text(t) => WorkerMsg::Text(t.to_string()),
+                            };
+                            tx.send(msg).is_ok()
+                        })
+                    });
+                    let _ = tx.send(WorkerMsg::Done(result));
+                })
+                .map_err(|e| {
+                    ProviderError::Other(format!("cannot start the local model's thread: {e}"))
+                })?;
+            let mut first_token = None;
+            while let Some(msg) = rx.recv().await {
+                match msg {
+                    WorkerMsg::PromptTokens(n) => sink(StreamEvent::Usage(Usage {
+                        input_tokens: Some(n as u64),
+                        ..Default::default()
+                    })),
+                    WorkerMsg::Text(t) => {
+                        first_token.get_or_insert_with(|| started.elapsed());
+                        trace.push_raw(t.as_bytes());
+                        sink(StreamEvent::Text(t));
+                    }
+                    WorkerMsg::Done(Ok(o)) => {
+                        return Ok(Completion {
+                            text: o.text,
+                            usage: Usage {
+                                input_tokens: Some(o.prompt_tokens as u64),
+                                output_tokens: Some(o.completion_tokens as u64),
+                                ..Default::default()
+                            },
+                            finish_reason: Some(o.finish),
+                            time_to_first_token: first_token,
+                            total_time: started.elapsed(),
+                            ..Default::default()
+                        });
+                    }
+                    WorkerMsg::Done(Err(e)) => return Err(e.into()),
+                }
+            }
+            Err(ProviderError::Other(
+                "the local model's thread stopped unexpectedly".into(),
+            ))
+        })
+    }
+}
