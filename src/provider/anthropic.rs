@@ -4,6 +4,7 @@
 
 use super::http::{client, redact, send_traced};
 use super::sse::{Flow, for_each_json};
+use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
@@ -151,17 +152,16 @@ pub fn request_body(req: &ChatRequest) -> Value {
     }
     body["messages"] = json!(messages);
     body["stream"] = json!(true);
-    if let Some(t) = p.temperature {
-        body["temperature"] = json!(t);
-    }
-    if let Some(t) = p.top_p {
-        body["top_p"] = json!(t);
-    }
-    if let Some(k) = p.top_k {
-        body["top_k"] = json!(k);
-    }
-    if !p.stop.is_empty() {
-        body["stop_sequences"] = json!(p.stop);
+    let names = ParamNames {
+        temperature: "temperature",
+        top_p: "top_p",
+        top_k: Some("top_k"),
+        max_tokens: "max_tokens",
+        stop: "stop_sequences",
+        seed: None,
+    };
+    for (k, v) in p.to_wire(&names) {
+        body[k] = v;
     }
     // The Messages API has no seed parameter; `p.seed` is not sent.
     body

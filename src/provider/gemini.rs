@@ -5,12 +5,13 @@
 use super::gemini_schema::gemini_schema;
 use super::http::{client, redact, send_traced};
 use super::sse::{Flow, for_each_json};
+use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
     StreamEvent, Trace, Usage,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com";
@@ -150,25 +151,14 @@ pub fn request_body(req: &ChatRequest) -> Value {
         body["systemInstruction"] = json!({"parts": [{"text": system.join("\n\n")}]});
     }
     let p = &req.params;
-    let mut config = Map::new();
-    if let Some(t) = p.temperature {
-        config.insert("temperature".into(), json!(t));
-    }
-    if let Some(t) = p.top_p {
-        config.insert("topP".into(), json!(t));
-    }
-    if let Some(k) = p.top_k {
-        config.insert("topK".into(), json!(k));
-    }
-    if let Some(m) = p.max_tokens {
-        config.insert("maxOutputTokens".into(), json!(m));
-    }
-    if !p.stop.is_empty() {
-        config.insert("stopSequences".into(), json!(p.stop));
-    }
-    if let Some(s) = p.seed {
-        config.insert("seed".into(), json!(s));
-    }
+    let mut config = p.to_wire(&ParamNames {
+        temperature: "temperature",
+        top_p: "topP",
+        top_k: Some("topK"),
+        max_tokens: "maxOutputTokens",
+        stop: "stopSequences",
+        seed: Some("seed"),
+    });
     if let Some(schema) = &req.json_schema {
         config.insert("responseMimeType".into(), json!("application/json"));
         config.insert("responseSchema".into(), gemini_schema(schema));

@@ -3,13 +3,14 @@
 //! carrying the finish reason and token counts. No key.
 
 use super::http::{client, clip, send_traced, traced_bytes};
+use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
     StreamEvent, Trace, Usage,
 };
 use futures_util::StreamExt;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 pub const DEFAULT_HOST: &str = "http://127.0.0.1:11434";
@@ -160,25 +161,14 @@ pub fn request_body(req: &ChatRequest) -> Value {
         .collect();
     let mut body = json!({"model": req.model, "messages": messages, "stream": true});
     let p = &req.params;
-    let mut options = Map::new();
-    if let Some(t) = p.temperature {
-        options.insert("temperature".into(), json!(t));
-    }
-    if let Some(t) = p.top_p {
-        options.insert("top_p".into(), json!(t));
-    }
-    if let Some(k) = p.top_k {
-        options.insert("top_k".into(), json!(k));
-    }
-    if let Some(m) = p.max_tokens {
-        options.insert("num_predict".into(), json!(m));
-    }
-    if !p.stop.is_empty() {
-        options.insert("stop".into(), json!(p.stop));
-    }
-    if let Some(s) = p.seed {
-        options.insert("seed".into(), json!(s));
-    }
+    let options = p.to_wire(&ParamNames {
+        temperature: "temperature",
+        top_p: "top_p",
+        top_k: Some("top_k"),
+        max_tokens: "num_predict",
+        stop: "stop",
+        seed: Some("seed"),
+    });
     if !options.is_empty() {
         body["options"] = Value::Object(options);
     }

@@ -3,6 +3,7 @@
 //! vLLM, LM Studio, Ollama's /v1) through `base_url`.
 
 use super::http::{client, clip, redact, send_traced, traced_bytes};
+use super::types::ParamNames;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
     StreamEvent, Trace, Usage,
@@ -71,26 +72,22 @@ impl OpenAi {
             "stream": true,
             "stream_options": {"include_usage": true},
         });
-        let p = &req.params;
-        if let Some(t) = p.temperature {
-            body["temperature"] = json!(t);
-        }
-        if let Some(m) = p.max_tokens {
-            let key = if self.official {
+        let names = ParamNames {
+            temperature: "temperature",
+            top_p: "top_p",
+            top_k: None,
+            // OpenAI proper wants `max_completion_tokens`; compatible
+            // servers mostly only know `max_tokens`.
+            max_tokens: if self.official {
                 "max_completion_tokens"
             } else {
                 "max_tokens"
-            };
-            body[key] = json!(m);
-        }
-        if let Some(t) = p.top_p {
-            body["top_p"] = json!(t);
-        }
-        if !p.stop.is_empty() {
-            body["stop"] = json!(p.stop);
-        }
-        if let Some(s) = p.seed {
-            body["seed"] = json!(s);
+            },
+            stop: "stop",
+            seed: Some("seed"),
+        };
+        for (k, v) in req.params.to_wire(&names) {
+            body[k] = v;
         }
         if let Some(schema) = &req.json_schema {
             body["response_format"] = json!({
