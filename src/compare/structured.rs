@@ -1,9 +1,12 @@
-//! Checking a structured (JSON) answer against the prompt's output schema:
-//! does it parse, does it validate, where is the first error (as a JSON
-//! path), and a pretty-printed copy. Covers the JSON Schema keywords that
-//! Picoschema produces (type, properties, required, additionalProperties,
-//! items, enum) plus const, min/max lengths and bounds.
+//! Checking a structured (JSON) answer against the prompt's output schema
+//! with the `jsonschema` crate: does it parse (else serde's message with
+//! line and column), does it validate, the first error at a JSON path like
+//! `$.items[2].name`, and a pretty-printed copy. Remote `$ref`s are never
+//! fetched (the crate is built without its HTTP and file resolvers).
 
+use jsonschema::ReferencingError;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::paths::LocationSegment;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +19,9 @@ pub enum Verdict {
         path: String,
         error: String,
     },
+    /// The schema itself cannot be used (the prompt's fault, not the
+    /// answer's).
+    BadSchema(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,12 +32,13 @@ pub struct JsonCheck {
 }
 
 impl JsonCheck {
-    /// `json ✓ valid`, `json ✗ not JSON: ...`, `json ✗ $.a: ...`
+    /// `json ✓ valid`, `json ✗ does not parse: ...`, `json ✗ $.a: ...`
     pub fn line(&self) -> String {
         match &self.verdict {
             Verdict::Valid => "json ✓ valid against the schema".into(),
             Verdict::NotJson(e) => format!("json ✗ does not parse: {e}"),
             Verdict::Invalid { path, error } => format!("json ✗ {path}: {error}"),
+            Verdict::BadSchema(e) => format!("json ? the output schema is not usable: {e}"),
         }
     }
 
@@ -64,9 +71,15 @@ pub fn check(answer: &str, schema: &Value) -> JsonCheck {
             };
         }
     };
-    let verdict = match first_error(&value, schema, "$") {
-        None => Verdict::Valid,
-        Some((path, error)) => Verdict::Invalid { path, error },
+    let verdict = match jsonschema::validator_for(schema) {
+        Err(e) => Verdict::BadSchema(schema_problem(&e)),
+        Ok(validator) => match validator.validate(&value) {
+            Ok(()) => Verdict::Valid,
+            Err(e) => Verdict::Invalid {
+                path: json_path(&value, e.instance_path().segments()),
+                error: e.to_string(),
+            },
+        },
     };
     JsonCheck {
         verdict,
@@ -74,140 +87,43 @@ pub fn check(answer: &str, schema: &Value) -> JsonCheck {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+/// Why a schema cannot be used, said for a prompt author.
+fn schema_problem(e: &jsonschema::ValidationError) -> String {
+    match e.kind() {
+        ValidationErrorKind::Referencing(ReferencingError::Unretrievable { uri, .. }) => {
+            format!("it refers to {uri}, and pwb does not fetch schemas from elsewhere")
+        }
+        _ => e.to_string(),
     }
 }
 
-fn has_type(v: &Value, t: &str) -> bool {
-    let actual = type_name(v);
-    actual == t
-        || (t == "number" && actual == "integer")
-        || (t == "integer" && v.as_f64().is_some_and(|f| f.fract() == 0.0))
-}
-
-fn key_path(path: &str, key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        format!("{path}.{key}")
-    } else {
-        format!("{path}[{}]", Value::String(key.to_string()))
+/// A JSON Pointer's segments as a JSONPath: `$`, `$.items[1].name`,
+/// `$["two words"]`. The instance tells an array index from an object key
+/// that looks like a number.
+fn json_path<'a>(value: &Value, segments: impl Iterator<Item = LocationSegment<'a>>) -> String {
+    let mut path = "$".to_string();
+    let mut at = Some(value);
+    for seg in segments {
+        let key = match (seg, at) {
+            (LocationSegment::Index(i), Some(Value::Array(items))) => {
+                path.push_str(&format!("[{i}]"));
+                at = items.get(i);
+                continue;
+            }
+            (LocationSegment::Index(i), _) => i.to_string(),
+            (LocationSegment::Property(p), _) => p.into_owned(),
+        };
+        at = at.and_then(|v| v.get(&key));
+        let plain = key.chars().next().is_some_and(|c| !c.is_ascii_digit())
+            && key.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if plain {
+            path.push('.');
+            path.push_str(&key);
+        } else {
+            path.push_str(&format!("[{}]", Value::String(key)));
+        }
     }
-}
-
-/// The first violation of `schema` by `v`, depth first, as (path, message).
-fn first_error(v: &Value, schema: &Value, path: &str) -> Option<(String, String)> {
-    let fail = |msg: String| Some((path.to_string(), msg));
-    let Value::Object(s) = schema else {
-        // `true` accepts everything, `false` nothing.
-        return (schema == &Value::Bool(false)).then(|| (path.to_string(), "not allowed".into()));
-    };
-    match s.get("type") {
-        Some(Value::String(t)) if !has_type(v, t) => {
-            return fail(format!("expected {t}, got {}", type_name(v)));
-        }
-        Some(Value::Array(ts)) => {
-            let names: Vec<&str> = ts.iter().filter_map(Value::as_str).collect();
-            if !names.iter().any(|t| has_type(v, t)) {
-                return fail(format!(
-                    "expected {}, got {}",
-                    names.join(" or "),
-                    type_name(v)
-                ));
-            }
-        }
-        _ => {}
-    }
-    if let Some(Value::Array(allowed)) = s.get("enum")
-        && !allowed.contains(v)
-    {
-        let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
-        return fail(format!("{v} is not one of {}", list.join(", ")));
-    }
-    if let Some(c) = s.get("const")
-        && c != v
-    {
-        return fail(format!("expected {c}"));
-    }
-    match v {
-        Value::Object(obj) => {
-            if let Some(Value::Array(req)) = s.get("required") {
-                for r in req.iter().filter_map(Value::as_str) {
-                    if !obj.contains_key(r) {
-                        return fail(format!("missing required property \"{r}\""));
-                    }
-                }
-            }
-            let props = s.get("properties").and_then(Value::as_object);
-            for (k, child) in obj {
-                let p = key_path(path, k);
-                match props.and_then(|p| p.get(k)) {
-                    Some(cs) => {
-                        if let Some(e) = first_error(child, cs, &p) {
-                            return Some(e);
-                        }
-                    }
-                    None => match s.get("additionalProperties") {
-                        Some(Value::Bool(false)) => {
-                            return fail(format!("unexpected property \"{k}\""));
-                        }
-                        Some(extra @ Value::Object(_)) => {
-                            if let Some(e) = first_error(child, extra, &p) {
-                                return Some(e);
-                            }
-                        }
-                        _ => {}
-                    },
-                }
-            }
-        }
-        Value::Array(items) => {
-            let n = |k: &str| s.get(k).and_then(Value::as_u64);
-            if let Some(min) = n("minItems").filter(|m| (items.len() as u64) < *m) {
-                return fail(format!(
-                    "expected at least {min} items, got {}",
-                    items.len()
-                ));
-            }
-            if let Some(max) = n("maxItems").filter(|m| (items.len() as u64) > *m) {
-                return fail(format!("expected at most {max} items, got {}", items.len()));
-            }
-            if let Some(is) = s.get("items") {
-                for (i, item) in items.iter().enumerate() {
-                    if let Some(e) = first_error(item, is, &format!("{path}[{i}]")) {
-                        return Some(e);
-                    }
-                }
-            }
-        }
-        Value::String(text) => {
-            let len = text.chars().count() as u64;
-            let n = |k: &str| s.get(k).and_then(Value::as_u64);
-            if let Some(min) = n("minLength").filter(|m| len < *m) {
-                return fail(format!("shorter than {min} characters"));
-            }
-            if let Some(max) = n("maxLength").filter(|m| len > *m) {
-                return fail(format!("longer than {max} characters"));
-            }
-        }
-        Value::Number(num) => {
-            let x = num.as_f64().unwrap_or(0.0);
-            if let Some(min) = s.get("minimum").and_then(Value::as_f64).filter(|m| x < *m) {
-                return fail(format!("{num} is below the minimum {min}"));
-            }
-            if let Some(max) = s.get("maximum").and_then(Value::as_f64).filter(|m| x > *m) {
-                return fail(format!("{num} is above the maximum {max}"));
-            }
-        }
-        _ => {}
-    }
-    None
+    path
 }
 
 #[cfg(test)]
@@ -253,18 +169,58 @@ mod tests {
         );
         assert_eq!(
             c.line(),
-            "json ✗ $.items[1].name: expected string, got integer"
+            r#"json ✗ $.items[1].name: 5 is not of type "string""#
         );
         let c = check(r#"{"label":"sales"}"#, &schema());
         assert_eq!(
             c.line(),
-            r#"json ✗ $.label: "sales" is not one of "billing", "bug", "other""#
+            r#"json ✗ $.label: "sales" is not one of "billing", "bug" or "other""#
         );
         let c = check(r#"{"items":[]}"#, &schema());
-        assert_eq!(c.line(), "json ✗ $: missing required property \"label\"");
+        assert_eq!(c.line(), r#"json ✗ $: "label" is a required property"#);
         let c = check(r#"{"label":"bug","extra key":1}"#, &schema());
-        assert_eq!(c.line(), "json ✗ $: unexpected property \"extra key\"");
+        assert_eq!(
+            c.line(),
+            "json ✗ $: Additional properties are not allowed ('extra key' was unexpected)"
+        );
         assert!(c.pretty.is_some(), "it parsed, so it can be shown pretty");
+    }
+
+    #[test]
+    fn paths_quote_keys_that_are_not_plain_names() {
+        let schema = json!({"type": "object", "additionalProperties": {"type": "integer"}});
+        let c = check(r#"{"7": "x"}"#, &schema);
+        assert_eq!(c.line(), r#"json ✗ $["7"]: "x" is not of type "integer""#);
+        let c = check(r#"{"two words": true}"#, &schema);
+        assert_eq!(
+            c.line(),
+            r#"json ✗ $["two words"]: true is not of type "integer""#
+        );
+        let list = json!({"type": "array", "items": {"type": "string"}});
+        assert_eq!(
+            check("[\"a\", 2]", &list).line(),
+            r#"json ✗ $[1]: 2 is not of type "string""#
+        );
+    }
+
+    #[test]
+    fn remote_refs_are_never_fetched_and_bad_schemas_are_said() {
+        let remote = json!({"$ref": "http://127.0.0.1:9/answer.json"});
+        let c = check("{}", &remote);
+        assert_eq!(
+            c.verdict,
+            Verdict::BadSchema(
+                "it refers to http://127.0.0.1:9/answer.json, and pwb does not fetch schemas from elsewhere"
+                    .into()
+            )
+        );
+        assert!(
+            c.line()
+                .starts_with("json ? the output schema is not usable: it refers to")
+        );
+        let c = check("{}", &json!({"type": 5}));
+        assert!(matches!(c.verdict, Verdict::BadSchema(_)), "{c:?}");
+        assert!(!c.is_valid());
     }
 
     #[test]
