@@ -122,6 +122,7 @@ async fn streams_text_thinking_usage_and_sends_the_exact_body() {
     let planned = PlannedCell {
         endpoint: endpoint(&server.base(), "claude-test"),
         request: req,
+        slot: Default::default(),
     };
     assert_eq!(
         planned.wire_body(),

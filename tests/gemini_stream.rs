@@ -130,6 +130,7 @@ async fn streams_text_thoughts_usage_and_sends_the_exact_body() {
     let planned = PlannedCell {
         endpoint: endpoint(&server.base(), "gemini-test"),
         request: req,
+        slot: Default::default(),
     };
     assert_eq!(
         planned.wire_body(),

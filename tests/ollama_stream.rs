@@ -107,6 +107,7 @@ async fn streams_lines_split_across_chunks_and_sends_the_exact_body() {
     let planned = PlannedCell {
         endpoint: endpoint(&server.base(), "llama-test"),
         request: req,
+        slot: Default::default(),
     };
     assert_eq!(
         planned.wire_body(),

@@ -102,11 +102,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     api_key: entry.and_then(|e| e.api_key.clone()),
                 },
                 params: base.overlay(&params).overlay(&cli),
+                sweep: Vec::new(),
             }
         })
         .collect();
     let schema = rendered.output_json_schema();
-    let cells = plan(&rendered.messages, schema.as_ref(), &choices);
+    let cells = plan(&rendered.messages, schema.as_ref(), &choices, 1);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let out = Output {
         json: args.json,

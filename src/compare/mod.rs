@@ -2,6 +2,7 @@
 //! (params, tokens, context-window bar, cost, timings, tokens/s, finish)
 //! and the run summary under the columns. The TUI draws these strings.
 
+pub mod agreement;
 pub mod structured;
 
 use crate::provider::{FinishReason, GenParams, Usage};

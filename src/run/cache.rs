@@ -2,6 +2,9 @@
 //! keyed by a SHA-256 of everything that shapes the answer (provider,
 //! model, base URL, parameters, messages, JSON schema). Only good answers
 //! are kept; a hit is replayed as one `Text` event and `Finished`.
+//! Repeated samples of one request each have their own entry (the sample
+//! index is part of the key), so a cached repeat replays K answers, not
+//! one answer K times; sample #1 shares the entry of a plain run.
 
 use super::event::{RunEvent, RunId};
 use crate::provider::{
@@ -57,7 +60,13 @@ fn effective_base_url(ep: &Endpoint) -> String {
 
 /// The hex SHA-256 of what shapes the answer. Keys are not part of it.
 pub fn cache_key(ep: &Endpoint, request: &ChatRequest) -> String {
-    let material = json!({
+    sample_cache_key(ep, request, 0)
+}
+
+/// `cache_key` of sample `sample` (0-based) of a repeated request; sample
+/// 0's key is the plain `cache_key`.
+pub fn sample_cache_key(ep: &Endpoint, request: &ChatRequest, sample: u32) -> String {
+    let mut material = json!({
         "v": 1,
         "provider": ep.provider_name(),
         "model": request.model,
@@ -66,6 +75,9 @@ pub fn cache_key(ep: &Endpoint, request: &ChatRequest) -> String {
         "messages": request.messages,
         "json_schema": request.json_schema,
     });
+    if sample > 0 {
+        material["sample"] = json!(sample);
+    }
     let digest = Sha256::digest(material.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -78,10 +90,21 @@ impl CacheSlot {
         ep: &Endpoint,
         request: &ChatRequest,
     ) -> Option<CacheSlot> {
+        CacheSlot::for_sample(mode, dir, ep, request, 0)
+    }
+
+    /// The slot of sample `sample` (0-based) of a repeated cell.
+    pub fn for_sample(
+        mode: CacheMode,
+        dir: &Path,
+        ep: &Endpoint,
+        request: &ChatRequest,
+        sample: u32,
+    ) -> Option<CacheSlot> {
         match mode {
             CacheMode::Off => None,
             CacheMode::ReadWrite => Some(CacheSlot {
-                path: dir.join(format!("{}.json", cache_key(ep, request))),
+                path: dir.join(format!("{}.json", sample_cache_key(ep, request, sample))),
             }),
         }
     }

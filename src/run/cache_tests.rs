@@ -56,6 +56,26 @@ fn key_depends_on_everything_that_shapes_the_answer() {
 }
 
 #[test]
+fn each_repeated_sample_has_its_own_entry_and_the_first_is_the_plain_one() {
+    let (e, r) = (ep("openai:m", "http://a/v1"), req("hi", 0.7));
+    let keys: Vec<String> = (0..3).map(|i| sample_cache_key(&e, &r, i)).collect();
+    assert_eq!(keys[0], cache_key(&e, &r));
+    assert_ne!(keys[0], keys[1]);
+    assert_ne!(keys[1], keys[2]);
+    let dir = tempfile::tempdir().unwrap();
+    let slot = |i| CacheSlot::for_sample(CacheMode::ReadWrite, dir.path(), &e, &r, i).unwrap();
+    let answer = |t: &str| Completion {
+        text: t.into(),
+        ..Default::default()
+    };
+    remember(Some(&slot(0)), &Ok(answer("first")));
+    remember(Some(&slot(1)), &Ok(answer("second")));
+    assert_eq!(slot(0).load().unwrap().text, "first");
+    assert_eq!(slot(1).load().unwrap().text, "second");
+    assert!(slot(2).load().is_none(), "sample 3 was never answered");
+}
+
+#[test]
 fn good_answers_round_trip_and_bad_ones_are_not_kept() {
     let dir = tempfile::tempdir().unwrap();
     let e = ep("openai:m", "http://a/v1");

@@ -9,9 +9,10 @@ pub mod limits;
 pub mod plan;
 pub mod retry;
 pub mod runner;
+pub mod variants;
 
 pub use cache::CacheMode;
 pub use config::RunnerConfig;
 pub use event::RunEvent;
-pub use plan::{ModelChoice, PlannedCell};
+pub use plan::{CellSlot, ModelChoice, PlannedCell};
 pub use runner::{Cell, Runner};

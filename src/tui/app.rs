@@ -161,6 +161,7 @@ impl App {
                     top_p: m.top_p,
                     ..Default::default()
                 },
+                sweep: Vec::new(),
             })
             .collect();
         if !rows.iter().any(|r| r.checked)
@@ -377,6 +378,7 @@ impl App {
             &r.messages,
             schema.as_ref(),
             &choices,
+            self.models.repeats,
         ))
     }
 

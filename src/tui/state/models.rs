@@ -1,8 +1,10 @@
-//! The model picker: the models of `pwb.toml` with checkboxes, and the
-//! temperature / max tokens of each editable in place.
+//! The model picker: the models of `pwb.toml` with checkboxes, the
+//! temperature / max tokens of each editable in place, a temperature sweep
+//! per model, and the repeat count (samples per model) of the next run.
 
 use crate::provider::{Endpoint, GenParams};
 use crate::run::ModelChoice;
+use crate::run::variants::{MAX_REPEAT, fmt_sweep, parse_sweep};
 
 #[derive(Debug, Clone)]
 pub struct ModelRow {
@@ -12,12 +14,16 @@ pub struct ModelRow {
     pub checked: bool,
     /// From the model's entry in pwb.toml, then edited here.
     pub params: GenParams,
+    /// Temperatures to run this model at (empty: its own temperature).
+    pub sweep: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Temperature,
     MaxTokens,
+    /// The temperatures of a sweep, comma-separated.
+    Sweep,
 }
 
 #[derive(Debug, Clone)]
@@ -27,14 +33,33 @@ pub struct FieldEdit {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ModelPicker {
     pub rows: Vec<ModelRow>,
     pub cursor: usize,
     pub edit: Option<FieldEdit>,
+    /// Samples per model (and sweep temperature) of the next run.
+    pub repeats: u32,
+}
+
+impl Default for ModelPicker {
+    fn default() -> Self {
+        ModelPicker {
+            rows: Vec::new(),
+            cursor: 0,
+            edit: None,
+            repeats: 1,
+        }
+    }
 }
 
 impl ModelPicker {
+    /// Changes the repeat count by `delta`, kept within 1..=`MAX_REPEAT`.
+    pub fn add_repeats(&mut self, delta: i32) {
+        let k = (self.repeats as i64 + delta as i64).clamp(1, MAX_REPEAT as i64);
+        self.repeats = k as u32;
+    }
+
     pub fn up(&mut self) {
         self.cursor = self.cursor.saturating_sub(1);
     }
@@ -55,6 +80,7 @@ impl ModelPicker {
         let buffer = match field {
             Field::Temperature => effective.temperature.map(|t| t.to_string()),
             Field::MaxTokens => effective.max_tokens.map(|t| t.to_string()),
+            Field::Sweep => self.rows.get(self.cursor).map(|r| fmt_sweep(&r.sweep)),
         }
         .unwrap_or_default();
         self.edit = Some(FieldEdit {
@@ -92,6 +118,13 @@ impl ModelPicker {
                     return;
                 }
             },
+            Field::Sweep => match parse_sweep(text) {
+                Ok(temps) => row.sweep = temps,
+                Err(e) => {
+                    edit.error = Some(e);
+                    return;
+                }
+            },
         }
         self.edit = None;
     }
@@ -105,6 +138,7 @@ impl ModelPicker {
             .map(|r| ModelChoice {
                 endpoint: r.endpoint.clone(),
                 params: base.overlay(&r.params),
+                sweep: r.sweep.clone(),
             })
             .collect()
     }
@@ -124,6 +158,7 @@ mod tests {
             },
             checked: true,
             params: GenParams::default(),
+            sweep: Vec::new(),
         }
     }
 
@@ -155,5 +190,42 @@ mod tests {
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].params.temperature, Some(0.1));
         assert_eq!(c[0].params.max_tokens, Some(100));
+    }
+
+    #[test]
+    fn repeats_stay_within_one_and_the_cap() {
+        let mut p = ModelPicker::default();
+        assert_eq!(p.repeats, 1);
+        p.add_repeats(-1);
+        assert_eq!(p.repeats, 1);
+        p.add_repeats(2);
+        assert_eq!(p.repeats, 3);
+        p.add_repeats(100);
+        assert_eq!(p.repeats, MAX_REPEAT);
+    }
+
+    #[test]
+    fn a_sweep_is_validated_and_an_empty_one_ends_it() {
+        let mut p = ModelPicker {
+            rows: vec![row("openai:a")],
+            ..Default::default()
+        };
+        p.begin_edit(Field::Sweep, &GenParams::default());
+        p.edit.as_mut().unwrap().buffer = "0,abc".into();
+        p.commit_edit();
+        assert_eq!(
+            p.edit.as_ref().unwrap().error.as_deref(),
+            Some("'abc' is not a number (expected e.g. 0,0.7,1.2)")
+        );
+        p.edit.as_mut().unwrap().buffer = "0, 1.2".into();
+        p.commit_edit();
+        assert!(p.edit.is_none());
+        assert_eq!(p.rows[0].sweep, vec![0.0, 1.2]);
+        assert_eq!(p.choices(&GenParams::default())[0].sweep, vec![0.0, 1.2]);
+        p.begin_edit(Field::Sweep, &GenParams::default());
+        assert_eq!(p.edit.as_ref().unwrap().buffer, "0,1.2", "pre-filled");
+        p.edit.as_mut().unwrap().buffer.clear();
+        p.commit_edit();
+        assert!(p.rows[0].sweep.is_empty());
     }
 }
