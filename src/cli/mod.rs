@@ -5,4 +5,5 @@ pub mod check;
 pub mod models;
 pub mod render;
 pub mod run;
+pub mod run_output;
 pub mod setup;

@@ -1,20 +1,18 @@
 //! `pwb run PROMPT --model ID...`: render the prompt and send it to each
-//! model through the one runner. One model streams to stdout as it
-//! answers; several print one block each as they finish; `--json` prints
-//! one JSON object per model. `--cache` replays answers from the response
-//! cache; `--trace` prints each call's request and raw response to stderr.
+//! model through the one runner, `--repeat K` times each and at each
+//! temperature of `--sweep`. How results print is `run_output`'s business;
+//! `--cache` replays answers from the response cache; `--trace` prints
+//! each call's request and raw response to stderr.
 
 use super::render::{RenderArgs, missing_vars_verdict, render_prompt, workspace_root};
-use crate::provider::Trace;
-use crate::provider::types::secs;
+use super::run_output::{Output, ReportFormat, stream_out};
 use crate::provider::{Endpoint, GenParams};
-use crate::run::plan::{ModelChoice, into_cells_with, plan};
-use crate::run::{CacheMode, RunEvent, Runner, RunnerConfig};
-use crate::usage::{Catalog, Readout};
+use crate::run::plan::{ModelChoice, plan};
+use crate::run::variants::{parse_repeat, parse_sweep};
+use crate::run::{CacheMode, RunnerConfig};
+use crate::usage::Catalog;
 use crate::workspace::WorkspaceConfig;
 use anyhow::Context;
-use serde_json::json;
-use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -25,12 +23,32 @@ pub struct RunArgs {
     /// selected in pwb.toml. Ids listed in pwb.toml use its base_url and key.
     #[arg(long = "model", short = 'm', value_name = "ID")]
     pub models: Vec<String>,
-    /// Print one JSON object per model (text, usage, finish reason, times).
-    #[arg(long)]
+    /// Print one JSON object per answer as it finishes (text, usage,
+    /// finish reason, times). For the whole comparison as one JSON
+    /// document, use --format json.
+    #[arg(long, conflicts_with_all = ["compare", "format"])]
     pub json: bool,
     /// Override the temperature for every model.
     #[arg(long)]
     pub temperature: Option<f64>,
+    /// Send each model the same request K times (1 to 20) and report how
+    /// the samples agree: identical answers, word similarity, spread of
+    /// tokens and latency.
+    #[arg(long, value_name = "K")]
+    pub repeat: Option<String>,
+    /// Run each model at each of these temperatures (0 to 2), e.g.
+    /// 0,0.7,1.2; combines with --repeat.
+    #[arg(long, value_name = "TEMPS", conflicts_with = "temperature")]
+    pub sweep: Option<String>,
+    /// Once every answer is in, print the comparison: a readout table per
+    /// column, agreement per model and temperature, and word diffs
+    /// against the first column.
+    #[arg(long)]
+    pub compare: bool,
+    /// How --compare prints: text, md (Markdown, diffs in ```diff blocks)
+    /// or json (all figures as data). md and json imply --compare.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ReportFormat>,
     /// Override the maximum output tokens for every model.
     #[arg(long)]
     pub max_tokens: Option<u32>,
@@ -48,6 +66,19 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let repeats = match args.repeat.as_deref().map(parse_repeat).transpose() {
+        Ok(k) => k.unwrap_or(1),
+        Err(e) => return Ok(usage_error(&format!("--repeat: {e}"))),
+    };
+    let sweep = match args.sweep.as_deref().map(parse_sweep).transpose() {
+        Ok(Some(t)) if t.is_empty() => {
+            return Ok(usage_error(
+                "--sweep: no temperatures given (expected e.g. 0,0.7,1.2)",
+            ));
+        }
+        Ok(t) => t.unwrap_or_default(),
+        Err(e) => return Ok(usage_error(&format!("--sweep: {e}"))),
+    };
     let (rendered, shown) = match render_prompt(&args.prompt)? {
         Ok(r) => r,
         Err(code) => return Ok(code),
@@ -102,15 +133,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     api_key: entry.and_then(|e| e.api_key.clone()),
                 },
                 params: base.overlay(&params).overlay(&cli),
-                sweep: Vec::new(),
+                sweep: sweep.clone(),
             }
         })
         .collect();
     let schema = rendered.output_json_schema();
-    let cells = plan(&rendered.messages, schema.as_ref(), &choices, 1);
+    let cells = plan(&rendered.messages, schema.as_ref(), &choices, repeats);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let report = match args.format {
+        Some(f) => Some(f),
+        None if args.compare => Some(ReportFormat::Text),
+        None => None,
+    };
     let out = Output {
+        title: shown.display().to_string(),
         json: args.json,
+        report,
+        schema,
         trace: args.trace,
         cache: if args.cache && !args.no_cache {
             CacheMode::ReadWrite
@@ -120,7 +159,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         catalog: Catalog::with_overrides(&config.pricing),
         runner: RunnerConfig::from_settings(&config.runner),
     };
-    let failed = runtime.block_on(stream_out(cells, &ids, &out));
+    let failed = runtime.block_on(stream_out(cells, &out));
     Ok(if failed {
         ExitCode::FAILURE
     } else {
@@ -143,127 +182,8 @@ pub(crate) fn load_config(root: &std::path::Path) -> WorkspaceConfig {
     }
 }
 
-/// How results are printed and which cache the run uses.
-struct Output {
-    json: bool,
-    trace: bool,
-    cache: CacheMode,
-    catalog: Catalog,
-    runner: RunnerConfig,
-}
-
-fn print_trace(id: &str, trace: Option<Trace>) {
-    match trace {
-        Some(t) => eprintln!("-- trace {id} --\n{}-- end trace --", t.render()),
-        None => eprintln!("-- trace {id}: no request was sent --"),
-    }
-}
-
-/// Runs the cells and prints as results come; returns whether any failed.
-async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], out: &Output) -> bool {
-    let json_out = out.json;
-    let params: Vec<GenParams> = cells.iter().map(|c| c.request.params.clone()).collect();
-    let runner = Runner::new(tokio::runtime::Handle::current(), out.runner.clone());
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    runner.start(into_cells_with(cells, out.cache), tx);
-    let mut traces: Vec<Option<Trace>> = vec![None; ids.len()];
-    let live = ids.len() == 1 && !json_out;
-    let mut texts = vec![String::new(); ids.len()];
-    let mut remaining = ids.len();
-    let mut failed = false;
-    let mut stdout = std::io::stdout();
-    while remaining > 0 {
-        let Some(ev) = rx.recv().await else { break };
-        let cell = ev.cell();
-        match ev {
-            RunEvent::Text { text, .. } => {
-                if live {
-                    let _ = stdout.write_all(text.as_bytes());
-                    let _ = stdout.flush();
-                }
-                texts[cell].push_str(&text);
-            }
-            RunEvent::Trace { trace, .. } => traces[cell] = Some(*trace),
-            RunEvent::Finished { completion, .. } => {
-                remaining -= 1;
-                let cost = out.catalog.cost(&ids[cell], &completion.usage);
-                let readout = Readout {
-                    params: Some(&params[cell]),
-                    usage: completion.usage,
-                    time_to_first_token: completion.time_to_first_token,
-                    total_time: Some(completion.total_time),
-                    finish_reason: completion.finish_reason.as_ref(),
-                    cost,
-                    cached: completion.cached,
-                }
-                .line();
-                if json_out {
-                    let obj = json!({
-                        "model": ids[cell],
-                        "text": completion.text,
-                        "thinking": completion.thinking,
-                        "usage": completion.usage,
-                        "finish_reason": completion.finish_reason.as_ref().map(|f| f.as_str()),
-                        "time_to_first_token_ms": completion.time_to_first_token.map(|d| d.as_millis() as u64),
-                        "total_time_ms": completion.total_time.as_millis() as u64,
-                        "params": params[cell],
-                        "cost_usd": cost,
-                        "cached": completion.cached,
-                    });
-                    println!("{obj}");
-                } else if live {
-                    println!();
-                    eprintln!("-- {} · {readout}", ids[cell]);
-                } else {
-                    println!("== {} ==\n{}\n-- {readout}\n", ids[cell], completion.text);
-                }
-                if out.trace && completion.cached {
-                    eprintln!(
-                        "-- trace {}: answered from the response cache --",
-                        ids[cell]
-                    );
-                } else if out.trace {
-                    print_trace(&ids[cell], traces[cell].take());
-                }
-            }
-            RunEvent::Failed { error, .. } => {
-                remaining -= 1;
-                failed = true;
-                if json_out {
-                    println!(
-                        "{}",
-                        json!({"model": ids[cell], "error": error, "text": texts[cell]})
-                    );
-                } else {
-                    if live && !texts[cell].is_empty() {
-                        println!();
-                    }
-                    eprintln!("error: {}: {error}", ids[cell]);
-                }
-                if out.trace {
-                    print_trace(&ids[cell], traces[cell].take());
-                }
-            }
-            RunEvent::Cancelled { .. } => {
-                remaining -= 1;
-                failed = true;
-            }
-            RunEvent::Retrying {
-                attempt,
-                max_retries,
-                wait,
-                reason,
-                ..
-            } => {
-                // Progress, not a result: stderr, in every output mode.
-                eprintln!(
-                    "{}: retry {attempt}/{max_retries} in {}: {reason}",
-                    ids[cell],
-                    secs(wait)
-                );
-            }
-            RunEvent::Started { .. } | RunEvent::Usage { .. } | RunEvent::Thinking { .. } => {}
-        }
-    }
-    failed
+/// A bad flag value: said on stderr, exit status 2 (as for clap's own).
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
 }

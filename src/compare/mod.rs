@@ -1,8 +1,11 @@
 //! Side-by-side comparison figures, terminal-free: the per-column readout
 //! (params, tokens, context-window bar, cost, timings, tokens/s, finish)
 //! and the run summary under the columns. The TUI draws these strings.
+//! `agreement` compares repeated samples; `report` formats a whole
+//! comparison for the CLI (text, Markdown, JSON).
 
 pub mod agreement;
+pub mod report;
 pub mod structured;
 
 use crate::provider::{FinishReason, GenParams, Usage};
