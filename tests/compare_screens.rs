@@ -1,11 +1,13 @@
 //! Side-by-side comparison screens (issue #5): readout headers, the run
 //! summary, word and unified diffs with the theme's diff styles, paging
-//! of many columns, and a seeded fuzz of diff + wrap over odd unicode.
+//! of many columns, repeats with their agreement band, a temperature
+//! sweep, writing a column to a file, and a seeded fuzz of diff + wrap
+//! over odd unicode.
 
 use pwb::provider::{Completion, FinishReason, GenParams, Usage};
 use pwb::run::RunEvent;
-use pwb::tui::action::{Action, Command};
-use pwb::tui::app::{App, Pane};
+use pwb::tui::action::{Action, Command, KeyCode, KeyPress};
+use pwb::tui::app::{App, Effect, Pane};
 use pwb::tui::keymap::Keymap;
 use pwb::tui::state::diffs::DiffMode;
 use pwb::tui::state::outputs::OutputColumn;
@@ -274,7 +276,10 @@ fn json_answers_are_validated_with_the_first_error_path() {
     app.focus = Pane::Outputs;
     let s = draw(&mut app).backend().to_string();
     assert!(s.contains("json ✓ valid"), "{s}");
-    assert!(s.contains(r#"json ✗ $.score: "high" is not of type"#), "{s}");
+    assert!(
+        s.contains(r#"json ✗ $.score: "high" is not of type"#),
+        "{s}"
+    );
     app.update(Action::Command(Command::TogglePretty));
     let s = draw(&mut app).backend().to_string();
     assert!(s.contains("\"label\": \"billing\","), "{s}");
@@ -342,6 +347,282 @@ fn unsynced_columns_scroll_one_at_a_time() {
     assert_eq!((app.outputs.scroll_of(0), app.outputs.scroll_of(1)), (6, 6));
 }
 
+fn key(c: char) -> Action {
+    Action::Key(KeyPress::plain(KeyCode::Char(c)))
+}
+
+fn enter() -> Action {
+    Action::Key(KeyPress::plain(KeyCode::Enter))
+}
+
+/// Presses Run and answers every planned cell with `answer(cell index)`;
+/// returns the planned cells' labels.
+fn run_and_answer(app: &mut App, answer: impl Fn(usize) -> (String, u64, u64)) -> Vec<String> {
+    let effects = app.update(Action::Command(Command::Run));
+    let [Effect::StartRun { run, cells, .. }] = effects.as_slice() else {
+        panic!("expected one StartRun, got {effects:?}");
+    };
+    let (run, labels) = (*run, cells.iter().map(|c| c.label()).collect::<Vec<_>>());
+    for cell in 0..labels.len() {
+        let (text, out, ms) = answer(cell);
+        app.update(Action::Run(RunEvent::Started { run, cell }));
+        app.update(Action::Run(RunEvent::Finished {
+            run,
+            cell,
+            completion: Completion {
+                text,
+                thinking: String::new(),
+                usage: Usage {
+                    input_tokens: Some(1200),
+                    output_tokens: Some(out),
+                    ..Default::default()
+                },
+                finish_reason: Some(FinishReason::Stop),
+                time_to_first_token: Some(Duration::from_millis(ms / 4)),
+                total_time: Duration::from_millis(ms),
+                cached: false,
+            },
+        }));
+    }
+    labels
+}
+
+#[test]
+fn repeats_show_as_sub_columns_with_an_agreement_readout() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.focus = Pane::Models;
+    for _ in 0..3 {
+        app.update(key('+'));
+    }
+    app.update(key('-'));
+    assert_eq!(app.models.repeats, 3);
+    let answers = [
+        "The cat sat on the mat.",
+        "The cat sat on the mat.",
+        "A cat sat on a mat.",
+    ];
+    let labels = run_and_answer(&mut app, |i| {
+        (
+            answers[i % 3].to_string(),
+            6 + i as u64 % 3 * 2,
+            600 + 300 * (i as u64 % 3),
+        )
+    });
+    assert_eq!(
+        labels,
+        [
+            "openai:gpt-4o-mini #1/3",
+            "openai:gpt-4o-mini #2/3",
+            "openai:gpt-4o-mini #3/3",
+            "openai:gpt-4o #1/3",
+            "openai:gpt-4o #2/3",
+            "openai:gpt-4o #3/3",
+        ]
+    );
+    let a = app.outputs.groups[0]
+        .agreement
+        .as_ref()
+        .expect("all three in");
+    assert_eq!((a.identical, a.answered), (2, 3));
+    app.focus = Pane::Outputs;
+    let s = draw(&mut app).backend().to_string();
+    for needle in [
+        "Models 2/2 · ×3 samples",
+        "openai:gpt-4o-mini #2/3 done",
+        "openai:gpt-4o-mini ×3: 2/3 identical · sim 78% (words) · out 6–10 tok (8.0±2.0)",
+        "Outputs 1-3 of 6",
+    ] {
+        assert!(s.contains(needle), "{needle} missing:\n{s}");
+    }
+    insta::assert_snapshot!("repeats_with_agreement", s);
+    // The second page shows the other model's group.
+    for _ in 0..3 {
+        app.update(Action::Command(Command::ColumnNext));
+    }
+    let s = draw(&mut app).backend().to_string();
+    assert!(s.contains("openai:gpt-4o ×3: 2/3 identical"), "{s}");
+}
+
+#[test]
+fn a_temperature_sweep_runs_one_model_per_temperature() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.focus = Pane::Models;
+    app.update(key('j'));
+    app.update(key(' '));
+    app.update(key('k'));
+    app.update(key('T'));
+    // Letters are not typed into the field; a range error keeps it open.
+    for c in "0,abc2.5".chars() {
+        app.update(key(c));
+    }
+    app.update(enter());
+    let err = app.models.edit.as_ref().and_then(|e| e.error.clone());
+    assert_eq!(
+        err.as_deref(),
+        Some("2.5 is outside 0..2 (temperatures go from 0 to 2)")
+    );
+    for _ in 0..3 {
+        app.update(Action::Key(KeyPress::plain(KeyCode::Backspace)));
+    }
+    for c in "0.7, 1.2".chars() {
+        app.update(key(c));
+    }
+    app.update(enter());
+    assert!(app.models.edit.is_none());
+    assert_eq!(app.models.rows[0].sweep, vec![0.0, 0.7, 1.2]);
+    let answers = [
+        "Cats sit.",
+        "The cat sat on the mat.",
+        "A feline, majestic, reclines upon the rug.",
+    ];
+    let labels = run_and_answer(&mut app, |i| {
+        (
+            answers[i].to_string(),
+            3 + 4 * i as u64,
+            500 + 200 * i as u64,
+        )
+    });
+    assert_eq!(
+        labels,
+        [
+            "openai:gpt-4o-mini t=0",
+            "openai:gpt-4o-mini t=0.7",
+            "openai:gpt-4o-mini t=1.2"
+        ]
+    );
+    app.focus = Pane::Outputs;
+    let s = draw(&mut app).backend().to_string();
+    for needle in [
+        "openai:gpt-4o-mini t=0,0.7,1",
+        "openai:gpt-4o-mini t=0.7 done",
+        "t=1.2 · in 1200 out 11",
+        "slowest openai:gpt-4o-mini t=1.2 900ms",
+    ] {
+        assert!(s.contains(needle), "{needle} missing:\n{s}");
+    }
+    assert!(!s.contains("×1"), "no agreement band without repeats:\n{s}");
+    insta::assert_snapshot!("temperature_sweep", s);
+}
+
+#[test]
+fn a_sweep_with_repeats_has_agreement_per_temperature() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    app.models.rows[1].checked = false;
+    app.models.rows[0].sweep = vec![0.0, 1.0];
+    app.models.repeats = 2;
+    let labels = run_and_answer(&mut app, |i| {
+        let text = if i < 2 {
+            "same"
+        } else if i == 2 {
+            "one two"
+        } else {
+            "one three"
+        };
+        (text.to_string(), 2, 100)
+    });
+    assert_eq!(labels[3], "openai:gpt-4o-mini t=1 #2/2");
+    let figures: Vec<(usize, Option<f64>)> = app
+        .outputs
+        .groups
+        .iter()
+        .map(|g| {
+            let a = g.agreement.as_ref().expect("settled");
+            (a.identical, a.similarity)
+        })
+        .collect();
+    assert_eq!(figures, [(2, Some(1.0)), (1, Some(0.5))]);
+}
+
+#[test]
+fn a_column_is_written_to_a_file_and_never_over_one_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path());
+    with_columns(&mut app, three());
+    app.update(Action::Command(Command::ColumnNext));
+    app.update(key('Y'));
+    let s = draw(&mut app).backend().to_string();
+    assert!(
+        s.contains("write answer to: say-openai-gpt-4o-2.txt"),
+        "{s}"
+    );
+    let write = |app: &mut App| {
+        let effects = app.update(enter());
+        let [
+            Effect::WriteAnswer {
+                col,
+                path,
+                text,
+                overwrite,
+            },
+        ] = effects.as_slice()
+        else {
+            panic!("expected one WriteAnswer, got {effects:?}");
+        };
+        let outcome = pwb::tui::app::write_answer(path, text, *overwrite);
+        app.update(Action::AnswerWritten {
+            col: *col,
+            path: path.clone(),
+            outcome,
+        });
+        path.clone()
+    };
+    let path = write(&mut app);
+    assert_eq!(path, dir.path().join("say-openai-gpt-4o-2.txt"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "The cat sat on a red mat."
+    );
+    let status = app.status.clone().unwrap().text;
+    assert_eq!(status, "wrote openai:gpt-4o to say-openai-gpt-4o-2.txt");
+
+    // Again, to the same file: asked first, written only on a second Enter.
+    app.update(Action::Command(Command::ColumnPrev));
+    app.update(key('Y'));
+    for _ in 0.."say-openai-gpt-4o-mini-1.txt".len() {
+        app.update(Action::Key(KeyPress::plain(KeyCode::Backspace)));
+    }
+    for c in "say-openai-gpt-4o-2.txt".chars() {
+        app.update(key(c));
+    }
+    write(&mut app);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "The cat sat on a red mat."
+    );
+    let status = app.status.clone().unwrap().text;
+    assert_eq!(
+        status,
+        "say-openai-gpt-4o-2.txt exists: Enter replaces it, Esc keeps it"
+    );
+    let s = draw(&mut app).backend().to_string();
+    assert!(
+        s.contains("file exists (Enter replaces it, Esc keeps it): say-openai-gpt-4o-2.txt"),
+        "{s}"
+    );
+    write(&mut app);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "The cat sat on the mat."
+    );
+
+    // Into a folder that does not exist yet, by a path of the user's.
+    app.update(key('Y'));
+    for _ in 0..40 {
+        app.update(Action::Key(KeyPress::plain(KeyCode::Backspace)));
+    }
+    for c in "answers/first.txt".chars() {
+        app.update(key(c));
+    }
+    let path = write(&mut app);
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        "The cat sat on the mat."
+    );
+}
+
 /// Seeded strings of awkward text: wide, combining, emoji, tabs, CR,
 /// newlines and very long lines.
 fn awkward(rng: &mut fastrand::Rng) -> String {
@@ -379,8 +660,21 @@ fn diff_and_wrap_of_awkward_unicode_never_panic_or_spill() {
     let mut app = app(dir.path());
     let mut rng = fastrand::Rng::with_seed(5);
     for round in 0..60 {
-        let cols = (0..rng.usize(1..5))
-            .map(|i| done(&format!("openai:m{i}"), &awkward(&mut rng), 10))
+        let n = rng.usize(1..5);
+        // Some rounds are repeats of one model: the agreement band shows.
+        let repeats = rng.bool();
+        let cols = (0..n)
+            .map(|i| {
+                let c = done(&format!("openai:m{i}"), &awkward(&mut rng), 10);
+                match repeats {
+                    true => c.with_slot(pwb::run::CellSlot {
+                        sample: i as u32,
+                        samples: n as u32,
+                        ..Default::default()
+                    }),
+                    false => c,
+                }
+            })
             .collect();
         with_columns(&mut app, cols);
         app.outputs.follow = rng.bool();

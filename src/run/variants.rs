@@ -38,6 +38,8 @@ pub fn parse_sweep(text: &str) -> Result<Vec<f64>, String> {
         return Ok(Vec::new());
     }
     let mut temps: Vec<f64> = Vec::new();
+    // A trailing comma (`0,0.7,`) is forgiven.
+    let text = text.trim_end().strip_suffix(',').unwrap_or(text);
     for part in text.split(',') {
         let p = part.trim();
         if p.is_empty() {
@@ -98,6 +100,7 @@ mod tests {
         );
         assert_eq!(parse_sweep("0.7,0.70").unwrap_err(), "0.70 is listed twice");
         assert!(parse_sweep("0,,1").unwrap_err().contains("empty entry"));
+        assert_eq!(parse_sweep("0,0.7, ").unwrap(), vec![0.0, 0.7]);
         assert!(parse_sweep("NaN").unwrap_err().contains("not a number"));
         let many = (0..11)
             .map(|i| (i as f64 / 10.0).to_string())

@@ -50,6 +50,10 @@ pub enum Command {
     ToggleWrap,
     CopyColumn,
     ToggleSync,
+    SaveColumn,
+    MoreSamples,
+    FewerSamples,
+    EditSweep,
 }
 
 impl Command {
@@ -96,6 +100,10 @@ impl Command {
             Command::ToggleWrap => "wrap or clip long lines",
             Command::CopyColumn => "copy the focused answer",
             Command::ToggleSync => "scroll columns together or apart",
+            Command::SaveColumn => "write the focused answer to a file",
+            Command::MoreSamples => "one more sample per model (repeats)",
+            Command::FewerSamples => "one sample fewer per model",
+            Command::EditSweep => "temperature sweep of this model (0,0.7,1.2)",
         }
     }
 }
@@ -179,5 +187,11 @@ pub enum Action {
     Saved {
         path: std::path::PathBuf,
         error: Option<String>,
+    },
+    /// An answer was written to a file (or not).
+    AnswerWritten {
+        col: usize,
+        path: std::path::PathBuf,
+        outcome: crate::tui::app::WriteOutcome,
     },
 }

@@ -3,8 +3,11 @@
 //! loop to carry out; results come back as actions.
 
 mod commands;
+mod export;
 mod keys;
 mod render;
+
+pub use export::{WriteOutcome, write_answer};
 
 use super::action::{Action, Command};
 use super::editor::EditorState;
@@ -89,6 +92,14 @@ pub enum Effect {
     },
     /// Put text on the system clipboard (OSC 52).
     Clipboard(String),
+    /// Write column `col`'s answer to a file (`write_answer`); the result
+    /// comes back as `Action::AnswerWritten`.
+    WriteAnswer {
+        col: usize,
+        path: PathBuf,
+        text: String,
+        overwrite: bool,
+    },
 }
 
 /// The result of the last render of the current prompt.
@@ -294,6 +305,9 @@ impl App {
             Action::Tick => self.autosave(&mut effects),
             Action::RenderDue => self.refresh_render(),
             Action::Saved { path, error } => self.on_saved(path, error, &mut effects),
+            Action::AnswerWritten { col, path, outcome } => {
+                self.on_answer_written(col, path, outcome)
+            }
         }
         self.refresh_render_soon();
         self.outputs.refresh_diffs(std::time::Instant::now());
@@ -416,7 +430,9 @@ impl App {
             Pane::Models => &[
                 Command::Toggle,
                 Command::EditTemperature,
-                Command::EditMaxTokens,
+                Command::EditSweep,
+                Command::MoreSamples,
+                Command::FewerSamples,
                 Command::Run,
             ],
             Pane::Outputs => &[
@@ -483,6 +499,10 @@ fn short(c: Command) -> &'static str {
         Command::Zoom => "zoom",
         Command::ToggleWrap => "wrap",
         Command::CopyColumn => "copy",
+        Command::SaveColumn => "to file",
+        Command::MoreSamples => "samples+",
+        Command::FewerSamples => "samples-",
+        Command::EditSweep => "sweep",
         Command::ToggleSync => "sync scroll",
         Command::PageDown => "scroll",
         Command::SwitchPrompt => "prompts",

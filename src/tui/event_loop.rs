@@ -135,6 +135,15 @@ fn apply(
             Effect::ClearRecovery { path } => {
                 let _ = workspace::clear_recovery(data_dir, &path);
             }
+            Effect::WriteAnswer {
+                col,
+                path,
+                text,
+                overwrite,
+            } => {
+                let outcome = crate::tui::app::write_answer(&path, &text, overwrite);
+                let _ = tx.send(Action::AnswerWritten { col, path, outcome });
+            }
             Effect::Clipboard(text) => {
                 let mut out = std::io::stdout();
                 let _ = out.write_all(osc52_copy(&text).as_bytes());

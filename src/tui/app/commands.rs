@@ -72,7 +72,9 @@ impl App {
         let run = self.next_run_id();
         let columns = cells
             .iter()
-            .map(|c| OutputColumn::new(c.endpoint.id.clone(), c.request.params.clone()))
+            .map(|c| {
+                OutputColumn::new(c.endpoint.id.clone(), c.request.params.clone()).with_slot(c.slot)
+            })
             .collect();
         self.outputs.begin(run, columns);
         self.outputs.schema = match &self.rendered {
@@ -81,7 +83,16 @@ impl App {
         };
         let missing = self.missing_vars().to_vec();
         if missing.is_empty() {
-            self.set_status(Level::Info, format!("running on {} model(s)", cells.len()));
+            let models = cells.last().map_or(0, |c| c.slot.model + 1);
+            let msg = match self.models.repeats {
+                _ if cells.len() == models => format!("running on {models} model(s)"),
+                1 => format!("running {} calls on {models} model(s)", cells.len()),
+                k => format!(
+                    "running {} calls on {models} model(s), {k} samples each",
+                    cells.len()
+                ),
+            };
+            self.set_status(Level::Info, msg);
         } else {
             self.set_status(
                 Level::Warning,
@@ -193,6 +204,27 @@ impl App {
             Command::Up => self.models.up(),
             Command::Down => self.models.down(),
             Command::Toggle => self.models.toggle(),
+            Command::MoreSamples | Command::FewerSamples => {
+                self.models
+                    .add_repeats(if cmd == Command::MoreSamples { 1 } else { -1 });
+                let k = self.models.repeats;
+                let msg = if k == 1 {
+                    "one sample per model".to_string()
+                } else {
+                    format!("{k} samples per model: answers are compared for agreement")
+                };
+                self.set_status(Level::Info, msg);
+            }
+            Command::EditSweep => {
+                if let Some(row) = self.models.rows.get(self.models.cursor) {
+                    let msg = format!(
+                        "temperatures for {}, comma-separated (0 to 2); empty ends the sweep",
+                        row.id
+                    );
+                    self.models.begin_edit(Field::Sweep, &Default::default());
+                    self.set_status(Level::Info, msg);
+                }
+            }
             Command::EditTemperature | Command::EditMaxTokens => {
                 let field = if cmd == Command::EditTemperature {
                     Field::Temperature
@@ -213,6 +245,10 @@ impl App {
     }
 
     fn outputs_command(&mut self, cmd: Command, effects: &mut Vec<Effect>) {
+        if cmd == Command::SaveColumn {
+            self.ask_answer_file();
+            return;
+        }
         let page = (self.size.1 / 3).max(1) as isize;
         let out = &mut self.outputs;
         match cmd {
@@ -258,7 +294,7 @@ impl App {
             Command::CopyColumn => match out.columns.get(out.focus_col) {
                 Some(c) => {
                     effects.push(Effect::Clipboard(c.text.clone()));
-                    let msg = format!("copied the answer of {}", c.model_id);
+                    let msg = format!("copied the answer of {}", c.label());
                     self.set_status(Level::Info, msg);
                 }
                 None => self.set_status(Level::Warning, "no answer to copy"),
@@ -276,7 +312,7 @@ impl App {
                 out.diffs.reference = out.focus_col;
                 out.diffs.invalidate();
                 let msg = match out.columns.get(out.focus_col) {
-                    Some(c) => format!("diff reference: {}", c.model_id),
+                    Some(c) => format!("diff reference: {}", c.label()),
                     None => "no column to make the reference".to_string(),
                 };
                 self.set_status(Level::Info, msg);

@@ -4,6 +4,7 @@
 use super::{App, Effect, Level, Pane};
 use crate::tui::action::{KeyCode, KeyPress};
 use crate::tui::layout::{contains, main_layout};
+use crate::tui::state::models::Field;
 use crate::tui::state::popup::{LinePurpose, Popup};
 use ratatui::layout::Rect;
 
@@ -57,7 +58,12 @@ impl App {
             KeyCode::Backspace => {
                 edit.buffer.pop();
             }
-            KeyCode::Char(c) if !key.ctrl && (c.is_ascii_digit() || c == '.') => {
+            KeyCode::Char(c)
+                if !key.ctrl
+                    && (c.is_ascii_digit()
+                        || c == '.'
+                        || (edit.field == Field::Sweep && matches!(c, ',' | ' '))) =>
+            {
                 edit.buffer.push(c);
                 edit.error = None;
             }
@@ -151,7 +157,7 @@ impl App {
             } => match key.code {
                 KeyCode::Esc => None,
                 KeyCode::Enter => {
-                    self.finish_line_input(purpose, &buffer);
+                    self.finish_line_input(purpose, &buffer, effects);
                     None
                 }
                 KeyCode::Backspace => {
@@ -169,7 +175,11 @@ impl App {
         };
     }
 
-    fn finish_line_input(&mut self, purpose: LinePurpose, buffer: &str) {
+    fn finish_line_input(&mut self, purpose: LinePurpose, buffer: &str, effects: &mut Vec<Effect>) {
+        if let LinePurpose::SaveColumn { col, overwrite } = purpose {
+            self.finish_answer_file(col, overwrite, buffer, effects);
+            return;
+        }
         let Some(ed) = self.editor_mut() else { return };
         match purpose {
             LinePurpose::Search => {
@@ -185,6 +195,7 @@ impl App {
                 Ok(n) if n > 0 => ed.goto_line(n),
                 _ => self.set_status(Level::Warning, "type a line number"),
             },
+            LinePurpose::SaveColumn { .. } => {}
         }
     }
 

@@ -3,6 +3,7 @@
 //! current texts, recomputed only when a text grew (throttled while live).
 
 use crate::diff::{self, DiffLine, Segment};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -72,7 +73,8 @@ pub struct Diffs {
 /// The texts a diff pass reads.
 pub struct DiffInput<'a> {
     pub run: Option<u64>,
-    pub texts: Vec<(&'a str, &'a str)>,
+    /// Each column's history key (see `OutputColumn::history_key`) and text.
+    pub texts: Vec<(Cow<'a, str>, &'a str)>,
     pub focus: usize,
     pub running: bool,
     pub previous: &'a HashMap<String, String>,
@@ -130,9 +132,13 @@ impl Diffs {
                 }
             }
             DiffMode::Previous => {
-                for (model, text) in &input.texts {
-                    self.words
-                        .push(input.previous.get(*model).map(|prev| lines(prev, text)));
+                for (key, text) in &input.texts {
+                    self.words.push(
+                        input
+                            .previous
+                            .get(key.as_ref())
+                            .map(|prev| lines(prev, text)),
+                    );
                 }
             }
             DiffMode::Unified => {
@@ -162,7 +168,7 @@ mod tests {
     ) -> DiffInput<'a> {
         DiffInput {
             run: Some(1),
-            texts: texts.iter().map(|t| ("m", *t)).collect(),
+            texts: texts.iter().map(|t| (Cow::Borrowed("m"), *t)).collect(),
             focus: 1,
             running,
             previous: prev,

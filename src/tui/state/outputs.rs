@@ -1,11 +1,16 @@
-//! The Outputs pane's data: one column per model of the latest run, filled
-//! by `RunEvent`s; events from an older run are ignored.
+//! The Outputs pane's data: one column per cell of the latest run (model,
+//! sweep temperature, sample), filled by `RunEvent`s; events from an older
+//! run are ignored. Groups of repeated samples get their agreement once
+//! all their samples are in.
 
 use super::diffs::{DiffInput, Diffs};
+use crate::compare::agreement::{self, Agreement, Sample};
 use crate::compare::structured::{self, JsonCheck};
 use crate::provider::{Completion, FinishReason, GenParams, Trace, Usage};
-use crate::run::{RunEvent, event::RunId};
+use crate::run::{CellSlot, RunEvent, event::RunId};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +32,8 @@ pub enum CellStatus {
 #[derive(Debug, Clone)]
 pub struct OutputColumn {
     pub model_id: String,
+    /// Which sweep temperature and sample of its model this column is.
+    pub slot: CellSlot,
     pub params: GenParams,
     pub text: String,
     /// The model's reasoning, shown dimmed above the answer.
@@ -49,6 +56,7 @@ impl OutputColumn {
     pub fn new(model_id: String, params: GenParams) -> Self {
         OutputColumn {
             model_id,
+            slot: CellSlot::default(),
             params,
             text: String::new(),
             thinking: String::new(),
@@ -61,6 +69,52 @@ impl OutputColumn {
             cached: false,
             trace: None,
             json: None,
+        }
+    }
+
+    /// The column as one cell of a repeated or swept run.
+    pub fn with_slot(mut self, slot: CellSlot) -> Self {
+        self.slot = slot;
+        self
+    }
+
+    /// `openai:gpt-4o t=0.7 #2/3`: the model and what tells the column
+    /// from the model's other columns.
+    pub fn label(&self) -> String {
+        format!("{}{}", self.model_id, self.slot.suffix())
+    }
+
+    /// What finds this column's answer in the next run (for "diff against
+    /// the previous run"): model, sweep temperature, and the sample index
+    /// past the first, so sample #1 matches a plain run of the model.
+    pub fn history_key(&self) -> Cow<'_, str> {
+        if self.slot.temperature.is_none() && self.slot.sample == 0 {
+            return Cow::Borrowed(&self.model_id);
+        }
+        let mut key = self.model_id.clone();
+        if let Some(t) = self.slot.temperature {
+            key.push_str(&format!(" t={t}"));
+        }
+        if self.slot.sample > 0 {
+            key.push_str(&format!(" #{}", self.slot.sample + 1));
+        }
+        Cow::Owned(key)
+    }
+
+    /// Finished, failed or cancelled.
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self.status,
+            CellStatus::Done | CellStatus::Failed(_) | CellStatus::Cancelled
+        )
+    }
+
+    fn sample(&self) -> Sample<'_> {
+        Sample {
+            text: &self.text,
+            output_tokens: self.usage.output_tokens,
+            total_time: self.total_time,
+            answered: self.status == CellStatus::Done,
         }
     }
 
@@ -77,6 +131,14 @@ impl OutputColumn {
     }
 }
 
+/// The columns of one model at one temperature, and (once every sample
+/// has settled) how they agree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnGroup {
+    pub columns: Range<usize>,
+    pub agreement: Option<Agreement>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Outputs {
     pub run: Option<RunId>,
@@ -89,9 +151,11 @@ pub struct Outputs {
     pub follow: bool,
     /// Diff mode, reference column and computed diffs.
     pub diffs: Diffs,
-    /// The last non-empty answer of each model id from earlier runs (for
-    /// "diff against the previous run").
+    /// The last non-empty answer of each column (by `history_key`) from
+    /// earlier runs (for "diff against the previous run").
     pub previous: HashMap<String, String>,
+    /// The columns grouped by model and sweep temperature.
+    pub groups: Vec<ColumnGroup>,
     /// The JSON schema the run's answers must follow (`output.format:
     /// json`); finished answers are checked against it.
     pub schema: Option<serde_json::Value>,
@@ -111,9 +175,17 @@ impl Outputs {
     pub fn begin(&mut self, run: RunId, columns: Vec<OutputColumn>) {
         for c in self.columns.drain(..) {
             if !c.text.is_empty() {
-                self.previous.insert(c.model_id, c.text);
+                self.previous.insert(c.history_key().into_owned(), c.text);
             }
         }
+        let slots: Vec<CellSlot> = columns.iter().map(|c| c.slot).collect();
+        self.groups = agreement::groups(&slots)
+            .into_iter()
+            .map(|columns| ColumnGroup {
+                columns,
+                agreement: None,
+            })
+            .collect();
         self.diffs.invalidate();
         self.schema = None;
         self.run = Some(run);
@@ -133,11 +205,43 @@ impl Outputs {
         })
     }
 
+    /// Whether any group has more than one sample (agreement to show).
+    pub fn has_repeats(&self) -> bool {
+        self.groups.iter().any(|g| g.columns.len() > 1)
+    }
+
+    /// The group column `i` belongs to.
+    pub fn group_of(&self, i: usize) -> Option<&ColumnGroup> {
+        self.groups.iter().find(|g| g.columns.contains(&i))
+    }
+
+    /// Computes the agreement of the group of column `i` once all its
+    /// samples have settled (once per group and run).
+    fn settle_group(&mut self, i: usize) {
+        let Some(g) = self.groups.iter_mut().find(|g| g.columns.contains(&i)) else {
+            return;
+        };
+        let cols = &self.columns[g.columns.clone()];
+        if g.agreement.is_none() && cols.len() > 1 && cols.iter().all(OutputColumn::is_settled) {
+            let samples: Vec<Sample> = cols.iter().map(OutputColumn::sample).collect();
+            g.agreement = Some(Agreement::of(&samples));
+        }
+    }
+
     /// Applies an event of the current run; returns false if it was stale.
     pub fn apply(&mut self, ev: RunEvent) -> bool {
         if Some(ev.run()) != self.run {
             return false;
         }
+        let (cell, terminal) = (ev.cell(), ev.is_terminal());
+        let applied = self.apply_to_column(ev);
+        if applied && terminal {
+            self.settle_group(cell);
+        }
+        applied
+    }
+
+    fn apply_to_column(&mut self, ev: RunEvent) -> bool {
         let Some(col) = self.columns.get_mut(ev.cell()) else {
             return false;
         };
@@ -198,7 +302,7 @@ impl Outputs {
             texts: self
                 .columns
                 .iter()
-                .map(|c| (c.model_id.as_str(), c.text.as_str()))
+                .map(|c| (c.history_key(), c.text.as_str()))
                 .collect(),
             focus: self.focus_col,
             running: self.is_running(),
@@ -280,5 +384,44 @@ mod tests {
         o.apply(RunEvent::Started { run: 7, cell: 0 });
         assert_eq!(o.columns[0].status, CellStatus::Streaming);
         assert_eq!(o.columns[0].started, first);
+    }
+
+    #[test]
+    fn a_group_gets_its_agreement_once_every_sample_settled() {
+        let mut o = Outputs::default();
+        let col = |sample| {
+            OutputColumn::new("openai:x".into(), GenParams::default()).with_slot(CellSlot {
+                sample,
+                samples: 3,
+                ..Default::default()
+            })
+        };
+        o.begin(1, vec![col(0), col(1), col(2)]);
+        assert_eq!(o.groups.len(), 1);
+        assert!(o.has_repeats());
+        assert_eq!(o.columns[1].label(), "openai:x #2/3");
+        assert_eq!(o.columns[1].history_key(), "openai:x #2");
+        assert_eq!(o.columns[0].history_key(), "openai:x");
+        let finish = |o: &mut Outputs, cell, text: &str| {
+            o.apply(RunEvent::Finished {
+                run: 1,
+                cell,
+                completion: Completion {
+                    text: text.into(),
+                    total_time: Duration::from_millis(100),
+                    ..Default::default()
+                },
+            });
+        };
+        finish(&mut o, 0, "same");
+        finish(&mut o, 1, "same");
+        assert_eq!(o.groups[0].agreement, None, "one sample is still out");
+        o.apply(RunEvent::Failed {
+            run: 1,
+            cell: 2,
+            error: "boom".into(),
+        });
+        let a = o.groups[0].agreement.as_ref().expect("all settled");
+        assert_eq!((a.samples, a.answered, a.identical), (3, 2, 2));
     }
 }

@@ -18,7 +18,7 @@ pub enum Popup {
         prompt: usize,
         text: String,
     },
-    /// A one-line prompt at the bottom (search, go to line).
+    /// A one-line prompt at the bottom (search, go to line, answer file).
     LineInput {
         purpose: LinePurpose,
         buffer: String,
@@ -31,4 +31,10 @@ pub enum Popup {
 pub enum LinePurpose {
     Search,
     GotoLine,
+    /// The file to write output column `col` to; `overwrite` once the
+    /// user was told the file exists.
+    SaveColumn {
+        col: usize,
+        overwrite: bool,
+    },
 }

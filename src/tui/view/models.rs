@@ -1,7 +1,9 @@
 //! The Models pane: checkbox list of the workspace's models with their
-//! effective temperature and max tokens; `t`/`m` edit them in place.
+//! effective temperature (or sweep) and max tokens; `t`/`T`/`m` edit them
+//! in place; the title shows the samples per model when above one.
 
 use super::pane_block;
+use crate::run::variants::fmt_sweep;
 use crate::tui::app::{App, Pane};
 use crate::tui::state::models::Field;
 use ratatui::Frame;
@@ -14,7 +16,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let m = &app.models;
     let checked = m.rows.iter().filter(|r| r.checked).count();
-    let block = pane_block(format!(" Models {checked}/{} ", m.rows.len()), focused, t);
+    let mut title = format!(" Models {checked}/{} ", m.rows.len());
+    if m.repeats > 1 {
+        title.push_str(&format!("· ×{} samples ", m.repeats));
+    }
+    let block = pane_block(title, focused, t);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 || inner.width == 0 {
@@ -51,11 +57,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .map(|v| format!("{v}"))
                 .unwrap_or("-".into());
             let max = eff.max_tokens.map(|v| v.to_string()).unwrap_or("-".into());
+            let temp = match edit {
+                Some(e) if e.field == Field::Sweep => field(Field::Sweep, "sweep t", String::new()),
+                _ if !r.sweep.is_empty() => {
+                    Span::styled(format!(" t={}", fmt_sweep(&r.sweep)), t.readout)
+                }
+                _ => field(Field::Temperature, "t", temp),
+            };
             ListItem::new(Line::from(vec![
                 Span::styled(mark, style),
                 Span::raw(" "),
                 Span::raw(r.id.clone()),
-                field(Field::Temperature, "t", temp),
+                temp,
                 field(Field::MaxTokens, "max", max),
             ]))
         })

@@ -1,9 +1,11 @@
-//! The Outputs pane: one column per model of the latest run, each with a
-//! header (model, status) and readouts (`compare::CallFacts`), then the
-//! answer (or its diff) wrapped to the column, and a run summary below;
-//! columns that do not fit are paged sideways.
+//! The Outputs pane: one column per cell of the latest run, each with a
+//! header (model, sweep temperature, sample; status) and readouts
+//! (`compare::CallFacts`), then the answer (or its diff) wrapped to the
+//! column, and a run summary below; columns that do not fit are paged
+//! sideways. Runs with repeats get an agreement band above the columns.
 
 mod diff;
+mod groups;
 
 use super::pane_block;
 use super::text::{clean_line, clip, wrap, wrap_tail, wrap_window};
@@ -17,6 +19,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 /// Narrowest a column may get before columns are paged instead.
 const MIN_COLUMN: u16 = 28;
@@ -71,7 +74,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     // The run summary takes the last line when there is room for it.
     if inner.height >= 4 {
-        let facts: Vec<CallFacts> = out.columns.iter().map(|c| facts(c, app)).collect();
+        let labels: Vec<String> = out.columns.iter().map(|c| c.label()).collect();
+        let facts: Vec<CallFacts> = out
+            .columns
+            .iter()
+            .zip(&labels)
+            .map(|(c, label)| CallFacts {
+                model_id: label,
+                ..facts(c, app)
+            })
+            .collect();
         let summary = RunSummary::of(&facts).line();
         let y = inner.y + inner.height - 1;
         let line = Rect::new(inner.x, y, inner.width, 1);
@@ -87,10 +99,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let shown = &out.columns[first..(first + per_page).min(n)];
     let constraints = vec![Constraint::Ratio(1, shown.len() as u32); shown.len()];
-    let rects = Layout::default()
-        .direction(Direction::Horizontal)
-        .constraints(constraints)
-        .split(inner);
+    let split = |area: Rect| {
+        Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints(constraints.clone())
+            .split(area)
+    };
+    let mut rects = split(inner);
+    let want = groups::band_height(out, first, &rects);
+    let band = (want > 0 && inner.height >= want + 2).then(|| {
+        let band = Rect::new(inner.x, inner.y, inner.width, want);
+        inner.y += want;
+        inner.height -= want;
+        band
+    });
+    if band.is_some() {
+        rects = split(inner);
+    }
+    if let Some(band) = band {
+        groups::draw_band(frame, band, first, &rects, app);
+    }
     for (i, (col, rect)) in shown.iter().zip(rects.iter()).enumerate() {
         let is_focus = focused && first + i == out.focus_col;
         let last = i + 1 == shown.len();
@@ -138,7 +166,8 @@ fn draw_column(
     let w = inner.width as usize;
     let (status, status_style) = status_label(&col.status, t);
     // A long status (a retry's reason) leaves room for the model's name.
-    let name_room = col.model_id.chars().count().min(16) + 1;
+    let suffix = col.slot.suffix();
+    let name_room = col.model_id.chars().count().min(16) + suffix.width() + 1;
     let status = clip(&status, w.saturating_sub(name_room).max(8));
     let name_style = if focus { t.title_focused } else { t.title };
     let diffs = &app.outputs.diffs;
@@ -146,15 +175,16 @@ fn draw_column(
         DiffMode::Words | DiffMode::Unified if diffs.reference == index => "[ref] ",
         _ => "",
     };
+    // The model's name gives way before the sample and temperature do.
+    let room = w.saturating_sub(status.width() + 1 + marker.len());
+    let suffix = clip(&suffix, room);
     let header = Line::from(vec![
         Span::styled(marker, t.readout),
         Span::styled(
-            clip(
-                &col.model_id,
-                w.saturating_sub(status.chars().count() + 1 + marker.len()),
-            ),
+            clip(&col.model_id, room.saturating_sub(suffix.width())),
             name_style,
         ),
+        Span::styled(suffix, name_style),
         Span::raw(" "),
         Span::styled(status, status_style),
     ]);

@@ -119,6 +119,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let label = match purpose {
                 LinePurpose::Search => "search: ",
                 LinePurpose::GotoLine => "go to line: ",
+                LinePurpose::SaveColumn {
+                    overwrite: false, ..
+                } => "write answer to: ",
+                LinePurpose::SaveColumn {
+                    overwrite: true, ..
+                } => "file exists (Enter replaces it, Esc keeps it): ",
             };
             if area.height < 2 {
                 return;
@@ -213,9 +219,18 @@ fn inspector_lines(app: &App, width: usize) -> Vec<Line<'static>> {
             lines.push(Line::from(Span::styled("no model selected", t.warning)))
         }
         Ok(cells) => {
-            for cell in cells {
+            // Repeated samples are the same request: shown once.
+            for cell in cells.into_iter().filter(|c| c.slot.sample == 0) {
+                let slot = crate::run::CellSlot {
+                    samples: 1,
+                    ..cell.slot
+                };
+                let times = match cell.slot.samples {
+                    1 => String::new(),
+                    k => format!(" (sent {k} times)"),
+                };
                 lines.push(Line::from(Span::styled(
-                    format!("── {} ──", cell.endpoint.id),
+                    format!("── {}{}{times} ──", cell.endpoint.id, slot.suffix()),
                     t.title_focused,
                 )));
                 let body = serde_json::to_string_pretty(&cell.wire_body()).unwrap_or_default();

@@ -34,7 +34,11 @@ pub(super) fn draw_unified(frame: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let out = &app.outputs;
     let w = area.width as usize;
-    let name = |i: usize| out.columns.get(i).map_or("?", |c| c.model_id.as_str());
+    let name = |i: usize| {
+        out.columns
+            .get(i)
+            .map_or_else(|| "?".to_string(), |c| c.label())
+    };
     let (r, f) = (out.diffs.reference, out.focus_col);
     let lines = &out.diffs.unified;
     let (ins, del) = crate::diff::counts(lines.iter().map(|l| (l.change, l.text.as_str())));
