@@ -1,5 +1,6 @@
 //! Keys stay secret: with canary keys in the environment, the real binary
-//! (`run --trace --json`, `run --trace`, `models`, `render`, `check`) talks to
+//! (`run --trace --json`, `run --trace`, `run --compare` / `--format md|json`
+//! with repeats, `models`, `render`, `check`) talks to
 //! mock servers of all four wire formats, including 401s that echo the key
 //! in body and headers, and the canary must appear in no stdout, no stderr
 //! and no file pwb writes under its data and config dirs.
@@ -227,6 +228,31 @@ fn canary_keys_never_leave_the_process() {
     let mut plain = vec!["run", "prompts/p.prompt", "--var", "name=Ada", "--trace"];
     plain.extend(&model_args);
     assert_no_canary("run --trace", &pwb(dir, &plain));
+    // The comparison reports print every cell's error (the 401s echo the
+    // key): shown, with the key redacted.
+    for format in [
+        &["--compare"][..],
+        &["--format", "md"],
+        &["--format", "json"],
+    ] {
+        let mut report = vec![
+            "run",
+            "prompts/p.prompt",
+            "--var",
+            "name=Ada",
+            "--repeat",
+            "2",
+        ];
+        report.extend(format);
+        report.extend(&model_args);
+        let out = pwb(dir, &report);
+        assert_no_canary(&format!("run {format:?}"), &out);
+        assert!(
+            out.stdout.contains("Incorrect API key provided: [redacted]"),
+            "{format:?}: {}",
+            out.stdout
+        );
+    }
     let models = pwb(dir, &["models"]);
     assert_no_canary("models", &models);
     assert!(models.stdout.contains("set"), "{}", models.stdout);

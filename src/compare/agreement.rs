@@ -147,9 +147,13 @@ impl Agreement {
             .map(|s| format!("sim {}% (words)", percent(s)))
     }
 
-    /// `40–52 tok (46.0±4.2)`: range, then mean ± sd.
+    /// `40–52 tok (46.0±4.2)`: range, then mean ± sd; `23 tok each`
+    /// when every sample gave as many.
     pub fn tokens_range(&self) -> Option<String> {
         self.output_tokens.map(|s| {
+            if s.min == s.max {
+                return format!("{} tok each", s.min as u64);
+            }
             format!(
                 "{}–{} tok ({:.1}±{:.1})",
                 s.min as u64, s.max as u64, s.mean, s.sd

@@ -81,6 +81,7 @@ fn failed_samples_are_counted_but_left_out_of_the_figures() {
     assert_eq!((a.samples, a.answered, a.identical), (3, 2, 2));
     assert_eq!(a.similarity, Some(1.0));
     assert_eq!(a.latency.unwrap().max, 0.4);
+    assert_eq!(a.tokens_label().unwrap(), "out 1 tok each");
     assert!(
         a.line()
             .starts_with("2/2 identical (1 failed) · sim 100% (words)")
