@@ -397,6 +397,12 @@ fn repeats_show_as_sub_columns_with_an_agreement_readout() {
     }
     app.update(key('-'));
     assert_eq!(app.models.repeats, 3);
+    // The inspector shows each distinct request once.
+    app.update(Action::Command(Command::Inspector));
+    let s = draw(&mut app).backend().to_string();
+    assert!(s.contains("── openai:gpt-4o-mini (sent 3 times) ──"), "{s}");
+    assert!(!s.contains("#2/3"), "{s}");
+    app.update(Action::Key(KeyPress::plain(KeyCode::Esc)));
     let answers = [
         "The cat sat on the mat.",
         "The cat sat on the mat.",

@@ -107,7 +107,11 @@ fn cached_repeats_replay_each_sample_not_one_answer_k_times() {
     let count = served.clone();
     let server = MockServer::start(move |_| {
         let n = count.fetch_add(1, Ordering::SeqCst);
-        answer(&[if n.is_multiple_of(2) { "first" } else { "second" }])
+        answer(&[if n.is_multiple_of(2) {
+            "first"
+        } else {
+            "second"
+        }])
     });
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path(), &server.base_v1());

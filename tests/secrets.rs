@@ -248,7 +248,8 @@ fn canary_keys_never_leave_the_process() {
         let out = pwb(dir, &report);
         assert_no_canary(&format!("run {format:?}"), &out);
         assert!(
-            out.stdout.contains("Incorrect API key provided: [redacted]"),
+            out.stdout
+                .contains("Incorrect API key provided: [redacted]"),
             "{format:?}: {}",
             out.stdout
         );

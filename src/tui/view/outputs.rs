@@ -167,7 +167,9 @@ fn draw_column(
     let (status, status_style) = status_label(&col.status, t);
     // A long status (a retry's reason) leaves room for the model's name.
     let suffix = col.slot.suffix();
-    let name_room = col.model_id.chars().count().min(16) + suffix.width() + 1;
+    // With a sample / temperature suffix the name may shrink further.
+    let keep = if suffix.is_empty() { 16 } else { 8 };
+    let name_room = col.model_id.chars().count().min(keep) + suffix.width() + 1;
     let status = clip(&status, w.saturating_sub(name_room).max(8));
     let name_style = if focus { t.title_focused } else { t.title };
     let diffs = &app.outputs.diffs;
