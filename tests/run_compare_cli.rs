@@ -266,6 +266,10 @@ fn compare_prints_table_agreement_and_word_diffs() {
         !out.contains("== openai:fast"),
         "no per-answer blocks: {out}"
     );
+    // While the report waits for every answer, stderr says how far it got.
+    let progress: Vec<&str> = err.lines().filter(|l| l.ends_with(": done")).collect();
+    assert_eq!(progress.len(), 4, "{err}");
+    assert!(progress[3].starts_with("[4/4] openai:"), "{err}");
 }
 
 #[test]

@@ -98,6 +98,9 @@ pub async fn stream_out(cells: Vec<PlannedCell>, out: &Output) -> bool {
                     } else {
                         println!("== {label} ==\n{}\n-- {readout}\n", o.text);
                     }
+                } else if out.report.is_some() {
+                    // The report waits for every cell: say how far it got.
+                    eprintln!("[{}/{n}] {label}: done", n - remaining);
                 }
                 if out.trace && cached {
                     eprintln!("-- trace {label}: answered from the response cache --");
@@ -117,6 +120,8 @@ pub async fn stream_out(cells: Vec<PlannedCell>, out: &Output) -> bool {
                         println!();
                     }
                     eprintln!("error: {label}: {error}");
+                } else if out.report.is_some() {
+                    eprintln!("[{}/{n}] {label}: failed: {error}", n - remaining);
                 }
                 o.error = Some(error);
                 if out.trace {

@@ -34,14 +34,14 @@ fn group_text(g: &ColumnGroup, out: &Outputs) -> (String, String) {
 }
 
 /// A visible group: where its columns start and end on screen.
-struct Span_ {
+struct GroupSpan {
     group: usize,
     x: u16,
     width: u16,
     last: bool,
 }
 
-fn visible(out: &Outputs, first: usize, rects: &[Rect]) -> Vec<Span_> {
+fn visible(out: &Outputs, first: usize, rects: &[Rect]) -> Vec<GroupSpan> {
     let shown = first..first + rects.len();
     let mut v = Vec::new();
     for (group, g) in out.groups.iter().enumerate() {
@@ -51,7 +51,7 @@ fn visible(out: &Outputs, first: usize, rects: &[Rect]) -> Vec<Span_> {
             continue;
         }
         let (a, b) = (rects[start - first], rects[end - 1 - first]);
-        v.push(Span_ {
+        v.push(GroupSpan {
             group,
             x: a.x,
             width: (b.x + b.width).saturating_sub(a.x),
@@ -79,7 +79,7 @@ pub(super) fn band_height(out: &Outputs, first: usize, rects: &[Rect]) -> u16 {
         .unwrap_or(0)
 }
 
-fn room(v: &Span_) -> u16 {
+fn room(v: &GroupSpan) -> u16 {
     v.width.saturating_sub(if v.last { 0 } else { 1 })
 }
 
