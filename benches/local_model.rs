@@ -29,6 +29,19 @@ fn main() {
     let m = model::load(&path).expect("load");
     let load = t.elapsed();
     println!("load (read GGUF + build model): {:>8.1} ms", ms(load));
+    // What the model answers, to see at a glance that speed did not cost sense.
+    let cancel0 = AtomicBool::new(false);
+    let probe = [Message::text(
+        "user",
+        "What is the capital of France? Answer in one word.",
+    )];
+    let params = GenParams {
+        temperature: Some(0.0),
+        max_tokens: Some(20),
+        ..Default::default()
+    };
+    let o = generate::generate(&m, &probe, &params, &cancel0, &mut |_| true).expect("probe");
+    println!("answer: {:?} ({} prompt tokens)", o.text, o.prompt_tokens);
 
     let cancel = AtomicBool::new(false);
     let greedy = |max: u32| GenParams {
@@ -90,10 +103,7 @@ fn main() {
         best = best.max(rate);
     }
     println!("generation ({produced}-token answer): {best:>8.1} tokens/s");
-    println!(
-        "threads: {}",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
+    println!("engine: {}", m.weights.describe());
     match peak_memory_mib() {
         Some(mib) => println!("peak memory (VmHWM): {mib:>8.1} MiB"),
         None => println!("peak memory: /proc/self/status unavailable"),

@@ -2,6 +2,7 @@
 //! candle, no server, no key, no network. `local:smollm2-135m` is the
 //! built-in model (installed by `pwb setup`); `local:PATH.gguf` loads any other.
 
+pub mod engine;
 pub mod error;
 pub mod generate;
 pub mod llama;

@@ -1,0 +1,399 @@
+//! The inner loops: activations quantised to 8 bits per 32-value block,
+//! dotted with Q4_1 or Q8_0 weight rows four rows at a time, and f32
+//! dot/axpy for attention. AVX2 versions are chosen at run time; the
+//! scalar ones run on any CPU and serve as the reference in tests.
+
+use half::f16;
+
+/// Values per quantisation block (GGML's QK4_1 and QK8_0).
+pub const QK: usize = 32;
+/// Bytes of one Q4_1 block: f16 scale, f16 min, 16 bytes of nibbles.
+pub const Q4_1_BYTES: usize = 20;
+/// Bytes of one Q8_0 block: f16 scale, 32 signed bytes.
+pub const Q8_0_BYTES: usize = 34;
+
+/// 32 activations as i8 with their scale and `d * sum(q)` (GGML's Q8_1).
+#[derive(Clone, Copy)]
+pub struct BlockQ8 {
+    pub d: f32,
+    pub s: f32,
+    pub qs: [i8; QK],
+}
+
+/// Whether the AVX2 (+FMA, F16C) kernels run on this CPU.
+pub fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static HAS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *HAS.get_or_init(|| {
+            std::env::var_os("PWB_LOCAL_SCALAR").is_none_or(|v| v != "1")
+                && is_x86_feature_detected!("avx2")
+                && is_x86_feature_detected!("fma")
+                && is_x86_feature_detected!("f16c")
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// Quantises `xs` (a multiple of 32 long) into `out`.
+pub fn quantize_row(xs: &[f32], out: &mut Vec<BlockQ8>) {
+    out.clear();
+    for chunk in xs.chunks_exact(QK) {
+        let amax = chunk.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let d = amax / 127.0;
+        let id = if d > 0.0 { 1.0 / d } else { 0.0 };
+        let mut qs = [0i8; QK];
+        let mut sum = 0i32;
+        for (q, x) in qs.iter_mut().zip(chunk) {
+            *q = (x * id).round() as i8;
+            sum += *q as i32;
+        }
+        out.push(BlockQ8 {
+            d,
+            s: d * sum as f32,
+            qs,
+        });
+    }
+}
+
+fn f16_at(b: &[u8]) -> f32 {
+    f16::from_le_bytes([b[0], b[1]]).to_f32()
+}
+
+pub fn dot_q4_1_scalar(w: &[u8], a: &[BlockQ8]) -> f32 {
+    let mut acc = 0f32;
+    for (wb, ab) in w.chunks_exact(Q4_1_BYTES).zip(a) {
+        let (d, m) = (f16_at(wb), f16_at(&wb[2..]));
+        let mut isum = 0i32;
+        for j in 0..16 {
+            let q = wb[4 + j];
+            isum += (q & 0x0F) as i32 * ab.qs[j] as i32 + (q >> 4) as i32 * ab.qs[j + 16] as i32;
+        }
+        acc += d * ab.d * isum as f32 + m * ab.s;
+    }
+    acc
+}
+
+pub fn dot_q8_0_scalar(w: &[u8], a: &[BlockQ8]) -> f32 {
+    let mut acc = 0f32;
+    for (wb, ab) in w.chunks_exact(Q8_0_BYTES).zip(a) {
+        let isum: i32 = wb[2..]
+            .iter()
+            .zip(&ab.qs)
+            .map(|(&q, &x)| q as i8 as i32 * x as i32)
+            .sum();
+        acc += f16_at(wb) * ab.d * isum as f32;
+    }
+    acc
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::*;
+    use std::arch::x86_64::*;
+
+    #[inline]
+    #[target_feature(enable = "avx2,fma,f16c")]
+    fn hsum(v: __m256) -> f32 {
+        let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        let s = _mm_add_ss(s, _mm_movehdup_ps(s));
+        _mm_cvtss_f32(s)
+    }
+
+    /// Four Q4_1 rows dotted with `a`; each activation block loads once.
+    /// Each row's bytes `ahead` further on are prefetched (the next rows).
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub fn dot4_q4_1(w: [&[u8]; 4], a: &[BlockQ8], ahead: usize) -> [f32; 4] {
+        let mask = _mm_set1_epi8(0x0F);
+        let ones = _mm256_set1_epi16(1);
+        let mut acc = [_mm256_setzero_ps(); 4];
+        let mut summs = [0f32; 4];
+        assert!(w.iter().all(|row| row.len() >= a.len() * Q4_1_BYTES));
+        for (b, ab) in a.iter().enumerate() {
+            // SAFETY: `qs` has 32 bytes.
+            let av = unsafe { _mm256_loadu_si256(ab.qs.as_ptr() as *const __m256i) };
+            for r in 0..4 {
+                // SAFETY: row r holds at least a.len() blocks (asserted).
+                let p = unsafe { w[r].as_ptr().add(b * Q4_1_BYTES) };
+                // Prefetching never faults, so the address may be anywhere.
+                _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(ahead) as *const i8);
+                let dm = unsafe { (p as *const u32).read_unaligned() };
+                let dm = _mm_cvtph_ps(_mm_cvtsi32_si128(dm as i32));
+                let d = _mm_cvtss_f32(dm);
+                let m = _mm_cvtss_f32(_mm_movehdup_ps(dm));
+                // SAFETY: the block's 16 nibble bytes start at offset 4.
+                let q = unsafe { _mm_loadu_si128(p.add(4) as *const __m128i) };
+                let lo = _mm_and_si128(q, mask);
+                let hi = _mm_and_si128(_mm_srli_epi16(q, 4), mask);
+                let wv = _mm256_set_m128i(hi, lo);
+                let prod = _mm256_madd_epi16(_mm256_maddubs_epi16(wv, av), ones);
+                acc[r] =
+                    _mm256_fmadd_ps(_mm256_set1_ps(d * ab.d), _mm256_cvtepi32_ps(prod), acc[r]);
+                summs[r] += m * ab.s;
+            }
+        }
+        [0, 1, 2, 3].map(|r| hsum(acc[r]) + summs[r])
+    }
+
+    /// Four Q8_0 rows dotted with `a`.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub fn dot4_q8_0(w: [&[u8]; 4], a: &[BlockQ8], ahead: usize) -> [f32; 4] {
+        let ones = _mm256_set1_epi16(1);
+        let mut acc = [_mm256_setzero_ps(); 4];
+        assert!(w.iter().all(|row| row.len() >= a.len() * Q8_0_BYTES));
+        for (b, ab) in a.iter().enumerate() {
+            // SAFETY: `qs` has 32 bytes.
+            let av = unsafe { _mm256_loadu_si256(ab.qs.as_ptr() as *const __m256i) };
+            for r in 0..4 {
+                // SAFETY: row r holds at least a.len() blocks (asserted).
+                let p = unsafe { w[r].as_ptr().add(b * Q8_0_BYTES) };
+                _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(ahead) as *const i8);
+                let d = f16::from_bits(unsafe { (p as *const u16).read_unaligned() }).to_f32();
+                // SAFETY: the block's 32 quants start at offset 2.
+                let wv = unsafe { _mm256_loadu_si256(p.add(2) as *const __m256i) };
+                // |w| * (a * sign(w)) keeps maddubs' unsigned operand unsigned.
+                let ax = _mm256_sign_epi8(wv, wv);
+                let sy = _mm256_sign_epi8(av, wv);
+                let prod = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, sy), ones);
+                acc[r] =
+                    _mm256_fmadd_ps(_mm256_set1_ps(d * ab.d), _mm256_cvtepi32_ps(prod), acc[r]);
+            }
+        }
+        [0, 1, 2, 3].map(|r| hsum(acc[r]))
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
+        let n = a.len().min(b.len());
+        let mut acc0 = _mm256_setzero_ps();
+        let mut acc1 = _mm256_setzero_ps();
+        let mut i = 0;
+        // SAFETY: every load reads 8 floats below `n`.
+        unsafe {
+            while i + 16 <= n {
+                acc0 = _mm256_fmadd_ps(
+                    _mm256_loadu_ps(a.as_ptr().add(i)),
+                    _mm256_loadu_ps(b.as_ptr().add(i)),
+                    acc0,
+                );
+                acc1 = _mm256_fmadd_ps(
+                    _mm256_loadu_ps(a.as_ptr().add(i + 8)),
+                    _mm256_loadu_ps(b.as_ptr().add(i + 8)),
+                    acc1,
+                );
+                i += 16;
+            }
+            while i + 8 <= n {
+                acc0 = _mm256_fmadd_ps(
+                    _mm256_loadu_ps(a.as_ptr().add(i)),
+                    _mm256_loadu_ps(b.as_ptr().add(i)),
+                    acc0,
+                );
+                i += 8;
+            }
+        }
+        let mut s = hsum(_mm256_add_ps(acc0, acc1));
+        while i < n {
+            s += a[i] * b[i];
+            i += 1;
+        }
+        s
+    }
+
+    /// `y += alpha * x`.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
+        let n = x.len().min(y.len());
+        let av = _mm256_set1_ps(alpha);
+        let mut i = 0;
+        // SAFETY: every access covers 8 floats below `n`.
+        unsafe {
+            while i + 8 <= n {
+                let yp = y.as_mut_ptr().add(i);
+                let v =
+                    _mm256_fmadd_ps(av, _mm256_loadu_ps(x.as_ptr().add(i)), _mm256_loadu_ps(yp));
+                _mm256_storeu_ps(yp, v);
+                i += 8;
+            }
+        }
+        while i < n {
+            y[i] += alpha * x[i];
+            i += 1;
+        }
+    }
+}
+
+/// Four Q4_1 rows dotted with one activation row, prefetching `ahead`
+/// bytes past each row position (0: no prefetch).
+#[inline]
+pub fn dot4_q4_1(w: [&[u8]; 4], a: &[BlockQ8], ahead: usize, fast: bool) -> [f32; 4] {
+    #[cfg(target_arch = "x86_64")]
+    if fast {
+        // SAFETY: the CPU has AVX2, FMA and F16C (checked at run time).
+        return unsafe { avx2::dot4_q4_1(w, a, ahead) };
+    }
+    let _ = ahead;
+    let _ = fast;
+    w.map(|row| dot_q4_1_scalar(row, a))
+}
+
+/// Four Q8_0 rows dotted with one activation row (see `dot4_q4_1`).
+#[inline]
+pub fn dot4_q8_0(w: [&[u8]; 4], a: &[BlockQ8], ahead: usize, fast: bool) -> [f32; 4] {
+    #[cfg(target_arch = "x86_64")]
+    if fast {
+        // SAFETY: as above.
+        return unsafe { avx2::dot4_q8_0(w, a, ahead) };
+    }
+    let _ = ahead;
+    let _ = fast;
+    w.map(|row| dot_q8_0_scalar(row, a))
+}
+
+/// `a . b` over f32.
+#[inline]
+pub fn dot_f32(a: &[f32], b: &[f32], fast: bool) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if fast {
+        // SAFETY: as above.
+        return unsafe { avx2::dot_f32(a, b) };
+    }
+    let _ = fast;
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// `y += alpha * x` over f32.
+#[inline]
+pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32], fast: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if fast {
+        // SAFETY: as above.
+        return unsafe { avx2::axpy(alpha, x, y) };
+    }
+    let _ = fast;
+    for (yv, xv) in y.iter_mut().zip(x) {
+        *yv += alpha * xv;
+    }
+}
+
+/// Dequantises one Q4_1 row into `out`.
+pub fn dequant_q4_1(w: &[u8], out: &mut [f32]) {
+    for (wb, o) in w.chunks_exact(Q4_1_BYTES).zip(out.chunks_exact_mut(QK)) {
+        let (d, m) = (f16_at(wb), f16_at(&wb[2..]));
+        for j in 0..16 {
+            o[j] = (wb[4 + j] & 0x0F) as f32 * d + m;
+            o[j + 16] = (wb[4 + j] >> 4) as f32 * d + m;
+        }
+    }
+}
+
+/// Dequantises one Q8_0 row into `out`.
+pub fn dequant_q8_0(w: &[u8], out: &mut [f32]) {
+    for (wb, o) in w.chunks_exact(Q8_0_BYTES).zip(out.chunks_exact_mut(QK)) {
+        let d = f16_at(wb);
+        for (x, &q) in o.iter_mut().zip(&wb[2..]) {
+            *x = q as i8 as f32 * d;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q4_1_rows(rows: usize, k: usize) -> Vec<u8> {
+        let mut raw = Vec::new();
+        for r in 0..rows {
+            for b in 0..k / QK {
+                raw.extend_from_slice(&f16::from_f32(0.01 * (b + r + 1) as f32).to_le_bytes());
+                raw.extend_from_slice(&f16::from_f32(-0.05).to_le_bytes());
+                raw.extend((0..16).map(|j| ((j * 7 + b * 3 + r * 11) % 256) as u8));
+            }
+        }
+        raw
+    }
+
+    fn q8_0_rows(rows: usize, k: usize) -> Vec<u8> {
+        let mut raw = Vec::new();
+        for r in 0..rows {
+            for b in 0..k / QK {
+                raw.extend_from_slice(&f16::from_f32(0.003 * (b + r + 1) as f32).to_le_bytes());
+                raw.extend((0..32).map(|j| ((j * 37 + b * 5 + r * 13) % 256) as u8));
+            }
+        }
+        raw
+    }
+
+    fn xs(k: usize) -> Vec<f32> {
+        (0..k).map(|i| ((i as f32) * 0.37).sin() * 2.0).collect()
+    }
+
+    #[test]
+    fn q4_1_kernels_match_the_dequantised_dot() {
+        let k = 96;
+        let raw = q4_1_rows(4, k);
+        let row = k / QK * Q4_1_BYTES;
+        let x = xs(k);
+        let mut a = Vec::new();
+        quantize_row(&x, &mut a);
+        let rows = [0, 1, 2, 3].map(|r| &raw[r * row..(r + 1) * row]);
+        for (r, w) in rows.iter().enumerate() {
+            let mut f = vec![0f32; k];
+            dequant_q4_1(w, &mut f);
+            let exact: f32 = f.iter().zip(&x).map(|(a, b)| a * b).sum();
+            let scalar = dot_q4_1_scalar(w, &a);
+            assert!(
+                (scalar - exact).abs() < 0.05 * exact.abs().max(1.0),
+                "row {r}"
+            );
+        }
+        let scalar = rows.map(|w| dot_q4_1_scalar(w, &a));
+        let fast = dot4_q4_1(rows, &a, 0, has_avx2());
+        for r in 0..4 {
+            assert!((fast[r] - scalar[r]).abs() < 1e-3, "{fast:?} vs {scalar:?}");
+        }
+    }
+
+    #[test]
+    fn q8_0_kernels_match_the_dequantised_dot() {
+        let k = 128;
+        let raw = q8_0_rows(4, k);
+        let row = k / QK * Q8_0_BYTES;
+        let x = xs(k);
+        let mut a = Vec::new();
+        quantize_row(&x, &mut a);
+        let rows = [0, 1, 2, 3].map(|r| &raw[r * row..(r + 1) * row]);
+        for w in rows {
+            let mut f = vec![0f32; k];
+            dequant_q8_0(w, &mut f);
+            let exact: f32 = f.iter().zip(&x).map(|(a, b)| a * b).sum();
+            let scalar = dot_q8_0_scalar(w, &a);
+            assert!((scalar - exact).abs() < 0.02 * exact.abs().max(1.0));
+        }
+        let scalar = rows.map(|w| dot_q8_0_scalar(w, &a));
+        let fast = dot4_q8_0(rows, &a, 64, has_avx2());
+        for r in 0..4 {
+            assert!((fast[r] - scalar[r]).abs() < 1e-3, "{fast:?} vs {scalar:?}");
+        }
+    }
+
+    #[test]
+    fn f32_helpers_match_plain_loops() {
+        for n in [0, 1, 7, 8, 15, 16, 17, 64, 100] {
+            let a = xs(n);
+            let b: Vec<f32> = a.iter().map(|v| v * 0.5 + 1.0).collect();
+            let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            assert!((dot_f32(&a, &b, has_avx2()) - plain).abs() < 1e-4, "n={n}");
+            let mut y1 = b.clone();
+            let mut y2 = b.clone();
+            axpy(0.3, &a, &mut y1, has_avx2());
+            axpy(0.3, &a, &mut y2, false);
+            assert_eq!(y1.len(), y2.len());
+            for (p, q) in y1.iter().zip(&y2) {
+                assert!((p - q).abs() < 1e-5, "n={n}");
+            }
+        }
+    }
+}
