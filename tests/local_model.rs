@@ -185,6 +185,44 @@ fn provider_streams_text_and_reports_usage_and_finish() {
     assert!(done.time_to_first_token.is_some());
 }
 
+/// Before any text the provider says what it is busy with: loading the
+/// model (first use of this file) and reading the prompt.
+#[test]
+fn provider_reports_loading_and_prompt_reading_before_text() {
+    let Some(path) = weights_or_skip("provider_status") else {
+        return;
+    };
+    // A copy under a new path is not loaded yet in this process.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.gguf");
+    std::fs::copy(&path, &copy).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let provider = LocalProvider::new(&copy);
+    let request = ChatRequest {
+        model: "copy".into(),
+        messages: vec![Message::text("user", QUESTION)],
+        params: greedy(3),
+        json_schema: None,
+    };
+    let mut events = Vec::new();
+    let mut sink = |ev| match ev {
+        pwb::provider::StreamEvent::Status(s) => events.push(format!("status: {s}")),
+        pwb::provider::StreamEvent::Text(_) => events.push("text".into()),
+        _ => {}
+    };
+    rt.block_on(provider.stream(&request, &mut sink)).unwrap();
+    let mb = std::fs::metadata(&copy).unwrap().len().div_ceil(1 << 20);
+    assert_eq!(
+        events[..3],
+        [
+            format!("status: loading model ({mb} MB)…"),
+            "status: reading 42 prompt tokens…".to_string(),
+            "text".to_string()
+        ],
+        "{events:?}"
+    );
+}
+
 #[test]
 fn progress_reports_the_prompt_count_before_text() {
     let Some(path) = weights_or_skip("progress") else {
@@ -420,5 +458,8 @@ fn the_scalar_kernels_answer_too() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(stdout.contains("Paris"), "stdout: {stdout}\nstderr: {stderr}");
+    assert!(
+        stdout.contains("Paris"),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
 }

@@ -261,7 +261,10 @@ async fn stream_out(cells: Vec<crate::run::PlannedCell>, ids: &[String], out: &O
                     secs(wait)
                 );
             }
-            RunEvent::Started { .. } | RunEvent::Usage { .. } | RunEvent::Thinking { .. } => {}
+            RunEvent::Started { .. }
+            | RunEvent::Usage { .. }
+            | RunEvent::Thinking { .. }
+            | RunEvent::Status { .. } => {}
         }
     }
     failed

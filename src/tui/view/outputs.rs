@@ -136,7 +136,10 @@ fn draw_column(
         return;
     }
     let w = inner.width as usize;
-    let (status, status_style) = status_label(&col.status, t);
+    let (status, status_style) = match (&col.status, &col.note) {
+        (CellStatus::Streaming, Some(note)) => (note.clone(), t.warning),
+        (s, _) => status_label(s, t),
+    };
     // A long status (a retry's reason) leaves room for the model's name.
     let name_room = col.model_id.chars().count().min(16) + 1;
     let status = clip(&status, w.saturating_sub(name_room).max(8));
