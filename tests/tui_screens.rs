@@ -487,12 +487,18 @@ fn a_local_model_loading_says_so_until_text_arrives() {
         note: "reading 42 prompt tokens…".into(),
     }));
     let s = screen(&mut app);
-    assert!(s.contains("reading 42 prompt tokens…") && !s.contains("loading"), "{s}");
+    assert!(
+        s.contains("reading 42 prompt tokens…") && !s.contains("loading"),
+        "{s}"
+    );
     app.update(Action::Run(RunEvent::Text {
         run,
         cell: 0,
         text: "Paris".into(),
     }));
     let s = screen(&mut app);
-    assert!(s.contains("streaming") && !s.contains("prompt tokens…"), "{s}");
+    assert!(
+        s.contains("streaming") && !s.contains("prompt tokens…"),
+        "{s}"
+    );
 }

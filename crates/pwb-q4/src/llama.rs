@@ -168,22 +168,25 @@ fn quantize_rows(x: &[f32], cols: usize, out: &mut Vec<BlockQ8>) {
     }
 }
 
-/// Rotates interleaved pairs of every head of every row (row `i` is at
-/// position `pos + i`) by the RoPE angles.
-fn rope(x: &mut [f32], width: usize, head_dim: usize, pos: usize, base: f32) {
+/// RoPE's cos and sin for `seq` positions from `pos`: `head_dim / 2`
+/// angles per position.
+fn rope_tables(seq: usize, pos: usize, head_dim: usize, base: f32) -> (Vec<f32>, Vec<f32>) {
     let half = head_dim / 2;
     let theta: Vec<f32> = (0..half)
         .map(|i| 1f32 / base.powf((2 * i) as f32 / head_dim as f32))
         .collect();
+    (pos..pos + seq)
+        .flat_map(|p| theta.iter().map(move |t| p as f32 * t))
+        .map(|a| (a.cos(), a.sin()))
+        .unzip()
+}
+
+/// Rotates interleaved pairs of every head of every row (row `i` has the
+/// angles `tables.*[i * head_dim / 2..]`).
+fn rope(x: &mut [f32], width: usize, head_dim: usize, (cos, sin): &(Vec<f32>, Vec<f32>)) {
+    let half = head_dim / 2;
     for (i, row) in x.chunks_exact_mut(width).enumerate() {
-        let p = (pos + i) as f32;
-        let (cos, sin): (Vec<f32>, Vec<f32>) = theta
-            .iter()
-            .map(|t| {
-                let a = p * t;
-                (a.cos(), a.sin())
-            })
-            .unzip();
+        let (cos, sin) = (&cos[i * half..][..half], &sin[i * half..][..half]);
         for head in row.chunks_exact_mut(head_dim) {
             for j in 0..half {
                 let (a, b) = (head[2 * j], head[2 * j + 1]);
@@ -251,6 +254,7 @@ impl Session<'_> {
         let mut o = vec![0f32; seq * h];
         let (mut gate, mut up) = (vec![0f32; seq * f], vec![0f32; seq * f]);
         let fast = kernels::has_avx2();
+        let angles = rope_tables(seq, self.pos, hd, cfg.rope_base);
         for (li, l) in m.layers.iter().enumerate() {
             rms_norm(&x, &l.attn_norm, cfg.eps, &mut xn);
             quantize_rows(&xn, h, &mut self.acts);
@@ -259,8 +263,8 @@ impl Session<'_> {
                 &self.acts,
                 seq,
             );
-            rope(&mut q, h, hd, self.pos, cfg.rope_base);
-            rope(&mut k, kvd, hd, self.pos, cfg.rope_base);
+            rope(&mut q, h, hd, &angles);
+            rope(&mut k, kvd, hd, &angles);
             self.k[li].extend_from_slice(&k);
             self.v[li].extend_from_slice(&v);
             self.attention(li, &q, &mut att, fast);

@@ -4,7 +4,8 @@
 //! others back: the caller simply takes its share. Workers spin briefly
 //! between jobs (a token's jobs are microseconds apart), then sleep.
 
-use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering::SeqCst};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,8 @@ struct Job<'a> {
     n: usize,
     next: AtomicUsize,
     left: AtomicUsize,
+    /// An item panicked (on any thread); the caller panics in turn.
+    panicked: AtomicBool,
 }
 
 struct Shared {
@@ -108,6 +111,7 @@ impl Pool {
             n,
             next: AtomicUsize::new(0),
             left: AtomicUsize::new(n),
+            panicked: AtomicBool::new(false),
         };
         let s = &*self.shared;
         s.job.store(&job as *const Job as *mut (), SeqCst);
@@ -124,6 +128,9 @@ impl Pool {
         s.job.store(std::ptr::null_mut(), SeqCst);
         while s.active.load(SeqCst) > 0 {
             backoff(&mut spins);
+        }
+        if job.panicked.load(SeqCst) {
+            panic!("a work item of the local model panicked");
         }
     }
 }
@@ -143,7 +150,11 @@ fn work(job: &Job<'_>) {
         if i >= job.n {
             return;
         }
-        (job.f)(i);
+        // A panicking item must still count as done, or the caller would
+        // wait forever; the caller re-raises it.
+        if catch_unwind(AssertUnwindSafe(|| (job.f)(i))).is_err() {
+            job.panicked.store(true, SeqCst);
+        }
         job.left.fetch_sub(1, SeqCst);
     }
 }
@@ -196,6 +207,20 @@ mod tests {
             });
             assert!(hits.iter().all(|h| h.load(SeqCst) == 1), "n={n}");
         }
+    }
+
+    #[test]
+    fn a_panicking_item_reaches_the_caller_and_the_pool_goes_on() {
+        let pool = Pool::new(2);
+        let caught = catch_unwind(AssertUnwindSafe(|| {
+            pool.run(100, &|i| assert!(i != 57, "item 57"));
+        }));
+        assert!(caught.is_err());
+        let sum = AtomicUsize::new(0);
+        pool.run(10, &|i| {
+            sum.fetch_add(i, SeqCst);
+        });
+        assert_eq!(sum.load(SeqCst), 45);
     }
 
     #[test]
