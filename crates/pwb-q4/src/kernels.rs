@@ -36,24 +36,35 @@ pub fn has_avx2() -> bool {
     false
 }
 
-/// Quantises `xs` (a multiple of 32 long) into `out`.
+/// Quantises `xs` (a multiple of 32 long) into `out`, rounding halves to
+/// even.
 pub fn quantize_row(xs: &[f32], out: &mut Vec<BlockQ8>) {
     out.clear();
-    for chunk in xs.chunks_exact(QK) {
-        let amax = chunk.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let d = amax / 127.0;
-        let id = if d > 0.0 { 1.0 / d } else { 0.0 };
-        let mut qs = [0i8; QK];
-        let mut sum = 0i32;
-        for (q, x) in qs.iter_mut().zip(chunk) {
-            *q = (x * id).round() as i8;
-            sum += *q as i32;
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        for chunk in xs.chunks_exact(QK) {
+            // SAFETY: the CPU has AVX2 (checked at run time).
+            out.push(unsafe { avx2::quantize_block(chunk) });
         }
-        out.push(BlockQ8 {
-            d,
-            s: d * sum as f32,
-            qs,
-        });
+        return;
+    }
+    out.extend(xs.chunks_exact(QK).map(quantize_block_scalar));
+}
+
+fn quantize_block_scalar(chunk: &[f32]) -> BlockQ8 {
+    let amax = chunk.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let d = amax / 127.0;
+    let id = if d > 0.0 { 1.0 / d } else { 0.0 };
+    let mut qs = [0i8; QK];
+    let mut sum = 0i32;
+    for (q, x) in qs.iter_mut().zip(chunk) {
+        *q = (x * id).round_ties_even() as i8;
+        sum += *q as i32;
+    }
+    BlockQ8 {
+        d,
+        s: d * sum as f32,
+        qs,
     }
 }
 
@@ -100,6 +111,47 @@ mod avx2 {
         let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
         let s = _mm_add_ss(s, _mm_movehdup_ps(s));
         _mm_cvtss_f32(s)
+    }
+
+    /// One block of 32 values quantised as `quantize_block_scalar` does.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub fn quantize_block(x: &[f32]) -> BlockQ8 {
+        assert!(x.len() >= QK);
+        // SAFETY: 32 floats are readable (asserted).
+        let v = [0, 8, 16, 24].map(|i| unsafe { _mm256_loadu_ps(x.as_ptr().add(i)) });
+        let sign = _mm256_set1_ps(-0.0);
+        let abs = v.map(|x| _mm256_andnot_ps(sign, x));
+        let m = _mm256_max_ps(_mm256_max_ps(abs[0], abs[1]), _mm256_max_ps(abs[2], abs[3]));
+        let m = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+        let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        let amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+        let d = amax / 127.0;
+        let id = _mm256_set1_ps(if d > 0.0 { 1.0 / d } else { 0.0 });
+        let q = v.map(|x| {
+            _mm256_cvtps_epi32(_mm256_round_ps::<
+                { _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC },
+            >(_mm256_mul_ps(x, id)))
+        });
+        let sum = _mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3]));
+        let sum = _mm_add_epi32(
+            _mm256_castsi256_si128(sum),
+            _mm256_extracti128_si256(sum, 1),
+        );
+        let sum = _mm_add_epi32(sum, _mm_unpackhi_epi64(sum, sum));
+        let sum = _mm_cvtsi128_si32(_mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0b01)));
+        // i32 -> i16 -> i8 packs interleave 128-bit lanes; a permute undoes it.
+        let p16a = _mm256_packs_epi32(q[0], q[1]);
+        let p16b = _mm256_packs_epi32(q[2], q[3]);
+        let p8 = _mm256_packs_epi16(p16a, p16b);
+        let p8 = _mm256_permutevar8x32_epi32(p8, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        let mut qs = [0i8; QK];
+        // SAFETY: `qs` has 32 bytes.
+        unsafe { _mm256_storeu_si256(qs.as_mut_ptr() as *mut __m256i, p8) };
+        BlockQ8 {
+            d,
+            s: d * sum as f32,
+            qs,
+        }
     }
 
     /// Four Q4_1 rows dotted with `a`; each activation block loads once.
@@ -202,6 +254,32 @@ mod avx2 {
         s
     }
 
+    /// `out = sum_t w[t] * v[t * stride + offset..][..out.len()]`, 64
+    /// outputs at a time held in registers across all `t`.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub fn weighted_sum(w: &[f32], v: &[f32], stride: usize, offset: usize, out: &mut [f32]) {
+        let n = out.len();
+        assert!(n.is_multiple_of(8));
+        assert!(w.is_empty() || (w.len() - 1) * stride + offset + n <= v.len());
+        for c0 in (0..n).step_by(64) {
+            let lanes = ((n - c0) / 8).min(8);
+            let mut acc = [_mm256_setzero_ps(); 8];
+            for (t, &wt) in w.iter().enumerate() {
+                let wv = _mm256_set1_ps(wt);
+                let base = t * stride + offset + c0;
+                for (l, a) in acc.iter_mut().enumerate().take(lanes) {
+                    // SAFETY: inside `v` (asserted above).
+                    let x = unsafe { _mm256_loadu_ps(v.as_ptr().add(base + l * 8)) };
+                    *a = _mm256_fmadd_ps(wv, x, *a);
+                }
+            }
+            for (l, a) in acc.iter().enumerate().take(lanes) {
+                // SAFETY: c0 + l * 8 + 8 <= n.
+                unsafe { _mm256_storeu_ps(out.as_mut_ptr().add(c0 + l * 8), *a) };
+            }
+        }
+    }
+
     /// `y += alpha * x`.
     #[target_feature(enable = "avx2,fma,f16c")]
     pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
@@ -275,6 +353,26 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32], fast: bool) {
     let _ = fast;
     for (yv, xv) in y.iter_mut().zip(x) {
         *yv += alpha * xv;
+    }
+}
+
+/// `out = sum_t w[t] * v[t * stride + offset..][..out.len()]`.
+pub fn weighted_sum(
+    w: &[f32],
+    v: &[f32],
+    stride: usize,
+    offset: usize,
+    out: &mut [f32],
+    fast: bool,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if fast && out.len().is_multiple_of(8) {
+        // SAFETY: as above.
+        return unsafe { avx2::weighted_sum(w, v, stride, offset, out) };
+    }
+    out.fill(0.0);
+    for (t, &wt) in w.iter().enumerate() {
+        axpy(wt, &v[t * stride + offset..][..out.len()], out, false);
     }
 }
 
@@ -380,12 +478,48 @@ mod tests {
     }
 
     #[test]
+    fn both_quantisers_agree() {
+        let mut xs: Vec<f32> = (0..256).map(|i| ((i as f32) * 0.91).sin() * 3.0).collect();
+        xs[40] = 0.0;
+        xs[64..96].fill(0.0);
+        // Block 4 has scale 1, so these are exact ties.
+        xs[128..160].fill(0.25);
+        xs[128] = 127.0;
+        xs[129] = 2.5;
+        xs[130] = 3.5;
+        xs[131] = -2.5;
+        let mut fast = Vec::new();
+        quantize_row(&xs, &mut fast);
+        let slow: Vec<BlockQ8> = xs.chunks_exact(QK).map(quantize_block_scalar).collect();
+        assert_eq!(fast.len(), slow.len());
+        for (a, b) in fast.iter().zip(&slow) {
+            assert_eq!(a.qs, b.qs);
+            assert_eq!(a.d, b.d);
+            assert_eq!(a.s, b.s);
+        }
+        assert!(slow[2].qs.iter().all(|q| *q == 0) && slow[2].d == 0.0);
+        assert_eq!(slow[4].d, 1.0);
+        assert_eq!(slow[4].qs[..4], [127, 2, 4, -2], "halves round to even");
+    }
+
+    #[test]
     fn f32_helpers_match_plain_loops() {
         for n in [0, 1, 7, 8, 15, 16, 17, 64, 100] {
             let a = xs(n);
             let b: Vec<f32> = a.iter().map(|v| v * 0.5 + 1.0).collect();
             let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
             assert!((dot_f32(&a, &b, has_avx2()) - plain).abs() < 1e-4, "n={n}");
+            for dim in [8, 64, 72, 136] {
+                let v: Vec<f32> = (0..n * 200 + 300)
+                    .map(|i| (i as f32 * 0.013).cos())
+                    .collect();
+                let (mut o1, mut o2) = (vec![9.0; dim], vec![9.0; dim]);
+                weighted_sum(&a, &v, 200, 17, &mut o1, has_avx2());
+                weighted_sum(&a, &v, 200, 17, &mut o2, false);
+                for (p, q) in o1.iter().zip(&o2) {
+                    assert!((p - q).abs() < 1e-4, "n={n} dim={dim}");
+                }
+            }
             let mut y1 = b.clone();
             let mut y2 = b.clone();
             axpy(0.3, &a, &mut y1, has_avx2());

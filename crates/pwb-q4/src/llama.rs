@@ -323,12 +323,10 @@ impl Session<'_> {
                     *s = (*s - max).exp();
                     sum += *s;
                 }
+                scores.iter_mut().for_each(|s| *s /= sum);
                 // SAFETY: row i, head `head` is this item's alone, in bounds.
                 let o = unsafe { std::slice::from_raw_parts_mut(dst.at(i * h + head * hd), hd) };
-                o.fill(0.0);
-                for (t, s) in scores.iter().enumerate() {
-                    kernels::axpy(s / sum, &vc[t * kvd + kvh * hd..][..hd], o, fast);
-                }
+                kernels::weighted_sum(scores, vc, kvd, kvh * hd, o, fast);
             });
         });
     }
