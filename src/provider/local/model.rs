@@ -9,6 +9,8 @@ use super::template::ChatTemplate;
 use super::tokenizer::{self, GgufTokenizer};
 use candle_core::quantized::gguf_file::Content;
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -67,7 +69,33 @@ fn bad(path: &Path, reason: impl std::fmt::Display) -> LocalError {
     }
 }
 
-fn open(path: &Path) -> Result<(std::io::BufReader<std::fs::File>, Content), LocalError> {
+/// A buffered file that knows its position: candle's GGUF reader asks for
+/// it before every string (about 100,000 times for SmolLM2's vocabulary),
+/// and `BufReader` answers each time with an `lseek` system call.
+struct Positioned {
+    inner: BufReader<File>,
+    pos: u64,
+}
+
+impl Read for Positioned {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for Positioned {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        if to == SeekFrom::Current(0) {
+            return Ok(self.pos);
+        }
+        self.pos = self.inner.seek(to)?;
+        Ok(self.pos)
+    }
+}
+
+fn open(path: &Path) -> Result<(Positioned, Content), LocalError> {
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LocalError::WeightsMissing {
             path: path.to_path_buf(),
@@ -77,7 +105,10 @@ fn open(path: &Path) -> Result<(std::io::BufReader<std::fs::File>, Content), Loc
             source: e,
         },
     })?;
-    let mut reader = std::io::BufReader::new(file);
+    let mut reader = Positioned {
+        inner: BufReader::with_capacity(1 << 16, file),
+        pos: 0,
+    };
     let content = Content::read(&mut reader).map_err(|e| bad(path, e))?;
     Ok((reader, content))
 }
