@@ -254,6 +254,30 @@ mod avx2 {
         s
     }
 
+    /// `out[t] = scale * q . k[t * stride + offset..][..q.len()]` for `t`
+    /// in `0..out.len()`.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub fn scores(q: &[f32], k: &[f32], stride: usize, offset: usize, scale: f32, out: &mut [f32]) {
+        let n = q.len();
+        assert!(n.is_multiple_of(8));
+        assert!(out.is_empty() || (out.len() - 1) * stride + offset + n <= k.len());
+        for (t, o) in out.iter_mut().enumerate() {
+            let base = t * stride + offset;
+            let mut acc = _mm256_setzero_ps();
+            for c in (0..n).step_by(8) {
+                // SAFETY: inside `q` and `k` (asserted above).
+                unsafe {
+                    acc = _mm256_fmadd_ps(
+                        _mm256_loadu_ps(q.as_ptr().add(c)),
+                        _mm256_loadu_ps(k.as_ptr().add(base + c)),
+                        acc,
+                    );
+                }
+            }
+            *o = hsum(acc) * scale;
+        }
+    }
+
     /// `out = sum_t w[t] * v[t * stride + offset..][..out.len()]`, 64
     /// outputs at a time held in registers across all `t`.
     #[target_feature(enable = "avx2,fma,f16c")]
@@ -353,6 +377,26 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32], fast: bool) {
     let _ = fast;
     for (yv, xv) in y.iter_mut().zip(x) {
         *yv += alpha * xv;
+    }
+}
+
+/// `out[t] = scale * q . k[t * stride + offset..][..q.len()]`.
+pub fn scores(
+    q: &[f32],
+    k: &[f32],
+    stride: usize,
+    offset: usize,
+    scale: f32,
+    out: &mut [f32],
+    fast: bool,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if fast && q.len().is_multiple_of(8) {
+        // SAFETY: as above.
+        return unsafe { avx2::scores(q, k, stride, offset, scale, out) };
+    }
+    for (t, o) in out.iter_mut().enumerate() {
+        *o = dot_f32(q, &k[t * stride + offset..][..q.len()], false) * scale;
     }
 }
 
@@ -510,6 +554,16 @@ mod tests {
             let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
             assert!((dot_f32(&a, &b, has_avx2()) - plain).abs() < 1e-4, "n={n}");
             for dim in [8, 64, 72, 136] {
+                let k: Vec<f32> = (0..dim * 3 + n * 150)
+                    .map(|i| (i as f32 * 0.7).sin())
+                    .collect();
+                let q: Vec<f32> = (0..dim).map(|i| (i as f32 * 0.3).cos()).collect();
+                let (mut s1, mut s2) = (vec![0.0; n], vec![0.0; n]);
+                scores(&q, &k, 150, 5, 0.125, &mut s1, has_avx2());
+                scores(&q, &k, 150, 5, 0.125, &mut s2, false);
+                for (p, q) in s1.iter().zip(&s2) {
+                    assert!((p - q).abs() < 1e-4, "scores n={n} dim={dim}");
+                }
                 let v: Vec<f32> = (0..n * 200 + 300)
                     .map(|i| (i as f32 * 0.013).cos())
                     .collect();

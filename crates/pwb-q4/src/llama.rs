@@ -311,13 +311,9 @@ impl Session<'_> {
             let qv = &q[i * h + head * hd..][..hd];
             let len = pos + i + 1;
             SCORES.with_borrow_mut(|scores| {
-                scores.clear();
-                let mut max = f32::NEG_INFINITY;
-                for t in 0..len {
-                    let s = kernels::dot_f32(qv, &kc[t * kvd + kvh * hd..][..hd], fast) * scale;
-                    max = max.max(s);
-                    scores.push(s);
-                }
+                scores.resize(len, 0.0);
+                kernels::scores(qv, kc, kvd, kvh * hd, scale, scores, fast);
+                let max = scores.iter().fold(f32::NEG_INFINITY, |m, s| m.max(*s));
                 let mut sum = 0.0;
                 for s in scores.iter_mut() {
                     *s = (*s - max).exp();
