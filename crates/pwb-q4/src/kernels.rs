@@ -216,84 +216,45 @@ mod avx2 {
         [0, 1, 2, 3].map(|r| hsum(acc[r]))
     }
 
+    /// `out[t] = scale * q . k[t * q.len()..][..q.len()]` for `t` in
+    /// `0..out.len()`, the keys stored as f16.
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
-        let n = a.len().min(b.len());
-        let mut acc0 = _mm256_setzero_ps();
-        let mut acc1 = _mm256_setzero_ps();
-        let mut i = 0;
-        // SAFETY: every load reads 8 floats below `n`.
-        unsafe {
-            while i + 16 <= n {
-                acc0 = _mm256_fmadd_ps(
-                    _mm256_loadu_ps(a.as_ptr().add(i)),
-                    _mm256_loadu_ps(b.as_ptr().add(i)),
-                    acc0,
-                );
-                acc1 = _mm256_fmadd_ps(
-                    _mm256_loadu_ps(a.as_ptr().add(i + 8)),
-                    _mm256_loadu_ps(b.as_ptr().add(i + 8)),
-                    acc1,
-                );
-                i += 16;
-            }
-            while i + 8 <= n {
-                acc0 = _mm256_fmadd_ps(
-                    _mm256_loadu_ps(a.as_ptr().add(i)),
-                    _mm256_loadu_ps(b.as_ptr().add(i)),
-                    acc0,
-                );
-                i += 8;
-            }
-        }
-        let mut s = hsum(_mm256_add_ps(acc0, acc1));
-        while i < n {
-            s += a[i] * b[i];
-            i += 1;
-        }
-        s
-    }
-
-    /// `out[t] = scale * q . k[t * stride + offset..][..q.len()]` for `t`
-    /// in `0..out.len()`.
-    #[target_feature(enable = "avx2,fma,f16c")]
-    pub fn scores(q: &[f32], k: &[f32], stride: usize, offset: usize, scale: f32, out: &mut [f32]) {
+    pub fn scores(q: &[f32], k: &[f16], scale: f32, out: &mut [f32]) {
         let n = q.len();
-        assert!(n.is_multiple_of(8));
-        assert!(out.is_empty() || (out.len() - 1) * stride + offset + n <= k.len());
+        assert!(n.is_multiple_of(8) && out.len() * n <= k.len());
+        let kp = k.as_ptr() as *const u16;
         for (t, o) in out.iter_mut().enumerate() {
-            let base = t * stride + offset;
             let mut acc = _mm256_setzero_ps();
             for c in (0..n).step_by(8) {
                 // SAFETY: inside `q` and `k` (asserted above).
                 unsafe {
-                    acc = _mm256_fmadd_ps(
-                        _mm256_loadu_ps(q.as_ptr().add(c)),
-                        _mm256_loadu_ps(k.as_ptr().add(base + c)),
-                        acc,
-                    );
+                    let kv = _mm256_cvtph_ps(_mm_loadu_si128(kp.add(t * n + c) as *const __m128i));
+                    acc = _mm256_fmadd_ps(_mm256_loadu_ps(q.as_ptr().add(c)), kv, acc);
                 }
             }
             *o = hsum(acc) * scale;
         }
     }
 
-    /// `out = sum_t w[t] * v[t * stride + offset..][..out.len()]`, 64
-    /// outputs at a time held in registers across all `t`.
+    /// `out = sum_t w[t] * v[t * out.len()..][..out.len()]`, the values
+    /// stored as f16; 64 outputs at a time stay in registers across all `t`.
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub fn weighted_sum(w: &[f32], v: &[f32], stride: usize, offset: usize, out: &mut [f32]) {
+    pub fn weighted_sum(w: &[f32], v: &[f16], out: &mut [f32]) {
         let n = out.len();
-        assert!(n.is_multiple_of(8));
-        assert!(w.is_empty() || (w.len() - 1) * stride + offset + n <= v.len());
+        assert!(n.is_multiple_of(8) && w.len() * n <= v.len());
+        let vp = v.as_ptr() as *const u16;
         for c0 in (0..n).step_by(64) {
             let lanes = ((n - c0) / 8).min(8);
             let mut acc = [_mm256_setzero_ps(); 8];
             for (t, &wt) in w.iter().enumerate() {
                 let wv = _mm256_set1_ps(wt);
-                let base = t * stride + offset + c0;
                 for (l, a) in acc.iter_mut().enumerate().take(lanes) {
                     // SAFETY: inside `v` (asserted above).
-                    let x = unsafe { _mm256_loadu_ps(v.as_ptr().add(base + l * 8)) };
+                    let x = unsafe {
+                        _mm256_cvtph_ps(_mm_loadu_si128(
+                            vp.add(t * n + c0 + l * 8) as *const __m128i
+                        ))
+                    };
                     *a = _mm256_fmadd_ps(wv, x, *a);
                 }
             }
@@ -301,28 +262,6 @@ mod avx2 {
                 // SAFETY: c0 + l * 8 + 8 <= n.
                 unsafe { _mm256_storeu_ps(out.as_mut_ptr().add(c0 + l * 8), *a) };
             }
-        }
-    }
-
-    /// `y += alpha * x`.
-    #[target_feature(enable = "avx2,fma,f16c")]
-    pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
-        let n = x.len().min(y.len());
-        let av = _mm256_set1_ps(alpha);
-        let mut i = 0;
-        // SAFETY: every access covers 8 floats below `n`.
-        unsafe {
-            while i + 8 <= n {
-                let yp = y.as_mut_ptr().add(i);
-                let v =
-                    _mm256_fmadd_ps(av, _mm256_loadu_ps(x.as_ptr().add(i)), _mm256_loadu_ps(yp));
-                _mm256_storeu_ps(yp, v);
-                i += 8;
-            }
-        }
-        while i < n {
-            y[i] += alpha * x[i];
-            i += 1;
         }
     }
 }
@@ -354,69 +293,30 @@ pub fn dot4_q8_0(w: [&[u8]; 4], a: &[BlockQ8], ahead: usize, fast: bool) -> [f32
     w.map(|row| dot_q8_0_scalar(row, a))
 }
 
-/// `a . b` over f32.
-#[inline]
-pub fn dot_f32(a: &[f32], b: &[f32], fast: bool) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    if fast {
-        // SAFETY: as above.
-        return unsafe { avx2::dot_f32(a, b) };
-    }
-    let _ = fast;
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// `y += alpha * x` over f32.
-#[inline]
-pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32], fast: bool) {
-    #[cfg(target_arch = "x86_64")]
-    if fast {
-        // SAFETY: as above.
-        return unsafe { avx2::axpy(alpha, x, y) };
-    }
-    let _ = fast;
-    for (yv, xv) in y.iter_mut().zip(x) {
-        *yv += alpha * xv;
-    }
-}
-
-/// `out[t] = scale * q . k[t * stride + offset..][..q.len()]`.
-pub fn scores(
-    q: &[f32],
-    k: &[f32],
-    stride: usize,
-    offset: usize,
-    scale: f32,
-    out: &mut [f32],
-    fast: bool,
-) {
+/// `out[t] = scale * q . k[t * q.len()..][..q.len()]`, keys in f16.
+pub fn scores(q: &[f32], k: &[f16], scale: f32, out: &mut [f32], fast: bool) {
     #[cfg(target_arch = "x86_64")]
     if fast && q.len().is_multiple_of(8) {
         // SAFETY: as above.
-        return unsafe { avx2::scores(q, k, stride, offset, scale, out) };
+        return unsafe { avx2::scores(q, k, scale, out) };
     }
-    for (t, o) in out.iter_mut().enumerate() {
-        *o = dot_f32(q, &k[t * stride + offset..][..q.len()], false) * scale;
+    for (o, row) in out.iter_mut().zip(k.chunks_exact(q.len())) {
+        *o = q.iter().zip(row).map(|(a, b)| a * b.to_f32()).sum::<f32>() * scale;
     }
 }
 
-/// `out = sum_t w[t] * v[t * stride + offset..][..out.len()]`.
-pub fn weighted_sum(
-    w: &[f32],
-    v: &[f32],
-    stride: usize,
-    offset: usize,
-    out: &mut [f32],
-    fast: bool,
-) {
+/// `out = sum_t w[t] * v[t * out.len()..][..out.len()]`, values in f16.
+pub fn weighted_sum(w: &[f32], v: &[f16], out: &mut [f32], fast: bool) {
     #[cfg(target_arch = "x86_64")]
     if fast && out.len().is_multiple_of(8) {
         // SAFETY: as above.
-        return unsafe { avx2::weighted_sum(w, v, stride, offset, out) };
+        return unsafe { avx2::weighted_sum(w, v, out) };
     }
     out.fill(0.0);
-    for (t, &wt) in w.iter().enumerate() {
-        axpy(wt, &v[t * stride + offset..][..out.len()], out, false);
+    for (&wt, row) in w.iter().zip(v.chunks_exact(out.len())) {
+        for (o, x) in out.iter_mut().zip(row) {
+            *o += wt * x.to_f32();
+        }
     }
 }
 
@@ -547,40 +447,42 @@ mod tests {
     }
 
     #[test]
-    fn f32_helpers_match_plain_loops() {
-        for n in [0, 1, 7, 8, 15, 16, 17, 64, 100] {
-            let a = xs(n);
-            let b: Vec<f32> = a.iter().map(|v| v * 0.5 + 1.0).collect();
-            let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-            assert!((dot_f32(&a, &b, has_avx2()) - plain).abs() < 1e-4, "n={n}");
+    fn attention_helpers_match_plain_loops() {
+        for n in [0, 1, 7, 8, 17, 100] {
             for dim in [8, 64, 72, 136] {
-                let k: Vec<f32> = (0..dim * 3 + n * 150)
-                    .map(|i| (i as f32 * 0.7).sin())
+                let k: Vec<f16> = (0..n * dim)
+                    .map(|i| f16::from_f32((i as f32 * 0.7).sin()))
                     .collect();
                 let q: Vec<f32> = (0..dim).map(|i| (i as f32 * 0.3).cos()).collect();
-                let (mut s1, mut s2) = (vec![0.0; n], vec![0.0; n]);
-                scores(&q, &k, 150, 5, 0.125, &mut s1, has_avx2());
-                scores(&q, &k, 150, 5, 0.125, &mut s2, false);
-                for (p, q) in s1.iter().zip(&s2) {
-                    assert!((p - q).abs() < 1e-4, "scores n={n} dim={dim}");
-                }
-                let v: Vec<f32> = (0..n * 200 + 300)
-                    .map(|i| (i as f32 * 0.013).cos())
+                let plain: Vec<f32> = k
+                    .chunks_exact(dim)
+                    .map(|row| q.iter().zip(row).map(|(a, b)| a * b.to_f32()).sum::<f32>() * 0.125)
                     .collect();
-                let (mut o1, mut o2) = (vec![9.0; dim], vec![9.0; dim]);
-                weighted_sum(&a, &v, 200, 17, &mut o1, has_avx2());
-                weighted_sum(&a, &v, 200, 17, &mut o2, false);
-                for (p, q) in o1.iter().zip(&o2) {
-                    assert!((p - q).abs() < 1e-4, "n={n} dim={dim}");
+                let (mut s1, mut s2) = (vec![0.0; n], vec![0.0; n]);
+                scores(&q, &k, 0.125, &mut s1, has_avx2());
+                scores(&q, &k, 0.125, &mut s2, false);
+                for ((a, b), c) in s1.iter().zip(&s2).zip(&plain) {
+                    assert!(
+                        (a - c).abs() < 1e-4 && (b - c).abs() < 1e-4,
+                        "scores n={n} dim={dim}"
+                    );
                 }
-            }
-            let mut y1 = b.clone();
-            let mut y2 = b.clone();
-            axpy(0.3, &a, &mut y1, has_avx2());
-            axpy(0.3, &a, &mut y2, false);
-            assert_eq!(y1.len(), y2.len());
-            for (p, q) in y1.iter().zip(&y2) {
-                assert!((p - q).abs() < 1e-5, "n={n}");
+                let w = xs(n);
+                let mut want = vec![0f32; dim];
+                for (t, wt) in w.iter().enumerate() {
+                    for (j, o) in want.iter_mut().enumerate() {
+                        *o += wt * k[t * dim + j].to_f32();
+                    }
+                }
+                let (mut o1, mut o2) = (vec![9.0; dim], vec![9.0; dim]);
+                weighted_sum(&w, &k, &mut o1, has_avx2());
+                weighted_sum(&w, &k, &mut o2, false);
+                for ((a, b), c) in o1.iter().zip(&o2).zip(&want) {
+                    assert!(
+                        (a - c).abs() < 1e-4 && (b - c).abs() < 1e-4,
+                        "sum n={n} dim={dim}"
+                    );
+                }
             }
         }
     }

@@ -7,6 +7,8 @@
 use crate::kernels::{self, BlockQ8};
 use crate::matrix::{Matrix, matmuls};
 use crate::pool::pool;
+use half::f16;
+use half::slice::HalfFloatSliceExt;
 use std::cell::RefCell;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -132,19 +134,21 @@ impl Model {
     pub fn session(&self) -> Session<'_> {
         Session {
             model: self,
-            k: vec![Vec::new(); self.layers.len()],
-            v: vec![Vec::new(); self.layers.len()],
+            k: vec![Vec::new(); self.layers.len() * self.cfg.n_kv_head],
+            v: vec![Vec::new(); self.layers.len() * self.cfg.n_kv_head],
             pos: 0,
             acts: Vec::new(),
         }
     }
 }
 
-/// One run: the KV cache (per layer, `pos * kv_dim` values) and scratch.
+/// One run: the KV cache (per layer and KV head, `pos * head_dim` f16
+/// values, so each head's keys and values stream contiguously, at half the
+/// bytes of f32, as llama.cpp keeps them) and scratch.
 pub struct Session<'m> {
     model: &'m Model,
-    k: Vec<Vec<f32>>,
-    v: Vec<Vec<f32>>,
+    k: Vec<Vec<f16>>,
+    v: Vec<Vec<f16>>,
     pos: usize,
     acts: Vec<BlockQ8>,
 }
@@ -157,6 +161,12 @@ fn rms_norm(x: &[f32], w: &[f32], eps: f32, out: &mut [f32]) {
             *o = v * scale * g;
         }
     }
+}
+
+fn push_f16(cache: &mut Vec<f16>, xs: &[f32]) {
+    let start = cache.len();
+    cache.resize(start + xs.len(), f16::ZERO);
+    cache[start..].convert_from_f32_slice(xs);
 }
 
 fn quantize_rows(x: &[f32], cols: usize, out: &mut Vec<BlockQ8>) {
@@ -265,8 +275,13 @@ impl Session<'_> {
             );
             rope(&mut q, h, hd, &angles);
             rope(&mut k, kvd, hd, &angles);
-            self.k[li].extend_from_slice(&k);
-            self.v[li].extend_from_slice(&v);
+            let nkv = cfg.n_kv_head;
+            for (kr, vr) in k.chunks_exact(kvd).zip(v.chunks_exact(kvd)) {
+                for kvh in 0..nkv {
+                    push_f16(&mut self.k[li * nkv + kvh], &kr[kvh * hd..][..hd]);
+                    push_f16(&mut self.v[li * nkv + kvh], &vr[kvh * hd..][..hd]);
+                }
+            }
             self.attention(li, &q, &mut att, fast);
             quantize_rows(&att, h, &mut self.acts);
             matmuls(&mut [(&l.wo, &mut o)], &self.acts, seq);
@@ -298,10 +313,13 @@ impl Session<'_> {
     /// cache of layer `li`, into `out`; one work item per (row, head).
     fn attention(&self, li: usize, q: &[f32], out: &mut [f32], fast: bool) {
         let cfg = &self.model.cfg;
-        let (h, hd, kvd) = (cfg.hidden, cfg.head_dim(), cfg.kv_dim());
+        let (h, hd) = (cfg.hidden, cfg.head_dim());
         let group = cfg.n_head / cfg.n_kv_head;
         let seq = q.len() / h;
-        let (kc, vc) = (&self.k[li], &self.v[li]);
+        let (kc, vc) = (
+            &self.k[li * cfg.n_kv_head..][..cfg.n_kv_head],
+            &self.v[li * cfg.n_kv_head..][..cfg.n_kv_head],
+        );
         let scale = 1.0 / (hd as f32).sqrt();
         let dst = Out(out.as_mut_ptr());
         let pos = self.pos;
@@ -312,7 +330,7 @@ impl Session<'_> {
             let len = pos + i + 1;
             SCORES.with_borrow_mut(|scores| {
                 scores.resize(len, 0.0);
-                kernels::scores(qv, kc, kvd, kvh * hd, scale, scores, fast);
+                kernels::scores(qv, &kc[kvh], scale, scores, fast);
                 let max = scores.iter().fold(f32::NEG_INFINITY, |m, s| m.max(*s));
                 let mut sum = 0.0;
                 for s in scores.iter_mut() {
@@ -322,7 +340,7 @@ impl Session<'_> {
                 scores.iter_mut().for_each(|s| *s /= sum);
                 // SAFETY: row i, head `head` is this item's alone, in bounds.
                 let o = unsafe { std::slice::from_raw_parts_mut(dst.at(i * h + head * hd), hd) };
-                kernels::weighted_sum(scores, vc, kvd, kvh * hd, o, fast);
+                kernels::weighted_sum(scores, &vc[kvh], o, fast);
             });
         });
     }
