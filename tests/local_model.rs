@@ -3,6 +3,7 @@
 //! by scripts/setup-tests.sh); skips with a message without it, fails in CI.
 
 use pwb::prompt::Message;
+use pwb::provider::local::engine::Engine;
 use pwb::provider::local::generate::{self, Progress};
 use pwb::provider::local::{LocalProvider, model, weights};
 use pwb::provider::{ChatRequest, FinishReason, GenParams, Provider};
@@ -184,6 +185,44 @@ fn provider_streams_text_and_reports_usage_and_finish() {
     assert!(done.time_to_first_token.is_some());
 }
 
+/// Before any text the provider says what it is busy with: loading the
+/// model (first use of this file) and reading the prompt.
+#[test]
+fn provider_reports_loading_and_prompt_reading_before_text() {
+    let Some(path) = weights_or_skip("provider_status") else {
+        return;
+    };
+    // A copy under a new path is not loaded yet in this process.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.gguf");
+    std::fs::copy(&path, &copy).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let provider = LocalProvider::new(&copy);
+    let request = ChatRequest {
+        model: "copy".into(),
+        messages: vec![Message::text("user", QUESTION)],
+        params: greedy(3),
+        json_schema: None,
+    };
+    let mut events = Vec::new();
+    let mut sink = |ev| match ev {
+        pwb::provider::StreamEvent::Status(s) => events.push(format!("status: {s}")),
+        pwb::provider::StreamEvent::Text(_) => events.push("text".into()),
+        _ => {}
+    };
+    rt.block_on(provider.stream(&request, &mut sink)).unwrap();
+    let mb = std::fs::metadata(&copy).unwrap().len().div_ceil(1 << 20);
+    assert_eq!(
+        events[..3],
+        [
+            format!("status: loading model ({mb} MB)…"),
+            "status: reading 42 prompt tokens…".to_string(),
+            "text".to_string()
+        ],
+        "{events:?}"
+    );
+}
+
 #[test]
 fn progress_reports_the_prompt_count_before_text() {
     let Some(path) = weights_or_skip("progress") else {
@@ -319,4 +358,108 @@ fn the_worker_stops_before_the_next_token_once_cancelled() {
     );
     assert!(result.is_err());
     assert_eq!(heard, 2);
+}
+
+/// Our decoder and the candle port compute the same logits, within the
+/// noise of 8-bit activations (candle's own logits move as much between a
+/// one-pass prompt and a token-by-token one), and pick the same greedy
+/// tokens; our decoder gives bit-identical logits either way.
+#[test]
+fn the_decoder_agrees_with_candles_quantized_llama() {
+    let Some(path) = weights_or_skip("decoder_agrees_with_candle") else {
+        return;
+    };
+    let ours = model::load_on(&path, true).expect("our decoder loads");
+    let theirs = model::load_on(&path, false).expect("candle loads");
+    assert!(
+        matches!(ours.weights, Engine::Fast(_)),
+        "{}",
+        ours.weights.describe()
+    );
+    assert!(matches!(theirs.weights, Engine::Candle(_)));
+    let ids = generate::prompt_ids(&ours, &[Message::text("user", QUESTION)]).unwrap();
+    let (mut a, mut b) = (ours.weights.start(), theirs.weights.start());
+    let (mut la, mut lb) = (a.feed(&ids).unwrap(), b.feed(&ids).unwrap());
+    let mut one_by_one = ours.weights.start();
+    let mut lc = Vec::new();
+    for id in &ids {
+        lc = one_by_one.feed(&[*id]).unwrap();
+    }
+    assert!(la == lc, "one pass and token by token differ");
+    let argmax = |l: &[f32]| {
+        l.iter()
+            .enumerate()
+            .max_by(|x, y| x.1.total_cmp(y.1))
+            .map(|(i, _)| i as u32)
+            .unwrap()
+    };
+    for step in 0..12 {
+        assert_eq!(la.len(), 49152);
+        assert_eq!(la.len(), lb.len());
+        let worst = la
+            .iter()
+            .zip(&lb)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
+        assert!(worst < 2.5, "step {step}: logits differ by up to {worst}");
+        let (pa, pb) = (softmax(&la), softmax(&lb));
+        let pdiff = pa
+            .iter()
+            .zip(&pb)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
+        assert!(
+            pdiff < 0.2,
+            "step {step}: probabilities differ by up to {pdiff}"
+        );
+        let next = argmax(&lb);
+        assert_eq!(argmax(&la), next, "step {step}: greedy tokens differ");
+        la = a.feed(&[next]).unwrap();
+        lb = b.feed(&[next]).unwrap();
+    }
+}
+
+fn softmax(l: &[f32]) -> Vec<f32> {
+    let max = l.iter().fold(f32::NEG_INFINITY, |m, v| m.max(*v));
+    let e: Vec<f32> = l.iter().map(|v| (v - max).exp()).collect();
+    let sum: f32 = e.iter().sum();
+    e.iter().map(|v| v / sum).collect()
+}
+
+/// On a CPU without AVX2 the scalar kernels run the same model: forced with
+/// PWB_LOCAL_SCALAR=1, the real binary still answers Paris.
+#[test]
+fn the_scalar_kernels_answer_too() {
+    let Some(path) = weights_or_skip("scalar_kernels") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("prompts")).unwrap();
+    std::fs::write(
+        dir.path().join("pwb.toml"),
+        format!(
+            "[[models]]\nid = \"local:{}\"\nselected = true\ntemperature = 0.0\n",
+            path.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("prompts/q.prompt"),
+        format!("---\nconfig:\n  maxOutputTokens: 12\n---\n{QUESTION}"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .args(["run", "prompts/q.prompt"])
+        .current_dir(dir.path())
+        .env("PWB_LOCAL_SCALAR", "1")
+        .env("PWB_DATA_DIR", dir.path().join(".data"))
+        .output()
+        .expect("run pwb");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Paris"),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
 }

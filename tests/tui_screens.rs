@@ -464,3 +464,41 @@ fn a_cell_waiting_to_retry_says_so_in_its_status() {
     let s = screen(&mut app);
     assert!(!s.contains("retry 1/3") && s.contains("streaming"), "{s}");
 }
+
+#[test]
+fn a_local_model_loading_says_so_until_text_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(dir.path(), "http://127.0.0.1:9/v1");
+    let effects = app.update(Action::Command(Command::Run));
+    let [Effect::StartRun { run, .. }] = effects.as_slice() else {
+        panic!("expected one StartRun, got {effects:?}");
+    };
+    let run = *run;
+    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Status {
+        run,
+        cell: 0,
+        note: "loading model (87 MB)…".into(),
+    }));
+    insta::assert_snapshot!(screen(&mut app));
+    app.update(Action::Run(RunEvent::Status {
+        run,
+        cell: 0,
+        note: "reading 42 prompt tokens…".into(),
+    }));
+    let s = screen(&mut app);
+    assert!(
+        s.contains("reading 42 prompt tokens…") && !s.contains("loading"),
+        "{s}"
+    );
+    app.update(Action::Run(RunEvent::Text {
+        run,
+        cell: 0,
+        text: "Paris".into(),
+    }));
+    let s = screen(&mut app);
+    assert!(
+        s.contains("streaming") && !s.contains("prompt tokens…"),
+        "{s}"
+    );
+}

@@ -145,7 +145,10 @@ pub async fn stream_out(cells: Vec<PlannedCell>, out: &Output) -> bool {
                     secs(wait)
                 );
             }
-            RunEvent::Started { .. } | RunEvent::Usage { .. } | RunEvent::Thinking { .. } => {}
+            RunEvent::Started { .. }
+            | RunEvent::Usage { .. }
+            | RunEvent::Thinking { .. }
+            | RunEvent::Status { .. } => {}
         }
     }
     let failed = outcomes.iter().any(|o| o.completion.is_none());

@@ -94,6 +94,9 @@ pub enum StreamEvent {
     Thinking(String),
     /// Usage as soon as the provider reports it (may come before the end).
     Usage(Usage),
+    /// What the call is busy with before text comes (the local model:
+    /// "loading model…", "reading 329 prompt tokens…"); not part of the answer.
+    Status(String),
 }
 
 /// The end result of one call.

@@ -51,6 +51,13 @@ pub enum RunEvent {
         wait: Duration,
         reason: String,
     },
+    /// What the cell is busy with before its text (e.g. loading a local
+    /// model); shown until text arrives.
+    Status {
+        run: RunId,
+        cell: usize,
+        note: String,
+    },
     Finished {
         run: RunId,
         cell: usize,
@@ -77,6 +84,7 @@ impl RunEvent {
             | RunEvent::Usage { run, .. }
             | RunEvent::Trace { run, .. }
             | RunEvent::Retrying { run, .. }
+            | RunEvent::Status { run, .. }
             | RunEvent::Finished { run, .. }
             | RunEvent::Failed { run, .. }
             | RunEvent::Cancelled { run, .. } => *run,
@@ -91,6 +99,7 @@ impl RunEvent {
             | RunEvent::Usage { cell, .. }
             | RunEvent::Trace { cell, .. }
             | RunEvent::Retrying { cell, .. }
+            | RunEvent::Status { cell, .. }
             | RunEvent::Finished { cell, .. }
             | RunEvent::Failed { cell, .. }
             | RunEvent::Cancelled { cell, .. } => *cell,

@@ -233,6 +233,7 @@ async fn attempt(
                 RunEvent::Thinking { run, cell, text }
             }
             StreamEvent::Usage(usage) => RunEvent::Usage { run, cell, usage },
+            StreamEvent::Status(note) => RunEvent::Status { run, cell, note },
         };
         let _ = to.tx.send(msg);
     };

@@ -70,6 +70,13 @@ fn gen_err(e: impl std::fmt::Display) -> LocalError {
     LocalError::Generate(e.to_string())
 }
 
+/// The next token from `logits`.
+fn sample(sampler: &mut LogitsProcessor, logits: Vec<f32>) -> Result<u32, LocalError> {
+    let len = logits.len();
+    let t = Tensor::from_vec(logits, len, &Device::Cpu).map_err(gen_err)?;
+    sampler.sample(&t).map_err(gen_err)
+}
+
 /// Exact token ids of the prompt the model sees for `messages`.
 pub fn prompt_ids(model: &LoadedModel, messages: &[Message]) -> Result<Vec<u32>, LocalError> {
     let prompt = model.template.render(messages);
@@ -105,16 +112,13 @@ pub fn generate(
     if !on(Progress::PromptTokens(ids.len())) {
         return Err(cancelled());
     }
-    let mut weights = model.weights.clone();
+    let mut run = model.weights.start();
     let mut logits = None;
-    for (i, chunk) in ids.chunks(PROMPT_CHUNK).enumerate() {
+    for chunk in ids.chunks(PROMPT_CHUNK) {
         if cancel.load(Ordering::Relaxed) {
             return Err(cancelled());
         }
-        let input = Tensor::new(chunk, &Device::Cpu)
-            .and_then(|t| t.unsqueeze(0))
-            .map_err(gen_err)?;
-        logits = Some(weights.forward(&input, i * PROMPT_CHUNK).map_err(gen_err)?);
+        logits = Some(run.feed(chunk).map_err(gen_err)?);
     }
     let mut logits = logits.ok_or_else(|| gen_err("empty prompt"))?;
     let prompt_time = started.elapsed();
@@ -125,8 +129,7 @@ pub fn generate(
     let mut text = String::new();
     let mut count = 0usize;
     let finish = loop {
-        let squeezed = logits.squeeze(0).map_err(gen_err)?;
-        let next = sampler.sample(&squeezed).map_err(gen_err)?;
+        let next = sample(&mut sampler, logits)?;
         if model.tokenizer.stop_ids.contains(&next) {
             break FinishReason::Stop;
         }
@@ -148,12 +151,7 @@ pub fn generate(
         if cancel.load(Ordering::Relaxed) {
             return Err(cancelled());
         }
-        let input = Tensor::new(&[next], &Device::Cpu)
-            .and_then(|t| t.unsqueeze(0))
-            .map_err(gen_err)?;
-        logits = weights
-            .forward(&input, ids.len() + count - 1)
-            .map_err(gen_err)?;
+        logits = run.feed(&[next]).map_err(gen_err)?;
     };
     // Held-back text that never became a stop sequence is part of the answer.
     let rest = stop.finish();

@@ -1,7 +1,9 @@
 //! The llama forward pass, trimmed from candle-transformers'
 //! `quantized_llama` (MIT/Apache-2.0) so Q4_1 weights load as `FastQ4_1`
-//! (AVX2) instead of candle's scalar Q4_1. Dense llama only, no MoE.
+//! (AVX2) instead of candle's scalar Q4_1. Dense llama only, no MoE. Runs
+//! the GGUFs `pwb_q4::llama` does not take (see `engine.rs`).
 
+use super::engine::raw_tensor;
 use candle_core::quantized::gguf_file::Content;
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
 use candle_core::{DType, Device, IndexOp, Module, Result, Tensor};
@@ -9,7 +11,7 @@ use candle_nn::Embedding;
 use candle_transformers::quantized_nn::RmsNorm;
 use candle_transformers::utils::{build_causal_mask, repeat_kv};
 use pwb_q4 as q4_1;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek};
 
 #[derive(Debug, Clone)]
 struct Layer {
@@ -44,23 +46,14 @@ pub struct Llama {
 
 /// Reads a tensor; Q4_1 ones become `FastQ4_1`.
 fn tensor<R: Read + Seek>(ct: &Content, r: &mut R, name: &str) -> Result<QTensor> {
-    let Some(info) = ct.tensor_infos.get(name) else {
-        candle_core::bail!("the file has no tensor {name}")
-    };
-    if info.ggml_dtype != GgmlDType::Q4_1 {
-        return ct.tensor(r, name, &Device::Cpu);
+    match ct.tensor_infos.get(name) {
+        Some(info) if info.ggml_dtype == GgmlDType::Q4_1 => {
+            let t = raw_tensor(ct, r, name).map_err(candle_core::Error::msg)?;
+            q4_1::qtensor(t.bytes, &t.dims)
+        }
+        Some(_) => ct.tensor(r, name, &Device::Cpu),
+        None => candle_core::bail!("the file has no tensor {name}"),
     }
-    let elems = info.shape.elem_count();
-    let bytes = elems / 32 * GgmlDType::Q4_1.type_size();
-    let start = ct.tensor_data_offset.saturating_add(info.offset);
-    let end = r.seek(SeekFrom::End(0))?;
-    if start.saturating_add(bytes as u64) > end || elems % 32 != 0 {
-        candle_core::bail!("tensor {name} runs past the end of the file (truncated?)")
-    }
-    let mut raw = vec![0u8; bytes];
-    r.seek(SeekFrom::Start(start))?;
-    r.read_exact(&mut raw)?;
-    q4_1::qtensor(raw, info.shape.dims())
 }
 
 fn md_u32(ct: &Content, key: &str) -> Result<usize> {

@@ -2,6 +2,7 @@
 //! candle, no server, no key, no network. `local:smollm2-135m` is the
 //! built-in model (installed by `pwb setup`); `local:PATH.gguf` loads any other.
 
+pub mod engine;
 pub mod error;
 pub mod generate;
 pub mod llama;
@@ -64,6 +65,7 @@ impl LocalProvider {
 
 /// What the worker thread sends to the awaiting future.
 enum WorkerMsg {
+    Status(String),
     PromptTokens(usize),
     Text(String),
     Done(Result<Outcome, LocalError>),
@@ -106,10 +108,21 @@ impl Provider for LocalProvider {
             std::thread::Builder::new()
                 .name("pwb-local-model".into())
                 .spawn(move || {
+                    if !model::is_loaded(&path) {
+                        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                        let note = format!("loading model ({} MB)…", size.div_ceil(1 << 20));
+                        let _ = tx.send(WorkerMsg::Status(note));
+                    }
                     let result = model::shared(&path).and_then(|m| {
                         generate::generate(&m, &messages, &params, &cancel, &mut |p| {
                             let msg = match p {
-                                Progress::PromptTokens(n) => WorkerMsg::PromptTokens(n),
+                                Progress::PromptTokens(n) => {
+                                    let note = format!("reading {n} prompt tokens…");
+                                    if tx.send(WorkerMsg::Status(note)).is_err() {
+                                        return false;
+                                    }
+                                    WorkerMsg::PromptTokens(n)
+                                }
                                 Progress::Text(t) => WorkerMsg::Text(t.to_string()),
                             };
                             tx.send(msg).is_ok()
@@ -123,6 +136,7 @@ impl Provider for LocalProvider {
             let mut first_token = None;
             while let Some(msg) = rx.recv().await {
                 match msg {
+                    WorkerMsg::Status(note) => sink(StreamEvent::Status(note)),
                     WorkerMsg::PromptTokens(n) => sink(StreamEvent::Usage(Usage {
                         input_tokens: Some(n as u64),
                         ..Default::default()

@@ -50,6 +50,8 @@ pub struct OutputColumn {
     pub trace: Option<Box<Trace>>,
     /// The finished answer checked against the prompt's JSON schema.
     pub json: Option<JsonCheck>,
+    /// What the call is busy with before text arrives ("loading model…").
+    pub note: Option<String>,
 }
 
 impl OutputColumn {
@@ -69,6 +71,7 @@ impl OutputColumn {
             cached: false,
             trace: None,
             json: None,
+            note: None,
         }
     }
 
@@ -127,6 +130,7 @@ impl OutputColumn {
         self.time_to_first_token = c.time_to_first_token;
         self.total_time = Some(c.total_time);
         self.cached = c.cached;
+        self.note = None;
         self.status = CellStatus::Done;
     }
 }
@@ -265,7 +269,9 @@ impl Outputs {
                     reason,
                 };
             }
+            RunEvent::Status { note, .. } => col.note = Some(note),
             RunEvent::Text { text, .. } => {
+                col.note = None;
                 if col.time_to_first_token.is_none() {
                     col.time_to_first_token = col.started.map(|s| s.elapsed());
                 }
@@ -358,6 +364,32 @@ impl Outputs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_note_shows_until_text_arrives() {
+        let mut o = Outputs::default();
+        o.begin(
+            3,
+            vec![OutputColumn::new("local:m".into(), GenParams::default())],
+        );
+        o.apply(RunEvent::Started { run: 3, cell: 0 });
+        o.apply(RunEvent::Status {
+            run: 3,
+            cell: 0,
+            note: "loading model (100 MB)…".into(),
+        });
+        assert_eq!(
+            o.columns[0].note.as_deref(),
+            Some("loading model (100 MB)…")
+        );
+        o.apply(RunEvent::Text {
+            run: 3,
+            cell: 0,
+            text: "Hi".into(),
+        });
+        assert_eq!(o.columns[0].note, None);
+        assert_eq!(o.columns[0].text, "Hi");
+    }
 
     #[test]
     fn a_retry_shows_in_the_status_and_keeps_the_first_start_time() {

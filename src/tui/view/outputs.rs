@@ -164,7 +164,10 @@ fn draw_column(
         return;
     }
     let w = inner.width as usize;
-    let (status, status_style) = status_label(&col.status, t);
+    let (status, status_style) = match (&col.status, &col.note) {
+        (CellStatus::Streaming, Some(note)) => (note.clone(), t.warning),
+        (s, _) => status_label(s, t),
+    };
     // A long status (a retry's reason) leaves room for the model's name.
     let suffix = col.slot.suffix();
     // With a sample / temperature suffix the name may shrink further.
