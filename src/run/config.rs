@@ -57,12 +57,19 @@ impl RunnerConfig {
         }
     }
 
-    /// The concurrency ceiling for one provider (at least 1).
+    /// The concurrency ceiling for one provider (at least 1). The
+    /// in-process model answers one call at a time unless set otherwise:
+    /// each answer already uses every core, so calls side by side only
+    /// slow each other down.
     pub fn concurrency_for(&self, provider: &str) -> usize {
+        let default = match provider {
+            "local" => 1,
+            _ => self.concurrency,
+        };
         self.concurrency_per_provider
             .get(provider)
             .copied()
-            .unwrap_or(self.concurrency)
+            .unwrap_or(default)
             .max(1)
     }
 }
@@ -82,6 +89,9 @@ mod tests {
         let c = RunnerConfig::from_settings(&s);
         assert_eq!(c.concurrency_for("openai"), 8);
         assert_eq!(c.concurrency_for("ollama"), 2);
+        assert_eq!(c.concurrency_for("local"), 1);
+        s.concurrency_per_provider.insert("local".into(), 3);
+        assert_eq!(RunnerConfig::from_settings(&s).concurrency_for("local"), 3);
         assert_eq!(c.timeout, Duration::from_secs(5));
         assert_eq!(c.stall_timeout, Duration::from_secs(30));
         assert_eq!(c.max_retries, 3);
