@@ -4,8 +4,8 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
+use support::cli::pwb;
 use support::mock_llm::{MockServer, Reply, by_model, openai_stream};
 
 fn workspace(dir: &Path, base: &str) {
@@ -23,21 +23,6 @@ fn workspace(dir: &Path, base: &str) {
         "---\nconfig:\n  maxOutputTokens: 32\n---\n{{role \"system\"}}Be terse.\n{{role \"user\"}}Greet {{name}}.",
     )
     .unwrap();
-}
-
-fn pwb(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
-        .args(args)
-        .current_dir(dir)
-        .env("OPENAI_API_KEY", "sk-canary-7f3a9c")
-        .env("PWB_DATA_DIR", dir.join(".data"))
-        .output()
-        .expect("run pwb");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

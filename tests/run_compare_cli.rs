@@ -7,10 +7,10 @@ mod support;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+use support::cli::pwb;
 use support::mock_llm::{MockServer, Reply, by_model, model_of, openai_stream};
 
 fn workspace(dir: &Path, base: &str) {
@@ -32,23 +32,6 @@ fn workspace(dir: &Path, base: &str) {
         "---\noutput:\n  format: json\n  schema:\n    label: string\n    score: integer\n---\nLabel {{name}}.",
     )
     .unwrap();
-}
-
-/// Runs the binary; checks no output ever shows the API key.
-fn pwb(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
-        .args(args)
-        .current_dir(dir)
-        .env("OPENAI_API_KEY", "sk-canary-7f3a9c")
-        .env("PWB_DATA_DIR", dir.join(".data"))
-        .output()
-        .expect("run pwb");
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(!stdout.contains("sk-canary") && !stderr.contains("sk-canary"));
-    (out.status.code().unwrap_or(-1), stdout, stderr)
 }
 
 fn answer(pieces: &[&str]) -> Reply {

@@ -1,7 +1,9 @@
 //! Test support shared by integration tests: a real HTTP/1.1 server on
 //! 127.0.0.1 that plays scripted replies (chunked streams, stalls, cuts),
-//! and a helper that runs cells through the runner and collects results.
+//! a helper that runs cells through the runner and collects results, and
+//! one that runs the real binary.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod mock_llm;
 pub mod runs;
