@@ -501,4 +501,18 @@ fn a_local_model_loading_says_so_until_text_arrives() {
         s.contains("streaming") && !s.contains("prompt tokens…"),
         "{s}"
     );
+    assert!(s.contains("running on 2 model(s)"), "{s}");
+    // When the last cell ends the status bar says how the run went.
+    app.update(Action::Run(finished(run, 0, "Paris", 300)));
+    app.update(Action::Run(RunEvent::Failed {
+        run,
+        cell: 1,
+        error: "connection refused".into(),
+    }));
+    let s = screen(&mut app);
+    assert!(
+        s.contains("run finished: 1 answer(s), 1 failed (reason in the column)")
+            && !s.contains("running on"),
+        "{s}"
+    );
 }

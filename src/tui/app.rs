@@ -15,7 +15,7 @@ use super::highlight::Highlighter;
 use super::keymap::{Context, Keymap};
 use super::state::examples::{ExampleItem, ExamplePicker};
 use super::state::models::{ModelPicker, ModelRow};
-use super::state::outputs::Outputs;
+use super::state::outputs::{CellStatus, Outputs};
 use super::state::popup::Popup;
 use super::state::vars::Variables;
 use super::theme::Theme;
@@ -281,6 +281,37 @@ impl App {
         });
     }
 
+    /// Replaces "running …" in the status bar with how the run ended.
+    fn run_finished(&mut self) {
+        let count = |f: fn(&CellStatus) -> bool| {
+            self.outputs.columns.iter().filter(|c| f(&c.status)).count()
+        };
+        let done = count(|s| matches!(s, CellStatus::Done));
+        let failed = count(|s| matches!(s, CellStatus::Failed(_)));
+        let cancelled = count(|s| matches!(s, CellStatus::Cancelled));
+        let mut text = format!("run finished: {done} answer(s)");
+        if failed > 0 {
+            text.push_str(&format!(", {failed} failed (reason in the column)"));
+        }
+        if cancelled > 0 {
+            text.push_str(&format!(", {cancelled} cancelled"));
+        }
+        // Keep the warning the run started with ("running with unset …").
+        let warned = self
+            .status
+            .as_ref()
+            .and_then(|s| s.text.strip_prefix("running with "));
+        if let Some(rest) = warned {
+            text = format!("{text}, ran with {rest}");
+        }
+        let level = if failed > 0 || warned.is_some() {
+            Level::Warning
+        } else {
+            Level::Info
+        };
+        self.set_status(level, text);
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.editors.values().any(|e| e.is_dirty())
     }
@@ -300,7 +331,10 @@ impl App {
             Action::Scroll { col, row, down } => self.on_scroll(col, row, down),
             Action::Resize { width, height } => self.size = (width, height),
             Action::Run(ev) => {
-                self.outputs.apply(ev);
+                let terminal = ev.is_terminal();
+                if self.outputs.apply(ev) && terminal && !self.outputs.is_running() {
+                    self.run_finished();
+                }
             }
             Action::Tick => self.autosave(&mut effects),
             Action::RenderDue => self.refresh_render(),
