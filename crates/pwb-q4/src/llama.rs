@@ -6,7 +6,7 @@
 
 use crate::kernels::{self, BlockQ8};
 use crate::matrix::{Matrix, matmuls};
-use crate::pool::pool;
+use crate::pool::{SharedOut, pool};
 use half::f16;
 use half::slice::HalfFloatSliceExt;
 use std::cell::RefCell;
@@ -207,19 +207,6 @@ fn rope(x: &mut [f32], width: usize, head_dim: usize, (cos, sin): &(Vec<f32>, Ve
     }
 }
 
-#[derive(Clone, Copy)]
-struct Out(*mut f32);
-// SAFETY: every attention item writes its own head slice of its own row.
-unsafe impl Send for Out {}
-unsafe impl Sync for Out {}
-
-impl Out {
-    fn at(self, i: usize) -> *mut f32 {
-        // SAFETY: callers pass offsets inside the buffer.
-        unsafe { self.0.add(i) }
-    }
-}
-
 thread_local! {
     static SCORES: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
@@ -321,7 +308,7 @@ impl Session<'_> {
             &self.v[li * cfg.n_kv_head..][..cfg.n_kv_head],
         );
         let scale = 1.0 / (hd as f32).sqrt();
-        let dst = Out(out.as_mut_ptr());
+        let dst = SharedOut::new(out);
         let pos = self.pos;
         pool().run(seq * cfg.n_head, &|item| {
             let (i, head) = (item / cfg.n_head, item % cfg.n_head);

@@ -3,7 +3,7 @@
 //! V (or gate and up) cost one dispatch instead of three (or two).
 
 use crate::kernels::{self, BlockQ8, Q4_1_BYTES, Q8_0_BYTES, QK};
-use crate::pool::pool;
+use crate::pool::{SharedOut, pool};
 use std::sync::Arc;
 
 /// Work items per thread for each matrix: enough to even out the threads,
@@ -100,13 +100,6 @@ impl Matrix {
     }
 }
 
-/// A raw output pointer handed to the pool's threads.
-#[derive(Clone, Copy)]
-struct Out(*mut f32);
-// SAFETY: each work item writes a disjoint set of elements (see `matmuls`).
-unsafe impl Send for Out {}
-unsafe impl Sync for Out {}
-
 /// For every `(w, out)`: `out[i * w.rows + j] = acts_i . w_row_j`, where
 /// `acts` holds `m` quantised activation rows of `w.cols / 32` blocks each.
 /// All products run in one parallel-for.
@@ -124,7 +117,7 @@ pub fn matmuls(products: &mut [(&Matrix, &mut [f32])], acts: &[BlockQ8], m: usiz
         starts.push(items);
         per_item.push(rows_per_item(w.rows, threads));
         items += w.rows.div_ceil(per_item[per_item.len() - 1]);
-        outs.push(Out(out.as_mut_ptr()));
+        outs.push(SharedOut::new(out));
     }
     starts.push(items);
     let ws: Vec<&Matrix> = products.iter().map(|(w, _)| *w).collect();
@@ -140,7 +133,7 @@ pub fn matmuls(products: &mut [(&Matrix, &mut [f32])], acts: &[BlockQ8], m: usiz
                 for (r, value) in v.iter().enumerate().take(j_end - j0) {
                     // SAFETY: (i, j0 + r) belongs to this item alone and is
                     // inside `out` (asserted above).
-                    unsafe { *out.0.add(i * w.rows + j0 + r) = *value };
+                    unsafe { *out.at(i * w.rows + j0 + r) = *value };
                 }
             }
         }

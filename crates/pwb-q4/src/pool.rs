@@ -9,6 +9,26 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering:
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+/// An output buffer the pool's threads write into; every work item must
+/// write a set of elements no other item writes.
+#[derive(Clone, Copy)]
+pub(crate) struct SharedOut(*mut f32);
+// SAFETY: items write disjoint elements (the rule above), and the buffer
+// outlives `Pool::run`, which returns only when every item is done.
+unsafe impl Send for SharedOut {}
+unsafe impl Sync for SharedOut {}
+
+impl SharedOut {
+    pub(crate) fn new(buf: &mut [f32]) -> SharedOut {
+        SharedOut(buf.as_mut_ptr())
+    }
+
+    /// Element `i`'s address; the caller keeps `i` inside the buffer.
+    pub(crate) fn at(self, i: usize) -> *mut f32 {
+        self.0.wrapping_add(i)
+    }
+}
+
 /// How long an idle worker spins before it sleeps.
 const SPIN: Duration = Duration::from_micros(300);
 
