@@ -9,6 +9,7 @@ use pwb::provider::{self, ChatRequest, Endpoint, FinishReason, GenParams, Provid
 use pwb::run::{Cell, PlannedCell};
 use serde_json::json;
 use std::sync::Once;
+use support::fixtures;
 use support::mock_llm::{MockServer, Reply, Step, anthropic_stream, by_model, sse_event};
 use support::runs::{refused_port, run_all};
 
@@ -22,42 +23,15 @@ fn canary() {
     ONCE.call_once(|| unsafe { std::env::set_var("ANTHROPIC_API_KEY", CANARY) });
 }
 
-fn endpoint(base: &str, model: &str) -> Endpoint {
-    Endpoint {
-        id: format!("anthropic:{model}"),
-        base_url: Some(base.to_string()),
-        ..Default::default()
-    }
-}
+/// The provider these tests speak to.
+const PROVIDER: &str = "anthropic";
 
+/// The shared conversation with a second system turn (joined into
+/// Anthropic's one `system` field).
 fn request(model: &str) -> ChatRequest {
-    ChatRequest {
-        model: model.into(),
-        messages: vec![
-            Message::text("system", "You sort tickets."),
-            Message::text("system", "Be brief."),
-            Message::text("user", "printer on fire"),
-            Message::text("model", "hardware"),
-            Message::text("user", "wrong invoice"),
-        ],
-        params: GenParams {
-            temperature: Some(0.2),
-            top_p: Some(0.9),
-            max_tokens: Some(64),
-            stop: vec!["END".into()],
-            seed: Some(7),
-            top_k: Some(40),
-        },
-        json_schema: None,
-    }
-}
-
-fn cell(server: &MockServer, req: ChatRequest) -> Cell {
-    Cell {
-        provider: provider::build(&endpoint(&server.base(), &req.model)),
-        request: req,
-        cache: None,
-    }
+    let mut req = fixtures::request(model);
+    req.messages.insert(1, Message::text("system", "Be brief."));
+    req
 }
 
 #[tokio::test]
@@ -72,7 +46,7 @@ async fn streams_text_thinking_usage_and_sends_the_exact_body() {
     });
     let mut req = request("claude-test");
     req.json_schema = Some(json!({"type": "object", "properties": {"label": {"type": "string"}}}));
-    let results = run_all(vec![cell(&server, req.clone())]).await;
+    let results = run_all(vec![fixtures::cell(PROVIDER, &server, req.clone())]).await;
     let r = &results[0];
     let c = r.completion();
     assert_eq!(r.text, "billing");
@@ -120,7 +94,7 @@ async fn streams_text_thinking_usage_and_sends_the_exact_body() {
     });
     assert_eq!(sent.json(), expected);
     let planned = PlannedCell {
-        endpoint: endpoint(&server.base(), "claude-test"),
+        endpoint: fixtures::endpoint(PROVIDER, &server.base(), "claude-test"),
         request: req,
         slot: Default::default(),
     };
@@ -139,7 +113,7 @@ async fn default_max_tokens_and_length_finish() {
     let mut req = request("claude-test");
     req.params = GenParams::default();
     req.messages.retain(|m| m.role != "system");
-    let results = run_all(vec![cell(&server, req)]).await;
+    let results = run_all(vec![fixtures::cell(PROVIDER, &server, req)]).await;
     let c = results[0].completion();
     assert_eq!(c.finish_reason, Some(FinishReason::Length));
     assert_eq!(c.thinking, "");
@@ -219,7 +193,10 @@ async fn faults_fail_their_cell_with_a_clear_message_and_no_key() {
         "cut",
         "no-stop",
     ];
-    let cells = models.iter().map(|m| cell(&server, request(m))).collect();
+    let cells = models
+        .iter()
+        .map(|m| fixtures::cell(PROVIDER, &server, request(m)))
+        .collect();
     let results = run_all(cells).await;
     let errors: Vec<&str> = results.iter().map(|r| r.error()).collect();
     for e in &errors {
@@ -274,7 +251,7 @@ async fn connection_refused_and_missing_key() {
     canary();
     let base = format!("http://127.0.0.1:{}", refused_port());
     let results = run_all(vec![Cell {
-        provider: provider::build(&endpoint(&base, "m")),
+        provider: provider::build(&fixtures::endpoint(PROVIDER, &base, "m")),
         request: request("m"),
         cache: None,
     }])
@@ -285,7 +262,7 @@ async fn connection_refused_and_missing_key() {
 
     let ep = Endpoint {
         api_key_env: Some("PWB_TEST_UNSET_ANTHROPIC_KEY".into()),
-        ..endpoint(&base, "m")
+        ..fixtures::endpoint(PROVIDER, &base, "m")
     };
     match provider::build(&ep) {
         Err(err @ ProviderError::MissingKey { .. }) => {

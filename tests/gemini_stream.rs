@@ -4,11 +4,11 @@
 
 mod support;
 
-use pwb::prompt::Message;
-use pwb::provider::{self, ChatRequest, Endpoint, FinishReason, GenParams, ProviderError};
+use pwb::provider::{self, Endpoint, FinishReason, ProviderError};
 use pwb::run::{Cell, PlannedCell};
 use serde_json::json;
 use std::sync::Once;
+use support::fixtures;
 use support::mock_llm::{MockServer, Reply, Step, by_model, gemini_stream};
 use support::runs::{refused_port, run_all};
 
@@ -24,42 +24,8 @@ fn canary() {
     });
 }
 
-fn endpoint(base: &str, model: &str) -> Endpoint {
-    Endpoint {
-        id: format!("gemini:{model}"),
-        base_url: Some(base.to_string()),
-        ..Default::default()
-    }
-}
-
-fn request(model: &str) -> ChatRequest {
-    ChatRequest {
-        model: model.into(),
-        messages: vec![
-            Message::text("system", "You sort tickets."),
-            Message::text("user", "printer on fire"),
-            Message::text("model", "hardware"),
-            Message::text("user", "wrong invoice"),
-        ],
-        params: GenParams {
-            temperature: Some(0.2),
-            top_p: Some(0.9),
-            max_tokens: Some(64),
-            stop: vec!["END".into()],
-            seed: Some(7),
-            top_k: Some(40),
-        },
-        json_schema: None,
-    }
-}
-
-fn cell(server: &MockServer, req: ChatRequest) -> Cell {
-    Cell {
-        provider: provider::build(&endpoint(&server.base(), &req.model)),
-        request: req,
-        cache: None,
-    }
-}
+/// The provider these tests speak to.
+const PROVIDER: &str = "gemini";
 
 #[tokio::test]
 async fn streams_text_thoughts_usage_and_sends_the_exact_body() {
@@ -71,14 +37,14 @@ async fn streams_text_thoughts_usage_and_sends_the_exact_body() {
             "STOP",
         ))
     });
-    let mut req = request("gemini-test");
+    let mut req = fixtures::request("gemini-test");
     req.json_schema = Some(json!({
         "type": "object",
         "additionalProperties": false,
         "properties": {"label": {"type": "string"}, "note": {"type": ["string", "null"]}},
         "required": ["label"],
     }));
-    let results = run_all(vec![cell(&server, req.clone())]).await;
+    let results = run_all(vec![fixtures::cell(PROVIDER, &server, req.clone())]).await;
     let r = &results[0];
     let c = r.completion();
     assert_eq!(r.text, "{\"label\":\"billing\"}");
@@ -128,7 +94,7 @@ async fn streams_text_thoughts_usage_and_sends_the_exact_body() {
     });
     assert_eq!(sent.json(), expected);
     let planned = PlannedCell {
-        endpoint: endpoint(&server.base(), "gemini-test"),
+        endpoint: fixtures::endpoint(PROVIDER, &server.base(), "gemini-test"),
         request: req,
         slot: Default::default(),
     };
@@ -162,7 +128,7 @@ async fn safety_blocks_are_errors_without_text_and_finish_reasons_with_text() {
     ]));
     let cells = ["prompt-blocked", "answer-blocked", "cut-short", "long"]
         .iter()
-        .map(|m| cell(&server, request(m)))
+        .map(|m| fixtures::cell(PROVIDER, &server, fixtures::request(m)))
         .collect();
     let results = run_all(cells).await;
     assert_eq!(
@@ -231,7 +197,10 @@ async fn faults_fail_their_cell_with_a_clear_message_and_no_key() {
         "no-finish",
         "in-stream",
     ];
-    let cells = models.iter().map(|m| cell(&server, request(m))).collect();
+    let cells = models
+        .iter()
+        .map(|m| fixtures::cell(PROVIDER, &server, fixtures::request(m)))
+        .collect();
     let results = run_all(cells).await;
     let errors: Vec<&str> = results.iter().map(|r| r.error()).collect();
     for e in &errors {
@@ -272,8 +241,8 @@ async fn connection_refused_and_missing_key() {
     canary();
     let base = format!("http://127.0.0.1:{}", refused_port());
     let results = run_all(vec![Cell {
-        provider: provider::build(&endpoint(&base, "m")),
-        request: request("m"),
+        provider: provider::build(&fixtures::endpoint(PROVIDER, &base, "m")),
+        request: fixtures::request("m"),
         cache: None,
     }])
     .await;
@@ -283,7 +252,7 @@ async fn connection_refused_and_missing_key() {
 
     let ep = Endpoint {
         api_key_env: Some("PWB_TEST_UNSET_GEMINI_KEY".into()),
-        ..endpoint(&base, "m")
+        ..fixtures::endpoint(PROVIDER, &base, "m")
     };
     match provider::build(&ep) {
         Err(err @ ProviderError::MissingKey { .. }) => {

@@ -4,11 +4,11 @@
 
 mod support;
 
-use pwb::prompt::Message;
-use pwb::provider::{self, ChatRequest, Endpoint, FinishReason, GenParams};
+use pwb::provider::{self, FinishReason, GenParams};
 use pwb::run::{Cell, PlannedCell};
 use serde_json::json;
 use std::sync::Once;
+use support::fixtures;
 use support::mock_llm::{MockServer, Reply, Step, by_model, ollama_stream};
 use support::runs::{refused_port, run_all};
 
@@ -25,42 +25,8 @@ fn canary() {
     });
 }
 
-fn endpoint(base: &str, model: &str) -> Endpoint {
-    Endpoint {
-        id: format!("ollama:{model}"),
-        base_url: Some(base.to_string()),
-        ..Default::default()
-    }
-}
-
-fn request(model: &str) -> ChatRequest {
-    ChatRequest {
-        model: model.into(),
-        messages: vec![
-            Message::text("system", "You sort tickets."),
-            Message::text("user", "printer on fire"),
-            Message::text("model", "hardware"),
-            Message::text("user", "wrong invoice"),
-        ],
-        params: GenParams {
-            temperature: Some(0.2),
-            top_p: Some(0.9),
-            max_tokens: Some(64),
-            stop: vec!["END".into()],
-            seed: Some(7),
-            top_k: Some(40),
-        },
-        json_schema: None,
-    }
-}
-
-fn cell(server: &MockServer, req: ChatRequest) -> Cell {
-    Cell {
-        provider: provider::build(&endpoint(&server.base(), &req.model)),
-        request: req,
-        cache: None,
-    }
-}
+/// The provider these tests speak to.
+const PROVIDER: &str = "ollama";
 
 #[tokio::test]
 async fn streams_lines_split_across_chunks_and_sends_the_exact_body() {
@@ -72,10 +38,10 @@ async fn streams_lines_split_across_chunks_and_sends_the_exact_body() {
             "stop",
         ))
     });
-    let mut req = request("llama-test");
+    let mut req = fixtures::request("llama-test");
     let schema = json!({"type": "object", "properties": {"label": {"type": "string"}}});
     req.json_schema = Some(schema.clone());
-    let results = run_all(vec![cell(&server, req.clone())]).await;
+    let results = run_all(vec![fixtures::cell(PROVIDER, &server, req.clone())]).await;
     let r = &results[0];
     let c = r.completion();
     assert_eq!(r.text, "billing");
@@ -105,7 +71,7 @@ async fn streams_lines_split_across_chunks_and_sends_the_exact_body() {
     });
     assert_eq!(sent.json(), expected);
     let planned = PlannedCell {
-        endpoint: endpoint(&server.base(), "llama-test"),
+        endpoint: fixtures::endpoint(PROVIDER, &server.base(), "llama-test"),
         request: req,
         slot: Default::default(),
     };
@@ -120,9 +86,9 @@ async fn streams_lines_split_across_chunks_and_sends_the_exact_body() {
 async fn length_finish_and_no_options_when_unset() {
     canary();
     let server = MockServer::start(|_| Reply::ndjson(ollama_stream(&[], &["x"], "length")));
-    let mut req = request("llama-test");
+    let mut req = fixtures::request("llama-test");
     req.params = GenParams::default();
-    let results = run_all(vec![cell(&server, req)]).await;
+    let results = run_all(vec![fixtures::cell(PROVIDER, &server, req)]).await;
     assert_eq!(
         results[0].completion().finish_reason,
         Some(FinishReason::Length)
@@ -172,7 +138,10 @@ async fn faults_fail_their_cell_with_a_clear_message() {
         "no-done",
         "error-line",
     ];
-    let cells = models.iter().map(|m| cell(&server, request(m))).collect();
+    let cells = models
+        .iter()
+        .map(|m| fixtures::cell(PROVIDER, &server, fixtures::request(m)))
+        .collect();
     let results = run_all(cells).await;
     let errors: Vec<&str> = results.iter().map(|r| r.error()).collect();
     for e in &errors {
@@ -210,8 +179,8 @@ async fn connection_refused_names_the_host() {
     canary();
     let base = format!("http://127.0.0.1:{}", refused_port());
     let results = run_all(vec![Cell {
-        provider: provider::build(&endpoint(&base, "m")),
-        request: request("m"),
+        provider: provider::build(&fixtures::endpoint(PROVIDER, &base, "m")),
+        request: fixtures::request("m"),
         cache: None,
     }])
     .await;

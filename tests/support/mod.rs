@@ -5,5 +5,6 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod fixtures;
 pub mod mock_llm;
 pub mod runs;
