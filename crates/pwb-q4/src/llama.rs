@@ -121,10 +121,6 @@ impl Model {
         &self.cfg
     }
 
-    pub fn vocab(&self) -> usize {
-        self.output.rows()
-    }
-
     /// Threads the forward pass uses.
     pub fn threads(&self) -> usize {
         pool().threads()
@@ -212,11 +208,6 @@ thread_local! {
 }
 
 impl Session<'_> {
-    /// Positions already in the KV cache.
-    pub fn position(&self) -> usize {
-        self.pos
-    }
-
     /// Feeds `tokens` (at the next positions) and returns the logits after
     /// the last of them.
     pub fn forward(&mut self, tokens: &[u32]) -> Result<Vec<f32>, String> {
