@@ -2,10 +2,10 @@
 //! processing and generation speed (a 256-token answer), peak memory.
 //! Run with `cargo bench --bench local_model` after `pwb setup`.
 
-use pwb::prompt::Message;
 use pwb::provider::GenParams;
 use pwb::provider::local::generate::{self, Progress};
 use pwb::provider::local::{model, weights};
+use pwb::types::Message;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 

@@ -7,10 +7,10 @@
 mod mock_llm;
 
 use mock_llm::{MockServer, Reply, openai_stream};
-use pwb::prompt::Message;
 use pwb::provider::openai::OpenAi;
 use pwb::provider::{ChatRequest, GenParams, Provider};
 use pwb::run::{Cell, RunEvent, Runner, RunnerConfig};
+use pwb::types::Message;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -10,5 +10,6 @@ pub mod prompt;
 pub mod provider;
 pub mod run;
 pub mod tui;
+pub mod types;
 pub mod usage;
 pub mod workspace;

@@ -4,9 +4,9 @@
 
 mod support;
 
-use pwb::prompt::Message;
 use pwb::provider::{self, ChatRequest, Endpoint, FinishReason, GenParams, ProviderError};
 use pwb::run::{Cell, PlannedCell};
+use pwb::types::Message;
 use serde_json::json;
 use std::sync::Once;
 use support::fixtures;

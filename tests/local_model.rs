@@ -2,12 +2,12 @@
 //! cancellation through the runner, broken files. Needs `pwb setup` (done
 //! by scripts/setup-tests.sh); skips with a message without it, fails in CI.
 
-use pwb::prompt::Message;
 use pwb::provider::local::engine::Engine;
 use pwb::provider::local::generate::{self, Progress};
 use pwb::provider::local::{LocalProvider, model, weights};
 use pwb::provider::{ChatRequest, FinishReason, GenParams, Provider};
 use pwb::run::{Cell, RunEvent, Runner};
+use pwb::types::Message;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;

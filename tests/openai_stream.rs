@@ -4,10 +4,10 @@
 
 mod support;
 
-use pwb::prompt::Message;
 use pwb::provider::openai::OpenAi;
 use pwb::provider::{ChatRequest, FinishReason, GenParams, Provider};
 use pwb::run::{Cell, RunEvent, Runner};
+use pwb::types::Message;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -5,13 +5,13 @@
 
 mod support;
 
-use pwb::prompt::Message;
 use pwb::provider::anthropic::Anthropic;
 use pwb::provider::gemini::Gemini;
 use pwb::provider::ollama::Ollama;
 use pwb::provider::openai::OpenAi;
 use pwb::provider::{ChatRequest, GenParams, Provider};
 use pwb::run::{Cell, RunEvent, Runner, RunnerConfig};
+use pwb::types::Message;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::mock_llm::{

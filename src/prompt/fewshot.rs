@@ -4,7 +4,7 @@
 use super::error::PromptError;
 use super::example::Example;
 use super::helpers::stringify;
-use super::message::{Message, Part};
+use crate::types::{Message, Part};
 use serde_json::{Map, Value, json};
 
 /// Inserts `examples` as user/model pairs after the leading system

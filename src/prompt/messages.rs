@@ -2,8 +2,8 @@
 //! at role/history markers, then each message's text at media/section
 //! markers, then insert the conversation history if the template did not.
 
-use super::message::{Media, Message, Part};
 use super::yaml::js_trim;
+use crate::types::{Media, Message, Part};
 use regex::Regex;
 use serde_json::{Value, json};
 use std::sync::OnceLock;

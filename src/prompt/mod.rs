@@ -38,7 +38,6 @@ pub mod example;
 pub mod fewshot;
 pub mod helpers;
 pub mod includes;
-pub mod message;
 pub mod messages;
 pub mod metadata;
 pub mod parse;
@@ -54,9 +53,9 @@ pub mod yaml;
 #[cfg(test)]
 mod tests;
 
+pub use crate::types::{Media, Message, Part, Role};
 pub use error::{PromptError, PromptErrorKind, PromptWarning};
 pub use example::{Example, load_example_file, parse_example_file};
-pub use message::{Media, Message, Part, Role};
 pub use parse::{ParsedPrompt, lint, parse_document};
 pub use partials::load_partials;
 pub use picoschema::{PicoschemaError, to_json_schema};

@@ -1,8 +1,8 @@
 //! The result of rendering a prompt, in Dotprompt's JSON shape, with the
 //! generation parameters and output schema a provider request needs.
 
-use super::message::Message;
-use crate::provider::GenParams;
+use crate::types::GenParams;
+use crate::types::Message;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

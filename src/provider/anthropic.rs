@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn media_becomes_a_short_note_not_the_bytes() {
-        use crate::prompt::{Media, Message, Part};
+        use crate::types::{Media, Message, Part};
         let media = |url: &str| Part::Media {
             media: Media {
                 url: url.into(),

@@ -66,7 +66,7 @@ pub struct Endpoint {
     pub api_key_env: Option<String>,
     /// A key written in pwb.toml (discouraged; env vars win). Its Debug
     /// output is redacted.
-    pub api_key: Option<crate::workspace::Secret>,
+    pub api_key: Option<crate::types::Secret>,
 }
 
 impl Endpoint {

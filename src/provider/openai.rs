@@ -8,7 +8,7 @@ use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
     StreamEvent, Trace, Usage,
 };
-use crate::prompt::{Message, Part};
+use crate::types::{Message, Part};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -249,7 +249,7 @@ fn wire_message(m: &Message) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::GenParams;
+    use crate::types::GenParams;
 
     #[test]
     fn body_maps_roles_params_and_schema() {

@@ -3,7 +3,7 @@
 //! debugging a failing call. Keys never get in: key headers become `***`
 //! and every known key value is masked before a trace leaves the provider.
 
-use crate::workspace::Secret;
+use crate::types::Secret;
 use serde::Serialize;
 
 /// Header names whose values are credentials.

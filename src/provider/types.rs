@@ -1,28 +1,11 @@
 //! The provider-neutral request and result shapes every provider maps to
 //! and from its own wire format.
 
-use crate::prompt::Message;
+use crate::types::Message;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// Generation parameters common to all providers; `None` means "provider default".
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GenParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub temperature: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_tokens: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub top_p: Option<f64>,
-    /// Sample only from the k most likely tokens (the local model honours
-    /// it; the OpenAI wire format has no such field).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub top_k: Option<u32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub stop: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seed: Option<u64>,
-}
+pub use crate::types::{FinishReason, GenParams, ParamNames, Usage};
 
 /// What is sent to one model: the rendered messages and the parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,55 +18,6 @@ pub struct ChatRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_schema: Option<serde_json::Value>,
 }
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Usage {
-    pub input_tokens: Option<u64>,
-    pub output_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cached_input_tokens: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reasoning_tokens: Option<u64>,
-    /// Input tokens written to the provider's prompt cache (Anthropic's
-    /// `cache_creation_input_tokens`); cache reads are `cached_input_tokens`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_write_tokens: Option<u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FinishReason {
-    Stop,
-    Length,
-    ContentFilter,
-    ToolCalls,
-    Cancelled,
-    Other(String),
-}
-
-impl FinishReason {
-    pub fn from_openai(s: &str) -> Self {
-        match s {
-            "stop" => FinishReason::Stop,
-            "length" => FinishReason::Length,
-            "content_filter" => FinishReason::ContentFilter,
-            "tool_calls" | "function_call" => FinishReason::ToolCalls,
-            other => FinishReason::Other(other.to_string()),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        match self {
-            FinishReason::Stop => "stop",
-            FinishReason::Length => "length",
-            FinishReason::ContentFilter => "content_filter",
-            FinishReason::ToolCalls => "tool_calls",
-            FinishReason::Cancelled => "cancelled",
-            FinishReason::Other(s) => s,
-        }
-    }
-}
-
 /// What streams out of a provider while it answers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamEvent {
@@ -210,61 +144,11 @@ mod duration_ms_opt {
     }
 }
 
-/// What one API calls the common parameters (`None`: the API has no such
-/// parameter and it is not sent).
-pub struct ParamNames {
-    pub temperature: &'static str,
-    pub top_p: &'static str,
-    pub top_k: Option<&'static str>,
-    pub max_tokens: &'static str,
-    pub stop: &'static str,
-    pub seed: Option<&'static str>,
-}
-
-impl GenParams {
-    /// The parameters that are set, under the API's names.
-    pub fn to_wire(&self, names: &ParamNames) -> serde_json::Map<String, serde_json::Value> {
-        use serde_json::json;
-        let mut out = serde_json::Map::new();
-        let mut put = |name: Option<&str>, value: Option<serde_json::Value>| {
-            if let (Some(n), Some(v)) = (name, value) {
-                out.insert(n.to_string(), v);
-            }
-        };
-        put(Some(names.temperature), self.temperature.map(|t| json!(t)));
-        put(Some(names.top_p), self.top_p.map(|t| json!(t)));
-        put(names.top_k, self.top_k.map(|k| json!(k)));
-        put(Some(names.max_tokens), self.max_tokens.map(|m| json!(m)));
-        put(
-            Some(names.stop),
-            (!self.stop.is_empty()).then(|| json!(self.stop)),
-        );
-        put(names.seed, self.seed.map(|s| json!(s)));
-        out
-    }
-
-    /// `self` with every parameter `over` sets taking precedence.
-    pub fn overlay(&self, over: &GenParams) -> GenParams {
-        GenParams {
-            temperature: over.temperature.or(self.temperature),
-            max_tokens: over.max_tokens.or(self.max_tokens),
-            top_p: over.top_p.or(self.top_p),
-            top_k: over.top_k.or(self.top_k),
-            stop: if over.stop.is_empty() {
-                self.stop.clone()
-            } else {
-                over.stop.clone()
-            },
-            seed: over.seed.or(self.seed),
-        }
-    }
-}
-
 /// A message's text for providers that do not send media here: text parts
 /// joined, each media part replaced by a short note (never the bytes of a
 /// `data:` URL, which would flood the prompt).
 pub fn text_with_media_notes(m: &Message) -> String {
-    use crate::prompt::Part;
+    use crate::types::Part;
     let mut out = String::new();
     for part in &m.content {
         match part {

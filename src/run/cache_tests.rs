@@ -3,8 +3,8 @@
 //! never stored.
 
 use super::*;
-use crate::prompt::Message;
-use crate::provider::GenParams;
+use crate::types::GenParams;
+use crate::types::Message;
 
 fn ep(id: &str, base: &str) -> Endpoint {
     Endpoint {

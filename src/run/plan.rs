@@ -6,8 +6,8 @@
 
 use super::Cell;
 use super::cache::{CacheMode, CacheSlot, cache_dir};
-use crate::prompt::Message;
 use crate::provider::{self, ChatRequest, Endpoint, GenParams};
+use crate::types::Message;
 use serde::Serialize;
 use serde_json::Value;
 

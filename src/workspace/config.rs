@@ -4,8 +4,8 @@
 
 use super::config_check;
 use super::diagnostic::{Diagnostic, line_col};
+use crate::types::Secret;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::path::Path;
 
 /// The whole `pwb.toml`.
@@ -133,28 +133,6 @@ impl WorkspaceConfig {
         } else {
             selected
         }
-    }
-}
-
-/// A secret string whose `Debug` output never shows the value.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The value, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
     }
 }
 

@@ -20,8 +20,9 @@ pub mod testfile;
 mod testfile_parse;
 pub mod yaml_locate;
 
+pub use crate::types::Secret;
 pub use check::{CheckReport, check};
-pub use config::{Defaults, ModelEntry, RunnerSettings, Secret, WorkspaceConfig};
+pub use config::{Defaults, ModelEntry, RunnerSettings, WorkspaceConfig};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::WorkspaceError;
 pub use recovery::{clear_recovery, read_recovery, recovery_path, write_recovery};

@@ -3,9 +3,9 @@
 //! cell that sends it.
 
 use super::mock_llm::MockServer;
-use pwb::prompt::Message;
 use pwb::provider::{self, ChatRequest, Endpoint, GenParams};
 use pwb::run::Cell;
+use pwb::types::Message;
 
 /// `PROVIDER:model` pointed at `base`.
 pub fn endpoint(provider: &str, base: &str, model: &str) -> Endpoint {

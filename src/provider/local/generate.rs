@@ -6,8 +6,8 @@
 use super::error::LocalError;
 use super::model::LoadedModel;
 use super::stop::StopFilter;
-use crate::prompt::Message;
 use crate::provider::{FinishReason, GenParams};
+use crate::types::Message;
 use candle_core::{Device, Tensor};
 use candle_transformers::generation::{LogitsProcessor, Sampling};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -2,7 +2,7 @@
 //! the model was trained on. Reads the GGUF's `tokenizer.chat_template` and
 //! renders ChatML (`<|im_start|>role\n...<|im_end|>\n`), as SmolLM2 does.
 
-use crate::prompt::Message;
+use crate::types::Message;
 
 /// SmolLM2's template inserts this system turn when none is given.
 pub const SMOLLM2_DEFAULT_SYSTEM: &str =

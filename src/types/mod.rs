@@ -1,0 +1,13 @@
+//! The shared vocabulary every layer uses and none owns: messages,
+//! generation parameters, usage and finish reasons, secrets, model ids.
+//! Nothing here imports another pwb module.
+
+pub mod message;
+pub mod params;
+pub mod secret;
+pub mod usage;
+
+pub use message::{Media, Message, Part, Role};
+pub use params::{GenParams, ParamNames};
+pub use secret::Secret;
+pub use usage::{FinishReason, Usage};
