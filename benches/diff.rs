@@ -3,13 +3,15 @@
 //! word diff on. Run: `cargo bench --bench diff`. Prints figures only.
 
 use pwb::provider::{GenParams, Usage};
+use pwb::run::{CellOutcome, CellStatus};
+use pwb::session::Collector;
 use pwb::tui::action::Action;
 use pwb::tui::app::App;
 use pwb::tui::keymap::Keymap;
 use pwb::tui::state::diffs::DiffMode;
-use pwb::tui::state::outputs::{CellStatus, OutputColumn};
 use pwb::tui::theme::Theme;
 use pwb::tui::view;
+use pwb::types::ModelId;
 use pwb::workspace::Workspace;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -87,7 +89,8 @@ fn main() {
                     }
                 })
                 .collect();
-            let mut c = OutputColumn::new(format!("openai:model-{i}"), GenParams::default());
+            let id = ModelId::parse(&format!("openai:model-{i}")).expect("id");
+            let mut c = CellOutcome::new(id.to_string(), id, GenParams::default());
             c.text = text;
             c.status = CellStatus::Done;
             c.usage = Usage {
@@ -98,7 +101,7 @@ fn main() {
             c
         })
         .collect();
-    app.outputs.begin(1, columns);
+    app.outputs.begin(Collector::of_outcomes(1, columns, None));
     app.outputs.diffs.mode = DiffMode::Words;
     let t = Instant::now();
     app.update(Action::Tick);

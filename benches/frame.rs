@@ -3,12 +3,14 @@
 //! Run: `cargo bench --bench frame`. Prints figures; asserts nothing.
 
 use pwb::provider::{GenParams, Usage};
+use pwb::run::{CellOutcome, CellStatus};
+use pwb::session::Collector;
 use pwb::tui::action::Action;
 use pwb::tui::app::App;
 use pwb::tui::keymap::Keymap;
-use pwb::tui::state::outputs::{CellStatus, OutputColumn};
 use pwb::tui::theme::Theme;
 use pwb::tui::view;
+use pwb::types::ModelId;
 use pwb::workspace::Workspace;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -30,7 +32,8 @@ fn main() {
     let text: String = (0..2000).map(|i| format!("{i:04} {line}\n")).collect();
     let columns = (0..4)
         .map(|i| {
-            let mut c = OutputColumn::new(format!("openai:model-{i}"), GenParams::default());
+            let id = ModelId::parse(&format!("openai:model-{i}")).expect("id");
+            let mut c = CellOutcome::new(id.to_string(), id, GenParams::default());
             c.text = text.clone();
             c.status = CellStatus::Done;
             c.usage = Usage {
@@ -41,7 +44,7 @@ fn main() {
             c
         })
         .collect();
-    app.outputs.begin(1, columns);
+    app.outputs.begin(Collector::of_outcomes(1, columns, None));
 
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     for _ in 0..5 {

@@ -38,7 +38,7 @@ fn main() {
         let runner = Runner::new(tokio::runtime::Handle::current(), config);
         let cells: Vec<Cell> = (0..REQUESTS)
             .map(|_| Cell {
-                provider: Ok(provider.clone()),
+                provider: provider.clone(),
                 request: ChatRequest {
                     model: "bench".into(),
                     messages: vec![Message::text("user", "Say hello.")],

@@ -9,6 +9,7 @@ pub mod paths;
 pub mod prompt;
 pub mod provider;
 pub mod run;
+pub mod session;
 pub mod tui;
 pub mod types;
 pub mod usage;

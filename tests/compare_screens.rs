@@ -5,14 +5,15 @@
 //! over odd unicode.
 
 use pwb::provider::{Completion, FinishReason, GenParams, Usage};
-use pwb::run::RunEvent;
+use pwb::run::{CellOutcome, RunEvent};
+use pwb::session::Collector;
 use pwb::tui::action::{Action, Command, KeyCode, KeyPress};
 use pwb::tui::app::{App, Effect, Pane};
 use pwb::tui::keymap::Keymap;
 use pwb::tui::state::diffs::DiffMode;
-use pwb::tui::state::outputs::OutputColumn;
 use pwb::tui::theme::Theme;
 use pwb::tui::view;
+use pwb::types::ModelId;
 use pwb::workspace::Workspace;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -46,34 +47,39 @@ fn app_with(dir: &Path, prompt: &str) -> App {
     app
 }
 
-fn done(model: &str, text: &str, ms: u64) -> OutputColumn {
-    let mut c = OutputColumn::new(
+fn done(model: &str, text: &str, ms: u64) -> CellOutcome {
+    let mut c = CellOutcome::new(
         model.into(),
+        ModelId::parse(model).unwrap(),
         GenParams {
             temperature: Some(0.2),
             ..Default::default()
         },
     );
-    c.finish(Completion {
-        text: text.into(),
-        thinking: String::new(),
-        usage: Usage {
-            input_tokens: Some(1200),
-            output_tokens: Some(text.split_whitespace().count() as u64),
-            ..Default::default()
+    c.apply(RunEvent::Finished {
+        run: 1,
+        cell: 0,
+        completion: Completion {
+            text: text.into(),
+            thinking: String::new(),
+            usage: Usage {
+                input_tokens: Some(1200),
+                output_tokens: Some(text.split_whitespace().count() as u64),
+                ..Default::default()
+            },
+            finish_reason: Some(FinishReason::Stop),
+            time_to_first_token: Some(Duration::from_millis(ms / 4)),
+            total_time: Duration::from_millis(ms),
+            cached: false,
         },
-        finish_reason: Some(FinishReason::Stop),
-        time_to_first_token: Some(Duration::from_millis(ms / 4)),
-        total_time: Duration::from_millis(ms),
-        cached: false,
     });
     c
 }
 
 /// A finished run of these columns, Outputs focused, diffs brought up to
 /// date as `App::update` does.
-fn with_columns(app: &mut App, cols: Vec<OutputColumn>) {
-    app.outputs.begin(1, cols);
+fn with_columns(app: &mut App, cols: Vec<CellOutcome>) {
+    app.outputs.begin(Collector::of_outcomes(1, cols, None));
     app.focus = Pane::Outputs;
     app.update(Action::Tick);
 }
@@ -84,7 +90,7 @@ fn draw(app: &mut App) -> Terminal<TestBackend> {
     term
 }
 
-fn three() -> Vec<OutputColumn> {
+fn three() -> Vec<CellOutcome> {
     vec![
         done("openai:gpt-4o-mini", "The cat sat on the mat.", 640),
         done("openai:gpt-4o", "The cat sat on a red mat.", 1830),
@@ -117,7 +123,6 @@ fn headers_show_full_readouts_and_the_run_summary() {
         "t=0.2 · in 1200 out 6",
         "ctx [█░░░░░] <1% of 128k",
         "$0.0002 · ttft 160ms",
-        "tok/s",
         "stop",
         "run: 3619 tokens · $0.0033 (+1 unknown)",
         "slowest openai:gpt-4o 1.83s",
@@ -257,7 +262,7 @@ fn json_answers_are_validated_with_the_first_error_path() {
         (1, r#"{"label":"bug","score":"high"}"#),
     ] {
         app.update(Action::Run(RunEvent::Started { run, cell }));
-        let mut c = done("x", text, 400);
+        let mut c = done("openai:x", text, 400);
         c.text = text.into();
         app.update(Action::Run(RunEvent::Finished {
             run,
@@ -426,7 +431,7 @@ fn repeats_show_as_sub_columns_with_an_agreement_readout() {
             "openai:gpt-4o #3/3",
         ]
     );
-    let a = app.outputs.groups[0]
+    let a = app.outputs.results.groups[0]
         .agreement
         .as_ref()
         .expect("all three in");
@@ -532,6 +537,7 @@ fn a_sweep_with_repeats_has_agreement_per_temperature() {
     assert_eq!(labels[3], "openai:gpt-4o-mini t=1 #2/2");
     let figures: Vec<(usize, Option<f64>)> = app
         .outputs
+        .results
         .groups
         .iter()
         .map(|g| {

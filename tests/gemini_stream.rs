@@ -4,8 +4,8 @@
 
 mod support;
 
-use pwb::provider::{self, Endpoint, FinishReason, ProviderError};
-use pwb::run::{Cell, PlannedCell};
+use pwb::provider::{self, Endpoint, FinishReason, KeyStatus};
+use pwb::run::Cell;
 use serde_json::json;
 use std::sync::Once;
 use support::fixtures;
@@ -93,11 +93,7 @@ async fn streams_text_thoughts_usage_and_sends_the_exact_body() {
         },
     });
     assert_eq!(sent.json(), expected);
-    let planned = PlannedCell {
-        endpoint: fixtures::endpoint(PROVIDER, &server.base(), "gemini-test"),
-        request: req,
-        slot: Default::default(),
-    };
+    let planned = fixtures::planned(PROVIDER, &server.base(), req);
     assert_eq!(
         planned.wire_body(),
         expected,
@@ -254,11 +250,23 @@ async fn connection_refused_and_missing_key() {
         api_key_env: Some("PWB_TEST_UNSET_GEMINI_KEY".into()),
         ..fixtures::endpoint(PROVIDER, &base, "m")
     };
-    match provider::build(&ep) {
-        Err(err @ ProviderError::MissingKey { .. }) => {
-            assert!(err.to_string().contains("PWB_TEST_UNSET_GEMINI_KEY"))
+    // A missing key fails the call (not the plan: the inspector still
+    // shows the body), with the variable to set, before anything is sent.
+    let provider = provider::build(&ep);
+    assert_eq!(
+        provider.key_status(),
+        KeyStatus::Missing {
+            env_var: "PWB_TEST_UNSET_GEMINI_KEY".into()
         }
-        Err(other) => panic!("expected MissingKey, got {other}"),
-        Ok(_) => panic!("expected MissingKey, got a provider"),
-    }
+    );
+    let results = run_all(vec![Cell {
+        provider,
+        request: fixtures::request("m"),
+        cache: None,
+    }])
+    .await;
+    assert_eq!(
+        results[0].error(),
+        "missing API key: set PWB_TEST_UNSET_GEMINI_KEY"
+    );
 }

@@ -127,7 +127,7 @@ fn cancel_through_the_runner_returns_within_a_token() {
     };
     runner.start(
         vec![Cell {
-            provider: Ok(provider),
+            provider,
             request,
             cache: None,
         }],

@@ -5,7 +5,7 @@
 mod support;
 
 use pwb::provider::{self, FinishReason, GenParams};
-use pwb::run::{Cell, PlannedCell};
+use pwb::run::Cell;
 use serde_json::json;
 use std::sync::Once;
 use support::fixtures;
@@ -70,11 +70,7 @@ async fn streams_lines_split_across_chunks_and_sends_the_exact_body() {
         "format": schema,
     });
     assert_eq!(sent.json(), expected);
-    let planned = PlannedCell {
-        endpoint: fixtures::endpoint(PROVIDER, &server.base(), "llama-test"),
-        request: req,
-        slot: Default::default(),
-    };
+    let planned = fixtures::planned(PROVIDER, &server.base(), req);
     assert_eq!(
         planned.wire_body(),
         expected,

@@ -33,7 +33,7 @@ fn request(model: &str) -> ChatRequest {
 fn cell(server: &MockServer, model: &str) -> Cell {
     let p: Arc<dyn Provider> = Arc::new(OpenAi::new(server.base_v1(), Some("sk-test".into())));
     Cell {
-        provider: Ok(p),
+        provider: p,
         request: request(model),
         cache: None,
     }

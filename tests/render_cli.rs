@@ -36,7 +36,15 @@ fn workspace() -> tempfile::TempDir {
     write("pwb.toml", "");
     write("prompts/greet.prompt", GREET);
     write("prompts/partials/sig.prompt", "Signed, pwb\n");
-    write("examples/greetings.yaml", EXAMPLES);
+    write("examples/greet.yaml", EXAMPLES);
+    write(
+        "prompts/sql.prompt",
+        "---\nmodel: m\n---\nWrite SQL for {{q}}\n",
+    );
+    write(
+        "examples/sql.yaml",
+        "- name: count users\n  input: how many users\n  output: SELECT count(*) FROM users\n",
+    );
     write("vars.yaml", "name: Yaml\nloud: true\n");
     write(
         "prompts/bad.prompt",
@@ -145,7 +153,7 @@ fn examples_become_turns_in_the_order_given() {
             "--var",
             "name=Zed",
             "--examples",
-            "greetings#2,hi",
+            "greet#2,hi",
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -159,12 +167,49 @@ fn examples_become_turns_in_the_order_given() {
             "user: Hello Zed!"
         ]
     );
-    let out = pwb(ws.path(), &["prompts/greet.prompt", "--examples", "nope"]);
+    let out = pwb(ws.path(), &["prompts/greet.prompt", "--examples", "hj"]);
     assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "error: prompt `greet` has no example named `hj`\n\
+         hint: did you mean `hi`? (`greet`'s examples: hi, greet#2)\n"
+    );
+}
+
+#[test]
+fn another_prompts_examples_are_refused() {
+    let ws = workspace();
+    let out = pwb(ws.path(), &["greet", "--examples", "count users"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
     assert!(
-        stderr(&out).contains("known examples: hi, greetings#2"),
-        "{}",
-        stderr(&out)
+        err.starts_with(
+            "error: example `count users` belongs to prompt `sql` (examples/sql.yaml), not to `greet`\n"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("`greet`'s examples: hi, greet#2"), "{err}");
+    assert!(
+        !err.contains("count users`?"),
+        "no other prompt's example is offered: {err}"
+    );
+}
+
+#[test]
+fn a_prompt_is_found_by_name_from_anywhere_in_the_workspace() {
+    let ws = workspace();
+    let sub = ws.path().join("examples");
+    let out = pwb(&sub, &["greet", "--var", "name=Zed"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        texts(&stdout_json(&out)).last().unwrap(),
+        "user: Hello Zed!"
+    );
+    let out = pwb(ws.path(), &["gret"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: no prompt named `gret`\nhint: did you mean `greet`?\n"
     );
 }
 

@@ -54,7 +54,7 @@ impl Wire {
 
     fn cell(self, base: &str) -> Cell {
         Cell {
-            provider: Ok(self.provider(base)),
+            provider: self.provider(base),
             request: ChatRequest {
                 model: self.model().into(),
                 messages: vec![Message::text("user", "Say hello.")],

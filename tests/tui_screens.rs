@@ -313,7 +313,7 @@ fn typing_updates_render_and_flags_missing_variables() {
         app.update(Action::RenderDue);
     }
     assert_eq!(app.missing_vars(), ["tone"]);
-    assert!(app.editor().unwrap().is_dirty());
+    assert!(app.editor().is_dirty());
     let s = screen(&mut app);
     assert!(s.contains("unset: tone"), "{s}");
     let cells = app.planned_cells().unwrap();
@@ -456,6 +456,7 @@ fn a_cell_waiting_to_retry_says_so_in_its_status() {
         attempt: 1,
         max_retries: 3,
         wait: Duration::from_millis(1500),
+        cause: "HTTP 429".into(),
         reason: "HTTP 429 from http://127.0.0.1:9/v1/chat/completions: rate limited".into(),
     }));
     let s = screen(&mut app);

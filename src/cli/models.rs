@@ -2,51 +2,17 @@
 //! with provider, whether their key is set (never the key itself), context
 //! window and prices from the catalog, and the date the figures were checked.
 
-use super::run::load_config;
-use crate::provider::{Endpoint, openai};
 use crate::usage::{Catalog, ModelInfo};
 use crate::workspace::ModelEntry;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Whether the key a model needs is available, as shown to the user.
+/// Whether the key a model needs is available, as shown to the user
+/// (never the key itself).
 pub fn key_status(entry: &ModelEntry) -> String {
-    let ep = Endpoint {
-        id: entry.id.clone(),
-        base_url: entry.base_url.clone(),
-        api_key_env: entry.api_key_env.clone(),
-        api_key: entry.api_key.clone(),
-    };
-    let status = |default_env: &str| {
-        let (key, var) = ep.key(default_env);
-        match key {
-            Some(_) => "set".to_string(),
-            None => format!("missing ({var})"),
-        }
-    };
-    match ep.provider_name() {
-        "openai" => {
-            let official = openai::OpenAi::base_url_for(&ep).starts_with(openai::DEFAULT_BASE_URL);
-            let s = status("OPENAI_API_KEY");
-            if !official && s != "set" {
-                "not needed".to_string()
-            } else {
-                s
-            }
-        }
-        "anthropic" => status("ANTHROPIC_API_KEY"),
-        "gemini" if ep.api_key_env.is_some() => status("GEMINI_API_KEY"),
-        "gemini" => {
-            let env_set = ["GEMINI_API_KEY", "GOOGLE_API_KEY"]
-                .iter()
-                .any(|v| std::env::var(v).is_ok_and(|k| !k.is_empty()));
-            if env_set || ep.api_key.is_some() {
-                "set".to_string()
-            } else {
-                "missing (GEMINI_API_KEY)".to_string()
-            }
-        }
-        _ => "not needed".to_string(),
+    match crate::session::ModelOption::from_entry(entry) {
+        Some(m) => crate::provider::build(&m.endpoint).key_status().to_string(),
+        None => "-".to_string(),
     }
 }
 
@@ -59,7 +25,8 @@ fn row(entry: &ModelEntry, info: Option<&ModelInfo>) -> [String; 8] {
     let p = info.and_then(|i| i.price);
     [
         entry.id.clone(),
-        entry.provider().to_string(),
+        crate::types::ModelId::parse(&entry.id)
+            .map_or_else(|_| "?".to_string(), |id| id.provider().to_string()),
         key_status(entry),
         info.and_then(|i| i.context_window)
             .map(|c| c.to_string())
@@ -125,4 +92,20 @@ pub fn run(dir: &Path) -> ExitCode {
         catalog.checked.as_deref().unwrap_or("?")
     );
     ExitCode::SUCCESS
+}
+
+/// `pwb.toml` of `root` (errors printed to stderr), or the defaults.
+fn load_config(root: &Path) -> crate::workspace::WorkspaceConfig {
+    let path = root.join("pwb.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let (config, diags) =
+                crate::workspace::WorkspaceConfig::parse(&text, Path::new("pwb.toml"));
+            for d in diags.iter().filter(|d| d.is_error()) {
+                eprintln!("{d}");
+            }
+            config.unwrap_or_default()
+        }
+        Err(_) => crate::workspace::WorkspaceConfig::default(),
+    }
 }

@@ -1,28 +1,33 @@
-//! `pwb render PROMPT`: render one prompt with variables and few-shot
-//! examples and print the result as Dotprompt JSON, without calling a model.
+//! `pwb render PROMPT`: render one prompt (a `.prompt` file, or a prompt's
+//! name in the workspace) with variables and few-shot examples, through
+//! the session, and print the result as Dotprompt JSON without calling a
+//! model.
 
-use crate::prompt::{
-    Example, PromptError, PromptErrorKind, RenderData, RenderedPrompt, compile_check, lint,
-    load_example_file, parse_document, yaml::parse_yaml,
-};
+use crate::prompt::{PromptError, PromptErrorKind, RenderedPrompt, yaml::parse_yaml};
+use crate::session::locate::{Located, locate};
+use crate::session::{PromptInputs, vars};
 use anyhow::{Context, bail};
 use serde_json::{Map, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `pwb render`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct RenderArgs {
-    /// The `.prompt` file to render.
-    pub prompt_file: PathBuf,
+    /// The prompt: a `.prompt` file, or a prompt's name in the workspace
+    /// around the current folder (`triage`, `sub/name`).
+    #[arg(value_name = "PROMPT")]
+    pub prompt: String,
     /// Set a variable, `name=value`; the value is read as JSON when it is
-    /// valid JSON (`n=3`, `ok=true`), else as text. Repeatable.
+    /// valid JSON (`n=3`, `ok=true`) unless the prompt's input schema
+    /// declares the variable a string, else as text. Repeatable.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
     /// Read variables from a `.json` or `.yaml` file (`--var` wins).
     #[arg(long = "vars", value_name = "FILE")]
     pub vars_file: Option<PathBuf>,
-    /// Few-shot examples from `examples/*.yaml`, by name (`a,b` or repeated).
+    /// Few-shot examples of this prompt (`examples/NAME.yaml`), by name
+    /// (`a,b` or repeated), in send order.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub examples: Vec<String>,
     /// Exit with status 1 when the template reads a variable that is not set.
@@ -30,42 +35,53 @@ pub struct RenderArgs {
     pub strict: bool,
 }
 
+/// A prompt rendered for a command, with its workspace session.
+pub struct Rendered {
+    pub located: Located,
+    pub rendered: RenderedPrompt,
+}
+
 /// Runs `pwb render`. Prompt problems are printed as `path:line:col: ...`
 /// with a hint and give exit status 1; I/O problems are returned.
 pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
-    let (rendered, shown) = match render_prompt(&args)? {
+    let r = match render(&args)? {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
-    println!("{}", serde_json::to_string_pretty(&rendered)?);
-    Ok(missing_vars_verdict(&rendered, &shown, args.strict))
+    println!("{}", serde_json::to_string_pretty(&r.rendered)?);
+    Ok(missing_vars_verdict(&r, args.strict))
 }
 
 /// Warns about unset variables; with `strict` they make the exit status 1.
-pub fn missing_vars_verdict(rendered: &RenderedPrompt, shown: &Path, strict: bool) -> ExitCode {
-    for var in &rendered.missing_vars {
-        eprintln!("warning: variable '{var}' is not set ({})", shown.display());
+pub fn missing_vars_verdict(r: &Rendered, strict: bool) -> ExitCode {
+    for var in &r.rendered.missing_vars {
+        eprintln!(
+            "warning: variable '{var}' is not set ({})",
+            r.located.shown.display()
+        );
     }
-    if strict && !rendered.missing_vars.is_empty() {
+    if strict && !r.rendered.missing_vars.is_empty() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
 }
 
-/// Reads, checks and renders the prompt the arguments name (shared by
+/// Finds, checks and renders the prompt the arguments name (shared by
 /// `pwb render` and `pwb run`). Problems in the prompt are printed as
-/// `path:line:col: ...` with a hint and come back as the exit code;
-/// I/O problems are returned as errors. On success also returns the
-/// prompt's path as shown to the user.
-pub fn render_prompt(
-    args: &RenderArgs,
-) -> anyhow::Result<Result<(RenderedPrompt, PathBuf), ExitCode>> {
-    let root = workspace_root(&args.prompt_file);
-    let shown = display_path(&args.prompt_file, &root);
-    let source = std::fs::read_to_string(&args.prompt_file)
-        .with_context(|| format!("cannot read {}", args.prompt_file.display()))?;
-
+/// `path:line:col: ...` with a hint and come back as the exit code; I/O
+/// problems are returned as errors.
+pub fn render(args: &RenderArgs) -> anyhow::Result<Result<Rendered, ExitCode>> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let located = match locate(&args.prompt, &cwd) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}\nhint: {}", e.hint());
+            return Ok(Err(ExitCode::FAILURE));
+        }
+    };
+    let shown = located.shown.clone();
+    let session = &located.session;
     let report = |e: PromptError| {
         let e = if e.file.is_none() {
             e.in_file(&shown)
@@ -75,61 +91,39 @@ pub fn render_prompt(
         eprintln!("{}", e.report());
         ExitCode::FAILURE
     };
-    let parsed = match parse_document(&source).and_then(|p| compile_check(&p).map(|()| p)) {
+    let parsed = match session.parse(&located.source) {
         Ok(p) => p,
         Err(e) => return Ok(Err(report(e))),
     };
-    for w in lint(&parsed) {
+    for w in session.lint(&parsed) {
         eprintln!("warning: {}:{w}\nhint: {}", shown.display(), w.hint);
     }
-    let (renderer, problems) = crate::prompt::partials::load_renderer(&root);
-    for e in problems {
+    for e in &session.partial_problems {
         eprintln!("warning: {}", e.report());
     }
-    let data = RenderData {
-        input: read_vars(args)?,
-        examples: match pick_examples(&root, &args.examples) {
-            Ok(examples) => examples,
-            Err(message) => {
-                eprintln!("{message}");
-                return Ok(Err(ExitCode::FAILURE));
-            }
-        },
-        ..RenderData::default()
+    let examples = match session.pick_examples(&located.name, &args.examples) {
+        Ok(examples) => examples,
+        Err(e) => {
+            eprintln!("error: {e}\nhint: {}", e.hint);
+            return Ok(Err(ExitCode::FAILURE));
+        }
     };
-    match renderer.render(&parsed, &data, None) {
-        Ok(r) => Ok(Ok((r, shown))),
-        Err(e) => Ok(Err(report(e))),
-    }
+    let input = session.input_meta(&parsed);
+    let inputs = PromptInputs {
+        vars: read_vars(args, input.as_ref())?,
+        examples,
+    };
+    let rendered = match session.render_parsed(&parsed, &inputs) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(report(e))),
+    };
+    Ok(Ok(Rendered { located, rendered }))
 }
 
-/// The folder holding `pwb.toml` above the prompt; failing that, the
-/// parent of a `prompts/` folder the prompt is in; failing that, its folder.
-pub fn workspace_root(prompt_file: &Path) -> PathBuf {
-    let abs = std::path::absolute(prompt_file).unwrap_or_else(|_| prompt_file.to_path_buf());
-    let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-    if let Some(found) = dir.ancestors().find(|d| d.join("pwb.toml").is_file()) {
-        return found.to_path_buf();
-    }
-    if dir.file_name().is_some_and(|n| n == "prompts")
-        && let Some(parent) = dir.parent()
-    {
-        return parent.to_path_buf();
-    }
-    dir
-}
-
-/// The prompt's path relative to the workspace root when it is inside it.
-fn display_path(prompt_file: &Path, root: &Path) -> PathBuf {
-    let abs = std::path::absolute(prompt_file).unwrap_or_else(|_| prompt_file.to_path_buf());
-    abs.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| prompt_file.to_path_buf())
-}
-
-/// Variables from `--vars FILE`, then `--var k=v` over them.
-fn read_vars(args: &RenderArgs) -> anyhow::Result<Map<String, Value>> {
-    let mut vars = Map::new();
+/// Variables from `--vars FILE`, then `--var k=v` over them, typed by the
+/// prompt's input schema.
+fn read_vars(args: &RenderArgs, input: Option<&Value>) -> anyhow::Result<Map<String, Value>> {
+    let mut out = Map::new();
     if let Some(file) = &args.vars_file {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("cannot read {}", file.display()))?;
@@ -142,7 +136,7 @@ fn read_vars(args: &RenderArgs) -> anyhow::Result<Map<String, Value>> {
                 .map_err(|e| anyhow::anyhow!(e.in_file(file).report()))?
         };
         match value {
-            Value::Object(m) => vars.extend(m),
+            Value::Object(m) => out.extend(m),
             Value::Null => {}
             _ => bail!(
                 "{}: variables must be a mapping of names to values",
@@ -150,52 +144,13 @@ fn read_vars(args: &RenderArgs) -> anyhow::Result<Map<String, Value>> {
             ),
         }
     }
+    let mut texts = Vec::new();
     for item in &args.vars {
         let Some((name, raw)) = item.split_once('=') else {
             bail!("--var {item:?}: write it as name=value");
         };
-        let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
-        vars.insert(name.trim().to_string(), value);
+        texts.push((name.trim().to_string(), raw.to_string()));
     }
-    Ok(vars)
-}
-
-/// The named examples, in the order asked for, from `examples/*.yaml`.
-/// The error is the text to print.
-fn pick_examples(root: &Path, names: &[String]) -> Result<Vec<Example>, String> {
-    let names: Vec<&str> = names
-        .iter()
-        .map(|n| n.trim())
-        .filter(|n| !n.is_empty())
-        .collect();
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"));
-    files.sort();
-    let mut all = Vec::new();
-    for file in &files {
-        let shown = file.strip_prefix(root).unwrap_or(file);
-        all.extend(load_example_file(file).map_err(|e| e.in_file(shown).report())?);
-    }
-    names
-        .iter()
-        .map(|name| {
-            all.iter()
-                .find(|e| e.name == *name)
-                .cloned()
-                .ok_or_else(|| {
-                    let known: Vec<&str> = all.iter().map(|e| e.name.as_str()).collect();
-                    let hint = if known.is_empty() {
-                        "add examples to examples/NAME.yaml as `- name: ...`".to_string()
-                    } else {
-                        format!("known examples: {}", known.join(", "))
-                    };
-                    format!("error: no example named `{name}` in examples/*.yaml\nhint: {hint}")
-                })
-        })
-        .collect()
+    out.extend(vars::typed(input, &texts));
+    Ok(out)
 }

@@ -1,17 +1,15 @@
 //! `pwb run PROMPT --model ID...`: render the prompt and send it to each
-//! model through the one runner, `--repeat K` times each and at each
-//! temperature of `--sweep`. How results print is `run_output`'s business;
-//! `--cache` replays answers from the response cache; `--trace` prints
-//! each call's request and raw response to stderr.
+//! model through the session and the one runner, `--repeat K` times each
+//! and at each temperature of `--sweep`. How results print is
+//! `run_output`'s business; `--cache` replays answers from the response
+//! cache; `--trace` prints each call's request and raw response to stderr.
 
-use super::render::{RenderArgs, missing_vars_verdict, render_prompt, workspace_root};
+use super::render::{RenderArgs, missing_vars_verdict, render};
 use super::run_output::{Output, ReportFormat, stream_out};
-use crate::provider::{Endpoint, GenParams};
-use crate::run::plan::{ModelChoice, plan};
 use crate::run::variants::{parse_repeat, parse_sweep};
 use crate::run::{CacheMode, RunnerConfig};
-use crate::usage::Catalog;
-use crate::workspace::WorkspaceConfig;
+use crate::session::ModelPick;
+use crate::types::GenParams;
 use anyhow::Context;
 use std::process::ExitCode;
 
@@ -19,13 +17,14 @@ use std::process::ExitCode;
 pub struct RunArgs {
     #[command(flatten)]
     pub prompt: RenderArgs,
-    /// Model id as `provider:model` (repeatable). Default: the models
-    /// selected in pwb.toml. Ids listed in pwb.toml use its base_url and key.
+    /// Model as `provider:model`, or a label or id from pwb.toml
+    /// (repeatable). Default: the models selected in pwb.toml. Models
+    /// listed in pwb.toml use its base_url, key and parameters.
     #[arg(long = "model", short = 'm', value_name = "ID")]
     pub models: Vec<String>,
-    /// Print one JSON object per answer as it finishes (text, usage,
-    /// finish reason, times). For the whole comparison as one JSON
-    /// document, use --format json.
+    /// Print one JSON object per answer (text, usage, finish reason,
+    /// times, attempts), in plan order. For the whole comparison as one
+    /// JSON document, use --format json.
     #[arg(long, conflicts_with_all = ["compare", "format"])]
     pub json: bool,
     /// Override the temperature for every model.
@@ -79,66 +78,55 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Ok(t) => t.unwrap_or_default(),
         Err(e) => return Ok(usage_error(&format!("--sweep: {e}"))),
     };
-    let (rendered, shown) = match render_prompt(&args.prompt)? {
+    let r = match render(&args.prompt)? {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
-    if missing_vars_verdict(&rendered, &shown, args.prompt.strict) != ExitCode::SUCCESS {
+    if missing_vars_verdict(&r, args.prompt.strict) != ExitCode::SUCCESS {
         return Ok(ExitCode::FAILURE);
     }
-    let root = workspace_root(&args.prompt.prompt_file);
-    let config = load_config(&root);
-    let defaults = GenParams {
-        temperature: config.defaults.temperature,
-        max_tokens: config.defaults.max_tokens,
-        top_p: config.defaults.top_p,
-        ..Default::default()
-    };
-    let base = defaults.overlay(&rendered.gen_params());
-    let cli = GenParams {
-        temperature: args.temperature,
-        max_tokens: args.max_tokens,
-        ..Default::default()
-    };
-    let ids: Vec<String> = if args.models.is_empty() {
-        config
-            .selected_models()
-            .iter()
-            .map(|m| m.id.clone())
-            .collect()
+    // A run must not go out with settings pwb.toml meant otherwise.
+    let broken: Vec<_> = r
+        .located
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    if let Some(first) = broken.iter().find(|d| d.path.ends_with("pwb.toml")) {
+        eprintln!("{first}");
+        eprintln!("error: pwb.toml has errors; fix them before running (pwb check lists them)");
+        return Ok(ExitCode::FAILURE);
+    }
+    let session = &r.located.session;
+    let models = if args.models.is_empty() {
+        session.default_models()
     } else {
-        args.models.clone()
+        let found: Result<Vec<_>, _> = args.models.iter().map(|m| session.find_model(m)).collect();
+        match found {
+            Ok(m) => m,
+            Err(e) => return Ok(usage_error(&format!("--model: {e}"))),
+        }
     };
-    if ids.is_empty() {
+    if models.is_empty() {
         eprintln!(
             "error: no model to run\nhint: pass --model provider:model, or list models in pwb.toml"
         );
         return Ok(ExitCode::FAILURE);
     }
-    let choices: Vec<ModelChoice> = ids
-        .iter()
-        .map(|id| {
-            let entry = config.models.iter().find(|m| &m.id == id);
-            let params = GenParams {
-                temperature: entry.and_then(|e| e.temperature),
-                max_tokens: entry.and_then(|e| e.max_tokens),
-                top_p: entry.and_then(|e| e.top_p),
-                ..Default::default()
-            };
-            ModelChoice {
-                endpoint: Endpoint {
-                    id: id.clone(),
-                    base_url: entry.and_then(|e| e.base_url.clone()),
-                    api_key_env: entry.and_then(|e| e.api_key_env.clone()),
-                    api_key: entry.and_then(|e| e.api_key.clone()),
-                },
-                params: base.overlay(&params).overlay(&cli),
-                sweep: sweep.clone(),
-            }
+    let overrides = GenParams {
+        temperature: args.temperature,
+        max_tokens: args.max_tokens,
+        ..Default::default()
+    };
+    let picks: Vec<ModelPick> = models
+        .into_iter()
+        .map(|model| ModelPick {
+            model,
+            overrides: overrides.clone(),
+            sweep: sweep.clone(),
         })
         .collect();
-    let schema = rendered.output_json_schema();
-    let cells = plan(&rendered.messages, schema.as_ref(), &choices, repeats);
+    let cells = session.plan(&r.rendered, &picks, repeats);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let report = match args.format {
         Some(f) => Some(f),
@@ -146,18 +134,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let out = Output {
-        title: shown.display().to_string(),
+        title: r.located.shown.display().to_string(),
         json: args.json,
         report,
-        schema,
+        schema: r.rendered.output_json_schema(),
         trace: args.trace,
         cache: if args.cache && !args.no_cache {
             CacheMode::ReadWrite
         } else {
             CacheMode::Off
         },
-        catalog: Catalog::with_overrides(&config.pricing),
-        runner: RunnerConfig::from_settings(&config.runner),
+        catalog: session.catalog.clone(),
+        runner: RunnerConfig::from_settings(&session.ws.config.runner),
     };
     let failed = runtime.block_on(stream_out(cells, &out));
     Ok(if failed {
@@ -165,21 +153,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// `pwb.toml` of `root` (errors printed to stderr), or the defaults.
-pub(crate) fn load_config(root: &std::path::Path) -> WorkspaceConfig {
-    let path = root.join("pwb.toml");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let (config, diags) = WorkspaceConfig::parse(&text, std::path::Path::new("pwb.toml"));
-            for d in diags.iter().filter(|d| d.is_error()) {
-                eprintln!("{d}");
-            }
-            config.unwrap_or_default()
-        }
-        Err(_) => WorkspaceConfig::default(),
-    }
 }
 
 /// A bad flag value: said on stderr, exit status 2 (as for clap's own).

@@ -1,15 +1,18 @@
 //! How `pwb run` prints: one cell streams to stdout as it answers; several
-//! print one block each as they finish (then the agreement of repeated
-//! samples); `--json` prints one JSON object per cell as it finishes;
-//! `--compare` / `--format` print the whole comparison once all are in.
-//! Retries and traces go to stderr in every mode.
+//! print one block each, in plan order, as the cells before them are in
+//! (then the agreement of repeated samples); `--json` prints one JSON
+//! object per cell in plan order; `--compare` / `--format` print the whole
+//! comparison once all are in. Retries and traces go to stderr in every
+//! mode. Results are read through the session's collector.
 
-use crate::compare::report::{CellOutcome, Comparison};
-use crate::provider::Trace;
-use crate::provider::types::secs;
-use crate::run::plan::into_cells_with;
-use crate::run::{CacheMode, PlannedCell, RunEvent, Runner, RunnerConfig};
-use crate::usage::{Catalog, Readout};
+use crate::compare::Readout;
+use crate::compare::report::{Comparison, attempts_json};
+use crate::run::{
+    CacheMode, CellOutcome, CellStatus, PlannedCell, RunEvent, Runner, RunnerConfig,
+    plan::into_cells_with,
+};
+use crate::session::Collector;
+use crate::usage::Catalog;
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -37,122 +40,64 @@ pub struct Output {
     pub runner: RunnerConfig,
 }
 
-fn print_trace(label: &str, trace: Option<Trace>) {
-    match trace {
-        Some(t) => eprintln!("-- trace {label} --\n{}-- end trace --", t.render()),
-        None => eprintln!("-- trace {label}: no request was sent --"),
-    }
-}
-
 /// Runs the cells and prints as `out` says; returns whether any failed.
 pub async fn stream_out(cells: Vec<PlannedCell>, out: &Output) -> bool {
     let n = cells.len();
-    let labels: Vec<String> = cells.iter().map(PlannedCell::label).collect();
-    let mut outcomes: Vec<CellOutcome> = cells
-        .iter()
-        .map(|c| CellOutcome {
-            model_id: c.endpoint.id.clone(),
-            slot: c.slot,
-            params: c.request.params.clone(),
-            text: String::new(),
-            completion: None,
-            error: None,
-        })
-        .collect();
+    let mut results = Collector::new(1, &cells, out.schema.clone());
     let runner = Runner::new(tokio::runtime::Handle::current(), out.runner.clone());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    runner.start(into_cells_with(cells, out.cache), tx);
-    let mut traces: Vec<Option<Trace>> = vec![None; n];
+    runner.start_as(1, into_cells_with(cells, out.cache), tx);
     let blocks = !out.json && out.report.is_none();
     let live = n == 1 && blocks;
-    let mut remaining = n;
+    // Cells before this one have been printed.
+    let mut printed = 0;
     let mut stdout = std::io::stdout();
-    while remaining > 0 {
+    while results.is_running() {
         let Some(ev) = rx.recv().await else { break };
-        let cell = ev.cell();
-        let Some(o) = outcomes.get_mut(cell) else {
+        if let RunEvent::Text { text, .. } = &ev
+            && live
+        {
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
+        }
+        if let RunEvent::Retrying {
+            attempt,
+            max_retries,
+            wait,
+            reason,
+            cell,
+            ..
+        } = &ev
+            && let Some(c) = results.cells.get(*cell)
+        {
+            // Progress, not a result: stderr, in every output mode.
+            eprintln!(
+                "{}: retry {attempt}/{max_retries} in {}: {reason}",
+                c.label(),
+                crate::provider::types::secs(*wait)
+            );
+        }
+        let terminal = ev.is_terminal();
+        let Some(i) = results.apply(ev) else { continue };
+        if !terminal {
             continue;
-        };
-        let label = &labels[cell];
-        match ev {
-            RunEvent::Text { text, .. } => {
-                if live {
-                    let _ = stdout.write_all(text.as_bytes());
-                    let _ = stdout.flush();
-                }
-                o.text.push_str(&text);
+        }
+        if out.report.is_some() {
+            // The report waits for every cell: say how far it got.
+            let c = &results.cells[i];
+            let done = n - results.tally().running;
+            match c.error() {
+                Some(e) => eprintln!("[{done}/{n}] {}: failed: {e}", c.label()),
+                None => eprintln!("[{done}/{n}] {}: done", c.label()),
             }
-            RunEvent::Trace { trace, .. } => traces[cell] = Some(*trace),
-            RunEvent::Finished { completion, .. } => {
-                remaining -= 1;
-                o.text = completion.text.clone();
-                let cached = completion.cached;
-                o.completion = Some(completion);
-                if out.json {
-                    println!("{}", json_line(o, label, &out.catalog));
-                } else if blocks {
-                    let readout = readout(o, &out.catalog);
-                    if live {
-                        println!();
-                        eprintln!("-- {label} · {readout}");
-                    } else {
-                        println!("== {label} ==\n{}\n-- {readout}\n", o.text);
-                    }
-                } else if out.report.is_some() {
-                    // The report waits for every cell: say how far it got.
-                    eprintln!("[{}/{n}] {label}: done", n - remaining);
-                }
-                if out.trace && cached {
-                    eprintln!("-- trace {label}: answered from the response cache --");
-                } else if out.trace {
-                    print_trace(label, traces[cell].take());
-                }
-            }
-            RunEvent::Failed { error, .. } => {
-                remaining -= 1;
-                if out.json {
-                    println!(
-                        "{}",
-                        json!({"model": o.model_id, "label": label, "error": error, "text": o.text})
-                    );
-                } else if blocks {
-                    if live && !o.text.is_empty() {
-                        println!();
-                    }
-                    eprintln!("error: {label}: {error}");
-                } else if out.report.is_some() {
-                    eprintln!("[{}/{n}] {label}: failed: {error}", n - remaining);
-                }
-                o.error = Some(error);
-                if out.trace {
-                    print_trace(label, traces[cell].take());
-                }
-            }
-            RunEvent::Cancelled { .. } => {
-                remaining -= 1;
-                o.error = Some("cancelled".into());
-            }
-            RunEvent::Retrying {
-                attempt,
-                max_retries,
-                wait,
-                reason,
-                ..
-            } => {
-                // Progress, not a result: stderr, in every output mode.
-                eprintln!(
-                    "{label}: retry {attempt}/{max_retries} in {}: {reason}",
-                    secs(wait)
-                );
-            }
-            RunEvent::Started { .. }
-            | RunEvent::Usage { .. }
-            | RunEvent::Thinking { .. }
-            | RunEvent::Status { .. } => {}
+        }
+        while printed < n && results.cells[printed].is_settled() {
+            print_cell(&results.cells[printed], out, live, blocks);
+            printed += 1;
         }
     }
-    let failed = outcomes.iter().any(|o| o.completion.is_none());
-    let cmp = Comparison::new(&out.title, outcomes, out.schema.as_ref(), &out.catalog);
+    let failed = results.cells.iter().any(|c| c.status != CellStatus::Done);
+    let cmp = Comparison::new(&out.title, results.cells, out.schema.as_ref(), &out.catalog);
     match out.report {
         Some(ReportFormat::Text) => print!("{}", cmp.to_text()),
         Some(ReportFormat::Md) => print!("{}", cmp.to_markdown()),
@@ -175,42 +120,83 @@ pub async fn stream_out(cells: Vec<PlannedCell>, out: &Output) -> bool {
     failed
 }
 
-/// The one-line readout of a finished cell.
-fn readout(o: &CellOutcome, catalog: &Catalog) -> String {
-    let Some(c) = &o.completion else {
-        return String::new();
-    };
-    Readout {
-        params: Some(&o.params),
-        usage: c.usage,
-        time_to_first_token: c.time_to_first_token,
-        total_time: Some(c.total_time),
-        finish_reason: c.finish_reason.as_ref(),
-        cost: catalog.cost(&o.model_id, &c.usage),
-        cached: c.cached,
+/// Prints a settled cell the way `out` says.
+fn print_cell(c: &CellOutcome, out: &Output, live: bool, blocks: bool) {
+    let label = c.label();
+    let readout = Readout::new(c, out.catalog.lookup(&c.model.to_string()));
+    if out.json {
+        println!("{}", json_line(c, &readout));
+    } else if blocks {
+        match c.error() {
+            None if live => {
+                println!();
+                eprintln!("-- {label} · {}", readout.line());
+            }
+            None => println!("== {label} ==\n{}\n-- {}\n", c.text, readout.line()),
+            Some(e) => {
+                if live && !c.text.is_empty() {
+                    println!();
+                }
+                eprintln!("error: {label}: {e}");
+            }
+        }
     }
-    .line()
+    if out.trace {
+        print_traces(c, &label);
+    }
 }
 
-/// The `--json` line of a finished cell.
-fn json_line(o: &CellOutcome, label: &str, catalog: &Catalog) -> Value {
-    let Some(c) = &o.completion else {
-        return Value::Null;
-    };
-    json!({
-        "model": o.model_id,
-        "label": label,
-        "sample": o.slot.sample + 1,
-        "samples": o.slot.samples,
-        "sweep_temperature": o.slot.temperature,
+/// Every attempt's trace on stderr (a cached answer has none).
+fn print_traces(c: &CellOutcome, label: &str) {
+    if c.cached {
+        eprintln!("-- trace {label}: answered from the response cache --");
+        return;
+    }
+    let traces: Vec<_> = c.attempts.iter().filter_map(|a| a.trace.as_ref()).collect();
+    if traces.is_empty() {
+        eprintln!("-- trace {label}: no request was sent --");
+    }
+    let n = traces.len();
+    for (i, t) in traces.into_iter().enumerate() {
+        let which = if n > 1 {
+            format!(" (attempt {}/{n})", i + 1)
+        } else {
+            String::new()
+        };
+        eprintln!("-- trace {label}{which} --\n{}-- end trace --", t.render());
+    }
+}
+
+/// The `--json` line of a settled cell.
+fn json_line(c: &CellOutcome, readout: &Readout) -> Value {
+    let ms = |d: Option<std::time::Duration>| d.map(|d| d.as_millis() as u64);
+    let mut line = json!({
+        "model": c.model,
+        "label": c.label(),
+        "sample": c.slot.sample + 1,
+        "samples": c.slot.samples,
+        "sweep_temperature": c.slot.temperature,
         "text": c.text,
-        "thinking": c.thinking,
-        "usage": c.usage,
-        "finish_reason": c.finish_reason.as_ref().map(|f| f.as_str()),
-        "time_to_first_token_ms": c.time_to_first_token.map(|d| d.as_millis() as u64),
-        "total_time_ms": c.total_time.as_millis() as u64,
-        "params": o.params,
-        "cost_usd": catalog.cost(&o.model_id, &c.usage),
-        "cached": c.cached,
-    })
+        "params": c.params,
+        "wall_time_ms": ms(c.wall_time),
+        "attempts": attempts_json(c),
+    });
+    match c.error() {
+        Some(e) => line["error"] = json!(e),
+        None => {
+            let more = json!({
+                "thinking": c.thinking,
+                "usage": c.usage,
+                "finish_reason": c.finish_reason.as_ref().map(|f| f.as_str()),
+                "time_to_first_token_ms": ms(c.time_to_first_token),
+                "total_time_ms": ms(c.total_time),
+                "cost_usd": readout.cost(),
+                "cached": c.cached,
+            });
+            if let (Value::Object(l), Value::Object(m)) = (&mut line, more) {
+                l.extend(m);
+            }
+        }
+    }
+    line
 }

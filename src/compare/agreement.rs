@@ -3,7 +3,7 @@
 //! spread of output tokens and of total latency. Terminal-free; the TUI
 //! and the CLI reports show `Agreement::line`.
 
-use crate::run::CellSlot;
+use crate::run::{CellOutcome, CellSlot, CellStatus};
 use crate::usage::fmt_duration;
 use similar::{Algorithm, DiffOp};
 use std::collections::HashMap;
@@ -24,6 +24,19 @@ pub struct Sample<'a> {
     /// False when the call failed or was cancelled: the sample is counted
     /// but takes no part in the figures.
     pub answered: bool,
+}
+
+impl<'a> Sample<'a> {
+    /// A cell's answer and figures; only a finished cell counts as answered.
+    pub fn of(c: &'a CellOutcome) -> Sample<'a> {
+        let answered = c.status == CellStatus::Done;
+        Sample {
+            text: &c.text,
+            output_tokens: c.usage.output_tokens.filter(|_| answered),
+            total_time: c.total_time.filter(|_| answered),
+            answered,
+        }
+    }
 }
 
 /// Minimum, maximum, mean and sample standard deviation (n − 1; 0 for a

@@ -1,116 +1,18 @@
-//! Side-by-side comparison figures, terminal-free: the per-column readout
-//! (params, tokens, context-window bar, cost, timings, tokens/s, finish)
-//! and the run summary under the columns. The TUI draws these strings.
+//! Side-by-side comparison figures, terminal-free: the per-cell `Readout`
+//! (params, tokens, context-window bar, cost, timings, tokens/s, finish,
+//! retries) and the run summary under the columns. The TUI draws these strings.
 //! `agreement` compares repeated samples; `report` formats a whole
 //! comparison for the CLI (text, Markdown, JSON).
 
 pub mod agreement;
+pub mod readout;
 pub mod report;
 pub mod structured;
 
-use crate::provider::{FinishReason, GenParams, Usage};
-use crate::usage::{ModelInfo, fmt_cost, fmt_duration};
+pub use readout::Readout;
+
+use crate::usage::{fmt_cost, fmt_duration};
 use std::time::Duration;
-
-/// What is known about one call, for its column header.
-#[derive(Debug, Clone, Default)]
-pub struct CallFacts<'a> {
-    pub model_id: &'a str,
-    pub params: Option<&'a GenParams>,
-    pub usage: Usage,
-    pub time_to_first_token: Option<Duration>,
-    pub total_time: Option<Duration>,
-    pub finish_reason: Option<&'a FinishReason>,
-    /// The catalog entry of the model (context window, prices).
-    pub info: Option<&'a ModelInfo>,
-    pub cached: bool,
-}
-
-impl CallFacts<'_> {
-    /// The call's cost in USD; `None` when price or usage is unknown.
-    pub fn cost(&self) -> Option<f64> {
-        self.info?.cost(&self.usage)
-    }
-
-    /// Output tokens per second of generation (after the first token when
-    /// that time is known, else over the whole call).
-    pub fn tokens_per_sec(&self) -> Option<f64> {
-        let out = self.usage.output_tokens?;
-        let total = self.total_time?;
-        let gen_time = match self.time_to_first_token {
-            Some(ttft) if total > ttft => total - ttft,
-            _ => total,
-        };
-        let s = gen_time.as_secs_f64();
-        (s > 0.0).then(|| out as f64 / s)
-    }
-
-    /// `t=0.7 p=0.9 · in 42 out 17 (cached 10) (reasoning 5)`
-    pub fn params_and_tokens(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(p) = self.params {
-            let mut t = match p.temperature {
-                Some(t) => format!("t={t}"),
-                None => "t=default".to_string(),
-            };
-            if let Some(top_p) = p.top_p {
-                t.push_str(&format!(" p={top_p}"));
-            }
-            parts.push(t);
-        }
-        let u = &self.usage;
-        let n = |v: Option<u64>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
-        let mut tokens = format!("in {} out {}", n(u.input_tokens), n(u.output_tokens));
-        if let Some(c) = u.cached_input_tokens.filter(|c| *c > 0) {
-            tokens.push_str(&format!(" (cached {c})"));
-        }
-        if let Some(r) = u.reasoning_tokens.filter(|r| *r > 0) {
-            tokens.push_str(&format!(" (reasoning {r})"));
-        }
-        parts.push(tokens);
-        parts.join(" · ")
-    }
-
-    /// `ctx [██░░░░] 3% of 128k`, `ctx ? of 128k`, `ctx ?` (bar of
-    /// `bar_width` cells).
-    pub fn context_line(&self, bar_width: usize) -> String {
-        context_bar(
-            self.usage.input_tokens,
-            self.info.and_then(|i| i.context_window),
-            bar_width,
-        )
-    }
-
-    /// `$0.0012 · ttft 120ms · 1.42s · 34.0 tok/s · stop (cached)`
-    pub fn cost_and_timing(&self) -> String {
-        let mut parts = vec![fmt_cost(self.cost())];
-        if let Some(t) = self.time_to_first_token {
-            parts.push(format!("ttft {}", fmt_duration(t)));
-        }
-        if let Some(t) = self.total_time {
-            parts.push(fmt_duration(t));
-        }
-        if let Some(r) = self.tokens_per_sec() {
-            parts.push(format!("{r:.1} tok/s"));
-        }
-        if let Some(f) = self.finish_reason {
-            parts.push(f.as_str().to_string());
-        }
-        if self.cached {
-            parts.push("cached".to_string());
-        }
-        parts.join(" · ")
-    }
-
-    /// The header lines under the model name, in display order.
-    pub fn lines(&self, bar_width: usize) -> [String; 3] {
-        [
-            self.params_and_tokens(),
-            self.context_line(bar_width),
-            self.cost_and_timing(),
-        ]
-    }
-}
 
 /// `128k`, `1M`, `200k`, `8192`.
 pub fn fmt_window(n: u64) -> String {
@@ -163,21 +65,24 @@ pub struct RunSummary {
 }
 
 impl RunSummary {
-    pub fn of(calls: &[CallFacts]) -> RunSummary {
+    /// Totals over the cells; slowest and fastest by column label, by
+    /// the call's own time.
+    pub fn of(cells: &[Readout]) -> RunSummary {
         let mut s = RunSummary::default();
-        for c in calls {
+        for r in cells {
+            let c = r.cell;
             s.total_tokens +=
                 c.usage.input_tokens.unwrap_or(0) + c.usage.output_tokens.unwrap_or(0);
-            match c.cost() {
+            match r.cost() {
                 Some(cost) => s.total_cost += cost,
                 None => s.unknown_cost += 1,
             }
             if let Some(t) = c.total_time {
                 if s.slowest.as_ref().is_none_or(|(_, d)| t > *d) {
-                    s.slowest = Some((c.model_id.to_string(), t));
+                    s.slowest = Some((c.label(), t));
                 }
                 if s.fastest.as_ref().is_none_or(|(_, d)| t < *d) {
-                    s.fastest = Some((c.model_id.to_string(), t));
+                    s.fastest = Some((c.label(), t));
                 }
             }
         }

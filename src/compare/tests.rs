@@ -1,5 +1,8 @@
 use super::*;
-use crate::usage::PricePerMillion;
+use crate::provider::Completion;
+use crate::run::{CellOutcome, RunEvent};
+use crate::types::{FinishReason, GenParams, ModelId, Usage};
+use crate::usage::{ModelInfo, PricePerMillion};
 
 fn info() -> ModelInfo {
     ModelInfo {
@@ -13,6 +16,17 @@ fn info() -> ModelInfo {
     }
 }
 
+fn cell(name: &str, params: GenParams, completion: Completion) -> CellOutcome {
+    let mut c = CellOutcome::new(name.into(), ModelId::parse("openai:x").unwrap(), params);
+    c.apply(RunEvent::Started { run: 1, cell: 0 });
+    c.apply(RunEvent::Finished {
+        run: 1,
+        cell: 0,
+        completion,
+    });
+    c
+}
+
 #[test]
 fn header_lines_read_well() {
     let p = GenParams {
@@ -21,25 +35,26 @@ fn header_lines_read_well() {
         ..Default::default()
     };
     let info = info();
-    let f = CallFacts {
-        model_id: "openai:x",
-        params: Some(&p),
-        usage: Usage {
-            input_tokens: Some(12_800),
-            output_tokens: Some(100),
-            reasoning_tokens: Some(20),
+    let c = cell(
+        "openai:x",
+        p,
+        Completion {
+            usage: Usage {
+                input_tokens: Some(12_800),
+                output_tokens: Some(101),
+                reasoning_tokens: Some(20),
+                ..Default::default()
+            },
+            time_to_first_token: Some(Duration::from_millis(500)),
+            total_time: Duration::from_millis(2500),
+            finish_reason: Some(FinishReason::Stop),
             ..Default::default()
         },
-        time_to_first_token: Some(Duration::from_millis(500)),
-        total_time: Some(Duration::from_millis(2500)),
-        finish_reason: Some(&FinishReason::Stop),
-        info: Some(&info),
-        cached: false,
-    };
+    );
     assert_eq!(
-        f.lines(10),
+        Readout::new(&c, Some(&info)).lines(10),
         [
-            "t=0.7 p=0.9 · in 12800 out 100 (reasoning 20)".to_string(),
+            "t=0.7 p=0.9 · in 12800 out 101 (reasoning 20)".to_string(),
             "ctx [█░░░░░░░░░] 10% of 128k".to_string(),
             "$0.0130 · ttft 500ms · 2.50s · 50.0 tok/s · stop".to_string(),
         ]
@@ -47,8 +62,80 @@ fn header_lines_read_well() {
 }
 
 #[test]
+fn tokens_per_second_only_when_it_means_something() {
+    let timed = |out: u64, ttft_ms: u64, total_ms: u64, cached: bool| {
+        let c = cell(
+            "x",
+            GenParams::default(),
+            Completion {
+                usage: Usage {
+                    output_tokens: Some(out),
+                    ..Default::default()
+                },
+                time_to_first_token: Some(Duration::from_millis(ttft_ms)),
+                total_time: Duration::from_millis(total_ms),
+                cached,
+                ..Default::default()
+            },
+        );
+        Readout::new(&c, None).tokens_per_sec()
+    };
+    assert_eq!(timed(13, 6, 6, false), None, "13 tokens in 6 ms");
+    assert_eq!(timed(13, 1, 7, false), None, "a few ms of generation");
+    assert_eq!(timed(4, 100, 900, false), None, "too few tokens");
+    assert_eq!(timed(200, 0, 2000, true), None, "a cache replay");
+    let r = timed(201, 500, 2500, false).unwrap();
+    assert!((r - 100.0).abs() < 1e-9, "{r}");
+}
+
+#[test]
+fn retries_show_their_cause_wait_and_the_wall_time() {
+    let mut c = CellOutcome::new(
+        "x".into(),
+        ModelId::parse("openai:x").unwrap(),
+        GenParams::default(),
+    );
+    c.apply(RunEvent::Started { run: 1, cell: 0 });
+    c.apply(RunEvent::Retrying {
+        run: 1,
+        cell: 0,
+        attempt: 1,
+        max_retries: 3,
+        wait: Duration::from_millis(1000),
+        cause: "HTTP 429".into(),
+        reason: "HTTP 429 from u: rate limited".into(),
+    });
+    c.apply(RunEvent::Started { run: 1, cell: 0 });
+    c.apply(RunEvent::Finished {
+        run: 1,
+        cell: 0,
+        completion: Completion {
+            text: "ok".into(),
+            total_time: Duration::from_millis(1),
+            ..Default::default()
+        },
+    });
+    c.wall_time = Some(Duration::from_millis(1004));
+    let r = Readout::new(&c, None);
+    assert_eq!(
+        r.retries().as_deref(),
+        Some("retried 1×: HTTP 429, waited 1.00s · wall 1.00s")
+    );
+    assert_eq!(r.lines(4).len(), 4);
+    assert!(
+        r.line()
+            .ends_with("retried 1×: HTTP 429, waited 1.00s · wall 1.00s")
+    );
+}
+
+#[test]
 fn unknowns_show_as_question_marks() {
-    let f = CallFacts::default();
+    let c = CellOutcome::new(
+        "x".into(),
+        ModelId::parse("openai:x").unwrap(),
+        GenParams::default(),
+    );
+    let f = Readout::new(&c, None);
     assert_eq!(f.context_line(8), "ctx ?");
     assert_eq!(f.cost_and_timing(), "$?");
     assert_eq!(context_bar(None, Some(8192), 4), "ctx ? of 8k");
@@ -65,25 +152,18 @@ fn unknowns_show_as_question_marks() {
 #[test]
 fn run_summary_sums_and_ranks() {
     let info = info();
-    let usage = Usage {
-        input_tokens: Some(1000),
-        output_tokens: Some(500),
+    let done = |ms| Completion {
+        usage: Usage {
+            input_tokens: Some(1000),
+            output_tokens: Some(500),
+            ..Default::default()
+        },
+        total_time: Duration::from_millis(ms),
         ..Default::default()
     };
-    let a = CallFacts {
-        model_id: "a",
-        usage,
-        total_time: Some(Duration::from_millis(640)),
-        info: Some(&info),
-        ..Default::default()
-    };
-    let b = CallFacts {
-        model_id: "b",
-        usage,
-        total_time: Some(Duration::from_millis(1830)),
-        ..Default::default()
-    };
-    let s = RunSummary::of(&[a, b]);
+    let a = cell("a", GenParams::default(), done(640));
+    let b = cell("b", GenParams::default(), done(1830));
+    let s = RunSummary::of(&[Readout::new(&a, Some(&info)), Readout::new(&b, None)]);
     assert_eq!(s.total_tokens, 3000);
     assert_eq!(
         s.line(),

@@ -2,14 +2,15 @@
 //! `system` field, SSE events folded into answer text, thinking, usage
 //! (with prompt-cache reads and writes) and a finish reason.
 
-use super::http::{client, redact, send_traced};
+use super::http::{client, send_traced};
 use super::sse::{Flow, for_each_json};
 use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
-    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
-    StreamEvent, Trace, Usage,
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
+    ProviderError, StreamEvent, Trace, Usage,
 };
+use crate::types::ProviderKind;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -20,34 +21,40 @@ pub const DEFAULT_MAX_TOKENS: u32 = 1024;
 
 pub struct Anthropic {
     base_url: String,
-    api_key: String,
+    api_key: Option<String>,
+    /// The variable to set when the key is missing.
+    key_env: String,
 }
 
 impl Anthropic {
     pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
         Anthropic {
             base_url: base_url.into().trim_end_matches('/').to_string(),
-            api_key: api_key.into(),
+            api_key: Some(api_key.into()),
+            key_env: String::new(),
         }
     }
 
-    /// Key from the entry's `api_key_env` or `ANTHROPIC_API_KEY` (required).
-    pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
-        let (key, env_var) = ep.key("ANTHROPIC_API_KEY");
-        let key = key.ok_or(ProviderError::MissingKey { env_var })?;
-        Ok(Anthropic::new(Self::base_url_for(ep), key))
+    /// The entry's `base_url`, else `ANTHROPIC_BASE_URL`, else the provider's; the
+    /// key from the entry's `api_key_env`, else [`ANTHROPIC_API_KEY`], else the config.
+    pub fn from_endpoint(ep: &Endpoint) -> Self {
+        let (api_key, key_env) = ep.key(&["ANTHROPIC_API_KEY"]);
+        Anthropic {
+            base_url: ep
+                .base_url_or("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL)
+                .trim_end_matches('/')
+                .to_string(),
+            api_key,
+            key_env,
+        }
     }
 
-    /// The entry's `base_url`, else `ANTHROPIC_BASE_URL`, else Anthropic's.
-    pub fn base_url_for(ep: &Endpoint) -> String {
-        ep.base_url
-            .clone()
-            .or_else(|| {
-                std::env::var("ANTHROPIC_BASE_URL")
-                    .ok()
-                    .filter(|s| !s.is_empty())
+    fn key(&self) -> Result<&str, ProviderError> {
+        self.api_key
+            .as_deref()
+            .ok_or_else(|| ProviderError::MissingKey {
+                env_var: self.key_env.clone(),
             })
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
     }
 
     pub fn url(&self) -> String {
@@ -60,14 +67,15 @@ impl Anthropic {
         sink: EventSink<'_>,
         trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
+        let key = self.key()?;
         let url = self.url();
         let started = Instant::now();
         let builder = client()
             .post(&url)
-            .header("x-api-key", &self.api_key)
+            .header("x-api-key", key)
             .header("anthropic-version", API_VERSION)
             .json(&request_body(req));
-        let resp = send_traced(builder, &url, Some(&self.api_key), trace).await?;
+        let resp = send_traced(builder, &url, Some(key), trace).await?;
         let mut acc = MessageStream::default();
         for_each_json(resp, trace, |_, event| {
             for ev in acc.absorb(&event)? {
@@ -101,23 +109,33 @@ impl Anthropic {
 }
 
 impl Provider for Anthropic {
-    fn name(&self) -> &str {
-        "anthropic"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Anthropic
     }
-    fn stream_traced<'a>(
+    fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+    fn key_status(&self) -> KeyStatus {
+        match self.key() {
+            Ok(_) => KeyStatus::Set,
+            Err(_) => KeyStatus::Missing {
+                env_var: self.key_env.clone(),
+            },
+        }
+    }
+    fn request_body(&self, request: &ChatRequest) -> Value {
+        request_body(request)
+    }
+    fn secret(&self) -> Option<&str> {
+        self.api_key.as_deref()
+    }
+    fn send<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
         trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
-        Box::pin(async move {
-            let result = self
-                .run(request, sink, trace)
-                .await
-                .map_err(|e| redact(e, Some(&self.api_key)));
-            trace.seal();
-            result
-        })
+        Box::pin(self.run(request, sink, trace))
     }
 }
 

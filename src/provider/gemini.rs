@@ -3,14 +3,15 @@
 //! thought parts, usage, a finish reason, and safety blocks.
 
 use super::gemini_schema::gemini_schema;
-use super::http::{client, redact, send_traced};
+use super::http::{client, send_traced};
 use super::sse::{Flow, for_each_json};
 use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
-    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
-    StreamEvent, Trace, Usage,
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
+    ProviderError, StreamEvent, Trace, Usage,
 };
+use crate::types::ProviderKind;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -18,49 +19,42 @@ pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com";
 
 pub struct Gemini {
     base_url: String,
-    api_key: String,
+    api_key: Option<String>,
+    /// The variable to set when the key is missing.
+    key_env: String,
 }
 
 impl Gemini {
     pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
         Gemini {
             base_url: base_url.into().trim_end_matches('/').to_string(),
-            api_key: api_key.into(),
+            api_key: Some(api_key.into()),
+            key_env: String::new(),
         }
     }
 
-    /// Key from the entry's `api_key_env`, else `GEMINI_API_KEY`, else
-    /// `GOOGLE_API_KEY`, else the config; one is required.
-    pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
-        let key = if ep.api_key_env.is_some() {
-            let (key, env_var) = ep.key("GEMINI_API_KEY");
-            key.ok_or(ProviderError::MissingKey { env_var })?
-        } else {
-            ["GEMINI_API_KEY", "GOOGLE_API_KEY"]
-                .iter()
-                .find_map(|v| std::env::var(v).ok().filter(|k| !k.is_empty()))
-                .or_else(|| ep.api_key.as_ref().map(|s| s.expose().to_string()))
-                .ok_or_else(|| ProviderError::MissingKey {
-                    env_var: "GEMINI_API_KEY (or GOOGLE_API_KEY)".into(),
-                })?
-        };
-        Ok(Gemini::new(Self::base_url_for(ep), key))
+    /// The entry's `base_url`, else `GOOGLE_GEMINI_BASE_URL`, else the provider's; the
+    /// key from the entry's `api_key_env`, else [`GEMINI_API_KEY`, `GOOGLE_API_KEY`], else the config.
+    pub fn from_endpoint(ep: &Endpoint) -> Self {
+        let (api_key, key_env) = ep.key(&["GEMINI_API_KEY", "GOOGLE_API_KEY"]);
+        Gemini {
+            base_url: ep
+                .base_url_or("GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL)
+                .trim_end_matches('/')
+                .to_string(),
+            api_key,
+            key_env,
+        }
     }
 
-    /// The entry's `base_url`, else `GOOGLE_GEMINI_BASE_URL`, else Google's.
-    pub fn base_url_for(ep: &Endpoint) -> String {
-        ep.base_url
-            .clone()
-            .or_else(|| {
-                std::env::var("GOOGLE_GEMINI_BASE_URL")
-                    .ok()
-                    .filter(|s| !s.is_empty())
+    fn key(&self) -> Result<&str, ProviderError> {
+        self.api_key
+            .as_deref()
+            .ok_or_else(|| ProviderError::MissingKey {
+                env_var: self.key_env.clone(),
             })
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
     }
 
-    /// The model is part of the URL (a `models/` prefix is accepted); the
-    /// key never is.
     pub fn url(&self, model: &str) -> String {
         let model = model.strip_prefix("models/").unwrap_or(model);
         format!(
@@ -75,13 +69,14 @@ impl Gemini {
         sink: EventSink<'_>,
         trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
+        let key = self.key()?;
         let url = self.url(&req.model);
         let started = Instant::now();
         let builder = client()
             .post(&url)
-            .header("x-goog-api-key", &self.api_key)
+            .header("x-goog-api-key", key)
             .json(&request_body(req));
-        let resp = send_traced(builder, &url, Some(&self.api_key), trace).await?;
+        let resp = send_traced(builder, &url, Some(key), trace).await?;
         let mut acc = GenerateStream::default();
         for_each_json(resp, trace, |_, chunk| {
             for ev in acc.absorb(&chunk)? {
@@ -107,23 +102,33 @@ impl Gemini {
 }
 
 impl Provider for Gemini {
-    fn name(&self) -> &str {
-        "gemini"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Gemini
     }
-    fn stream_traced<'a>(
+    fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+    fn key_status(&self) -> KeyStatus {
+        match self.key() {
+            Ok(_) => KeyStatus::Set,
+            Err(_) => KeyStatus::Missing {
+                env_var: self.key_env.clone(),
+            },
+        }
+    }
+    fn request_body(&self, request: &ChatRequest) -> Value {
+        request_body(request)
+    }
+    fn secret(&self) -> Option<&str> {
+        self.api_key.as_deref()
+    }
+    fn send<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
         trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
-        Box::pin(async move {
-            let result = self
-                .run(request, sink, trace)
-                .await
-                .map_err(|e| redact(e, Some(&self.api_key)));
-            trace.seal();
-            result
-        })
+        Box::pin(self.run(request, sink, trace))
     }
 }
 

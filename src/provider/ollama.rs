@@ -6,9 +6,10 @@ use super::http::{client, clip, send_traced, traced_bytes};
 use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
-    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
-    StreamEvent, Trace, Usage,
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
+    ProviderError, StreamEvent, Trace, Usage,
 };
+use crate::types::ProviderKind;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -32,15 +33,7 @@ impl Ollama {
 
     /// The entry's `base_url`, else `OLLAMA_HOST`, else the local default.
     pub fn host_for(ep: &Endpoint) -> String {
-        ep.base_url
-            .clone()
-            .or_else(|| {
-                std::env::var("OLLAMA_HOST")
-                    .ok()
-                    .filter(|s| !s.trim().is_empty())
-            })
-            .map(|h| normalize_host(&h))
-            .unwrap_or_else(|| DEFAULT_HOST.to_string())
+        normalize_host(&ep.base_url_or("OLLAMA_HOST", DEFAULT_HOST))
     }
 
     pub fn url(&self) -> String {
@@ -106,20 +99,25 @@ impl Ollama {
 }
 
 impl Provider for Ollama {
-    fn name(&self) -> &str {
-        "ollama"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Ollama
     }
-    fn stream_traced<'a>(
+    fn base_url(&self) -> String {
+        self.host.clone()
+    }
+    fn key_status(&self) -> KeyStatus {
+        KeyStatus::NotNeeded
+    }
+    fn request_body(&self, request: &ChatRequest) -> Value {
+        request_body(request)
+    }
+    fn send<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
         trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
-        Box::pin(async move {
-            let result = self.run(request, sink, trace).await;
-            trace.seal();
-            result
-        })
+        Box::pin(self.run(request, sink, trace))
     }
 }
 

@@ -2,12 +2,13 @@
 //! Serves OpenAI itself and every OpenAI-compatible server (llama.cpp,
 //! vLLM, LM Studio, Ollama's /v1) through `base_url`.
 
-use super::http::{client, clip, redact, send_traced, traced_bytes};
+use super::http::{client, clip, send_traced, traced_bytes};
 use super::types::ParamNames;
 use super::{
-    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, Provider, ProviderError,
-    StreamEvent, Trace, Usage,
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
+    ProviderError, StreamEvent, Trace, Usage,
 };
+use crate::types::ProviderKind;
 use crate::types::{Message, Part};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
@@ -19,8 +20,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 pub struct OpenAi {
     base_url: String,
     api_key: Option<String>,
-    /// OpenAI proper wants `max_completion_tokens`; compatible servers
-    /// mostly only know `max_tokens`.
+    /// The variable to set when a key is needed and missing.
+    key_env: String,
+    /// OpenAI proper wants `max_completion_tokens` and a key; compatible
+    /// servers mostly only know `max_tokens` and may need no key.
     official: bool,
 }
 
@@ -31,6 +34,7 @@ impl OpenAi {
         OpenAi {
             base_url,
             api_key,
+            key_env: "OPENAI_API_KEY".into(),
             official,
         }
     }
@@ -38,25 +42,12 @@ impl OpenAi {
     /// `base_url` from the model entry, else `OPENAI_BASE_URL`, else OpenAI.
     /// The key comes from the entry's `api_key_env` or `OPENAI_API_KEY`; a
     /// custom server may need none.
-    pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
-        let (key, env_var) = ep.key("OPENAI_API_KEY");
-        let provider = OpenAi::new(Self::base_url_for(ep), key);
-        if provider.official && provider.api_key.is_none() {
-            return Err(ProviderError::MissingKey { env_var });
+    pub fn from_endpoint(ep: &Endpoint) -> Self {
+        let (key, key_env) = ep.key(&["OPENAI_API_KEY"]);
+        OpenAi {
+            key_env,
+            ..OpenAi::new(ep.base_url_or("OPENAI_BASE_URL", DEFAULT_BASE_URL), key)
         }
-        Ok(provider)
-    }
-
-    /// The entry's `base_url`, else `OPENAI_BASE_URL`, else OpenAI's.
-    pub fn base_url_for(ep: &Endpoint) -> String {
-        ep.base_url
-            .clone()
-            .or_else(|| {
-                std::env::var("OPENAI_BASE_URL")
-                    .ok()
-                    .filter(|s| !s.is_empty())
-            })
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
     }
 
     pub fn url(&self) -> String {
@@ -64,7 +55,7 @@ impl OpenAi {
     }
 
     /// The JSON body sent for a request (also shown by the inspector).
-    pub fn request_body(&self, req: &ChatRequest) -> Value {
+    fn body(&self, req: &ChatRequest) -> Value {
         let messages: Vec<Value> = req.messages.iter().map(wire_message).collect();
         let mut body = json!({
             "model": req.model,
@@ -104,9 +95,12 @@ impl OpenAi {
         sink: EventSink<'_>,
         trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
+        if let KeyStatus::Missing { env_var } = self.key_status() {
+            return Err(ProviderError::MissingKey { env_var });
+        }
         let url = self.url();
         let started = Instant::now();
-        let mut builder = client().post(&url).json(&self.request_body(req));
+        let mut builder = client().post(&url).json(&self.body(req));
         if let Some(key) = &self.api_key {
             builder = builder.bearer_auth(key);
         }
@@ -152,23 +146,34 @@ impl OpenAi {
 }
 
 impl Provider for OpenAi {
-    fn name(&self) -> &str {
-        "openai"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::OpenAi
     }
-    fn stream_traced<'a>(
+    fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+    fn key_status(&self) -> KeyStatus {
+        match (&self.api_key, self.official) {
+            (Some(_), _) => KeyStatus::Set,
+            (None, true) => KeyStatus::Missing {
+                env_var: self.key_env.clone(),
+            },
+            (None, false) => KeyStatus::NotNeeded,
+        }
+    }
+    fn request_body(&self, request: &ChatRequest) -> Value {
+        self.body(request)
+    }
+    fn secret(&self) -> Option<&str> {
+        self.api_key.as_deref()
+    }
+    fn send<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
         trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
-        Box::pin(async move {
-            let result = self
-                .run(request, sink, trace)
-                .await
-                .map_err(|e| redact(e, self.api_key.as_deref()));
-            trace.seal();
-            result
-        })
+        Box::pin(self.run(request, sink, trace))
     }
 }
 

@@ -87,6 +87,24 @@ pub enum ProviderError {
     Other(String),
 }
 
+impl ProviderError {
+    /// Why, in a few words, for a readout: `HTTP 429`, `connection failed`.
+    pub fn brief(&self) -> String {
+        match self {
+            ProviderError::Connect { .. } => "connection failed".into(),
+            ProviderError::Http { status, .. } => format!("HTTP {status}"),
+            ProviderError::Stream(_) => "stream broke off".into(),
+            ProviderError::Protocol(_) => "bad response".into(),
+            ProviderError::MissingKey { .. } => "missing API key".into(),
+            ProviderError::Timeout(_) => "timed out".into(),
+            ProviderError::Cancelled => "cancelled".into(),
+            ProviderError::Api { kind, .. } => kind.clone(),
+            ProviderError::Blocked(_) => "blocked".into(),
+            ProviderError::Other(m) => crate::provider::http::clip(m),
+        }
+    }
+}
+
 /// Which time limit ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeoutKind {

@@ -7,9 +7,7 @@
 //! one answer K times; sample #1 shares the entry of a plain run.
 
 use super::event::{RunEvent, RunId};
-use crate::provider::{
-    ChatRequest, Completion, Endpoint, ProviderError, anthropic, gemini, ollama, openai,
-};
+use crate::provider::{ChatRequest, Completion, Provider, ProviderError};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -46,31 +44,21 @@ pub fn cache_dir() -> PathBuf {
     crate::paths::data_dir().join("cache")
 }
 
-/// The base URL the provider will call (what the cache key includes, so
-/// two servers behind the same model name never share answers).
-fn effective_base_url(ep: &Endpoint) -> String {
-    match ep.provider_name() {
-        "openai" => openai::OpenAi::base_url_for(ep),
-        "anthropic" => anthropic::Anthropic::base_url_for(ep),
-        "gemini" => gemini::Gemini::base_url_for(ep),
-        "ollama" => ollama::Ollama::host_for(ep),
-        _ => ep.base_url.clone().unwrap_or_default(),
-    }
-}
-
-/// The hex SHA-256 of what shapes the answer. Keys are not part of it.
-pub fn cache_key(ep: &Endpoint, request: &ChatRequest) -> String {
-    sample_cache_key(ep, request, 0)
+/// The hex SHA-256 of what shapes the answer: provider, model, the base
+/// URL it will call (two servers behind one model name never share
+/// answers), parameters, messages and schema. Keys are not part of it.
+pub fn cache_key(provider: &dyn Provider, request: &ChatRequest) -> String {
+    sample_cache_key(provider, request, 0)
 }
 
 /// `cache_key` of sample `sample` (0-based) of a repeated request; sample
 /// 0's key is the plain `cache_key`.
-pub fn sample_cache_key(ep: &Endpoint, request: &ChatRequest, sample: u32) -> String {
+pub fn sample_cache_key(provider: &dyn Provider, request: &ChatRequest, sample: u32) -> String {
     let mut material = json!({
         "v": 1,
-        "provider": ep.provider_name(),
+        "provider": provider.kind().name(),
         "model": request.model,
-        "base_url": effective_base_url(ep).trim_end_matches('/'),
+        "base_url": provider.base_url().trim_end_matches('/'),
         "params": request.params,
         "messages": request.messages,
         "json_schema": request.json_schema,
@@ -87,24 +75,27 @@ impl CacheSlot {
     pub fn for_cell(
         mode: CacheMode,
         dir: &Path,
-        ep: &Endpoint,
+        provider: &dyn Provider,
         request: &ChatRequest,
     ) -> Option<CacheSlot> {
-        CacheSlot::for_sample(mode, dir, ep, request, 0)
+        CacheSlot::for_sample(mode, dir, provider, request, 0)
     }
 
     /// The slot of sample `sample` (0-based) of a repeated cell.
     pub fn for_sample(
         mode: CacheMode,
         dir: &Path,
-        ep: &Endpoint,
+        provider: &dyn Provider,
         request: &ChatRequest,
         sample: u32,
     ) -> Option<CacheSlot> {
         match mode {
             CacheMode::Off => None,
             CacheMode::ReadWrite => Some(CacheSlot {
-                path: dir.join(format!("{}.json", sample_cache_key(ep, request, sample))),
+                path: dir.join(format!(
+                    "{}.json",
+                    sample_cache_key(provider, request, sample)
+                )),
             }),
         }
     }

@@ -6,12 +6,10 @@ use super::*;
 use crate::types::GenParams;
 use crate::types::Message;
 
-fn ep(id: &str, base: &str) -> Endpoint {
-    Endpoint {
-        id: id.into(),
-        base_url: Some(base.into()),
-        ..Default::default()
-    }
+fn ep(id: &str, base: &str) -> std::sync::Arc<dyn Provider> {
+    let mut e = crate::provider::Endpoint::new(crate::types::ModelId::parse(id).unwrap());
+    e.base_url = Some(base.into());
+    crate::provider::build(&e)
 }
 
 fn req(text: &str, temperature: f64) -> ChatRequest {
@@ -28,42 +26,42 @@ fn req(text: &str, temperature: f64) -> ChatRequest {
 
 #[test]
 fn key_depends_on_everything_that_shapes_the_answer() {
-    let base = cache_key(&ep("openai:m", "http://a/v1"), &req("hi", 0.0));
+    let base = cache_key(&*ep("openai:m", "http://a/v1"), &req("hi", 0.0));
     assert_eq!(base.len(), 64);
     assert_eq!(
         base,
-        cache_key(&ep("openai:m", "http://a/v1/"), &req("hi", 0.0))
+        cache_key(&*ep("openai:m", "http://a/v1/"), &req("hi", 0.0))
     );
     assert_ne!(
         base,
-        cache_key(&ep("openai:m", "http://b/v1"), &req("hi", 0.0))
+        cache_key(&*ep("openai:m", "http://b/v1"), &req("hi", 0.0))
     );
     assert_ne!(
         base,
-        cache_key(&ep("ollama:m", "http://a/v1"), &req("hi", 0.0))
+        cache_key(&*ep("ollama:m", "http://a/v1"), &req("hi", 0.0))
     );
     assert_ne!(
         base,
-        cache_key(&ep("openai:m", "http://a/v1"), &req("ho", 0.0))
+        cache_key(&*ep("openai:m", "http://a/v1"), &req("ho", 0.0))
     );
     assert_ne!(
         base,
-        cache_key(&ep("openai:m", "http://a/v1"), &req("hi", 0.5))
+        cache_key(&*ep("openai:m", "http://a/v1"), &req("hi", 0.5))
     );
     let mut schema = req("hi", 0.0);
     schema.json_schema = Some(serde_json::json!({"type": "object"}));
-    assert_ne!(base, cache_key(&ep("openai:m", "http://a/v1"), &schema));
+    assert_ne!(base, cache_key(&*ep("openai:m", "http://a/v1"), &schema));
 }
 
 #[test]
 fn each_repeated_sample_has_its_own_entry_and_the_first_is_the_plain_one() {
     let (e, r) = (ep("openai:m", "http://a/v1"), req("hi", 0.7));
-    let keys: Vec<String> = (0..3).map(|i| sample_cache_key(&e, &r, i)).collect();
-    assert_eq!(keys[0], cache_key(&e, &r));
+    let keys: Vec<String> = (0..3).map(|i| sample_cache_key(&*e, &r, i)).collect();
+    assert_eq!(keys[0], cache_key(&*e, &r));
     assert_ne!(keys[0], keys[1]);
     assert_ne!(keys[1], keys[2]);
     let dir = tempfile::tempdir().unwrap();
-    let slot = |i| CacheSlot::for_sample(CacheMode::ReadWrite, dir.path(), &e, &r, i).unwrap();
+    let slot = |i| CacheSlot::for_sample(CacheMode::ReadWrite, dir.path(), &*e, &r, i).unwrap();
     let answer = |t: &str| Completion {
         text: t.into(),
         ..Default::default()
@@ -79,8 +77,8 @@ fn each_repeated_sample_has_its_own_entry_and_the_first_is_the_plain_one() {
 fn good_answers_round_trip_and_bad_ones_are_not_kept() {
     let dir = tempfile::tempdir().unwrap();
     let e = ep("openai:m", "http://a/v1");
-    assert!(CacheSlot::for_cell(CacheMode::Off, dir.path(), &e, &req("x", 0.0)).is_none());
-    let slot = CacheSlot::for_cell(CacheMode::ReadWrite, dir.path(), &e, &req("x", 0.0)).unwrap();
+    assert!(CacheSlot::for_cell(CacheMode::Off, dir.path(), &*e, &req("x", 0.0)).is_none());
+    let slot = CacheSlot::for_cell(CacheMode::ReadWrite, dir.path(), &*e, &req("x", 0.0)).unwrap();
     assert!(slot.load().is_none());
     let empty = Completion::default();
     remember(Some(&slot), &Ok(empty));

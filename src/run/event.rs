@@ -49,6 +49,9 @@ pub enum RunEvent {
         attempt: u32,
         max_retries: u32,
         wait: Duration,
+        /// Why, in a few words (`HTTP 429`, `connection failed`).
+        cause: String,
+        /// Why, in full (clipped).
         reason: String,
     },
     /// What the cell is busy with before its text (e.g. loading a local

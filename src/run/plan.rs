@@ -1,25 +1,14 @@
-//! Turning a rendered prompt and the chosen models into the cells of a run.
-//! Parameters layer: workspace defaults < prompt `config` < model entry <
-//! edits made in the TUI; the result is exactly what the inspector shows.
-//! A cell is (model, sweep temperature, sample index): each model runs at
-//! each temperature of its sweep (or once at its own), K times.
+//! A run's cells before they are sent: `PlannedCell` (who answers, what is
+//! sent, where the cell sits in a comparison) and `CellSlot`. `session/`
+//! plans them; `into_cells` hands them to the runner with the cache.
 
 use super::Cell;
 use super::cache::{CacheMode, CacheSlot, cache_dir};
-use crate::provider::{self, ChatRequest, Endpoint, GenParams};
-use crate::types::Message;
+use crate::provider::{ChatRequest, Provider};
+use crate::types::ModelId;
 use serde::Serialize;
 use serde_json::Value;
-
-/// One selected model and its effective parameters.
-#[derive(Debug, Clone)]
-pub struct ModelChoice {
-    pub endpoint: Endpoint,
-    pub params: GenParams,
-    /// Temperatures to run the model at instead of `params.temperature`
-    /// (empty: no sweep).
-    pub sweep: Vec<f64>,
-}
+use std::sync::Arc;
 
 /// Where a cell sits in a comparison. Cells of the same model and sweep
 /// temperature form a group, whose samples are compared for agreement.
@@ -66,86 +55,43 @@ impl CellSlot {
     }
 }
 
-/// A cell before it has a provider: what will be sent, to whom.
-#[derive(Debug, Clone)]
+/// A cell before it is sent: who answers and exactly what they get.
+#[derive(Clone)]
 pub struct PlannedCell {
-    pub endpoint: Endpoint,
+    /// The model's name as the user sees it: its label, else its id.
+    pub name: String,
+    pub model: ModelId,
+    /// The provider that will send `request` (and renders its body).
+    pub provider: Arc<dyn Provider>,
     pub request: ChatRequest,
     pub slot: CellSlot,
 }
 
+impl std::fmt::Debug for PlannedCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlannedCell")
+            .field("name", &self.name)
+            .field("model", &self.model)
+            .field("request", &self.request)
+            .field("slot", &self.slot)
+            .finish()
+    }
+}
+
 impl PlannedCell {
-    /// `openai:gpt-4o t=0.7 #2/3`: the model id and the slot's suffix.
+    /// `gpt-4o t=0.7 #2/3`: the model's name and the slot's suffix.
     pub fn label(&self) -> String {
-        format!("{}{}", self.endpoint.id, self.slot.suffix())
+        format!("{}{}", self.name, self.slot.suffix())
     }
-}
 
-impl PlannedCell {
-    /// The JSON body the provider will send (headers are not part of it),
-    /// for the inspector and traces; other providers show the neutral request.
+    /// The JSON body the provider will send (headers are not part of
+    /// it): the inspector shows this, and it is what goes on the wire.
     pub fn wire_body(&self) -> Value {
-        match self.endpoint.provider_name() {
-            "openai" => provider::openai::OpenAi::new(
-                provider::openai::OpenAi::base_url_for(&self.endpoint),
-                None,
-            )
-            .request_body(&self.request),
-            "anthropic" => provider::anthropic::request_body(&self.request),
-            "gemini" => provider::gemini::request_body(&self.request),
-            "ollama" => provider::ollama::request_body(&self.request),
-            _ => serde_json::to_value(&self.request).unwrap_or(Value::Null),
-        }
+        self.provider.request_body(&self.request)
     }
 }
 
-/// The cells of a run: for each model, for each temperature of its sweep
-/// (or just its own), `repeats` samples, in that order. Samples are the
-/// same request sent again (nothing varies; the provider samples).
-pub fn plan(
-    messages: &[Message],
-    json_schema: Option<&Value>,
-    models: &[ModelChoice],
-    repeats: u32,
-) -> Vec<PlannedCell> {
-    let samples = repeats.max(1);
-    let mut cells = Vec::new();
-    for (model, m) in models.iter().enumerate() {
-        let temps: Vec<Option<f64>> = if m.sweep.is_empty() {
-            vec![None]
-        } else {
-            m.sweep.iter().copied().map(Some).collect()
-        };
-        for temperature in temps {
-            let mut params = m.params.clone();
-            if temperature.is_some() {
-                params.temperature = temperature;
-            }
-            for sample in 0..samples {
-                cells.push(PlannedCell {
-                    endpoint: m.endpoint.clone(),
-                    request: ChatRequest {
-                        model: m.endpoint.model_name().to_string(),
-                        messages: messages.to_vec(),
-                        params: params.clone(),
-                        json_schema: json_schema.cloned(),
-                    },
-                    slot: CellSlot {
-                        model,
-                        temperature,
-                        sample,
-                        samples,
-                    },
-                });
-            }
-        }
-    }
-    cells
-}
-
-/// Builds each cell's provider; a provider that cannot be built (missing
-/// key, unknown provider) becomes a cell that fails with that reason.
-/// The response cache is off.
+/// Hands planned cells to the runner; the response cache is off.
 pub fn into_cells(planned: Vec<PlannedCell>) -> Vec<Cell> {
     into_cells_with(planned, CacheMode::Off)
 }
@@ -157,76 +103,9 @@ pub fn into_cells_with(planned: Vec<PlannedCell>, cache: CacheMode) -> Vec<Cell>
     planned
         .into_iter()
         .map(|p| Cell {
-            provider: provider::build(&p.endpoint),
-            cache: CacheSlot::for_sample(cache, &dir, &p.endpoint, &p.request, p.slot.sample),
+            cache: CacheSlot::for_sample(cache, &dir, &*p.provider, &p.request, p.slot.sample),
+            provider: p.provider,
             request: p.request,
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn choice(id: &str, t: Option<f64>, sweep: &[f64]) -> ModelChoice {
-        ModelChoice {
-            endpoint: Endpoint {
-                id: id.into(),
-                ..Default::default()
-            },
-            params: GenParams {
-                temperature: t,
-                max_tokens: Some(50),
-                ..Default::default()
-            },
-            sweep: sweep.to_vec(),
-        }
-    }
-
-    #[test]
-    fn cells_are_model_then_temperature_then_sample() {
-        let models = [
-            choice("openai:a", Some(0.4), &[]),
-            choice("openai:b", Some(0.4), &[0.0, 1.2]),
-        ];
-        let cells = plan(&[], None, &models, 2);
-        let labels: Vec<String> = cells.iter().map(PlannedCell::label).collect();
-        assert_eq!(
-            labels,
-            [
-                "openai:a #1/2",
-                "openai:a #2/2",
-                "openai:b t=0 #1/2",
-                "openai:b t=0 #2/2",
-                "openai:b t=1.2 #1/2",
-                "openai:b t=1.2 #2/2",
-            ]
-        );
-        let temps: Vec<Option<f64>> = cells.iter().map(|c| c.request.params.temperature).collect();
-        assert_eq!(
-            temps,
-            [
-                Some(0.4),
-                Some(0.4),
-                Some(0.0),
-                Some(0.0),
-                Some(1.2),
-                Some(1.2)
-            ]
-        );
-        assert!(
-            cells
-                .iter()
-                .all(|c| c.request.params.max_tokens == Some(50))
-        );
-        assert_eq!(
-            cells[0].request, cells[1].request,
-            "samples are the same request"
-        );
-        assert!(cells[2].slot.same_group(&cells[3].slot));
-        assert!(!cells[3].slot.same_group(&cells[4].slot));
-        let single = plan(&[], None, &models[..1], 1);
-        assert_eq!(single[0].label(), "openai:a");
-        assert_eq!(single[0].slot, CellSlot::default());
-    }
 }

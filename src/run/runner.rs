@@ -20,9 +20,9 @@ use tokio_util::sync::CancellationToken;
 
 /// One model call of a run.
 pub struct Cell {
-    /// The provider, or why it could not be built (missing key, unknown
-    /// provider): such a cell fails with that reason, the others go on.
-    pub provider: Result<Arc<dyn Provider>, ProviderError>,
+    /// Who answers; a call it cannot make (missing key, missing weights)
+    /// fails this cell with the reason, the others go on.
+    pub provider: Arc<dyn Provider>,
     pub request: ChatRequest,
     /// Where to look up and keep the answer; `None` = cache off.
     pub cache: Option<CacheSlot>,
@@ -133,12 +133,9 @@ async fn drive(shared: &Shared, spec: Cell, to: &Reporter) -> RunEvent {
     if let Some(end) = cache::replay(spec.cache.as_ref(), run, cell, &to.tx) {
         return end;
     }
-    let provider = match spec.provider {
-        Ok(p) => p,
-        Err(e) => return to.failed(e.to_string()),
-    };
+    let provider = spec.provider;
     let cfg = &shared.config;
-    let limiter = shared.limits.get(provider.name());
+    let limiter = shared.limits.get(provider.kind().name());
     // The total timeout starts when the first attempt is sent, so time
     // spent queued behind other cells does not count.
     let mut deadline: Option<Instant> = None;
@@ -198,6 +195,7 @@ async fn drive(shared: &Shared, spec: Cell, to: &Reporter) -> RunEvent {
             attempt: retry,
             max_retries: cfg.max_retries,
             wait,
+            cause: err.brief(),
             reason: clip(&err.to_string()),
         });
         tokio::time::sleep(wait).await;

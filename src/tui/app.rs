@@ -15,15 +15,15 @@ use super::highlight::Highlighter;
 use super::keymap::{Context, Keymap};
 use super::state::examples::{ExampleItem, ExamplePicker};
 use super::state::models::{ModelPicker, ModelRow};
-use super::state::outputs::{CellStatus, Outputs};
+use super::state::outputs::Outputs;
 use super::state::popup::Popup;
 use super::state::vars::Variables;
 use super::theme::Theme;
 use crate::prompt::{self, RenderedPrompt};
-use crate::provider::{Endpoint, GenParams};
 use crate::run::event::RunId;
 use crate::run::{CacheMode, PlannedCell};
-use crate::usage::Catalog;
+use crate::session::Session;
+use crate::types::GenParams;
 use crate::workspace::Workspace;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -109,15 +109,23 @@ pub enum RenderState {
     Err(prompt::PromptError),
 }
 
-pub struct App {
-    pub ws: Workspace,
-    pub prompt_idx: usize,
-    /// One editor per prompt, opened on first visit, so switching prompts
-    /// never loses edits.
-    pub editors: HashMap<usize, EditorState>,
+/// What the user set up for one prompt: its editor, picked examples and
+/// variables. Kept when switching to another prompt and back.
+pub struct PromptState {
+    pub editor: EditorState,
     pub examples: ExamplePicker,
-    pub models: ModelPicker,
     pub vars: Variables,
+}
+
+pub struct App {
+    /// The workspace, its renderer and catalog: how every run is built.
+    pub session: Session,
+    pub prompt_idx: usize,
+    /// The open prompt's editor, examples and variables.
+    pub current: PromptState,
+    /// Prompts visited before, by index, waiting to be switched back to.
+    parked: HashMap<usize, PromptState>,
+    pub models: ModelPicker,
     pub outputs: Outputs,
     pub focus: Pane,
     pub popup: Option<Popup>,
@@ -127,14 +135,8 @@ pub struct App {
     pub theme: Theme,
     pub quit: bool,
     pub size: (u16, u16),
-    /// Handlebars with the workspace's partials, built once.
-    pub renderer: prompt::Renderer,
     /// Syntax highlighting cache of the editor view.
     pub hl: Highlighter,
-    /// Workspace defaults as generation parameters.
-    pub defaults: GenParams,
-    /// Context windows and prices (built-in + `[pricing]` of pwb.toml).
-    pub catalog: Catalog,
     /// Runs read and write the response cache (ctrl-k; off by default).
     pub cache_on: bool,
     next_run: RunId,
@@ -150,59 +152,29 @@ pub struct App {
 
 impl App {
     pub fn new(ws: Workspace, keymap: Keymap, theme: Theme) -> App {
-        let (renderer, partial_errors) = prompt::partials::load_renderer(&ws.root);
-
-        let mut rows: Vec<ModelRow> = ws
-            .config
-            .models
-            .iter()
-            .map(|m| ModelRow {
-                id: m.id.clone(),
-                label: m.label.clone(),
-                endpoint: Endpoint {
-                    id: m.id.clone(),
-                    base_url: m.base_url.clone(),
-                    api_key_env: m.api_key_env.clone(),
-                    api_key: m.api_key.clone(),
-                },
-                checked: m.selected,
-                params: GenParams {
-                    temperature: m.temperature,
-                    max_tokens: m.max_tokens,
-                    top_p: m.top_p,
-                    ..Default::default()
-                },
-                sweep: Vec::new(),
-            })
-            .collect();
+        let session = Session::new(ws);
+        let mut rows: Vec<ModelRow> = session.models().into_iter().map(ModelRow::new).collect();
         if !rows.iter().any(|r| r.checked)
             && let Some(first) = rows.first_mut()
         {
             first.checked = true;
         }
-        let defaults = GenParams {
-            temperature: ws.config.defaults.temperature,
-            max_tokens: ws.config.defaults.max_tokens,
-            ..Default::default()
-        };
-        let prompt_idx = ws
-            .config
-            .defaults
-            .prompt
-            .as_ref()
-            .and_then(|name| ws.prompts.iter().position(|p| &p.name == name))
+        let prompt_idx = session
+            .ws
+            .first_prompt()
+            .and_then(|p| session.ws.prompts.iter().position(|q| q.name == p.name))
             .unwrap_or(0);
-        let catalog = Catalog::with_overrides(&ws.config.pricing);
+        let current = new_prompt_state(&session, prompt_idx);
+        let partial_error = session.partial_problems.first().map(|e| e.report());
         let mut app = App {
-            ws,
+            session,
             prompt_idx,
-            editors: HashMap::new(),
-            examples: ExamplePicker::default(),
+            current,
+            parked: HashMap::new(),
             models: ModelPicker {
                 rows,
                 ..Default::default()
             },
-            vars: Variables::default(),
             outputs: Outputs::default(),
             focus: Pane::Editor,
             popup: None,
@@ -218,10 +190,7 @@ impl App {
             theme,
             quit: false,
             size: (80, 24),
-            renderer,
             hl: Highlighter::new(),
-            defaults,
-            catalog,
             cache_on: false,
             next_run: 1,
             render_key: (usize::MAX, 0, 0),
@@ -230,47 +199,59 @@ impl App {
             inputs_version: 0,
             autosaved: HashMap::new(),
         };
-        app.open_prompt(prompt_idx);
-        if let Some(e) = partial_errors.first() {
-            app.set_status(Level::Warning, format!("partial skipped: {}", e.report()));
+        app.refresh_render();
+        if let Some(e) = partial_error {
+            app.set_status(Level::Warning, format!("partial skipped: {e}"));
         }
         app
     }
 
-    /// The editor of the current prompt (a workspace without prompts gets
-    /// an empty scratch buffer at `prompts/untitled.prompt`).
-    pub fn editor(&self) -> Option<&EditorState> {
-        self.editors.get(&self.prompt_idx)
+    /// The open prompt's editor.
+    pub fn editor(&self) -> &EditorState {
+        &self.current.editor
     }
 
-    pub fn editor_mut(&mut self) -> Option<&mut EditorState> {
-        self.editors.get_mut(&self.prompt_idx)
+    pub fn editor_mut(&mut self) -> &mut EditorState {
+        &mut self.current.editor
+    }
+
+    /// The state of prompt `idx`, open or parked (`None` if never opened).
+    pub fn prompt_state(&self, idx: usize) -> Option<&PromptState> {
+        if idx == self.prompt_idx {
+            Some(&self.current)
+        } else {
+            self.parked.get(&idx)
+        }
+    }
+
+    /// Every prompt opened so far, with its index.
+    pub fn prompt_states(&self) -> impl Iterator<Item = (usize, &PromptState)> {
+        std::iter::once((self.prompt_idx, &self.current))
+            .chain(self.parked.iter().map(|(i, p)| (*i, p)))
     }
 
     pub fn prompt_name(&self) -> &str {
-        self.ws
+        self.session
+            .ws
             .prompts
             .get(self.prompt_idx)
             .map(|p| p.name.as_str())
             .unwrap_or("untitled")
     }
 
-    /// Opens (or returns to) a prompt's editor.
+    /// Opens (or returns to) a prompt: its editor, examples and variables
+    /// are as the user left them.
     pub fn open_prompt(&mut self, idx: usize) {
-        if let Some(p) = self.ws.prompts.get(idx) {
-            let (path, source) = (p.path.clone(), p.source.clone());
-            self.editors
-                .entry(idx)
-                .or_insert_with(|| EditorState::new(path, &source));
-        } else {
-            let path = self.ws.root.join("prompts").join("untitled.prompt");
-            self.editors
-                .entry(idx)
-                .or_insert_with(|| EditorState::new(path, ""));
+        if idx == self.prompt_idx {
+            return;
         }
+        let next = self
+            .parked
+            .remove(&idx)
+            .unwrap_or_else(|| new_prompt_state(&self.session, idx));
+        let prev = std::mem::replace(&mut self.current, next);
+        self.parked.insert(self.prompt_idx, prev);
         self.prompt_idx = idx;
-        self.vars = Variables::default();
-        self.examples = ExamplePicker::new(example_items(&self.ws, self.prompt_name()));
         self.refresh_render();
     }
 
@@ -283,12 +264,8 @@ impl App {
 
     /// Replaces "running …" in the status bar with how the run ended.
     fn run_finished(&mut self) {
-        let count = |f: fn(&CellStatus) -> bool| {
-            self.outputs.columns.iter().filter(|c| f(&c.status)).count()
-        };
-        let done = count(|s| matches!(s, CellStatus::Done));
-        let failed = count(|s| matches!(s, CellStatus::Failed(_)));
-        let cancelled = count(|s| matches!(s, CellStatus::Cancelled));
+        let tally = self.outputs.results.tally();
+        let (done, failed, cancelled) = (tally.done, tally.failed, tally.cancelled);
         let mut text = format!("run finished: {done} answer(s)");
         if failed > 0 {
             text.push_str(&format!(", {failed} failed (reason in the column)"));
@@ -313,7 +290,7 @@ impl App {
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.editors.values().any(|e| e.is_dirty())
+        self.prompt_states().any(|(_, p)| p.editor.is_dirty())
     }
 
     /// Marks template inputs (variables, examples) changed.
@@ -352,15 +329,18 @@ impl App {
         match error {
             None => {
                 let mut found = None;
-                for (idx, ed) in self.editors.iter_mut() {
-                    if ed.path.as_path() == path.as_path() {
-                        let text = ed.text();
-                        ed.mark_saved();
-                        found = Some((*idx, text));
+                let idx = self.prompt_idx;
+                let states = std::iter::once((idx, &mut self.current))
+                    .chain(self.parked.iter_mut().map(|(i, p)| (*i, p)));
+                for (idx, p) in states {
+                    if p.editor.path.as_path() == path.as_path() {
+                        let text = p.editor.text();
+                        p.editor.mark_saved();
+                        found = Some((idx, text));
                     }
                 }
                 if let Some((idx, text)) = found
-                    && let Some(p) = self.ws.prompts.get_mut(idx)
+                    && let Some(p) = self.session.ws.prompts.get_mut(idx)
                 {
                     p.source = text;
                 }
@@ -379,7 +359,7 @@ impl App {
 
     /// A path relative to the workspace root, for messages.
     pub fn rel(&self, path: &std::path::Path) -> String {
-        path.strip_prefix(&self.ws.root)
+        path.strip_prefix(&self.session.ws.root)
             .unwrap_or(path)
             .display()
             .to_string()
@@ -387,16 +367,19 @@ impl App {
 
     /// Writes recovery files for editors changed since the last autosave.
     pub(super) fn autosave(&mut self, effects: &mut Vec<Effect>) {
-        for (idx, ed) in &self.editors {
-            let last = self.autosaved.get(idx).copied().unwrap_or(0);
+        let mut written = Vec::new();
+        for (idx, p) in self.prompt_states() {
+            let ed = &p.editor;
+            let last = self.autosaved.get(&idx).copied().unwrap_or(0);
             if ed.is_dirty() && ed.version() != last {
                 effects.push(Effect::WriteRecovery {
                     path: ed.path.as_path().to_path_buf(),
                     text: ed.text(),
                 });
-                self.autosaved.insert(*idx, ed.version());
+                written.push((idx, ed.version()));
             }
         }
+        self.autosaved.extend(written);
     }
 
     /// Offers a recovered text for a prompt (called at start-up by the loop
@@ -405,13 +388,22 @@ impl App {
         self.popup = Some(Popup::Recovery { prompt, text });
     }
 
-    /// The generation parameters the prompt's frontmatter asks for, over
-    /// the workspace defaults.
-    pub fn base_params(&self) -> GenParams {
+    /// The rendered prompt, when the current text renders.
+    pub fn rendered_prompt(&self) -> Option<&RenderedPrompt> {
         match &self.rendered {
-            RenderState::Ok(r) => self.defaults.overlay(&r.gen_params()),
-            RenderState::Err(_) => self.defaults.clone(),
+            RenderState::Ok(r) => Some(r),
+            RenderState::Err(_) => None,
         }
+    }
+
+    /// The parameters a model row's calls are sent with (before a sweep).
+    pub fn effective_params(&self, row: &ModelRow) -> GenParams {
+        let pick = crate::session::ModelPick {
+            model: row.model.clone(),
+            overrides: row.overrides.clone(),
+            sweep: Vec::new(),
+        };
+        self.session.params_for(self.rendered_prompt(), &pick)
     }
 
     /// The cells a run would send now: used by Run and by the inspector.
@@ -420,14 +412,9 @@ impl App {
             RenderState::Ok(r) => r,
             RenderState::Err(e) => return Err(format!("the prompt does not render: {e}")),
         };
-        let choices = self.models.choices(&self.base_params());
-        let schema = r.output_json_schema();
-        Ok(crate::run::plan::plan(
-            &r.messages,
-            schema.as_ref(),
-            &choices,
-            self.models.repeats,
-        ))
+        Ok(self
+            .session
+            .plan(r, &self.models.picks(), self.models.repeats))
     }
 
     fn next_run_id(&mut self) -> RunId {
@@ -499,21 +486,27 @@ impl App {
     }
 }
 
-/// The examples offered for a prompt: those of `examples/NAME.yaml` when
-/// it exists, else every example of the workspace.
-fn example_items(ws: &Workspace, prompt: &str) -> Vec<ExampleItem> {
-    let files: Vec<_> = match ws.examples_for(prompt) {
-        Some(f) => vec![f],
-        None => ws.examples.iter().collect(),
+/// A prompt opened for the first time: its text as on disk (an empty
+/// scratch buffer at `prompts/untitled.prompt` in a workspace without
+/// prompts), its own examples, no variables set yet.
+fn new_prompt_state(session: &Session, idx: usize) -> PromptState {
+    let (editor, name) = match session.ws.prompts.get(idx) {
+        Some(p) => (EditorState::new(p.path.clone(), &p.source), p.name.as_str()),
+        None => (
+            EditorState::new(session.ws.root.join("prompts").join("untitled.prompt"), ""),
+            "untitled",
+        ),
     };
-    files
-        .into_iter()
-        .flat_map(|f| {
-            f.examples
-                .iter()
-                .map(|e| ExampleItem::new(f.name.clone(), e.clone()))
-        })
-        .collect()
+    let items = session
+        .examples(name)
+        .iter()
+        .map(|e| ExampleItem::new(name.to_string(), e.clone()))
+        .collect();
+    PromptState {
+        editor,
+        examples: ExamplePicker::new(items),
+        vars: Variables::default(),
+    }
 }
 
 fn short(c: Command) -> &'static str {

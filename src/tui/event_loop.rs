@@ -43,7 +43,7 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
     let (run_tx, mut run_rx) = mpsc::unbounded_channel();
     let runner = Runner::new(
         tokio::runtime::Handle::current(),
-        RunnerConfig::from_settings(&app.ws.config.runner),
+        RunnerConfig::from_settings(&app.session.ws.config.runner),
     );
     let mut signals = Signals::new()?;
     let mut tick = tokio::time::interval(TICK);
@@ -155,7 +155,7 @@ fn apply(
 
 /// Offers the first recovery file that differs from its prompt on disk.
 fn offer_recovery(app: &mut App, data_dir: &Path) {
-    for (i, p) in app.ws.prompts.iter().enumerate() {
+    for (i, p) in app.session.ws.prompts.iter().enumerate() {
         if let Ok(Some(text)) = workspace::read_recovery(data_dir, &p.path)
             && text != p.source
         {

@@ -3,11 +3,13 @@
 //! Nothing here imports another pwb module.
 
 pub mod message;
+pub mod model_id;
 pub mod params;
 pub mod secret;
 pub mod usage;
 
 pub use message::{Media, Message, Part, Role};
+pub use model_id::{ModelId, ModelIdError, ProviderKind};
 pub use params::{GenParams, ParamNames};
 pub use secret::Secret;
 pub use usage::{FinishReason, Usage};

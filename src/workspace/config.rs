@@ -79,16 +79,6 @@ pub struct ModelEntry {
 }
 
 impl ModelEntry {
-    /// The part before the first `:` (`openai`), or the whole id without one.
-    pub fn provider(&self) -> &str {
-        self.id.split_once(':').map_or(self.id.as_str(), |(p, _)| p)
-    }
-
-    /// The part after the first `:` (`gpt-4o-mini`), or "" without one.
-    pub fn model_name(&self) -> &str {
-        self.id.split_once(':').map_or("", |(_, m)| m)
-    }
-
     /// The label if set, else the id.
     pub fn display_name(&self) -> &str {
         self.label.as_deref().unwrap_or(&self.id)

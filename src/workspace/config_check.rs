@@ -5,6 +5,7 @@
 use super::config::WorkspaceConfig;
 use super::diagnostic::{Diagnostic, line_col};
 use super::suggest::hint_for;
+use crate::types::{ModelId, ModelIdError, ProviderKind};
 use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -30,8 +31,6 @@ const MODEL_KEYS: &[&str] = &[
     "api_key_env",
     "api_key",
 ];
-/// Providers pwb knows how to call; others are warned about, not refused.
-pub const KNOWN_PROVIDERS: &[&str] = &["openai", "anthropic", "gemini", "ollama", "local"];
 
 fn at(
     source: &str,
@@ -66,7 +65,7 @@ pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagno
                 source,
                 shown,
                 per,
-                KNOWN_PROVIDERS,
+                &ProviderKind::names(),
                 "[runner.concurrency_per_provider]",
                 &mut out,
             );
@@ -150,30 +149,34 @@ pub fn validate(
         );
     }
     for (i, m) in config.models.iter().enumerate() {
-        let (provider, name) = (m.provider(), m.model_name());
-        if provider.is_empty() || name.is_empty() || !m.id.contains(':') {
-            let (p, l, c) = span_of(i, "id");
-            out.push(
-                Diagnostic::error(
-                    p,
-                    l,
-                    c,
-                    format!("model id `{}` is not `provider:model`", m.id),
-                )
-                .with_hint(
-                    "write the provider first, e.g. \"openai:gpt-4o-mini\" or \"ollama:llama3.2\"",
-                ),
-            );
-        } else if !KNOWN_PROVIDERS.contains(&provider) {
-            let (p, l, c) = span_of(i, "id");
-            out.push(
-                Diagnostic::warning(p, l, c, format!("unknown provider `{provider}`")).with_hint(
-                    format!(
-                        "{}; an OpenAI-compatible server is `openai:` with a base_url",
-                        hint_for(provider, KNOWN_PROVIDERS)
+        match ModelId::parse(&m.id) {
+            Ok(_) => {}
+            Err(ModelIdError::UnknownProvider { provider, .. }) => {
+                let (p, l, c) = span_of(i, "id");
+                let known = ProviderKind::names();
+                out.push(
+                    Diagnostic::error(p, l, c, format!("unknown provider `{provider}`")).with_hint(
+                        format!(
+                            "{}; an OpenAI-compatible server is `openai:` with a base_url",
+                            hint_for(&provider, &known)
+                        ),
                     ),
-                ),
-            );
+                );
+            }
+            Err(_) => {
+                let (p, l, c) = span_of(i, "id");
+                out.push(
+                    Diagnostic::error(
+                        p,
+                        l,
+                        c,
+                        format!("model id `{}` is not `provider:model`", m.id),
+                    )
+                    .with_hint(
+                        "write the provider first, e.g. \"openai:gpt-4o-mini\" or \"ollama:llama3.2\"",
+                    ),
+                );
+            }
         }
         if let Some(t) = m.temperature.filter(|t| !(0.0..=2.0).contains(t)) {
             let (p, l, c) = span_of(i, "temperature");

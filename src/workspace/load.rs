@@ -15,6 +15,15 @@ impl Workspace {
     /// Loads the workspace in `dir`. Fails only when `dir` is not a readable
     /// folder with a `pwb.toml`; everything else is reported per file.
     pub fn load(dir: &Path) -> Result<(Workspace, Vec<Diagnostic>), WorkspaceError> {
+        Workspace::load_folder(dir, true)
+    }
+
+    /// `load`, but a folder without `pwb.toml` is a workspace with the
+    /// default settings (a loose prompt file's folder, for `pwb render`).
+    pub fn load_folder(
+        dir: &Path,
+        require_config: bool,
+    ) -> Result<(Workspace, Vec<Diagnostic>), WorkspaceError> {
         let meta = fs::metadata(dir).map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => WorkspaceError::NoSuchFolder(dir.to_path_buf()),
             _ => WorkspaceError::Io {
@@ -30,7 +39,8 @@ impl Workspace {
             source: e,
         })?;
         let config_path = dir.join("pwb.toml");
-        if fs::symlink_metadata(&config_path).is_err() {
+        let has_config = fs::symlink_metadata(&config_path).is_ok();
+        if !has_config && require_config {
             return Err(WorkspaceError::NotAWorkspace(dir.to_path_buf()));
         }
 
@@ -38,7 +48,11 @@ impl Workspace {
             root: dir,
             diags: Vec::new(),
         };
-        let config = loader.config(&config_path);
+        let config = if has_config {
+            loader.config(&config_path)
+        } else {
+            WorkspaceConfig::default()
+        };
         let (prompts, partials) = loader.prompts();
         let examples = loader.examples();
         let tests = loader.tests();

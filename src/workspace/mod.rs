@@ -15,7 +15,7 @@ pub mod read;
 pub mod recovery;
 mod render_check;
 pub mod save;
-mod suggest;
+pub mod suggest;
 pub mod testfile;
 mod testfile_parse;
 pub mod yaml_locate;

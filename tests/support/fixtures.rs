@@ -4,15 +4,27 @@
 
 use super::mock_llm::MockServer;
 use pwb::provider::{self, ChatRequest, Endpoint, GenParams};
-use pwb::run::Cell;
-use pwb::types::Message;
+use pwb::run::{Cell, PlannedCell};
+use pwb::types::{Message, ModelId};
 
 /// `PROVIDER:model` pointed at `base`.
 pub fn endpoint(provider: &str, base: &str, model: &str) -> Endpoint {
+    let id = ModelId::parse(&format!("{provider}:{model}")).expect("a valid model id");
     Endpoint {
-        id: format!("{provider}:{model}"),
         base_url: Some(base.to_string()),
-        ..Default::default()
+        ..Endpoint::new(id)
+    }
+}
+
+/// `req` planned for `provider:model` at `base`: what the inspector shows.
+pub fn planned(provider: &str, base: &str, req: ChatRequest) -> PlannedCell {
+    let ep = endpoint(provider, base, &req.model);
+    PlannedCell {
+        name: ep.id.to_string(),
+        model: ep.id.clone(),
+        provider: provider::build(&ep),
+        request: req,
+        slot: Default::default(),
     }
 }
 

@@ -12,6 +12,22 @@ fn ms(d: std::time::Duration) -> u64 {
     d.as_millis() as u64
 }
 
+/// Each attempt of a cell, in order: the HTTP status it got (null when
+/// no response came or no HTTP was involved), why it failed (null for the
+/// one that answered), and how long pwb waited before the next attempt.
+pub fn attempts_json(c: &crate::run::CellOutcome) -> Value {
+    c.attempts
+        .iter()
+        .map(|a| {
+            json!({
+                "status": a.trace.as_ref().and_then(|t| t.status),
+                "error": a.failure,
+                "wait_ms": a.wait.map(ms),
+            })
+        })
+        .collect()
+}
+
 fn spread(s: Option<Spread>, scale: f64) -> Value {
     match s {
         Some(s) => json!({
@@ -36,7 +52,7 @@ impl Comparison<'_> {
                 let first = &self.cells[g.cells.start];
                 json!({
                     "label": self.group_label(g),
-                    "model": first.model_id,
+                    "model": first.model,
                     "sweep_temperature": first.slot.temperature,
                     "cells": g.cells.clone().map(|i| i + 1).collect::<Vec<_>>(),
                     "samples": a.samples,
@@ -72,8 +88,8 @@ impl Comparison<'_> {
 
     fn cell_json(&self, i: usize, reference: Option<usize>) -> Value {
         let c = &self.cells[i];
-        let f = self.facts(i);
-        let done = c.completion.as_ref();
+        let f = self.readout(i);
+        let done = (c.status == crate::run::CellStatus::Done).then_some(c);
         let check = self.checks[i].as_ref().map(|k| {
             let (parses, path, error) = match &k.verdict {
                 Verdict::Valid => (true, None, None),
@@ -99,22 +115,24 @@ impl Comparison<'_> {
         json!({
             "index": i + 1,
             "label": c.label(),
-            "model": c.model_id,
+            "model": c.model,
             "sweep_temperature": c.slot.temperature,
             "sample": c.slot.sample + 1,
             "samples": c.slot.samples,
             "params": c.params,
             "text": c.text,
             "thinking": done.map(|d| d.thinking.as_str()).unwrap_or(""),
-            "error": c.error,
+            "error": c.error(),
             "finish_reason": done.and_then(|d| d.finish_reason.as_ref()).map(|r| r.as_str()),
             "usage": done.map(|d| d.usage),
             "time_to_first_token_ms": done.and_then(|d| d.time_to_first_token).map(ms),
-            "total_time_ms": done.map(|d| ms(d.total_time)),
+            "total_time_ms": done.and_then(|d| d.total_time).map(ms),
+            "wall_time_ms": c.wall_time.map(ms),
+            "attempts": attempts_json(c),
             "tokens_per_sec": f.tokens_per_sec(),
             "cost_usd": done.and_then(|_| f.cost()),
             "context_window": f.info.and_then(|i| i.context_window),
-            "cached": f.cached,
+            "cached": c.cached,
             "json_check": check,
             "diff_vs_reference": diff,
         })

@@ -60,8 +60,8 @@ impl Comparison<'_> {
         for (i, c) in self.cells.iter().enumerate() {
             let n = i + 1;
             let label = cell(&c.label());
-            let r = reference.filter(|r| *r != i && c.completion.is_some());
-            if let Some(e) = &c.error {
+            let r = reference.filter(|r| *r != i && c.status == crate::run::CellStatus::Done);
+            if let Some(e) = c.error() {
                 out.push_str(&format!("\n#### [{n}] {label} — error\n\n"));
                 for l in e.lines() {
                     out.push_str(&format!("> {l}\n"));

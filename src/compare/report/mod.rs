@@ -4,47 +4,21 @@
 //! first answered column. `text`, `markdown` and `json` format it.
 
 mod json;
+pub use json::attempts_json;
 mod markdown;
 mod text;
 
 use super::agreement::{self, Agreement, Sample};
 use super::structured::{self, JsonCheck};
-use super::{CallFacts, RunSummary, fmt_window};
-use crate::provider::{Completion, GenParams};
-use crate::run::CellSlot;
+use super::{Readout, RunSummary, fmt_window};
+use crate::run::{CellOutcome, CellSlot, CellStatus};
 use crate::usage::{Catalog, fmt_cost, fmt_duration};
 use serde_json::Value;
 use std::ops::Range;
 
-/// One cell of a finished run.
-#[derive(Debug, Clone)]
-pub struct CellOutcome {
-    pub model_id: String,
-    pub slot: CellSlot,
-    /// The parameters the request was sent with.
-    pub params: GenParams,
-    /// The answer, or what streamed before an error.
-    pub text: String,
-    /// The call's result when it finished.
-    pub completion: Option<Completion>,
-    /// Why it did not finish (failed or cancelled); never holds a key.
-    pub error: Option<String>,
-}
-
-impl CellOutcome {
-    /// `openai:gpt-4o t=0.7 #2/3`.
-    pub fn label(&self) -> String {
-        format!("{}{}", self.model_id, self.slot.suffix())
-    }
-
-    fn sample(&self) -> Sample<'_> {
-        Sample {
-            text: &self.text,
-            output_tokens: self.completion.as_ref().and_then(|c| c.usage.output_tokens),
-            total_time: self.completion.as_ref().map(|c| c.total_time),
-            answered: self.completion.is_some(),
-        }
-    }
+/// Whether the cell finished with an answer.
+fn answered(c: &CellOutcome) -> bool {
+    c.status == CellStatus::Done
 }
 
 /// Samples of one model at one temperature, and how they agree.
@@ -76,8 +50,7 @@ impl<'a> Comparison<'a> {
         let groups = agreement::groups(&slots)
             .into_iter()
             .map(|r| {
-                let samples: Vec<Sample> =
-                    cells[r.clone()].iter().map(CellOutcome::sample).collect();
+                let samples: Vec<Sample> = cells[r.clone()].iter().map(Sample::of).collect();
                 Group {
                     agreement: Agreement::of(&samples),
                     cells: r,
@@ -87,8 +60,7 @@ impl<'a> Comparison<'a> {
         let checks = cells
             .iter()
             .map(|c| {
-                let schema = schema?;
-                c.completion.as_ref()?;
+                let schema = schema.filter(|_| answered(c))?;
                 Some(structured::check(&c.text, schema))
             })
             .collect();
@@ -101,25 +73,15 @@ impl<'a> Comparison<'a> {
         }
     }
 
-    /// The readout facts of cell `i`.
-    pub fn facts(&self, i: usize) -> CallFacts<'_> {
+    /// The readout of cell `i`.
+    pub fn readout(&self, i: usize) -> Readout<'_> {
         let c = &self.cells[i];
-        let done = c.completion.as_ref();
-        CallFacts {
-            model_id: &c.model_id,
-            params: Some(&c.params),
-            usage: done.map(|d| d.usage).unwrap_or_default(),
-            time_to_first_token: done.and_then(|d| d.time_to_first_token),
-            total_time: done.map(|d| d.total_time),
-            finish_reason: done.and_then(|d| d.finish_reason.as_ref()),
-            info: self.catalog.lookup(&c.model_id),
-            cached: done.is_some_and(|d| d.cached),
-        }
+        Readout::new(c, self.catalog.lookup(&c.model.to_string()))
     }
 
     /// The column answers are diffed against: the first that answered.
     pub fn reference(&self) -> Option<usize> {
-        self.cells.iter().position(|c| c.completion.is_some())
+        self.cells.iter().position(answered)
     }
 
     /// Whether any group has more than one sample (agreement to show).
@@ -133,19 +95,13 @@ impl<'a> Comparison<'a> {
             samples: 1,
             ..self.cells[g.cells.start].slot
         };
-        format!("{}{}", self.cells[g.cells.start].model_id, slot.suffix())
+        format!("{}{}", self.cells[g.cells.start].name, slot.suffix())
     }
 
     /// The run's totals, slowest and fastest by column label.
     pub fn summary(&self) -> RunSummary {
-        let labels: Vec<String> = self.cells.iter().map(CellOutcome::label).collect();
-        let facts: Vec<CallFacts> = (0..self.cells.len())
-            .map(|i| CallFacts {
-                model_id: &labels[i],
-                ..self.facts(i)
-            })
-            .collect();
-        RunSummary::of(&facts)
+        let all: Vec<Readout> = (0..self.cells.len()).map(|i| self.readout(i)).collect();
+        RunSummary::of(&all)
     }
 
     /// The readout table: a header and one row of strings per column.
@@ -175,7 +131,8 @@ impl<'a> Comparison<'a> {
 
     fn row(&self, i: usize) -> Vec<String> {
         let c = &self.cells[i];
-        let f = self.facts(i);
+        let f = self.readout(i);
+        let done = answered(c);
         let num = |v: Option<u64>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
         let mut temp = c
             .params
@@ -184,15 +141,15 @@ impl<'a> Comparison<'a> {
         if let Some(p) = c.params.top_p {
             temp.push_str(&format!(" p={p}"));
         }
-        let mut input = num(f.usage.input_tokens);
-        if let Some(n) = f.usage.cached_input_tokens.filter(|n| *n > 0) {
+        let mut input = num(c.usage.input_tokens);
+        if let Some(n) = c.usage.cached_input_tokens.filter(|n| *n > 0) {
             input.push_str(&format!(" ({n} cached)"));
         }
-        let mut output = num(f.usage.output_tokens);
-        if let Some(n) = f.usage.reasoning_tokens.filter(|n| *n > 0) {
+        let mut output = num(c.usage.output_tokens);
+        if let Some(n) = c.usage.reasoning_tokens.filter(|n| *n > 0) {
             output.push_str(&format!(" ({n} reasoning)"));
         }
-        let ctx = match (f.usage.input_tokens, f.info.and_then(|i| i.context_window)) {
+        let ctx = match (c.usage.input_tokens, f.info.and_then(|i| i.context_window)) {
             (Some(u), Some(w)) if w > 0 => {
                 let pct = u as f64 * 100.0 / w as f64;
                 if pct > 0.0 && pct < 1.0 {
@@ -204,11 +161,11 @@ impl<'a> Comparison<'a> {
             _ => "?".into(),
         };
         let dur = |d: Option<std::time::Duration>| d.map_or_else(|| "-".to_string(), fmt_duration);
-        let finish = match (&c.error, f.finish_reason) {
-            (Some(_), _) if c.completion.is_none() => "error".to_string(),
-            (_, Some(r)) if f.cached => format!("{} (cached)", r.as_str()),
-            (_, Some(r)) => r.as_str().to_string(),
-            _ => "-".into(),
+        let finish = match &c.finish_reason {
+            _ if !done && c.error().is_some() => "error".to_string(),
+            Some(r) if c.cached => format!("{} (cached)", r.as_str()),
+            Some(r) => r.as_str().to_string(),
+            None => "-".into(),
         };
         vec![
             (i + 1).to_string(),
@@ -217,13 +174,9 @@ impl<'a> Comparison<'a> {
             input,
             output,
             ctx,
-            if c.completion.is_some() {
-                fmt_cost(f.cost())
-            } else {
-                "-".into()
-            },
-            dur(f.time_to_first_token),
-            dur(f.total_time),
+            if done { fmt_cost(f.cost()) } else { "-".into() },
+            dur(c.time_to_first_token.filter(|_| done)),
+            dur(c.total_time.filter(|_| done)),
             f.tokens_per_sec()
                 .map_or_else(|| "-".to_string(), |r| format!("{r:.1}")),
             finish,

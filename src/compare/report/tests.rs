@@ -1,17 +1,21 @@
 use super::*;
-use crate::provider::{FinishReason, Usage};
+use crate::provider::Completion;
+use crate::run::RunEvent;
+use crate::types::{FinishReason, GenParams, ModelId, Usage};
 use std::time::Duration;
 
 fn done(model: &str, slot: CellSlot, text: &str, out: u64, ms: u64) -> CellOutcome {
-    CellOutcome {
-        model_id: model.into(),
-        slot,
-        params: GenParams {
-            temperature: slot.temperature.or(Some(0.4)),
-            ..Default::default()
-        },
-        text: text.into(),
-        completion: Some(Completion {
+    let params = GenParams {
+        temperature: slot.temperature.or(Some(0.4)),
+        ..Default::default()
+    };
+    let mut c =
+        CellOutcome::new(model.into(), ModelId::parse(model).unwrap(), params).with_slot(slot);
+    c.apply(RunEvent::Started { run: 1, cell: 0 });
+    c.apply(RunEvent::Finished {
+        run: 1,
+        cell: 0,
+        completion: Completion {
             text: text.into(),
             usage: Usage {
                 input_tokens: Some(1000),
@@ -22,9 +26,9 @@ fn done(model: &str, slot: CellSlot, text: &str, out: u64, ms: u64) -> CellOutco
             time_to_first_token: Some(Duration::from_millis(ms / 2)),
             total_time: Duration::from_millis(ms),
             ..Default::default()
-        }),
-        error: None,
-    }
+        },
+    });
+    c
 }
 
 fn sample(i: u32, k: u32) -> CellSlot {
@@ -37,17 +41,20 @@ fn sample(i: u32, k: u32) -> CellSlot {
 
 /// Three samples of gpt-4o-mini (two alike) and one of a model that failed.
 fn comparison(catalog: &Catalog) -> Comparison<'_> {
-    let failed = CellOutcome {
-        model_id: "openai:gone".into(),
-        slot: CellSlot {
-            model: 1,
-            ..Default::default()
-        },
-        params: GenParams::default(),
-        text: String::new(),
-        completion: None,
-        error: Some("HTTP 404 from http://127.0.0.1/v1: no | such model".into()),
-    };
+    let mut failed = CellOutcome::new(
+        "openai:gone".into(),
+        ModelId::parse("openai:gone").unwrap(),
+        GenParams::default(),
+    )
+    .with_slot(CellSlot {
+        model: 1,
+        ..Default::default()
+    });
+    failed.apply(RunEvent::Failed {
+        run: 1,
+        cell: 1,
+        error: "HTTP 404 from http://127.0.0.1/v1: no | such model".into(),
+    });
     Comparison::new(
         "prompts/greet.prompt",
         vec![
@@ -87,7 +94,7 @@ fn text_report_has_table_agreement_and_word_diffs() {
         "$0.0002",
         "1.00s",
         "2.00s",
-        "14.0",
+        "13.0",
         "stop",
     ] {
         assert!(row.contains(cell), "{cell} in {row}");
@@ -170,7 +177,8 @@ fn json_report_carries_every_figure() {
     assert_eq!(cells[2]["usage"]["output_tokens"], 14);
     assert_eq!(cells[2]["total_time_ms"], 2000);
     assert_eq!(cells[2]["time_to_first_token_ms"], 1000);
-    assert_eq!(cells[2]["tokens_per_sec"], 14.0);
+    // 13 tokens after the first, in the second after it.
+    assert_eq!(cells[2]["tokens_per_sec"], 13.0);
     assert_eq!(cells[2]["context_window"], 128_000);
     assert!(cells[2]["cost_usd"].as_f64().unwrap() > 0.0);
     assert_eq!(cells[2]["diff_vs_reference"]["against"], 1);

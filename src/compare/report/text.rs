@@ -50,14 +50,14 @@ impl Comparison<'_> {
                 ""
             };
             out.push_str(&format!("\n── [{}] {}{role} ──\n", i + 1, c.label()));
-            if let Some(e) = &c.error {
+            if let Some(e) = c.error() {
                 out.push_str(&format!("error: {e}\n"));
                 if !c.text.is_empty() {
                     out.push_str("text before the error:\n");
                 }
             }
             let body = match reference.map(|r| &self.cells[r]) {
-                Some(r) if Some(i) != reference && c.completion.is_some() => {
+                Some(r) if Some(i) != reference && c.status == crate::run::CellStatus::Done => {
                     if r.text == c.text {
                         format!("(same as [{}])", reference.unwrap_or(0) + 1)
                     } else {

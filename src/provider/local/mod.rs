@@ -15,9 +15,10 @@ pub mod weights;
 pub use error::LocalError;
 
 use super::{
-    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, Provider, ProviderError, StreamEvent,
-    Trace, Usage,
+    BoxFuture, ChatRequest, Completion, Endpoint, EventSink, KeyStatus, Provider, ProviderError,
+    StreamEvent, Trace, Usage,
 };
+use crate::types::ProviderKind;
 use generate::{Outcome, Progress};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,7 +29,8 @@ use std::time::Instant;
 pub const SMOLLM2_NAME: &str = "smollm2-135m";
 
 pub struct LocalProvider {
-    path: PathBuf,
+    /// The GGUF file, or why the model name names none.
+    path: Result<PathBuf, String>,
 }
 
 /// The GGUF a `local:` model name stands for.
@@ -46,20 +48,28 @@ pub fn model_path(name: &str) -> Result<PathBuf, ProviderError> {
 
 impl LocalProvider {
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        LocalProvider { path: path.into() }
-    }
-
-    /// Fails early, with the fix, when the weights are not on disk.
-    pub fn from_endpoint(ep: &Endpoint) -> Result<Self, ProviderError> {
-        let path = model_path(ep.model_name())?;
-        if !path.is_file() {
-            return Err(LocalError::WeightsMissing { path }.into());
+        LocalProvider {
+            path: Ok(path.into()),
         }
-        Ok(LocalProvider::new(path))
     }
 
-    pub fn path(&self) -> &std::path::Path {
-        &self.path
+    /// The model file the id names; an unknown name fails the call.
+    pub fn from_endpoint(ep: &Endpoint) -> Self {
+        LocalProvider {
+            path: model_path(ep.id.model()).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The weights' path, or (with the fix) why there are none.
+    fn weights(&self) -> Result<&PathBuf, ProviderError> {
+        let path = self
+            .path
+            .as_ref()
+            .map_err(|e| ProviderError::Other(e.clone()))?;
+        if !path.is_file() {
+            return Err(LocalError::WeightsMissing { path: path.clone() }.into());
+        }
+        Ok(path)
     }
 }
 
@@ -82,27 +92,41 @@ impl Drop for CancelOnDrop {
 }
 
 impl Provider for LocalProvider {
-    fn name(&self) -> &str {
-        "local"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Local
+    }
+    fn base_url(&self) -> String {
+        match &self.path {
+            Ok(p) => p.display().to_string(),
+            Err(_) => String::new(),
+        }
+    }
+    fn key_status(&self) -> KeyStatus {
+        KeyStatus::NotNeeded
+    }
+    /// No HTTP here: the request as pwb holds it.
+    fn request_body(&self, request: &ChatRequest) -> serde_json::Value {
+        serde_json::to_value(request).unwrap_or_default()
     }
 
-    fn stream_traced<'a>(
+    fn send<'a>(
         &'a self,
         request: &'a ChatRequest,
         sink: EventSink<'a>,
         trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
         Box::pin(async move {
-            // No HTTP here: the trace shows the model file, the request as
-            // pwb holds it, and the generated text as it came.
+            let path = self.weights()?.clone();
+            // The trace shows the model file, the request as pwb holds it,
+            // and the generated text as it came.
             trace.method = "LOCAL".into();
-            trace.url = self.path.display().to_string();
-            trace.request_body = serde_json::to_string_pretty(request).unwrap_or_default();
+            trace.url = path.display().to_string();
+            trace.request_body =
+                serde_json::to_string_pretty(&self.request_body(request)).unwrap_or_default();
             let started = Instant::now();
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             let cancel = Arc::new(AtomicBool::new(false));
             let _guard = CancelOnDrop(cancel.clone());
-            let path = self.path.clone();
             let messages = request.messages.clone();
             let params = request.params.clone();
             std::thread::Builder::new()

@@ -2,9 +2,9 @@
 
 use super::{App, Effect, Level, Pane};
 use crate::run::CacheMode;
+use crate::session::Collector;
 use crate::tui::action::Command;
 use crate::tui::state::models::Field;
-use crate::tui::state::outputs::OutputColumn;
 use crate::tui::state::popup::{LinePurpose, Popup};
 
 impl App {
@@ -34,10 +34,8 @@ impl App {
                 self.set_status(Level::Info, format!("response cache {state}"));
             }
             Command::Variables => {
-                self.vars.cursor = self
-                    .vars
-                    .cursor
-                    .min(self.vars.entries.len().saturating_sub(1));
+                let vars = &mut self.current.vars;
+                vars.cursor = vars.cursor.min(vars.entries.len().saturating_sub(1));
                 self.popup = Some(Popup::Variables);
             }
             Command::SwitchPrompt => {
@@ -70,17 +68,8 @@ impl App {
             return;
         }
         let run = self.next_run_id();
-        let columns = cells
-            .iter()
-            .map(|c| {
-                OutputColumn::new(c.endpoint.id.clone(), c.request.params.clone()).with_slot(c.slot)
-            })
-            .collect();
-        self.outputs.begin(run, columns);
-        self.outputs.schema = match &self.rendered {
-            super::RenderState::Ok(r) => r.output_json_schema(),
-            super::RenderState::Err(_) => None,
-        };
+        let schema = self.rendered_prompt().and_then(|r| r.output_json_schema());
+        self.outputs.begin(Collector::new(run, &cells, schema));
         let missing = self.missing_vars().to_vec();
         if missing.is_empty() {
             let models = cells.last().map_or(0, |c| c.slot.model + 1);
@@ -113,23 +102,26 @@ impl App {
         } else if self.outputs.is_running() {
             effects.push(Effect::CancelRun);
             self.set_status(Level::Info, "run cancelled");
-        } else if let Some(ed) = self.editor_mut() {
-            ed.cancel_selection();
+        } else {
+            self.editor_mut().cancel_selection();
         }
     }
 
     fn save(&mut self, effects: &mut Vec<Effect>) {
-        if let Some(ed) = self.editor() {
-            effects.push(Effect::Save {
-                path: ed.path.as_path().to_path_buf(),
-                text: ed.text(),
-            });
-        }
+        let ed = self.editor();
+        effects.push(Effect::Save {
+            path: ed.path.as_path().to_path_buf(),
+            text: ed.text(),
+        });
     }
 
     /// Saves every edited prompt (quit with "save all").
     pub(super) fn save_all(&mut self, effects: &mut Vec<Effect>) {
-        for ed in self.editors.values().filter(|e| e.is_dirty()) {
+        for ed in self
+            .prompt_states()
+            .map(|(_, p)| &p.editor)
+            .filter(|e| e.is_dirty())
+        {
             effects.push(Effect::Save {
                 path: ed.path.as_path().to_path_buf(),
                 text: ed.text(),
@@ -138,7 +130,7 @@ impl App {
     }
 
     fn editor_command(&mut self, cmd: Command, effects: &mut Vec<Effect>) {
-        let Some(ed) = self.editor_mut() else { return };
+        let ed = self.editor_mut();
         match cmd {
             Command::Undo => {
                 ed.undo();
@@ -181,18 +173,18 @@ impl App {
 
     fn examples_command(&mut self, cmd: Command) {
         match cmd {
-            Command::Up => self.examples.up(),
-            Command::Down => self.examples.down(),
+            Command::Up => self.current.examples.up(),
+            Command::Down => self.current.examples.down(),
             Command::Toggle => {
-                self.examples.toggle();
+                self.current.examples.toggle();
                 self.inputs_changed();
             }
             Command::MoveUp => {
-                self.examples.reorder(-1);
+                self.current.examples.reorder(-1);
                 self.inputs_changed();
             }
             Command::MoveDown => {
-                self.examples.reorder(1);
+                self.current.examples.reorder(1);
                 self.inputs_changed();
             }
             _ => {}
@@ -219,7 +211,7 @@ impl App {
                 if let Some(row) = self.models.rows.get(self.models.cursor) {
                     let msg = format!(
                         "temperatures for {}, comma-separated (0 to 2); empty ends the sweep",
-                        row.id
+                        row.name()
                     );
                     self.models.begin_edit(Field::Sweep, &Default::default());
                     self.set_status(Level::Info, msg);
@@ -231,12 +223,11 @@ impl App {
                 } else {
                     Field::MaxTokens
                 };
-                let base = self.base_params();
                 let effective = self
                     .models
                     .rows
                     .get(self.models.cursor)
-                    .map(|r| base.overlay(&r.params))
+                    .map(|r| self.effective_params(r))
                     .unwrap_or_default();
                 self.models.begin_edit(field, &effective);
             }
@@ -270,7 +261,7 @@ impl App {
                 out.follow = true;
             }
             Command::ColumnPrev => out.focus_col = out.focus_col.saturating_sub(1),
-            Command::ColumnNext if out.focus_col + 1 < out.columns.len() => {
+            Command::ColumnNext if out.focus_col + 1 < out.columns().len() => {
                 out.focus_col += 1;
             }
             Command::CycleDiff => {
@@ -291,7 +282,7 @@ impl App {
                 };
                 self.set_status(Level::Info, msg);
             }
-            Command::CopyColumn => match out.columns.get(out.focus_col) {
+            Command::CopyColumn => match out.columns().get(out.focus_col) {
                 Some(c) => {
                     effects.push(Effect::Clipboard(c.text.clone()));
                     let msg = format!("copied the answer of {}", c.label());
@@ -311,7 +302,7 @@ impl App {
             Command::SetReference => {
                 out.diffs.reference = out.focus_col;
                 out.diffs.invalidate();
-                let msg = match out.columns.get(out.focus_col) {
+                let msg = match out.columns().get(out.focus_col) {
                     Some(c) => format!("diff reference: {}", c.label()),
                     None => "no column to make the reference".to_string(),
                 };

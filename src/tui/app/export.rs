@@ -52,14 +52,14 @@ impl App {
     /// Opens the file popup for the focused column.
     pub(super) fn ask_answer_file(&mut self) {
         let col = self.outputs.focus_col;
-        let Some(c) = self.outputs.columns.get(col) else {
+        let Some(c) = self.outputs.columns().get(col) else {
             self.set_status(Level::Warning, "no answer to write: run the prompt first");
             return;
         };
         let buffer = format!(
             "{}-{}-{}.txt",
             file_part(self.prompt_name()),
-            file_part(&c.model_id),
+            file_part(&c.name),
             col + 1
         );
         self.popup = Some(Popup::LineInput {
@@ -78,7 +78,7 @@ impl App {
         match typed.strip_prefix("~/").zip(home()) {
             Some((rest, home)) => home.join(rest),
             None if Path::new(typed).is_absolute() => PathBuf::from(typed),
-            None => self.ws.root.join(typed),
+            None => self.session.ws.root.join(typed),
         }
     }
 
@@ -95,7 +95,7 @@ impl App {
             self.set_status(Level::Warning, "no file name: nothing written");
             return;
         }
-        let Some(c) = self.outputs.columns.get(col) else {
+        let Some(c) = self.outputs.columns().get(col) else {
             self.set_status(Level::Warning, "that column is gone: nothing written");
             return;
         };
@@ -112,7 +112,7 @@ impl App {
         let shown = self.rel(&path);
         let label = self
             .outputs
-            .columns
+            .columns()
             .get(col)
             .map_or_else(|| "the answer".to_string(), |c| c.label());
         match outcome {

@@ -22,10 +22,8 @@ impl App {
             self.command(cmd, effects);
             return;
         }
-        if self.focus == Pane::Editor
-            && let Some(ed) = self.editor_mut()
-        {
-            ed.input(to_textarea(key));
+        if self.focus == Pane::Editor {
+            self.editor_mut().input(to_textarea(key));
         }
     }
 
@@ -35,14 +33,12 @@ impl App {
                 buffer.push_str(text.lines().next().unwrap_or(""))
             }
             Some(Popup::Variables) => {
-                if let Some(buf) = self.vars.editing.as_mut() {
+                if let Some(buf) = self.current.vars.editing.as_mut() {
                     buf.push_str(&text);
                 }
             }
             None if self.focus == Pane::Editor => {
-                if let Some(ed) = self.editor_mut() {
-                    ed.paste_text(&text);
-                }
+                self.editor_mut().paste_text(&text);
             }
             _ => {}
         }
@@ -99,7 +95,7 @@ impl App {
                     cursor: cursor.saturating_sub(1),
                 }),
                 KeyCode::Down | KeyCode::Char('j') => Some(Popup::SwitchPrompt {
-                    cursor: (cursor + 1).min(self.ws.prompts.len().saturating_sub(1)),
+                    cursor: (cursor + 1).min(self.session.ws.prompts.len().saturating_sub(1)),
                 }),
                 KeyCode::Enter => {
                     self.open_prompt(cursor);
@@ -110,14 +106,12 @@ impl App {
             Popup::Recovery { prompt, text } => match key.code {
                 KeyCode::Char('r') | KeyCode::Enter => {
                     self.open_prompt(prompt);
-                    if let Some(ed) = self.editor_mut() {
-                        ed.set_text(&text);
-                    }
+                    self.editor_mut().set_text(&text);
                     self.set_status(Level::Info, "recovered unsaved edits: Ctrl-S to keep them");
                     None
                 }
                 KeyCode::Char('d') | KeyCode::Esc => {
-                    if let Some(p) = self.ws.prompts.get(prompt) {
+                    if let Some(p) = self.session.ws.prompts.get(prompt) {
                         effects.push(Effect::ClearRecovery {
                             path: p.path.clone(),
                         });
@@ -135,7 +129,11 @@ impl App {
                     None
                 }
                 KeyCode::Char('y') => {
-                    for ed in self.editors.values().filter(|e| e.is_dirty()) {
+                    for ed in self
+                        .prompt_states()
+                        .map(|(_, p)| &p.editor)
+                        .filter(|e| e.is_dirty())
+                    {
                         effects.push(Effect::ClearRecovery {
                             path: ed.path.as_path().to_path_buf(),
                         });
@@ -180,7 +178,7 @@ impl App {
             self.finish_answer_file(col, overwrite, buffer, effects);
             return;
         }
-        let Some(ed) = self.editor_mut() else { return };
+        let ed = self.editor_mut();
         match purpose {
             LinePurpose::Search => {
                 if buffer.is_empty() {
@@ -202,18 +200,18 @@ impl App {
     /// Keys of the Variables popup: up/down pick, Enter edits/commits,
     /// `t` loads the next test case of the prompt's test file.
     fn variables_key(&mut self, key: KeyPress) -> Option<Popup> {
-        if let Some(buf) = self.vars.editing.as_mut() {
+        if let Some(buf) = self.current.vars.editing.as_mut() {
             match key.code {
                 KeyCode::Enter => {
                     let text = std::mem::take(buf);
-                    self.vars.editing = None;
-                    if let Some(e) = self.vars.entries.get_mut(self.vars.cursor) {
+                    self.current.vars.editing = None;
+                    if let Some(e) = self.current.vars.entries.get_mut(self.current.vars.cursor) {
                         e.text = text;
                         e.source = "edited".into();
                     }
                     self.inputs_changed();
                 }
-                KeyCode::Esc => self.vars.editing = None,
+                KeyCode::Esc => self.current.vars.editing = None,
                 KeyCode::Backspace => {
                     buf.pop();
                 }
@@ -225,16 +223,16 @@ impl App {
         match key.code {
             KeyCode::Esc | KeyCode::F(3) => return None,
             KeyCode::Up | KeyCode::Char('k') => {
-                self.vars.cursor = self.vars.cursor.saturating_sub(1)
+                self.current.vars.cursor = self.current.vars.cursor.saturating_sub(1)
             }
             KeyCode::Down | KeyCode::Char('j')
-                if self.vars.cursor + 1 < self.vars.entries.len() =>
+                if self.current.vars.cursor + 1 < self.current.vars.entries.len() =>
             {
-                self.vars.cursor += 1;
+                self.current.vars.cursor += 1;
             }
             KeyCode::Enter => {
-                if let Some(e) = self.vars.entries.get(self.vars.cursor) {
-                    self.vars.editing = Some(e.text.clone());
+                if let Some(e) = self.current.vars.entries.get(self.current.vars.cursor) {
+                    self.current.vars.editing = Some(e.text.clone());
                 }
             }
             KeyCode::Char('t') => self.load_next_test_case(),
@@ -248,6 +246,7 @@ impl App {
     fn load_next_test_case(&mut self) {
         let name = self.prompt_name().to_string();
         let Some(file) = self
+            .session
             .ws
             .tests
             .iter()
@@ -260,6 +259,7 @@ impl App {
             return;
         }
         let i = self
+            .current
             .vars
             .test_case
             .map(|i| (i + 1) % file.cases.len())
@@ -270,8 +270,8 @@ impl App {
             .clone()
             .unwrap_or_else(|| format!("case {}", i + 1));
         let vars = case.vars.clone();
-        self.vars.load(&vars, &format!("test: {label}"));
-        self.vars.test_case = Some(i);
+        self.current.vars.load(&vars, &format!("test: {label}"));
+        self.current.vars.test_case = Some(i);
         self.inputs_changed();
     }
 
@@ -291,8 +291,8 @@ impl App {
                 // A click on a list row moves the cursor there.
                 let line = row.saturating_sub(rect.y + 1) as usize;
                 match pane {
-                    Pane::Examples if line < self.examples.items.len() => {
-                        self.examples.cursor = line
+                    Pane::Examples if line < self.current.examples.items.len() => {
+                        self.current.examples.cursor = line
                     }
                     Pane::Models if line < self.models.rows.len() => self.models.cursor = line,
                     _ => {}
@@ -305,9 +305,8 @@ impl App {
         let l = main_layout(Rect::new(0, 0, self.size.0, self.size.1));
         if contains(l.outputs, col, row) {
             self.outputs.scroll_by(if down { 3 } else { -3 });
-        } else if contains(l.editor, col, row)
-            && let Some(ed) = self.editor_mut()
-        {
+        } else if contains(l.editor, col, row) {
+            let ed = self.editor_mut();
             let key = if down {
                 ratatui_textarea::Key::MouseScrollDown
             } else {

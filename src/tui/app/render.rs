@@ -3,8 +3,7 @@
 //! in step with what the template uses.
 
 use super::{App, RenderState};
-use crate::prompt::{self, RenderData};
-use serde_json::{Map, Value};
+use crate::session::{PromptInputs, vars};
 use std::time::{Duration, Instant};
 
 /// A render slower than this is not redone on every keystroke: typing
@@ -16,7 +15,7 @@ impl App {
     /// After an action: re-render now, or, when only the editor text
     /// changed and the last render was slow, once typing pauses.
     pub(super) fn refresh_render_soon(&mut self) {
-        let version = self.editor().map(|e| e.version()).unwrap_or(0);
+        let version = self.editor().version();
         let only_text = self.render_key.0 == self.prompt_idx
             && self.render_key.2 == self.inputs_version
             && self.render_key.1 != version;
@@ -35,7 +34,7 @@ impl App {
     /// Re-renders the current prompt if anything it depends on changed.
     pub fn refresh_render(&mut self) {
         self.render_due = None;
-        let version = self.editor().map(|e| e.version()).unwrap_or(0);
+        let version = self.editor().version();
         let key = (self.prompt_idx, version, self.inputs_version);
         if key == self.render_key {
             return;
@@ -47,29 +46,29 @@ impl App {
     }
 
     fn render_now(&mut self) {
-        let source = self.editor().map(|e| e.text()).unwrap_or_default();
-        let parsed = match prompt::parse_document(&source) {
+        let source = self.editor().text();
+        let parsed = match self.session.parse(&source) {
             Ok(p) => p,
             Err(e) => {
                 self.rendered = RenderState::Err(e);
                 return;
             }
         };
-        let data = RenderData {
-            input: self.vars.to_input(),
-            examples: self.examples.selected(),
-            ..Default::default()
+        let input = self.session.input_meta(&parsed);
+        let inputs = PromptInputs {
+            vars: self.current.vars.to_input(input.as_ref()),
+            examples: self.current.examples.selected(),
         };
-        match self.renderer.render(&parsed, &data, None) {
+        match self.session.render_parsed(&parsed, &inputs) {
             Ok(r) => {
-                let (names, defaults) = variable_names(r.input.as_ref());
-                let mut all = names;
-                for m in &r.missing_vars {
-                    if !all.iter().any(|(n, _)| n == m) {
-                        all.push((m.clone(), None));
+                let mut names = vars::schema_kinds(input.as_ref());
+                let defaults = vars::defaults(input.as_ref());
+                for name in defaults.keys().chain(&r.missing_vars) {
+                    if !names.iter().any(|(n, _)| n == name) {
+                        names.push((name.clone(), None));
                     }
                 }
-                self.vars.sync(&all, &defaults);
+                self.current.vars.sync(&names, &defaults);
                 self.rendered = RenderState::Ok(Box::new(r));
             }
             Err(e) => self.rendered = RenderState::Err(e),
@@ -83,40 +82,4 @@ impl App {
             RenderState::Err(_) => &[],
         }
     }
-}
-
-/// Names (with JSON Schema type when known) from `input.schema.properties`
-/// and `input.default`, and the defaults themselves.
-type NamedKinds = Vec<(String, Option<String>)>;
-
-fn variable_names(input: Option<&Value>) -> (NamedKinds, Map<String, Value>) {
-    let mut names: NamedKinds = Vec::new();
-    let defaults = input
-        .and_then(|i| i.get("default"))
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    if let Some(props) = input
-        .and_then(|i| i.pointer("/schema/properties"))
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in props {
-            let kind = match schema.get("type") {
-                Some(Value::String(t)) => Some(t.clone()),
-                Some(Value::Array(ts)) => ts
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .find(|t| *t != "null")
-                    .map(str::to_string),
-                _ => None,
-            };
-            names.push((name.clone(), kind));
-        }
-    }
-    for name in defaults.keys() {
-        if !names.iter().any(|(n, _)| n == name) {
-            names.push((name.clone(), None));
-        }
-    }
-    (names, defaults)
 }

@@ -2,20 +2,35 @@
 //! temperature / max tokens of each editable in place, a temperature sweep
 //! per model, and the repeat count (samples per model) of the next run.
 
-use crate::provider::{Endpoint, GenParams};
-use crate::run::ModelChoice;
 use crate::run::variants::{MAX_REPEAT, fmt_sweep, parse_sweep};
+use crate::session::{ModelOption, ModelPick};
+use crate::types::GenParams;
 
 #[derive(Debug, Clone)]
 pub struct ModelRow {
-    pub id: String,
-    pub label: Option<String>,
-    pub endpoint: Endpoint,
+    /// The model as pwb.toml lists it (label, endpoint, its parameters).
+    pub model: ModelOption,
     pub checked: bool,
-    /// From the model's entry in pwb.toml, then edited here.
-    pub params: GenParams,
+    /// Edits made here, over the model's own parameters.
+    pub overrides: GenParams,
     /// Temperatures to run this model at (empty: its own temperature).
     pub sweep: Vec<f64>,
+}
+
+impl ModelRow {
+    pub fn new(model: ModelOption) -> ModelRow {
+        ModelRow {
+            checked: model.selected,
+            model,
+            overrides: GenParams::default(),
+            sweep: Vec::new(),
+        }
+    }
+
+    /// What the row shows: the label, else the id.
+    pub fn name(&self) -> &str {
+        &self.model.name
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,16 +118,16 @@ impl ModelPicker {
         let text = edit.buffer.trim();
         match edit.field {
             Field::Temperature => match text.parse::<f64>() {
-                _ if text.is_empty() => row.params.temperature = None,
-                Ok(t) if (0.0..=2.0).contains(&t) => row.params.temperature = Some(t),
+                _ if text.is_empty() => row.overrides.temperature = None,
+                Ok(t) if (0.0..=2.0).contains(&t) => row.overrides.temperature = Some(t),
                 _ => {
                     edit.error = Some("temperature is a number from 0 to 2".into());
                     return;
                 }
             },
             Field::MaxTokens => match text.parse::<u32>() {
-                _ if text.is_empty() => row.params.max_tokens = None,
-                Ok(n) if n > 0 => row.params.max_tokens = Some(n),
+                _ if text.is_empty() => row.overrides.max_tokens = None,
+                Ok(n) if n > 0 => row.overrides.max_tokens = Some(n),
                 _ => {
                     edit.error = Some("max tokens is a whole number above 0".into());
                     return;
@@ -129,15 +144,14 @@ impl ModelPicker {
         self.edit = None;
     }
 
-    /// Checked models with parameters layered over `base` (defaults and
-    /// the prompt's config).
-    pub fn choices(&self, base: &GenParams) -> Vec<ModelChoice> {
+    /// The checked models with their edits and sweeps.
+    pub fn picks(&self) -> Vec<ModelPick> {
         self.rows
             .iter()
             .filter(|r| r.checked)
-            .map(|r| ModelChoice {
-                endpoint: r.endpoint.clone(),
-                params: base.overlay(&r.params),
+            .map(|r| ModelPick {
+                model: r.model.clone(),
+                overrides: r.overrides.clone(),
                 sweep: r.sweep.clone(),
             })
             .collect()
@@ -149,17 +163,11 @@ mod tests {
     use super::*;
 
     fn row(id: &str) -> ModelRow {
-        ModelRow {
-            id: id.into(),
-            label: None,
-            endpoint: Endpoint {
-                id: id.into(),
-                ..Default::default()
-            },
-            checked: true,
-            params: GenParams::default(),
-            sweep: Vec::new(),
-        }
+        let mut r = ModelRow::new(ModelOption::ad_hoc(
+            crate::types::ModelId::parse(id).unwrap(),
+        ));
+        r.checked = true;
+        r
     }
 
     #[test]
@@ -186,10 +194,10 @@ mod tests {
         assert!(p.edit.is_none());
         p.cursor = 1;
         p.toggle();
-        let c = p.choices(&base);
+        let c = p.picks();
         assert_eq!(c.len(), 1);
-        assert_eq!(c[0].params.temperature, Some(0.1));
-        assert_eq!(c[0].params.max_tokens, Some(100));
+        assert_eq!(c[0].overrides.temperature, Some(0.1));
+        assert_eq!(c[0].overrides.max_tokens, None);
     }
 
     #[test]
@@ -221,7 +229,7 @@ mod tests {
         p.commit_edit();
         assert!(p.edit.is_none());
         assert_eq!(p.rows[0].sweep, vec![0.0, 1.2]);
-        assert_eq!(p.choices(&GenParams::default())[0].sweep, vec![0.0, 1.2]);
+        assert_eq!(p.picks()[0].sweep, vec![0.0, 1.2]);
         p.begin_edit(Field::Sweep, &GenParams::default());
         assert_eq!(p.edit.as_ref().unwrap().buffer, "0,1.2", "pre-filled");
         p.edit.as_mut().unwrap().buffer.clear();

@@ -1,19 +1,36 @@
 //! Template variables: the names the prompt uses (its input schema,
 //! defaults, and anything the template references), each with a value the
-//! user sets, pre-filled from `input.default` or a test case.
+//! user sets, pre-filled from `input.default` or a test case. Typed text
+//! becomes a value the way `pwb render --var` makes one (`session::vars`);
+//! a value loaded from a file keeps its type until it is edited.
 
+use crate::session::vars::{self, text_of};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct VarEntry {
     pub name: String,
-    /// The value as edited: JSON if it parses as a non-string JSON value
-    /// and the default was not a string, else a plain string.
+    /// The value as shown and edited.
     pub text: String,
+    /// The value as a default or test case gave it, while `text` still
+    /// shows it unedited.
+    pub loaded: Option<Value>,
     /// Where the value came from, for the popup ("default", "test: ...").
     pub source: String,
     /// The variable's type from `input.schema`, when known.
     pub kind: Option<String>,
+}
+
+impl VarEntry {
+    /// The value the template gets, typed by `input`'s schema.
+    fn value(&self, input: Option<&Value>) -> Value {
+        match &self.loaded {
+            Some(v) if text_of(v) == self.text => v.clone(),
+            _ => vars::typed(input, &[(self.name.clone(), self.text.clone())])
+                .remove(&self.name)
+                .unwrap_or(Value::Null),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -36,13 +53,14 @@ impl Variables {
                 }
                 continue;
             }
-            let (text, source) = match defaults.get(name) {
-                Some(v) => (value_to_text(v), "default".to_string()),
-                None => (String::new(), "unset".to_string()),
+            let (text, loaded, source) = match defaults.get(name) {
+                Some(v) => (text_of(v), Some(v.clone()), "default".to_string()),
+                None => (String::new(), None, "unset".to_string()),
             };
             self.entries.push(VarEntry {
                 name: name.clone(),
                 text,
+                loaded,
                 source,
                 kind: kind.clone(),
             });
@@ -52,15 +70,17 @@ impl Variables {
     /// Overwrites values from a test case's `vars`.
     pub fn load(&mut self, vars: &Map<String, Value>, source: &str) {
         for (name, v) in vars {
-            let text = value_to_text(v);
+            let text = text_of(v);
             match self.entries.iter_mut().find(|e| &e.name == name) {
                 Some(e) => {
                     e.text = text;
+                    e.loaded = Some(v.clone());
                     e.source = source.to_string();
                 }
                 None => self.entries.push(VarEntry {
                     name: name.clone(),
                     text,
+                    loaded: Some(v.clone()),
                     source: source.to_string(),
                     kind: None,
                 }),
@@ -70,34 +90,12 @@ impl Variables {
 
     /// The values to render with. Unset ("") variables are left out so
     /// the renderer can report them as missing.
-    pub fn to_input(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        for e in &self.entries {
-            if e.source == "unset" && e.text.is_empty() {
-                continue;
-            }
-            m.insert(e.name.clone(), text_to_value(&e.text, e.kind.as_deref()));
-        }
-        m
-    }
-}
-
-fn value_to_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Strings stay strings unless the schema says otherwise, or the text is
-/// clearly structured JSON (object/array).
-fn text_to_value(text: &str, kind: Option<&str>) -> Value {
-    let parsed = serde_json::from_str::<Value>(text.trim()).ok();
-    match (kind, parsed) {
-        (Some("string"), _) => Value::String(text.to_string()),
-        (Some(_), Some(v)) => v,
-        (None, Some(v @ (Value::Object(_) | Value::Array(_)))) => v,
-        _ => Value::String(text.to_string()),
+    pub fn to_input(&self, input: Option<&Value>) -> Map<String, Value> {
+        self.entries
+            .iter()
+            .filter(|e| !(e.source == "unset" && e.text.is_empty()))
+            .map(|e| (e.name.clone(), e.value(input)))
+            .collect()
     }
 }
 
@@ -110,22 +108,33 @@ mod tests {
     fn sync_load_and_types() {
         let mut v = Variables::default();
         let defaults = json!({"max_words": 50, "text": "hi"});
+        let input = json!({"schema": {"properties": {
+            "text": {"type": "string"}, "max_words": {"type": "integer"}}}});
         let names = vec![
             ("text".to_string(), Some("string".to_string())),
             ("max_words".to_string(), Some("integer".to_string())),
             ("tone".to_string(), None),
         ];
         v.sync(&names, defaults.as_object().unwrap());
-        let input = v.to_input();
-        assert_eq!(input["max_words"], json!(50));
-        assert_eq!(input["text"], json!("hi"));
-        assert!(!input.contains_key("tone"), "unset stays missing");
+        let got = v.to_input(Some(&input));
+        assert_eq!(got["max_words"], json!(50));
+        assert_eq!(got["text"], json!("hi"));
+        assert!(!got.contains_key("tone"), "unset stays missing");
         v.load(
-            json!({"text": "123", "tone": "dry"}).as_object().unwrap(),
+            json!({"text": "123", "tone": "dry", "code": "0042", "n": "7"})
+                .as_object()
+                .unwrap(),
             "test: a",
         );
-        let input = v.to_input();
-        assert_eq!(input["text"], json!("123"), "schema says string");
-        assert_eq!(input["tone"], json!("dry"));
+        let got = v.to_input(Some(&input));
+        assert_eq!(got["text"], json!("123"), "schema says string");
+        assert_eq!(got["tone"], json!("dry"));
+        assert_eq!(got["n"], json!("7"), "a loaded string stays a string");
+        v.entries.iter_mut().find(|e| e.name == "n").unwrap().text = "8".into();
+        assert_eq!(
+            v.to_input(Some(&input))["n"],
+            json!(8),
+            "typed text is JSON"
+        );
     }
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Pane::Examples && app.popup.is_none();
     let t = &app.theme;
-    let p = &app.examples;
+    let p = &app.current.examples;
     let tok = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_else(|| "…".into());
     let title = format!(
         " Examples {}/{} · ~{} tok ",

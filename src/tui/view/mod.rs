@@ -41,15 +41,9 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &mut App) {
         title.push_str(&format!(" · unset: {}", app.missing_vars().join(", ")));
     }
     let App {
-        editors,
-        prompt_idx,
-        hl,
-        theme,
-        ..
+        current, hl, theme, ..
     } = app;
-    if let Some(ed) = editors.get_mut(prompt_idx) {
-        editor::draw(frame, area, ed, hl, theme, focused, &title);
-    }
+    editor::draw(frame, area, &mut current.editor, hl, theme, focused, &title);
 }
 
 /// A bordered block styled by focus.

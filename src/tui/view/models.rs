@@ -31,13 +31,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(msg, inner);
         return;
     }
-    let base = app.base_params();
     let items: Vec<ListItem> = m
         .rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let eff = base.overlay(&r.params);
+            let eff = app.effective_params(r);
             let (mark, style) = if r.checked {
                 ("[x]", t.checkbox_on)
             } else {
@@ -67,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ListItem::new(Line::from(vec![
                 Span::styled(mark, style),
                 Span::raw(" "),
-                Span::raw(r.id.clone()),
+                Span::raw(r.name().to_string()),
                 temp,
                 field(Field::MaxTokens, "max", max),
             ]))

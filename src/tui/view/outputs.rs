@@ -1,6 +1,6 @@
 //! The Outputs pane: one column per cell of the latest run, each with a
 //! header (model, sweep temperature, sample; status) and readouts
-//! (`compare::CallFacts`), then the answer (or its diff) wrapped to the
+//! (`compare::Readout`), then the answer (or its diff) wrapped to the
 //! column, and a run summary below; columns that do not fit are paged
 //! sideways. Runs with repeats get an agreement band above the columns.
 
@@ -9,11 +9,11 @@ mod groups;
 
 use super::pane_block;
 use super::text::{clean_line, clip, wrap, wrap_tail, wrap_window};
-use crate::compare::{CallFacts, RunSummary};
+use crate::compare::{Readout, RunSummary};
 use crate::provider::types::secs;
+use crate::run::{CellOutcome, CellStatus};
 use crate::tui::app::{App, Pane};
 use crate::tui::state::diffs::DiffMode;
-use crate::tui::state::outputs::{CellStatus, OutputColumn};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -28,7 +28,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let focused = app.focus == Pane::Outputs && app.popup.is_none();
     let t = &app.theme;
     let out = &app.outputs;
-    let n = out.columns.len();
+    let columns = out.columns();
+    let n = columns.len();
     let per_page = if out.zoom {
         1
     } else {
@@ -74,17 +75,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     // The run summary takes the last line when there is room for it.
     if inner.height >= 4 {
-        let labels: Vec<String> = out.columns.iter().map(|c| c.label()).collect();
-        let facts: Vec<CallFacts> = out
-            .columns
-            .iter()
-            .zip(&labels)
-            .map(|(c, label)| CallFacts {
-                model_id: label,
-                ..facts(c, app)
-            })
-            .collect();
-        let summary = RunSummary::of(&facts).line();
+        let all: Vec<Readout> = columns.iter().map(|c| readout(c, app)).collect();
+        let summary = RunSummary::of(&all).line();
         let y = inner.y + inner.height - 1;
         let line = Rect::new(inner.x, y, inner.width, 1);
         frame.render_widget(
@@ -97,7 +89,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         diff::draw_unified(frame, inner, app);
         return;
     }
-    let shown = &out.columns[first..(first + per_page).min(n)];
+    let shown = &columns[first..(first + per_page).min(n)];
     let constraints = vec![Constraint::Ratio(1, shown.len() as u32); shown.len()];
     let split = |area: Rect| {
         Layout::default()
@@ -126,25 +118,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-/// What the header shows about a column's call.
-fn facts<'a>(col: &'a OutputColumn, app: &'a App) -> CallFacts<'a> {
-    CallFacts {
-        model_id: &col.model_id,
-        params: Some(&col.params),
-        usage: col.usage,
-        time_to_first_token: col.time_to_first_token,
-        total_time: col.total_time,
-        finish_reason: col.finish_reason.as_ref(),
-        info: app.catalog.lookup(&col.model_id),
-        cached: col.cached,
-    }
+/// A column's figures with its model's catalog entry.
+fn readout<'a>(col: &'a CellOutcome, app: &'a App) -> Readout<'a> {
+    Readout::new(col, app.session.catalog.lookup(&col.model.to_string()))
 }
 
 fn draw_column(
     frame: &mut Frame,
     area: Rect,
     index: usize,
-    col: &OutputColumn,
+    col: &CellOutcome,
     app: &App,
     focus: bool,
     last: bool,
@@ -172,7 +155,7 @@ fn draw_column(
     let suffix = col.slot.suffix();
     // With a sample / temperature suffix the name may shrink further.
     let keep = if suffix.is_empty() { 16 } else { 8 };
-    let name_room = col.model_id.chars().count().min(keep) + suffix.width() + 1;
+    let name_room = col.name.chars().count().min(keep) + suffix.width() + 1;
     let status = clip(&status, w.saturating_sub(name_room).max(8));
     let name_style = if focus { t.title_focused } else { t.title };
     let diffs = &app.outputs.diffs;
@@ -186,7 +169,7 @@ fn draw_column(
     let header = Line::from(vec![
         Span::styled(marker, t.readout),
         Span::styled(
-            clip(&col.model_id, room.saturating_sub(suffix.width())),
+            clip(&col.name, room.saturating_sub(suffix.width())),
             name_style,
         ),
         Span::styled(suffix, name_style),
@@ -195,18 +178,24 @@ fn draw_column(
     ]);
     let bar = if w >= 24 { 6 } else { 3 };
     let mut lines = vec![header];
-    for readout in facts(col, app).lines(bar) {
+    for readout in readout(col, app).lines(bar) {
         for l in wrap(&readout, w) {
             lines.push(Line::from(Span::styled(l, t.readout)));
         }
     }
-    if let Some(check) = &col.json {
+    let check = app
+        .outputs
+        .results
+        .checks
+        .get(index)
+        .and_then(Option::as_ref);
+    if let Some(check) = check {
         let style = if check.is_valid() { t.ok } else { t.error };
         for l in wrap(&check.line(), w) {
             lines.push(Line::from(Span::styled(l, style)));
         }
     }
-    let text = match (&col.json, app.outputs.pretty) {
+    let text = match (check, app.outputs.pretty) {
         (Some(check), true) => check.pretty.as_deref().unwrap_or(&col.text),
         _ => col.text.as_str(),
     };

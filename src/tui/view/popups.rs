@@ -61,12 +61,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Popup::SwitchPrompt { cursor } => {
             let t = &app.theme;
             let lines = app
+                .session
                 .ws
                 .prompts
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    let dirty = app.editors.get(&i).is_some_and(|e| e.is_dirty());
+                    let dirty = app.prompt_state(i).is_some_and(|p| p.editor.is_dirty());
                     let label = format!("{}{}", p.name, if dirty { " [+]" } else { "" });
                     let style = if i == *cursor {
                         t.list_selected
@@ -80,6 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         Popup::Recovery { prompt, .. } => {
             let name = app
+                .session
                 .ws
                 .prompts
                 .get(*prompt)
@@ -230,7 +232,7 @@ fn inspector_lines(app: &App, width: usize) -> Vec<Line<'static>> {
                     k => format!(" (sent {k} times)"),
                 };
                 lines.push(Line::from(Span::styled(
-                    format!("── {}{}{times} ──", cell.endpoint.id, slot.suffix()),
+                    format!("── {}{}{times} ──", cell.name, slot.suffix()),
                     t.title_focused,
                 )));
                 let body = serde_json::to_string_pretty(&cell.wire_body()).unwrap_or_default();
@@ -246,22 +248,44 @@ fn inspector_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-/// The focused output column's trace: the request as sent (keys shown as
-/// `***`) and the raw response.
+/// The focused output column's trace: every attempt's request as sent
+/// (keys shown as `***`) and raw response, with why it was retried.
 fn trace_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let Some(col) = app.outputs.columns.get(app.outputs.focus_col) else {
+    let Some(col) = app.outputs.columns().get(app.outputs.focus_col) else {
         return vec![Line::from(Span::styled("no run yet", t.warning))];
     };
     let mut lines = vec![Line::from(Span::styled(
-        format!("── {} ──", col.model_id),
+        format!("── {} ({}) ──", col.label(), col.model),
         t.title_focused,
     ))];
-    let text = match &col.trace {
-        Some(trace) => trace.render(),
-        None if col.cached => "answered from the response cache: no request was sent".into(),
-        None => "no trace (no request was sent, or the call is still running)".into(),
-    };
+    let mut text = String::new();
+    let n = col.attempts.len();
+    for (i, a) in col.attempts.iter().enumerate() {
+        if n > 1 {
+            text.push_str(&format!("── attempt {}/{n} ──\n", i + 1));
+        }
+        match &a.trace {
+            Some(trace) => text.push_str(&trace.render()),
+            None if col.cached => {
+                text.push_str("answered from the response cache: no request was sent\n")
+            }
+            None => text.push_str("no trace (no request was sent, or it is still running)\n"),
+        }
+        if let Some(why) = &a.failure {
+            let wait = a
+                .wait
+                .map(|w| format!("; retried after {}", crate::usage::fmt_duration(w)))
+                .unwrap_or_default();
+            text.push_str(&format!("── failed: {why}{wait} ──\n"));
+        }
+    }
+    if n == 0 {
+        text.push_str(match &col.status {
+            crate::run::CellStatus::Failed(_) => "no request was sent",
+            _ => "no trace yet: the call has not started",
+        });
+    }
     for l in text.lines() {
         for w in wrap(l, width.max(10)) {
             lines.push(Line::from(w));
@@ -272,16 +296,16 @@ fn trace_lines(app: &App, width: usize) -> Vec<Line<'static>> {
 
 fn variable_lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.theme;
-    if app.vars.entries.is_empty() {
+    let vars = &app.current.vars;
+    if vars.entries.is_empty() {
         return vec![Line::from("This prompt uses no variables.")];
     }
-    app.vars
-        .entries
+    vars.entries
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let selected = i == app.vars.cursor;
-            let value = match (&app.vars.editing, selected) {
+            let selected = i == vars.cursor;
+            let value = match (&vars.editing, selected) {
                 (Some(buf), true) => format!("{buf}▏"),
                 _ => e.text.replace('\n', "⏎"),
             };

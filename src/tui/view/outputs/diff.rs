@@ -35,7 +35,7 @@ pub(super) fn draw_unified(frame: &mut Frame, area: Rect, app: &App) {
     let out = &app.outputs;
     let w = area.width as usize;
     let name = |i: usize| {
-        out.columns
+        out.columns()
             .get(i)
             .map_or_else(|| "?".to_string(), |c| c.label())
     };

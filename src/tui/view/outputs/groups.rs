@@ -4,8 +4,9 @@
 //! `Agreement` once all are in.
 
 use crate::run::CellSlot;
+use crate::session::collect::Group;
 use crate::tui::app::App;
-use crate::tui::state::outputs::{ColumnGroup, Outputs};
+use crate::tui::state::outputs::Outputs;
 use crate::tui::view::text::wrap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,21 +14,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 /// `openai:gpt-4o t=0.7 ×3` and the figures (or progress) of a group.
-fn group_text(g: &ColumnGroup, out: &Outputs) -> (String, String) {
-    let first = &out.columns[g.columns.start];
+fn group_text(g: &Group, out: &Outputs) -> (String, String) {
+    let first = &out.columns()[g.cells.start];
     let slot = CellSlot {
         samples: 1,
         ..first.slot
     };
-    let name = format!("{}{} ×{}", first.model_id, slot.suffix(), g.columns.len());
+    let name = format!("{}{} ×{}", first.name, slot.suffix(), g.cells.len());
     let figures = match &g.agreement {
         Some(a) => a.line(),
         None => {
-            let settled = out.columns[g.columns.clone()]
+            let settled = out.columns()[g.cells.clone()]
                 .iter()
                 .filter(|c| c.is_settled())
                 .count();
-            format!("{settled}/{} samples in…", g.columns.len())
+            format!("{settled}/{} samples in…", g.cells.len())
         }
     };
     (name, figures)
@@ -44,10 +45,10 @@ struct GroupSpan {
 fn visible(out: &Outputs, first: usize, rects: &[Rect]) -> Vec<GroupSpan> {
     let shown = first..first + rects.len();
     let mut v = Vec::new();
-    for (group, g) in out.groups.iter().enumerate() {
-        let start = g.columns.start.max(shown.start);
-        let end = g.columns.end.min(shown.end);
-        if g.columns.len() < 2 || start >= end {
+    for (group, g) in out.results.groups.iter().enumerate() {
+        let start = g.cells.start.max(shown.start);
+        let end = g.cells.end.min(shown.end);
+        if g.cells.len() < 2 || start >= end {
             continue;
         }
         let (a, b) = (rects[start - first], rects[end - 1 - first]);
@@ -62,7 +63,7 @@ fn visible(out: &Outputs, first: usize, rects: &[Rect]) -> Vec<GroupSpan> {
 }
 
 /// The band's text for a group, wrapped to `room` cells: at most two lines.
-fn band_lines(g: &ColumnGroup, out: &Outputs, room: u16) -> Vec<String> {
+fn band_lines(g: &Group, out: &Outputs, room: u16) -> Vec<String> {
     let (name, figures) = group_text(g, out);
     let mut lines = wrap(&format!("{name}: {figures}"), room as usize);
     lines.truncate(2);
@@ -74,7 +75,7 @@ fn band_lines(g: &ColumnGroup, out: &Outputs, room: u16) -> Vec<String> {
 pub(super) fn band_height(out: &Outputs, first: usize, rects: &[Rect]) -> u16 {
     visible(out, first, rects)
         .iter()
-        .map(|v| band_lines(&out.groups[v.group], out, room(v)).len() as u16)
+        .map(|v| band_lines(&out.results.groups[v.group], out, room(v)).len() as u16)
         .max()
         .unwrap_or(0)
 }
@@ -88,7 +89,7 @@ pub(super) fn draw_band(frame: &mut Frame, band: Rect, first: usize, rects: &[Re
     let t = &app.theme;
     let out = &app.outputs;
     for v in visible(out, first, rects) {
-        let g = &out.groups[v.group];
+        let g = &out.results.groups[v.group];
         let room = room(&v);
         let name = group_text(g, out).0;
         let lines: Vec<Line> = band_lines(g, out, room)

@@ -1,0 +1,67 @@
+//! Rendering a prompt, saved or as edited, with its inputs: the same
+//! parse, checks and render for every face, so what the TUI shows, what
+//! `pwb render` prints and what a run sends are one thing.
+
+use super::Session;
+use crate::prompt::{
+    Example, ParsedPrompt, PromptError, PromptWarning, RenderData, RenderedPrompt, compile_check,
+    lint, parse_document,
+};
+use serde_json::{Map, Value};
+
+/// What a prompt is rendered with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PromptInputs {
+    /// Template variables (over the prompt's `input.default`).
+    pub vars: Map<String, Value>,
+    /// Few-shot examples, in send order.
+    pub examples: Vec<Example>,
+}
+
+impl Session {
+    /// Parses a prompt's text and checks its template (syntax, helpers,
+    /// includes) without rendering it.
+    pub fn parse(&self, source: &str) -> Result<ParsedPrompt, PromptError> {
+        let parsed = parse_document(source)?;
+        compile_check(&parsed)?;
+        Ok(parsed)
+    }
+
+    /// Warnings about a parsed prompt that do not stop it rendering.
+    pub fn lint(&self, parsed: &ParsedPrompt) -> Vec<PromptWarning> {
+        lint(parsed)
+    }
+
+    /// The prompt's `input` metadata (schema as JSON Schema, defaults):
+    /// what its variables are and of which type. `None` when it declares
+    /// none or the metadata does not resolve.
+    pub fn input_meta(&self, parsed: &ParsedPrompt) -> Option<Value> {
+        self.renderer
+            .render_metadata(parsed, None)
+            .ok()?
+            .remove("input")
+    }
+
+    /// Renders a parsed prompt with `inputs`.
+    pub fn render_parsed(
+        &self,
+        parsed: &ParsedPrompt,
+        inputs: &PromptInputs,
+    ) -> Result<RenderedPrompt, PromptError> {
+        let data = RenderData {
+            input: inputs.vars.clone(),
+            examples: inputs.examples.clone(),
+            ..RenderData::default()
+        };
+        self.renderer.render(parsed, &data, None)
+    }
+
+    /// Parses, checks and renders a prompt's text with `inputs`.
+    pub fn render(
+        &self,
+        source: &str,
+        inputs: &PromptInputs,
+    ) -> Result<RenderedPrompt, PromptError> {
+        self.render_parsed(&self.parse(source)?, inputs)
+    }
+}
