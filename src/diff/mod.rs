@@ -99,6 +99,84 @@ pub fn word_diff(reference: &str, other: &str) -> Vec<Segment> {
         }
     }
     flush(&mut out, &mut pending);
+    coalesce(out)
+}
+
+/// Joins each run of changes into one deletion and one insertion: words
+/// changed together read as `[the Seine does]{the Loire is}` rather than
+/// alternating word by word. Spaces between the changed words (not line
+/// ends) go into both sides, so each side still rebuilds exactly.
+fn coalesce(segs: Vec<Segment>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    // The open run: deleted text, inserted text, trailing spaces not yet
+    // known to be inside the run.
+    let (mut del, mut ins, mut gap) = (String::new(), String::new(), String::new());
+    let mut open = false;
+    let close = |out: &mut Vec<Segment>, del: &mut String, ins: &mut String| {
+        push(out, Change::Delete, &std::mem::take(del));
+        push(out, Change::Insert, &std::mem::take(ins));
+    };
+    for s in segs {
+        match s.change {
+            Change::Delete | Change::Insert => {
+                if open {
+                    del.push_str(&gap);
+                    ins.push_str(&gap);
+                } else {
+                    push(&mut out, Change::Equal, &gap);
+                }
+                gap.clear();
+                open = true;
+                if s.change == Change::Delete {
+                    del.push_str(&s.text);
+                } else {
+                    ins.push_str(&s.text);
+                }
+            }
+            Change::Equal if open && !s.text.is_empty() && s.text.chars().all(is_space) => {
+                gap.push_str(&s.text);
+            }
+            Change::Equal => {
+                if open {
+                    close(&mut out, &mut del, &mut ins);
+                    open = false;
+                }
+                push(&mut out, Change::Equal, &std::mem::take(&mut gap));
+                push(&mut out, Change::Equal, &s.text);
+            }
+        }
+    }
+    if open {
+        close(&mut out, &mut del, &mut ins);
+    }
+    push(&mut out, Change::Equal, &gap);
+    out
+}
+
+/// Blank that may sit inside a run of changes (not a line end).
+fn is_space(c: char) -> bool {
+    c.is_whitespace() && c != '\n' && c != '\r'
+}
+
+/// A line's segments for display: where a deletion and an insertion meet
+/// with no space between them, an equal `" "` is put in, so the two read
+/// as separate words (`the Seine` `the Loire`, not `the Seinethe Loire`).
+pub fn readable(line: &[Segment]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(line.len());
+    for s in line {
+        if let Some(prev) = out.last() {
+            let changed = |c| c != Change::Equal;
+            let glued = !prev.text.ends_with(char::is_whitespace)
+                && !s.text.starts_with(char::is_whitespace);
+            if changed(prev.change) && changed(s.change) && prev.change != s.change && glued {
+                out.push(Segment {
+                    change: Change::Equal,
+                    text: " ".into(),
+                });
+            }
+        }
+        out.push(s.clone());
+    }
     out
 }
 
@@ -171,7 +249,13 @@ pub fn line_diff(reference: &str, other: &str) -> Vec<DiffLine> {
         .collect()
 }
 
-/// Counts of changed words or lines, for a header ("+3 -1").
+/// Inserted and deleted lines of a unified diff.
+pub fn line_counts(lines: &[DiffLine]) -> (usize, usize) {
+    let count = |c| lines.iter().filter(|l| l.change == c).count();
+    (count(Change::Insert), count(Change::Delete))
+}
+
+/// Counts of changed words, for a header ("+3 -1").
 pub fn counts<'a>(changes: impl IntoIterator<Item = (Change, &'a str)>) -> (usize, usize) {
     let (mut ins, mut del) = (0, 0);
     for (c, text) in changes {

@@ -80,3 +80,38 @@ fn unicode_and_crlf_do_not_break_it() {
     let lines = line_diff(a, b);
     assert!(lines.iter().all(|l| !l.text.ends_with('\r')));
 }
+
+#[test]
+fn changed_words_read_as_one_deletion_and_one_insertion() {
+    let a = "In France the Seine does not flow south.";
+    let b = "In France the Loire is not flowing south.";
+    let segs = word_diff(a, b);
+    assert_eq!(rebuild(&segs, Change::Delete), a);
+    assert_eq!(rebuild(&segs, Change::Insert), b);
+    let changed: Vec<(Change, &str)> = segs
+        .iter()
+        .filter(|s| s.change != Change::Equal)
+        .map(|s| (s.change, s.text.as_str()))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            (Change::Delete, "Seine does"),
+            (Change::Insert, "Loire is"),
+            (Change::Delete, "flow"),
+            (Change::Insert, "flowing"),
+        ]
+    );
+    // On screen a deletion and an insertion that meet get a space.
+    let shown: String = readable(&segs).iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        shown,
+        "In France the Seine does Loire is not flow flowing south."
+    );
+}
+
+#[test]
+fn line_counts_count_lines() {
+    let lines = line_diff("one two three\n", "one two four five\n");
+    assert_eq!(line_counts(&lines), (1, 1), "one line each, not words");
+}

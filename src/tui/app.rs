@@ -68,6 +68,9 @@ pub enum Level {
 pub struct StatusMsg {
     pub level: Level,
     pub text: String,
+    /// The message is about the prompt not rendering: it goes once the
+    /// prompt renders again, so the bar never reports a fixed problem.
+    pub until_renders: bool,
 }
 
 /// Work for the event loop; its outcome comes back as an `Action`.
@@ -259,6 +262,16 @@ impl App {
         self.status = Some(StatusMsg {
             level,
             text: text.into(),
+            until_renders: false,
+        });
+    }
+
+    /// A status that lasts while the prompt does not render.
+    pub fn set_render_status(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMsg {
+            level: Level::Error,
+            text: text.into(),
+            until_renders: true,
         });
     }
 

@@ -21,7 +21,9 @@ pub struct EditorState {
     version: u64,
     /// Viewport offsets: first visible row, first visible display column.
     pub scroll: (usize, usize),
-    /// The file used CRLF line ends; `text()` writes them back.
+    /// Every line of the file ended in CRLF; `text()` writes them back.
+    /// (A file that mixes line ends keeps each `\r` in its line, so it
+    /// is saved byte for byte as it was, but for the edit.)
     crlf: bool,
     search: Option<String>,
     /// The (height, width) last given to `ensure_cursor_visible`, for paging.
@@ -31,7 +33,7 @@ pub struct EditorState {
 impl EditorState {
     /// A buffer holding `text`, which is taken as what is on disk at `path`.
     pub fn new(path: impl Into<PathBuf>, text: &str) -> EditorState {
-        let crlf = text.contains("\r\n");
+        let crlf = all_crlf(text);
         let mut state = EditorState {
             textarea: make_textarea(text),
             path: path.into(),
@@ -70,7 +72,7 @@ impl EditorState {
         }
         let (row, col) = self.cursor();
         let search = self.search.take();
-        self.crlf = text.contains("\r\n");
+        self.crlf = all_crlf(text);
         self.textarea = make_textarea(text);
         self.jump(row, col);
         if let Some(pattern) = search {
@@ -108,6 +110,12 @@ impl EditorState {
     }
 
     /// Record that the current text is what is on disk now.
+    /// The file ended with a line end and the buffer no longer does: a
+    /// change no one sees unless the editor says so.
+    pub fn lost_final_newline(&self) -> bool {
+        self.saved_text.ends_with('\n') && self.lines().last().is_some_and(|l| !l.is_empty())
+    }
+
     pub fn mark_saved(&mut self) {
         self.saved_text = self.text();
     }
@@ -265,10 +273,20 @@ impl EditorState {
     }
 }
 
+/// Whether every line end of `text` is CRLF (and there is one).
+fn all_crlf(text: &str) -> bool {
+    let lf = text.matches('\n').count();
+    lf > 0 && text.matches("\r\n").count() == lf
+}
+
 fn make_textarea(text: &str) -> TextArea<'static> {
+    let crlf = all_crlf(text);
     let lines = text
         .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .map(|l| match l.strip_suffix('\r') {
+            Some(l) if crlf => l.to_string(),
+            _ => l.to_string(),
+        })
         .collect();
     let mut ta = TextArea::new(lines);
     ta.set_tab_length(TAB_WIDTH as u8);

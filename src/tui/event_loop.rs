@@ -124,7 +124,7 @@ fn apply(
                 runner.cancel();
             }
             Effect::Save { path, text } => {
-                let error = workspace::save_atomic(&path, &text)
+                let error = workspace::save_text(&path, &text)
                     .err()
                     .map(|e| e.to_string());
                 let _ = tx.send(Action::Saved { path, error });

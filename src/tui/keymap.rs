@@ -130,13 +130,18 @@ impl Keymap {
     }
 }
 
-/// Shift is implied by an uppercase char; terminals differ in reporting it.
+/// Shift is implied by an uppercase char and by BackTab (Shift-Tab);
+/// terminals differ in reporting it.
 fn normalize(mut key: KeyPress) -> KeyPress {
-    if let KeyCode::Char(c) = key.code {
-        key.shift = false;
-        if key.ctrl {
-            key.code = KeyCode::Char(c.to_ascii_lowercase());
+    match key.code {
+        KeyCode::Char(c) => {
+            key.shift = false;
+            if key.ctrl {
+                key.code = KeyCode::Char(c.to_ascii_lowercase());
+            }
         }
+        KeyCode::BackTab => key.shift = false,
+        _ => {}
     }
     key
 }

@@ -26,7 +26,7 @@ pub use config::{Defaults, ModelEntry, RunnerSettings, WorkspaceConfig};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::WorkspaceError;
 pub use recovery::{clear_recovery, read_recovery, recovery_path, write_recovery};
-pub use save::save_atomic;
+pub use save::{save_atomic, save_text};
 pub use testfile::{AssertSpec, TestCase, TestFile};
 
 use crate::prompt::Example;

@@ -41,6 +41,23 @@ pub fn save_atomic(path: &Path, contents: &str) -> io::Result<()> {
     result
 }
 
+/// Saves edited text over a text file, atomically, keeping the UTF-8
+/// byte-order mark the file started with (files are read without it), so
+/// the file changes by the edit and nothing else.
+pub fn save_text(path: &Path, contents: &str) -> io::Result<()> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let mut head = [0u8; 3];
+    let had_bom = File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head == BOM;
+    if had_bom && !contents.starts_with('\u{feff}') {
+        save_atomic(path, &format!("\u{feff}{contents}"))
+    } else {
+        save_atomic(path, contents)
+    }
+}
+
 fn resolve_symlink(path: &Path) -> io::Result<PathBuf> {
     match fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path),

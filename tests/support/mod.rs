@@ -8,3 +8,4 @@ pub mod cli;
 pub mod fixtures;
 pub mod mock_llm;
 pub mod runs;
+pub mod tui;

@@ -56,7 +56,7 @@ impl App {
         let cells = match self.planned_cells() {
             Ok(c) => c,
             Err(e) => {
-                self.set_status(Level::Error, format!("cannot run: {e}"));
+                self.set_render_status(format!("cannot run: {e}"));
                 return;
             }
         };

@@ -22,7 +22,8 @@ impl App {
             self.command(cmd, effects);
             return;
         }
-        if self.focus == Pane::Editor {
+        // Shift-Tab never edits text, even when a keymap unbinds it.
+        if self.focus == Pane::Editor && key.code != KeyCode::BackTab {
             self.editor_mut().input(to_textarea(key));
         }
     }
@@ -110,12 +111,22 @@ impl App {
                     self.set_status(Level::Info, "recovered unsaved edits: Ctrl-S to keep them");
                     None
                 }
-                KeyCode::Char('d') | KeyCode::Esc => {
+                // Discarding work takes its own key; Esc only decides later
+                // (the recovery file stays and is offered again next time).
+                KeyCode::Char('d') => {
                     if let Some(p) = self.session.ws.prompts.get(prompt) {
                         effects.push(Effect::ClearRecovery {
                             path: p.path.clone(),
                         });
                     }
+                    self.set_status(Level::Info, "discarded the recovered edits");
+                    None
+                }
+                KeyCode::Esc => {
+                    self.set_status(
+                        Level::Info,
+                        "recovered edits kept for later: they are offered again next start",
+                    );
                     None
                 }
                 _ => Some(Popup::Recovery { prompt, text }),
@@ -339,8 +350,7 @@ fn to_textarea(key: KeyPress) -> ratatui_textarea::Input {
         KeyCode::F(n) => Key::F(n),
         KeyCode::Enter => Key::Enter,
         KeyCode::Esc => Key::Esc,
-        KeyCode::Tab => Key::Tab,
-        KeyCode::BackTab => Key::Tab,
+        KeyCode::Tab | KeyCode::BackTab => Key::Tab,
         KeyCode::Backspace => Key::Backspace,
         KeyCode::Delete => Key::Delete,
         KeyCode::Up => Key::Up,

@@ -43,6 +43,11 @@ impl App {
         let started = Instant::now();
         self.render_now();
         self.last_render_cost = started.elapsed();
+        if matches!(self.rendered, RenderState::Ok(_))
+            && self.status.as_ref().is_some_and(|s| s.until_renders)
+        {
+            self.status = None;
+        }
     }
 
     fn render_now(&mut self) {

@@ -1,6 +1,8 @@
 //! Draws the prompt editor pane: a bordered block with a line-number gutter,
 //! highlighted text, selection, search matches and the cursor; long lines
 //! scroll sideways, and wide characters and tabs take their real width.
+//! Whitespace at the end of a line shows as dim `·` / `→`, so nothing is
+//! sent that the screen does not show.
 
 use std::ops::Range;
 
@@ -143,6 +145,9 @@ impl RowView<'_> {
         matches: &[Range<usize>],
     ) -> Option<u16> {
         let width = usize::from(self.area.width);
+        // Trailing spaces and tabs would go out unseen in every request:
+        // they are drawn as dim `·` and `→`.
+        let trailing = line.trim_end_matches([' ', '\t']).len();
         let (mut span_i, mut match_i) = (0, 0);
         let mut col = 0; // display column
         let mut cursor_x = None;
@@ -190,13 +195,20 @@ impl RowView<'_> {
             if at_end && !is_cursor && !self.selection.contains(&ci) {
                 break;
             }
-            let symbol = if c.is_control() && c != '\t' {
-                '\u{fffd}'
-            } else {
-                c
+            let visible_blank = !at_end && bi >= trailing;
+            if visible_blank {
+                style = style.patch(self.theme.dim);
+            }
+            let symbol = match c {
+                ' ' if visible_blank => '·',
+                '\t' if visible_blank => '→',
+                c if c.is_control() && c != '\t' => '\u{fffd}',
+                c => c,
             };
             // A wide char cut by an edge shows as blanks in its style.
-            let whole = c != '\t' && col >= self.left && col + cells <= self.left + width;
+            let whole = (c != '\t' || visible_blank)
+                && col >= self.left
+                && col + cells <= self.left + width;
             last_cell = None;
             for k in 0..cells {
                 let dc = col + k;
@@ -207,7 +219,7 @@ impl RowView<'_> {
                 let Some(cell) = buf.cell_mut((x, self.y)) else {
                     continue;
                 };
-                if !whole {
+                if !whole || (c == '\t' && k > 0) {
                     cell.set_char(' ');
                 } else if k == 0 {
                     cell.set_char(symbol);

@@ -40,6 +40,9 @@ fn draw_editor(frame: &mut Frame, area: Rect, app: &mut App) {
     } else if !app.missing_vars().is_empty() {
         title.push_str(&format!(" · unset: {}", app.missing_vars().join(", ")));
     }
+    if app.editor().lost_final_newline() {
+        title.push_str(" · final newline removed");
+    }
     let App {
         current, hl, theme, ..
     } = app;

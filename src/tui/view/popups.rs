@@ -93,7 +93,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 )),
                 Line::from(""),
                 Line::from("  r / Enter  restore them into the editor"),
-                Line::from("  d / Esc    discard them"),
+                Line::from("  d          discard them"),
+                Line::from("  Esc        decide later (offered again next start)"),
             ];
             boxed(
                 frame,

@@ -41,7 +41,7 @@ pub(super) fn draw_unified(frame: &mut Frame, area: Rect, app: &App) {
     };
     let (r, f) = (out.diffs.reference, out.focus_col);
     let lines = &out.diffs.unified;
-    let (ins, del) = crate::diff::counts(lines.iter().map(|l| (l.change, l.text.as_str())));
+    let (ins, del) = crate::diff::line_counts(lines);
     let head = if r == f {
         format!(
             "--- {} (reference) is the focused column: move to another (◂ ▸) or press r elsewhere",
@@ -93,7 +93,8 @@ pub(super) fn diff_lines(
 ) -> Vec<Line<'static>> {
     let t = &app.theme;
     let wrap_one = |l: &Vec<Segment>| {
-        wrap_tagged(l.iter().map(|s| (s.text.as_str(), s.change)), w)
+        let shown = crate::diff::readable(l);
+        wrap_tagged(shown.iter().map(|s| (s.text.as_str(), s.change)), w)
             .into_iter()
             .map(|runs| tagged_line(runs, t))
     };

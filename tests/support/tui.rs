@@ -1,0 +1,104 @@
+//! Driving the TUI's App without a terminal: a workspace on disk, keys
+//! and commands as actions, whole screens on a TestBackend, and a run
+//! carried out by the real runner against the mock server, as the event
+//! loop would.
+
+use pwb::run::{CacheMode, Runner, plan::into_cells_with};
+use pwb::tui::action::{Action, Command, KeyCode, KeyPress};
+use pwb::tui::app::{App, Effect};
+use pwb::tui::keymap::Keymap;
+use pwb::tui::theme::Theme;
+use pwb::tui::view;
+use pwb::workspace::Workspace;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::time::Duration;
+
+/// Writes `files` (path, text) under `dir`.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+/// The App over the workspace in `dir`, 100×30.
+pub fn open(dir: &Path) -> App {
+    let ws = Workspace::load(dir).expect("fixture workspace loads").0;
+    let theme = Theme::builtin("dark").expect("dark theme");
+    let mut app = App::new(ws, Keymap::builtin(), theme);
+    app.update(Action::Resize {
+        width: 100,
+        height: 30,
+    });
+    app
+}
+
+pub fn screen(app: &mut App) -> String {
+    screen_sized(app, 100, 30)
+}
+
+pub fn screen_sized(app: &mut App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    term.draw(|f| view::draw(f, app)).expect("draw");
+    term.backend().to_string()
+}
+
+pub fn key(code: KeyCode) -> Action {
+    Action::Key(KeyPress::plain(code))
+}
+
+pub fn ctrl(c: char) -> Action {
+    Action::Key(KeyPress::ctrl(c))
+}
+
+pub fn cmd(c: Command) -> Action {
+    Action::Command(c)
+}
+
+/// Types `text` into whatever has the keys.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+}
+
+/// Sends `action`, carries out the run it starts (if any) through the real
+/// runner, feeding every event back as the event loop does, until the run
+/// has settled. Returns the other effects.
+pub fn act_and_run(app: &mut App, action: Action) -> Vec<Effect> {
+    let effects = app.update(action);
+    let mut others = Vec::new();
+    let mut started = None;
+    for e in effects {
+        match e {
+            Effect::StartRun { run, cells, cache } => started = Some((run, cells, cache)),
+            other => others.push(other),
+        }
+    }
+    if let Some((run, cells, cache)) = started {
+        drive(app, run, cells, cache);
+    }
+    others
+}
+
+fn drive(app: &mut App, run: u64, cells: Vec<pwb::run::PlannedCell>, cache: CacheMode) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let runner = Runner::new(
+            tokio::runtime::Handle::current(),
+            super::runs::test_config(),
+        );
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        runner.start_as(run, into_cells_with(cells, cache), tx);
+        while app.outputs.is_running() {
+            let ev = tokio::time::timeout(Duration::from_secs(20), rx.recv())
+                .await
+                .expect("the run went quiet")
+                .expect("channel open");
+            app.update(Action::Run(ev));
+        }
+    });
+}
