@@ -142,3 +142,53 @@ fn a_retry_is_reported_on_stderr_and_runner_settings_apply() {
     );
     assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+#[test]
+fn json_lists_every_attempt_and_a_wall_time_that_counts_retry_waits() {
+    let server = MockServer::start(support::mock_llm::scripted(vec![(
+        "fast",
+        vec![
+            Reply::json(429, r#"{"error":{"message":"slow down"}}"#)
+                .with_header("Retry-After", "0.4"),
+            Reply::sse(openai_stream(&["Hi"], 9, Duration::ZERO)),
+        ],
+    )]));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    let (code, out, err) = pwb(dir.path(), &["run", "greet", "--var", "name=Bo", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("retry 1/3 in 400ms: HTTP 429"), "{err}");
+    let line: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    assert_eq!(line["text"], "Hi");
+    let attempts = line["attempts"].as_array().expect("attempts");
+    assert_eq!(attempts.len(), 2, "{line}");
+    assert_eq!(attempts[0]["status"], 429);
+    assert_eq!(attempts[0]["error"], "HTTP 429");
+    assert_eq!(attempts[0]["wait_ms"], 400);
+    assert_eq!(attempts[1]["status"], 200);
+    assert!(attempts[1]["error"].is_null() && attempts[1]["wait_ms"].is_null());
+    let wall = line["wall_time_ms"].as_u64().unwrap();
+    let call = line["total_time_ms"].as_u64().unwrap();
+    assert!(wall >= 400, "the wait counts in the wall time: {wall}");
+    assert!(
+        call < wall,
+        "the call's own time does not: {call} vs {wall}"
+    );
+}
+
+#[test]
+fn a_broken_pwb_toml_stops_a_run_before_any_call() {
+    let server = MockServer::start(|_| Reply::sse(openai_stream(&["Hi"], 9, Duration::ZERO)));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    std::fs::write(
+        dir.path().join("pwb.toml"),
+        "[[models]]\nid = \"openai:fast\"\ntemperature = \"hot\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = pwb(dir.path(), &["run", "greet", "--var", "name=Bo"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("pwb.toml:3:"), "{err}");
+    assert!(err.contains("fix them before running"), "{err}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
