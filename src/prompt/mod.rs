@@ -45,10 +45,12 @@ pub mod partials;
 pub mod picoschema;
 pub mod render;
 pub mod rendered;
+pub mod suggest;
 pub mod syntax;
 pub mod template;
 pub mod tokens;
 pub mod yaml;
+pub mod yaml_locate;
 
 #[cfg(test)]
 mod tests;
