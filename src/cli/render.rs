@@ -2,8 +2,8 @@
 //! examples and print the result as Dotprompt JSON, without calling a model.
 
 use crate::prompt::{
-    Example, PromptError, PromptErrorKind, RenderData, RenderedPrompt, compile_check, lint,
-    load_example_file, parse_document, yaml::parse_yaml,
+    Example, PromptError, PromptErrorKind, RenderData, RenderedPrompt, compile_check,
+    inputs::InputProblemKind, lint, load_example_file, parse_document, yaml::parse_yaml,
 };
 use anyhow::{Context, bail};
 use serde_json::{Map, Value};
@@ -25,7 +25,9 @@ pub struct RenderArgs {
     /// Few-shot examples from `examples/*.yaml`, by name (`a,b` or repeated).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub examples: Vec<String>,
-    /// Exit with status 1 when the template reads a variable that is not set.
+    /// Exit with status 1 when the template reads a variable that is not
+    /// set, a variable is not the prompt's, or its input schema refuses a
+    /// value.
     #[arg(long)]
     pub strict: bool,
 }
@@ -38,7 +40,41 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     println!("{}", serde_json::to_string_pretty(&rendered)?);
-    Ok(missing_vars_verdict(&rendered, &shown, args.strict))
+    let bad_inputs = report_input_problems(&rendered, &args)?;
+    let verdict = missing_vars_verdict(&rendered, &shown, args.strict);
+    Ok(if bad_inputs && args.strict {
+        ExitCode::FAILURE
+    } else {
+        verdict
+    })
+}
+
+/// Prints the variables the prompt does not know and the values its input
+/// schema refuses (`prompt::check_inputs`): errors with `--strict`, else
+/// warnings. True when there was any.
+fn report_input_problems(rendered: &RenderedPrompt, args: &RenderArgs) -> anyhow::Result<bool> {
+    let given = read_vars(args)?;
+    let flagged: Vec<&str> = args
+        .vars
+        .iter()
+        .filter_map(|v| Some(v.split_once('=')?.0.trim()))
+        .collect();
+    let level = if args.strict { "error" } else { "warning" };
+    let problems = crate::prompt::check_inputs(rendered, &given);
+    for p in &problems {
+        let unknown = p.kind == InputProblemKind::Unknown;
+        match &args.vars_file {
+            _ if unknown && flagged.contains(&p.var.as_str()) => {
+                eprintln!("{level}: --var {}: {}", p.var, p.message)
+            }
+            Some(file) if unknown => eprintln!("{level}: {}: {p}", file.display()),
+            _ => eprintln!("{level}: {p}"),
+        }
+        if !p.hint.is_empty() {
+            eprintln!("hint: {}", p.hint);
+        }
+    }
+    Ok(!problems.is_empty())
 }
 
 /// Warns about unset variables; with `strict` they make the exit status 1.
@@ -79,7 +115,10 @@ pub fn render_prompt(
         Ok(p) => p,
         Err(e) => return Ok(Err(report(e))),
     };
-    for w in lint(&parsed) {
+    for w in lint(&parsed)
+        .into_iter()
+        .chain(crate::provider::ranges::prompt_warnings(&parsed))
+    {
         eprintln!("warning: {}:{w}\nhint: {}", shown.display(), w.hint);
     }
     let (renderer, problems) = crate::prompt::partials::load_renderer(&root);

@@ -8,6 +8,6 @@ pub mod secret;
 pub mod usage;
 
 pub use message::{Media, Message, Part, Role};
-pub use params::{GenParams, ParamNames};
+pub use params::{GenParams, Param, ParamNames};
 pub use secret::Secret;
 pub use usage::{FinishReason, Usage};
