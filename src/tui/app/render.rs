@@ -47,6 +47,7 @@ impl App {
     }
 
     fn render_now(&mut self) {
+        self.vars.problems.clear();
         let source = self.editor().map(|e| e.text()).unwrap_or_default();
         let parsed = match prompt::parse_document(&source) {
             Ok(p) => p,
@@ -61,7 +62,9 @@ impl App {
             ..Default::default()
         };
         match self.renderer.render(&parsed, &data, None) {
-            Ok(r) => {
+            Ok(mut r) => {
+                r.warnings
+                    .extend(crate::provider::ranges::prompt_warnings(&parsed));
                 let (names, defaults) = variable_names(r.input.as_ref());
                 let mut all = names;
                 for m in &r.missing_vars {
@@ -70,6 +73,7 @@ impl App {
                     }
                 }
                 self.vars.sync(&all, &defaults);
+                self.vars.problems = prompt::check_inputs(&r, &self.vars.to_input());
                 self.rendered = RenderState::Ok(Box::new(r));
             }
             Err(e) => self.rendered = RenderState::Err(e),

@@ -1,7 +1,9 @@
 //! Template variables: the names the prompt uses (its input schema,
 //! defaults, and anything the template references), each with a value the
-//! user sets, pre-filled from `input.default` or a test case.
+//! user sets, pre-filled from `input.default` or a test case, and what the
+//! last render found wrong with them.
 
+use crate::prompt::InputProblem;
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +25,9 @@ pub struct Variables {
     pub editing: Option<String>,
     /// Index of the test case last loaded (cycles through the test file).
     pub test_case: Option<usize>,
+    /// Names the prompt does not know and values its input schema refuses
+    /// (`prompt::check_inputs` at the last render).
+    pub problems: Vec<InputProblem>,
 }
 
 impl Variables {
@@ -66,6 +71,11 @@ impl Variables {
                 }),
             }
         }
+    }
+
+    /// What is wrong with variable `name`, if anything.
+    pub fn problem(&self, name: &str) -> Option<&InputProblem> {
+        self.problems.iter().find(|p| p.var == name)
     }
 
     /// The values to render with. Unset ("") variables are left out so
