@@ -384,3 +384,66 @@ fn hostile_inputs_are_reported_not_crashed_on() {
     assert_eq!(r.stdout.matches("unknown assertion type").count(), 50);
     r.block("tests/hello.yaml:100:19: error: 1950 more errors and 0 more warnings in this file not shown");
 }
+
+#[test]
+fn prompt_config_mistakes_are_caught_with_positions() {
+    let typo = "---\nmodel: anthropic:claude-sonnet-4-5\nconfig:\n  temprature: 0.2\n  \
+                temperature: 1.5\n---\nHi\n";
+    let wrong_type = "---\nconfig:\n  maxOutputTokens: \"lots\"\n---\nHi\n";
+    let hot = "---\nconfig: {temperature: 11}\n---\nHi\n";
+    let ws = workspace(&[
+        ("prompts/typo.prompt", typo.as_bytes()),
+        ("prompts/wrong_type.prompt", wrong_type.as_bytes()),
+        ("prompts/hot.prompt", hot.as_bytes()),
+    ]);
+    let r = check(ws.path());
+    let b = r.block("prompts/typo.prompt:4:3: warning: unknown config key `temprature` (not sent)");
+    assert!(b.contains("hint: did you mean `temperature`?"), "{b}");
+    r.block(
+        "prompts/typo.prompt:5:16: warning: config `temperature`: 1.5 is outside 0..1, \
+         the range anthropic accepts",
+    );
+    r.block(
+        "prompts/wrong_type.prompt:3:20: error: config `maxOutputTokens` must be a whole number",
+    );
+    r.block(
+        "prompts/hot.prompt:2:23: warning: config `temperature`: 11 is refused by openai, \
+         anthropic and gemini; only ollama and local accept it",
+    );
+    assert_eq!(r.code, Some(1), "the wrong type is an error");
+    assert!(
+        r.summary().starts_with("1 error, 3 warnings"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn inputs_the_schema_refuses_and_twice_listed_models_are_flagged() {
+    let prompt = "---\ninput:\n  schema:\n    tier?(enum): [free, pro]\n  default:\n    \
+                  tier: gold\n---\n{{tier}}\n";
+    let tests = "- vars: {tier: pro}\n- description: vip\n  vars: {tier: platinum, expected: x}\n";
+    let toml = "[[models]]\nid = \"openai:gpt-4o\"\nlabel = \"GPT-4o\"\n\n\
+                [[models]]\nid = \"openai:gpt-4o\"\n";
+    let ws = workspace(&[
+        ("prompts/tiers.prompt", prompt.as_bytes()),
+        ("tests/tiers.yaml", tests.as_bytes()),
+        ("pwb.toml", toml.as_bytes()),
+    ]);
+    let r = check(ws.path());
+    r.block(
+        "prompts/tiers.prompt:6:11: warning: input.default.tier: `gold` is not one of free, pro",
+    );
+    r.block(
+        "tests/tiers.yaml:2:3: warning: case 2 (vip): tier: `platinum` is not one of free, pro",
+    );
+    let b =
+        r.block("pwb.toml:6:6: warning: model `openai:gpt-4o` is listed twice (first on line 2)");
+    assert!(b.contains("give each its own label"), "{b}");
+    assert!(
+        !r.stdout.contains("expected"),
+        "vars kept for assertions are fine:\n{}",
+        r.stdout
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stdout);
+}

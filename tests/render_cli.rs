@@ -311,3 +311,106 @@ fn mutually_including_partials_are_an_error_not_a_crash() {
     );
     assert!(out.stdout.is_empty());
 }
+
+const TIERED: &str = "---
+config:
+  temperature: 11
+input:
+  schema:
+    ticket: string
+    customer_tier?(enum, the plan): [free, pro, enterprise]
+---
+{{ticket}} ({{customer_tier}})
+";
+
+fn tiered(args: &[&str]) -> (Option<i32>, String, Value) {
+    let ws = workspace();
+    std::fs::write(ws.path().join("prompts/tiered.prompt"), TIERED).expect("write");
+    let mut all = vec!["prompts/tiered.prompt", "--var", "ticket=hi"];
+    all.extend(args);
+    let out = pwb(ws.path(), &all);
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code(), stderr(&out), json)
+}
+
+#[test]
+fn a_value_outside_the_schema_enum_warns_and_fails_strict() {
+    let (code, err, json) = tiered(&["--var", "customer_tier=platinum"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: customer_tier: `platinum` is not one of free, pro, enterprise\n"),
+        "{err}"
+    );
+    assert_eq!(texts(&json), ["user: hi (platinum)"], "still rendered");
+
+    let (code, err, _) = tiered(&["--var", "customer_tier=platinum", "--strict"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("error: customer_tier: `platinum` is not one of free, pro, enterprise\n"),
+        "{err}"
+    );
+    let (code, err, _) = tiered(&["--var", "customer_tier=pro", "--strict"]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn a_var_the_prompt_does_not_use_is_named_with_its_variables() {
+    let (code, err, _) = tiered(&["--var", "nosuchvar=1", "--strict"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(
+            "error: --var nosuchvar: the prompt has no variable `nosuchvar` \
+             (its variables: ticket, customer_tier)\n"
+        ),
+        "{err}"
+    );
+    let (code, err, _) = tiered(&["--var", "custmer_tier=pro"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: --var custmer_tier: the prompt has no variable `custmer_tier`"),
+        "{err}"
+    );
+    assert!(err.contains("hint: did you mean `customer_tier`?"), "{err}");
+}
+
+#[test]
+fn config_out_of_range_warns_but_renders_and_a_wrong_type_does_not() {
+    let (code, err, json) = tiered(&[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(
+            "warning: prompts/tiered.prompt:3:16: config `temperature`: 11 is refused by openai, \
+             anthropic and gemini; only ollama and local accept it\nhint: providers take temperature:"
+        ),
+        "{err}"
+    );
+    assert_eq!(json["config"], json!({"temperature": 11}), "passed through");
+
+    let ws = workspace();
+    let src = "---\nconfig:\n  temprature: 0.2\n  maxOutputTokens: \"lots\"\n---\nHi\n";
+    std::fs::write(ws.path().join("prompts/typo.prompt"), src).expect("write");
+    let out = pwb(ws.path(), &["prompts/typo.prompt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr(&out),
+        "prompts/typo.prompt:4:20: config `maxOutputTokens` must be a whole number from 0 to \
+         4294967295, found the text \"lots\"\nhint: write e.g. `maxOutputTokens: 300`; a wrong \
+         type would not be sent at all\n"
+    );
+    std::fs::write(
+        ws.path().join("prompts/typo.prompt"),
+        src.replace("\"lots\"", "300"),
+    )
+    .expect("write");
+    let out = pwb(ws.path(), &["prompts/typo.prompt"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains(
+            "warning: prompts/typo.prompt:3:3: unknown config key `temprature` (not sent)\n\
+             hint: did you mean `temperature`?"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

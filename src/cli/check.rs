@@ -18,7 +18,7 @@ pub fn run(dir: &Path) -> ExitCode {
     let worker = std::thread::Builder::new()
         .name("pwb-check".into())
         .stack_size(CHECK_STACK_BYTES)
-        .spawn(move || check(&owned));
+        .spawn(move || check(&owned, &crate::provider::ranges::prompt_warnings));
     let result = match worker.map(|w| w.join()) {
         Ok(Ok(result)) => result,
         Ok(Err(_)) | Err(_) => {

@@ -3,7 +3,9 @@
 //! the session, and print the result as Dotprompt JSON without calling a
 //! model.
 
-use crate::prompt::{PromptError, PromptErrorKind, RenderedPrompt, yaml::parse_yaml};
+use crate::prompt::{
+    PromptError, PromptErrorKind, RenderedPrompt, inputs::InputProblemKind, yaml::parse_yaml,
+};
 use crate::session::locate::{Located, locate};
 use crate::session::{PromptInputs, vars};
 use anyhow::{Context, bail};
@@ -30,7 +32,9 @@ pub struct RenderArgs {
     /// (`a,b` or repeated), in send order.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub examples: Vec<String>,
-    /// Exit with status 1 when the template reads a variable that is not set.
+    /// Exit with status 1 when the template reads a variable that is not
+    /// set, a variable is not the prompt's, or its input schema refuses a
+    /// value.
     #[arg(long)]
     pub strict: bool,
 }
@@ -39,6 +43,8 @@ pub struct RenderArgs {
 pub struct Rendered {
     pub located: Located,
     pub rendered: RenderedPrompt,
+    /// The variables the user gave (`--vars`, `--var`), typed.
+    pub given: Map<String, Value>,
 }
 
 /// Runs `pwb render`. Prompt problems are printed as `path:line:col: ...`
@@ -49,18 +55,41 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     println!("{}", serde_json::to_string_pretty(&r.rendered)?);
-    Ok(missing_vars_verdict(&r, args.strict))
+    Ok(inputs_verdict(&r, &args))
 }
 
-/// Warns about unset variables; with `strict` they make the exit status 1.
-pub fn missing_vars_verdict(r: &Rendered, strict: bool) -> ExitCode {
+/// Says what is wrong with the variables: names the prompt does not know,
+/// values its input schema refuses (`prompt::check_inputs`), variables not
+/// set. Errors with `--strict` (exit status 1), else warnings.
+pub fn inputs_verdict(r: &Rendered, args: &RenderArgs) -> ExitCode {
+    let flagged: Vec<&str> = args
+        .vars
+        .iter()
+        .filter_map(|v| Some(v.split_once('=')?.0.trim()))
+        .collect();
+    let level = if args.strict { "error" } else { "warning" };
+    let problems = crate::prompt::check_inputs(&r.rendered, &r.given);
+    for p in &problems {
+        let unknown = p.kind == InputProblemKind::Unknown;
+        match &args.vars_file {
+            _ if unknown && flagged.contains(&p.var.as_str()) => {
+                eprintln!("{level}: --var {}: {}", p.var, p.message)
+            }
+            Some(file) if unknown => eprintln!("{level}: {}: {p}", file.display()),
+            _ => eprintln!("{level}: {p}"),
+        }
+        if !p.hint.is_empty() {
+            eprintln!("hint: {}", p.hint);
+        }
+    }
     for var in &r.rendered.missing_vars {
         eprintln!(
             "warning: variable '{var}' is not set ({})",
             r.located.shown.display()
         );
     }
-    if strict && !r.rendered.missing_vars.is_empty() {
+    let bad = !problems.is_empty() || !r.rendered.missing_vars.is_empty();
+    if args.strict && bad {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
@@ -109,15 +138,20 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<Result<Rendered, ExitCode>> {
         }
     };
     let input = session.input_meta(&parsed);
+    let given = read_vars(args, input.as_ref())?;
     let inputs = PromptInputs {
-        vars: read_vars(args, input.as_ref())?,
+        vars: given.clone(),
         examples,
     };
     let rendered = match session.render_parsed(&parsed, &inputs) {
         Ok(r) => r,
         Err(e) => return Ok(Err(report(e))),
     };
-    Ok(Ok(Rendered { located, rendered }))
+    Ok(Ok(Rendered {
+        located,
+        rendered,
+        given,
+    }))
 }
 
 /// Variables from `--vars FILE`, then `--var k=v` over them, typed by the

@@ -4,7 +4,7 @@
 //! `run_output`'s business; `--cache` replays answers from the response
 //! cache; `--trace` prints each call's request and raw response to stderr.
 
-use super::render::{RenderArgs, missing_vars_verdict, render};
+use super::render::{RenderArgs, inputs_verdict, render};
 use super::run_output::{Output, ReportFormat, stream_out};
 use crate::run::variants::{parse_repeat, parse_sweep};
 use crate::run::{CacheMode, RunnerConfig};
@@ -82,7 +82,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
-    if missing_vars_verdict(&r, args.prompt.strict) != ExitCode::SUCCESS {
+    if inputs_verdict(&r, &args.prompt) != ExitCode::SUCCESS {
         return Ok(ExitCode::FAILURE);
     }
     // A run must not go out with settings pwb.toml meant otherwise.

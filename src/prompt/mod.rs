@@ -31,13 +31,25 @@
 //! - `RenderedPrompt::missing_vars` lists top-level variables the template
 //!   (or a partial it uses) reads but the input does not set; names inside
 //!   `#each`/`#with` blocks belong to the inner context and are not listed.
+//!   `RenderedPrompt::variables` lists all of them, set or not.
+//! - `config` values of the wrong type for a setting pwb sends
+//!   (`maxOutputTokens: "lots"`) are errors at the value: JS and Python
+//!   dotprompt pass them through, and a model would silently not get them.
+//!   Keys pwb does not send (`temprature`) are warnings ([`lint`], also in
+//!   `RenderedPrompt::warnings`); see [`config_keys`]. Values out of a
+//!   provider's range are the provider's business (`provider::ranges`).
+//! - [`inputs::check_inputs`] checks variables against the input schema
+//!   and the names the prompt uses (Dotprompt's runtimes do not validate
+//!   input; Genkit does when it runs a prompt).
 
 pub mod ast;
+pub mod config_keys;
 pub mod error;
 pub mod example;
 pub mod fewshot;
 pub mod helpers;
 pub mod includes;
+pub mod inputs;
 pub mod messages;
 pub mod metadata;
 pub mod parse;
@@ -45,10 +57,12 @@ pub mod partials;
 pub mod picoschema;
 pub mod render;
 pub mod rendered;
+pub mod suggest;
 pub mod syntax;
 pub mod template;
 pub mod tokens;
 pub mod yaml;
+pub mod yaml_locate;
 
 #[cfg(test)]
 mod tests;
@@ -56,6 +70,7 @@ mod tests;
 pub use crate::types::{Media, Message, Part, Role};
 pub use error::{PromptError, PromptErrorKind, PromptWarning};
 pub use example::{Example, load_example_file, parse_example_file};
+pub use inputs::{InputProblem, check_inputs};
 pub use parse::{ParsedPrompt, lint, parse_document};
 pub use partials::load_partials;
 pub use picoschema::{PicoschemaError, to_json_schema};

@@ -4,6 +4,7 @@
 
 use super::error::{PromptError, PromptErrorKind, PromptWarning};
 use super::yaml::{js_trim, parse_yaml};
+use super::yaml_locate::{Seg, locate_key, locate_value};
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
@@ -44,6 +45,10 @@ pub struct ParsedPrompt {
     pub body_col: usize,
     /// Top-level frontmatter keys with their 1-based file lines.
     pub key_lines: Vec<(String, usize)>,
+    /// The frontmatter text and the file line it starts on (to locate
+    /// nested keys such as `config.temperature` for diagnostics).
+    pub frontmatter: String,
+    pub frontmatter_line: usize,
 }
 
 impl ParsedPrompt {
@@ -64,6 +69,21 @@ impl ParsedPrompt {
             .find(|(k, _)| k == key)
             .map(|(_, l)| *l)
             .unwrap_or(1)
+    }
+
+    /// The file position of `config.KEY` (of its value, or with `at_key`
+    /// of the key itself); the `config:` line when it cannot be found.
+    pub fn config_pos(&self, key: &str, at_key: bool) -> (usize, usize) {
+        let path = [Seg::Key("config".into()), Seg::Key(key.into())];
+        let found = if at_key {
+            locate_key(&self.frontmatter, &path)
+        } else {
+            locate_value(&self.frontmatter, &path)
+        };
+        match found {
+            Some((line, col)) => (self.frontmatter_line + line - 1, col),
+            None => (self.key_line("config"), 1),
+        }
     }
 
     pub fn model(&self) -> Option<&str> {
@@ -132,6 +152,8 @@ pub fn parse_document(source: &str) -> Result<ParsedPrompt, PromptError> {
 
     let mut out = ParsedPrompt {
         key_lines,
+        frontmatter: fm.as_str().to_string(),
+        frontmatter_line: fm_line,
         ..Default::default()
     };
     for (key, value) in &raw {
@@ -152,6 +174,7 @@ pub fn parse_document(source: &str) -> Result<ParsedPrompt, PromptError> {
         }
     }
     out.raw = Some(raw);
+    super::config_keys::check_types(&out)?;
 
     let body_text = body.as_str();
     let trimmed = js_trim(body_text);
@@ -209,7 +232,8 @@ fn key_of_line(line: &str) -> Option<String> {
 }
 
 /// Warnings for legal-but-suspicious frontmatter: unknown top-level keys,
-/// and a `---` opening that is never closed.
+/// `config` keys that are not sent to models, and a `---` opening that is
+/// never closed.
 pub fn lint(parsed: &ParsedPrompt) -> Vec<PromptWarning> {
     let Some(raw) = &parsed.raw else {
         if parsed.template.starts_with("---") {
@@ -224,7 +248,8 @@ pub fn lint(parsed: &ParsedPrompt) -> Vec<PromptWarning> {
         }
         return Vec::new();
     };
-    raw.keys()
+    let mut out: Vec<PromptWarning> = raw
+        .keys()
         .filter(|k| !RESERVED_KEYS.contains(&k.as_str()) && !k.contains('.'))
         .map(|k| PromptWarning {
             line: parsed.key_line(k),
@@ -235,5 +260,7 @@ pub fn lint(parsed: &ParsedPrompt) -> Vec<PromptWarning> {
                 RESERVED_KEYS.join(", ")
             ),
         })
-        .collect()
+        .collect();
+    out.extend(super::config_keys::config_warnings(parsed));
+    out
 }

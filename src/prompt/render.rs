@@ -168,9 +168,12 @@ impl Renderer {
         }
         let mut out = RenderedPrompt::from_metadata(messages, meta);
         out.missing_vars = refs
-            .into_iter()
-            .filter(|r| !input.contains_key(r))
+            .iter()
+            .filter(|r| !input.contains_key(*r))
+            .cloned()
             .collect();
+        out.variables = refs;
+        out.warnings = super::parse::lint(parsed);
         Ok(out)
     }
 

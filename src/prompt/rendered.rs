@@ -34,6 +34,15 @@ pub struct RenderedPrompt {
     /// Top-level template variables that were not set (not serialized).
     #[serde(skip)]
     pub missing_vars: Vec<String>,
+    /// Every top-level variable the template reads, set or not (not
+    /// serialized).
+    #[serde(skip)]
+    pub variables: Vec<String>,
+    /// Warnings about the prompt file ([`super::lint`]: unknown keys,
+    /// config keys that are not sent), for faces that show them (not
+    /// serialized).
+    #[serde(skip)]
+    pub warnings: Vec<super::PromptWarning>,
 }
 
 impl RenderedPrompt {
@@ -63,34 +72,16 @@ impl RenderedPrompt {
             raw,
             other: meta,
             missing_vars: Vec::new(),
+            variables: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
-    /// Generation parameters from `config`: `temperature`, `maxOutputTokens`
-    /// (or `max_tokens`), `topP` (or `top_p`), `topK` (or `top_k`), `stopSequences` (or `stop`),
-    /// `seed`. Values of the wrong type are ignored.
+    /// Generation parameters from `config` (see [`super::config_keys`]:
+    /// `temperature`, `maxOutputTokens`, `topP`, `topK`, `stopSequences`,
+    /// `seed` and their aliases). Values of the wrong type are left out.
     pub fn gen_params(&self) -> GenParams {
-        let get = |keys: &[&str]| keys.iter().find_map(|k| self.config.get(*k));
-        let stop = match get(&["stopSequences", "stop"]) {
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        };
-        GenParams {
-            temperature: get(&["temperature"]).and_then(Value::as_f64),
-            max_tokens: get(&["maxOutputTokens", "max_tokens", "maxTokens"])
-                .and_then(Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok()),
-            top_p: get(&["topP", "top_p"]).and_then(Value::as_f64),
-            top_k: get(&["topK", "top_k"])
-                .and_then(Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok()),
-            stop,
-            seed: get(&["seed"]).and_then(Value::as_u64),
-        }
+        super::config_keys::gen_params(&self.config)
     }
 
     /// The JSON Schema the answer must follow: `output.schema` (already

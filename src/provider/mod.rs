@@ -9,6 +9,7 @@ pub mod http;
 pub mod local;
 pub mod ollama;
 pub mod openai;
+pub mod ranges;
 pub mod retry_hint;
 mod sse;
 pub mod trace;

@@ -4,7 +4,7 @@
 
 use super::Session;
 use crate::prompt::Example;
-use crate::workspace::suggest::did_you_mean;
+use crate::prompt::suggest::did_you_mean;
 
 /// An example name that is not among the prompt's examples.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,7 +3,7 @@
 //! (`triage`, `sub/name`) in the workspace around the current folder.
 
 use super::Session;
-use crate::workspace::suggest::did_you_mean;
+use crate::prompt::suggest::did_you_mean;
 use crate::workspace::{Diagnostic, Workspace, WorkspaceError};
 use std::path::{Path, PathBuf};
 

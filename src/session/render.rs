@@ -27,9 +27,13 @@ impl Session {
         Ok(parsed)
     }
 
-    /// Warnings about a parsed prompt that do not stop it rendering.
+    /// Warnings about a parsed prompt that do not stop it rendering: its
+    /// own (unknown config keys, ...) and values outside the ranges of the
+    /// providers it could go to.
     pub fn lint(&self, parsed: &ParsedPrompt) -> Vec<PromptWarning> {
-        lint(parsed)
+        let mut out = lint(parsed);
+        out.extend(crate::provider::ranges::prompt_warnings(parsed));
+        out
     }
 
     /// The prompt's `input` metadata (schema as JSON Schema, defaults):
@@ -53,7 +57,10 @@ impl Session {
             examples: inputs.examples.clone(),
             ..RenderData::default()
         };
-        self.renderer.render(parsed, &data, None)
+        let mut r = self.renderer.render(parsed, &data, None)?;
+        r.warnings
+            .extend(crate::provider::ranges::prompt_warnings(parsed));
+        Ok(r)
     }
 
     /// Parses, checks and renders a prompt's text with `inputs`.

@@ -10,6 +10,6 @@ pub mod usage;
 
 pub use message::{Media, Message, Part, Role};
 pub use model_id::{ModelId, ModelIdError, ProviderKind};
-pub use params::{GenParams, ParamNames};
+pub use params::{GenParams, Param, ParamNames};
 pub use secret::Secret;
 pub use usage::{FinishReason, Usage};

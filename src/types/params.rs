@@ -22,6 +22,32 @@ pub struct GenParams {
     pub seed: Option<u64>,
 }
 
+/// One of the common generation parameters, to say which one a message
+/// is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Param {
+    Temperature,
+    MaxTokens,
+    TopP,
+    TopK,
+    Stop,
+    Seed,
+}
+
+impl Param {
+    /// The field's name in `GenParams` and pwb.toml (`max_tokens`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::Temperature => "temperature",
+            Param::MaxTokens => "max_tokens",
+            Param::TopP => "top_p",
+            Param::TopK => "top_k",
+            Param::Stop => "stop",
+            Param::Seed => "seed",
+        }
+    }
+}
+
 /// What one API calls the common parameters (`None`: the API has no such
 /// parameter and it is not sent).
 pub struct ParamNames {

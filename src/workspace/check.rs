@@ -9,6 +9,7 @@ use super::error::WorkspaceError;
 use super::partials_check::partial_checks;
 use super::render_check::render_checks;
 use super::yaml_locate::{Seg, locate_value};
+use crate::prompt::{ParsedPrompt, PromptWarning};
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -50,8 +51,14 @@ impl CheckReport {
     }
 }
 
-/// Checks every file of the workspace in `dir`.
-pub fn check(dir: &Path) -> Result<CheckReport, WorkspaceError> {
+/// Warnings about a prompt that take knowledge from above this layer (the
+/// ranges each provider accepts live in `provider/`, which builds on the
+/// workspace): `pwb check` passes `provider::ranges::prompt_warnings`.
+pub type PromptChecks<'a> = &'a (dyn Fn(&ParsedPrompt) -> Vec<PromptWarning> + Sync);
+
+/// Checks every file of the workspace in `dir`; `more` adds warnings about
+/// each prompt that renders.
+pub fn check(dir: &Path, more: PromptChecks<'_>) -> Result<CheckReport, WorkspaceError> {
     let (ws, mut diagnostics) = Workspace::load(dir)?;
     diagnostics.extend(cross_checks(&ws));
     let broken: HashSet<PathBuf> = diagnostics
@@ -59,7 +66,7 @@ pub fn check(dir: &Path) -> Result<CheckReport, WorkspaceError> {
         .filter(|d| d.is_error())
         .map(|d| d.path.clone())
         .collect();
-    diagnostics.extend(render_checks(&ws, &broken));
+    diagnostics.extend(render_checks(&ws, &broken, more));
 
     let mut files: BTreeSet<PathBuf> = diagnostics.iter().map(|d| d.path.clone()).collect();
     files.insert(PathBuf::from("pwb.toml"));

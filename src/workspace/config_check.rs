@@ -2,7 +2,7 @@
 //! (warnings with a did-you-mean), literal API keys, malformed model ids,
 //! out-of-range settings and URLs, each located at its key or value.
 
-use super::config::WorkspaceConfig;
+use super::config::{ModelEntry, WorkspaceConfig};
 use super::diagnostic::{Diagnostic, line_col};
 use super::suggest::hint_for;
 use crate::types::{ModelId, ModelIdError, ProviderKind};
@@ -217,20 +217,14 @@ pub fn validate(
         }
     }
     for (i, m) in config.models.iter().enumerate() {
-        let twin = config.models[..i]
+        let problem = config.models[..i]
             .iter()
-            .any(|o| o.id == m.id && o.label == m.label);
-        if twin {
+            .enumerate()
+            .filter(|(_, o)| o.id == m.id)
+            .find_map(|(j, twin)| duplicate(m, twin, span_of(j, "id").1));
+        if let Some((message, hint)) = problem {
             let (p, l, c) = span_of(i, "id");
-            out.push(
-                Diagnostic::warning(
-                    p,
-                    l,
-                    c,
-                    format!("model `{}` is listed twice", m.display_name()),
-                )
-                .with_hint("give each entry its own label, e.g. label = \"gpt-4o-mini t=1.0\""),
-            );
+            out.push(Diagnostic::warning(p, l, c, message).with_hint(hint));
         }
     }
     if let Some(t) = config
@@ -252,6 +246,37 @@ pub fn validate(
         ));
     }
     out
+}
+
+/// Why a second `[[models]]` entry of an id already listed is suspect, if
+/// it is: two entries of one id are fine when they have labels of their
+/// own (so their columns can be told apart) and differ in what they send.
+fn duplicate(m: &ModelEntry, twin: &ModelEntry, first_line: usize) -> Option<(String, String)> {
+    let labelled = matches!((&m.label, &twin.label), (Some(a), Some(b)) if a != b);
+    if !labelled {
+        let message = format!(
+            "model `{}` is listed twice (first on line {first_line})",
+            m.id
+        );
+        let hint = "remove one, or give each its own label (label = \"gpt-4o-mini t=1.0\") \
+                    so that their columns can be told apart";
+        return Some((message, hint.into()));
+    }
+    let same_request = m.base_url == twin.base_url
+        && m.api_key_env == twin.api_key_env
+        && m.temperature == twin.temperature
+        && m.max_tokens == twin.max_tokens
+        && m.top_p == twin.top_p;
+    same_request.then(|| {
+        let message = format!(
+            "model `{}` is listed twice with the same settings (first on line {first_line}): \
+             both entries send the same request",
+            m.id
+        );
+        let hint = "change a setting of one (temperature, max_tokens, top_p, base_url) or \
+                    remove it; for more answers from one model use + in the Models pane or --repeat";
+        (message, hint.into())
+    })
 }
 
 /// The span of `[defaults] prompt`, for the cross-file check that it exists.

@@ -152,3 +152,48 @@ fn runner_table_parses_and_unknown_keys_warn() {
     assert_eq!(diags[0].line, 9);
     assert!(diags[1].message.contains("`openia`"), "{}", diags[1]);
 }
+
+fn duplicate_warnings(models: &str) -> Vec<(usize, String)> {
+    let (_, diags) = parse(models);
+    diags
+        .into_iter()
+        .filter(|d| d.message.contains("listed twice"))
+        .map(|d| (d.line, d.message))
+        .collect()
+}
+
+#[test]
+fn a_model_listed_twice_is_flagged_unless_label_and_settings_differ() {
+    // The reported case: a labelled entry and an unlabelled copy of it.
+    let labelled_and_not = "[[models]]\nid = \"openai:gpt-4o\"\nlabel = \"GPT-4o\"\n\n\
+                            [[models]]\nid = \"openai:gpt-4o\"\n";
+    assert_eq!(
+        duplicate_warnings(labelled_and_not),
+        [(
+            6,
+            "model `openai:gpt-4o` is listed twice (first on line 2)".to_string()
+        )]
+    );
+    let unlabelled = "[[models]]\nid = \"openai:gpt-4o\"\n[[models]]\nid = \"openai:gpt-4o\"\n";
+    assert_eq!(duplicate_warnings(unlabelled).len(), 1);
+    let same_label = "[[models]]\nid = \"openai:a\"\nlabel = \"A\"\ntemperature = 0\n\
+                      [[models]]\nid = \"openai:a\"\nlabel = \"A\"\ntemperature = 1\n";
+    assert_eq!(duplicate_warnings(same_label).len(), 1);
+
+    let labels_only = "[[models]]\nid = \"openai:a\"\nlabel = \"A\"\n\
+                       [[models]]\nid = \"openai:a\"\nlabel = \"B\"\n";
+    assert_eq!(
+        duplicate_warnings(labels_only),
+        [(
+            5,
+            "model `openai:a` is listed twice with the same settings (first on line 2): \
+             both entries send the same request"
+                .to_string()
+        )]
+    );
+
+    let different = "[[models]]\nid = \"openai:a\"\nlabel = \"cold\"\ntemperature = 0\n\
+                     [[models]]\nid = \"openai:a\"\nlabel = \"hot\"\ntemperature = 1.2\n\
+                     [[models]]\nid = \"openai:a\"\nlabel = \"server\"\nbase_url = \"http://h/v1\"\n";
+    assert!(duplicate_warnings(different).is_empty());
+}

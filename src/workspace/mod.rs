@@ -15,11 +15,10 @@ pub mod read;
 pub mod recovery;
 mod render_check;
 pub mod save;
-pub mod suggest;
 pub mod testfile;
 mod testfile_parse;
-pub mod yaml_locate;
 
+pub use crate::prompt::yaml_locate;
 pub use crate::types::Secret;
 pub use check::{CheckReport, check};
 pub use config::{Defaults, ModelEntry, RunnerSettings, WorkspaceConfig};
@@ -30,6 +29,7 @@ pub use save::{save_atomic, save_text};
 pub use testfile::{AssertSpec, TestCase, TestFile};
 
 use crate::prompt::Example;
+use crate::prompt::suggest;
 use std::path::PathBuf;
 
 /// A loaded workspace. Lists are sorted by name.

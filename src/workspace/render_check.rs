@@ -1,20 +1,30 @@
 //! Rendering as a check: every prompt that parsed cleanly is rendered with
 //! its `input.default` and the workspace's partials (catching schema and
-//! helper errors), and each test case with its vars, warning when a case
-//! leaves a required template variable unset.
+//! helper errors, defaults its input schema refuses), and each test case
+//! with its vars, warning when a case leaves a required template variable
+//! unset or sets one to a value the schema refuses.
 
+use super::check::PromptChecks;
 use super::diagnostic::{Diagnostic, FileDiagnostics, Severity, relative_to};
 use super::prompt_check::from_prompt_error;
 use super::read::read_text;
 use super::{PromptFile, TestFile, Workspace};
-use crate::prompt::{ParsedPrompt, RenderData, Renderer, parse_document};
+use crate::prompt::yaml_locate::{Seg, locate_or_parent};
+use crate::prompt::{
+    ParsedPrompt, RenderData, RenderedPrompt, Renderer, check_inputs, inputs::InputProblemKind,
+    parse_document,
+};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// Render diagnostics for the prompts and tests not in `broken` (paths,
 /// relative to the root, that already have errors).
-pub fn render_checks(ws: &Workspace, broken: &HashSet<PathBuf>) -> Vec<Diagnostic> {
+pub fn render_checks(
+    ws: &Workspace,
+    broken: &HashSet<PathBuf>,
+    more: PromptChecks<'_>,
+) -> Vec<Diagnostic> {
     let mut renderer = Renderer::default();
     for partial in &ws.partials {
         // A partial that does not compile was reported by its own check.
@@ -30,7 +40,12 @@ pub fn render_checks(ws: &Workspace, broken: &HashSet<PathBuf>) -> Vec<Diagnosti
             continue;
         };
         match renderer.render(&parsed, &RenderData::default(), None) {
-            Ok(_) => {
+            Ok(rendered) => {
+                let warnings = more(&parsed);
+                out.extend(warnings.into_iter().map(|w| {
+                    Diagnostic::warning(&shown, w.line, w.col, w.message).with_hint(w.hint)
+                }));
+                out.extend(default_problems(&parsed, &rendered, &shown));
                 let tests = ws.tests.iter().filter(|t| t.target_prompt() == prompt.name);
                 for test in tests.filter(|t| !broken.contains(&relative_to(&ws.root, &t.path))) {
                     out.extend(check_cases(ws, &renderer, prompt, &parsed, test));
@@ -67,6 +82,16 @@ fn check_cases(
         let what = case_name(case.description.as_deref(), case.index);
         match renderer.render(parsed, &data, None) {
             Ok(rendered) => {
+                // Vars the prompt does not read are fine here: promptfoo
+                // cases keep vars for their assertions too.
+                let problems = check_inputs(&rendered, &case.vars);
+                let invalid = problems
+                    .into_iter()
+                    .filter(|p| p.kind == InputProblemKind::Invalid);
+                for problem in invalid {
+                    let message = format!("{what}: {problem}");
+                    out.push(Severity::Warning, at(case.index), message, problem.hint);
+                }
                 let missing: Vec<String> = rendered
                     .missing_vars
                     .into_iter()
@@ -93,6 +118,24 @@ fn check_cases(
         }
     }
     out.finish()
+}
+
+/// `input.default` values the prompt's own input schema refuses.
+fn default_problems(
+    parsed: &ParsedPrompt,
+    rendered: &RenderedPrompt,
+    shown: &std::path::Path,
+) -> Vec<Diagnostic> {
+    check_inputs(rendered, &serde_json::Map::new())
+        .into_iter()
+        .map(|p| {
+            let path = ["input", "default", p.var.as_str()].map(|k| Seg::Key(k.into()));
+            let (line, col) = locate_or_parent(&parsed.frontmatter, &path);
+            let line = parsed.frontmatter_line + line - 1;
+            let message = format!("input.default.{p}");
+            Diagnostic::warning(shown, line, col, message).with_hint(p.hint)
+        })
+        .collect()
 }
 
 fn case_name(description: Option<&str>, index: usize) -> String {

@@ -58,7 +58,7 @@ impl App {
             KeyCode::Char(c)
                 if !key.ctrl
                     && (c.is_ascii_digit()
-                        || c == '.'
+                        || matches!(c, '.' | '-')
                         || (edit.field == Field::Sweep && matches!(c, ',' | ' '))) =>
             {
                 edit.buffer.push(c);

@@ -51,6 +51,7 @@ impl App {
     }
 
     fn render_now(&mut self) {
+        self.current.vars.problems.clear();
         let source = self.editor().text();
         let parsed = match self.session.parse(&source) {
             Ok(p) => p,
@@ -74,6 +75,8 @@ impl App {
                     }
                 }
                 self.current.vars.sync(&names, &defaults);
+                let given = self.current.vars.to_input(input.as_ref());
+                self.current.vars.problems = crate::prompt::check_inputs(&r, &given);
                 self.rendered = RenderState::Ok(Box::new(r));
             }
             Err(e) => self.rendered = RenderState::Err(e),

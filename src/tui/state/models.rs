@@ -2,6 +2,7 @@
 //! temperature / max tokens of each editable in place, a temperature sweep
 //! per model, and the repeat count (samples per model) of the next run.
 
+use crate::provider::ranges;
 use crate::run::variants::{MAX_REPEAT, fmt_sweep, parse_sweep};
 use crate::session::{ModelOption, ModelPick};
 use crate::types::GenParams;
@@ -105,8 +106,10 @@ impl ModelPicker {
         });
     }
 
-    /// Applies the edit; an invalid value keeps the edit open with a reason.
-    /// An empty value clears the override.
+    /// Applies the edit; an invalid value (or a temperature the row's
+    /// provider refuses) keeps the edit open with a reason, which the
+    /// Models pane and the status bar show. An empty value clears the
+    /// override.
     pub fn commit_edit(&mut self) {
         let Some(edit) = self.edit.as_mut() else {
             return;
@@ -116,15 +119,33 @@ impl ModelPicker {
             return;
         };
         let text = edit.buffer.trim();
+        let provider = row.model.id().provider().name();
+        // A temperature this model's provider refuses, said as it would.
+        let refused = |temps: &[f64]| {
+            temps.iter().find_map(|t| {
+                let probe = GenParams {
+                    temperature: Some(*t),
+                    ..GenParams::default()
+                };
+                ranges::check(provider, &probe)
+                    .first()
+                    .map(|p| p.to_string())
+            })
+        };
         match edit.field {
-            Field::Temperature => match text.parse::<f64>() {
-                _ if text.is_empty() => row.overrides.temperature = None,
-                Ok(t) if (0.0..=2.0).contains(&t) => row.overrides.temperature = Some(t),
-                _ => {
-                    edit.error = Some("temperature is a number from 0 to 2".into());
+            Field::Temperature if text.is_empty() => row.overrides.temperature = None,
+            Field::Temperature => {
+                let t = text.parse::<f64>().ok().filter(|t| (0.0..=2.0).contains(t));
+                let error = match t {
+                    None => Some("temperature is a number from 0 to 2".to_string()),
+                    Some(t) => refused(&[t]),
+                };
+                if error.is_some() {
+                    edit.error = error;
                     return;
                 }
-            },
+                row.overrides.temperature = t;
+            }
             Field::MaxTokens => match text.parse::<u32>() {
                 _ if text.is_empty() => row.overrides.max_tokens = None,
                 Ok(n) if n > 0 => row.overrides.max_tokens = Some(n),
@@ -133,13 +154,20 @@ impl ModelPicker {
                     return;
                 }
             },
-            Field::Sweep => match parse_sweep(text) {
-                Ok(temps) => row.sweep = temps,
-                Err(e) => {
-                    edit.error = Some(e);
-                    return;
+            Field::Sweep => {
+                let temps = parse_sweep(text);
+                let error = match &temps {
+                    Ok(temps) => refused(temps),
+                    Err(e) => Some(e.clone()),
+                };
+                match temps {
+                    Ok(temps) if error.is_none() => row.sweep = temps,
+                    _ => {
+                        edit.error = error;
+                        return;
+                    }
                 }
-            },
+            }
         }
         self.edit = None;
     }
@@ -235,5 +263,29 @@ mod tests {
         p.edit.as_mut().unwrap().buffer.clear();
         p.commit_edit();
         assert!(p.rows[0].sweep.is_empty());
+    }
+
+    #[test]
+    fn a_temperature_the_rows_provider_refuses_keeps_the_edit_open() {
+        let mut p = ModelPicker {
+            rows: vec![row("anthropic:claude"), row("openai:a")],
+            ..Default::default()
+        };
+        let why = "temperature 1.5 is outside 0..1, the range anthropic accepts";
+        for field in [Field::Temperature, Field::Sweep] {
+            p.begin_edit(field, &GenParams::default());
+            p.edit.as_mut().unwrap().buffer = "1.5".into();
+            p.commit_edit();
+            assert_eq!(p.edit.as_ref().unwrap().error.as_deref(), Some(why));
+        }
+        assert_eq!(p.rows[0].overrides.temperature, None);
+        assert!(p.rows[0].sweep.is_empty());
+        p.edit = None;
+        p.cursor = 1;
+        p.begin_edit(Field::Temperature, &GenParams::default());
+        p.edit.as_mut().unwrap().buffer = "1.5".into();
+        p.commit_edit();
+        assert!(p.edit.is_none(), "openai takes 1.5");
+        assert_eq!(p.rows[1].overrides.temperature, Some(1.5));
     }
 }

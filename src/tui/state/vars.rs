@@ -1,9 +1,11 @@
 //! Template variables: the names the prompt uses (its input schema,
 //! defaults, and anything the template references), each with a value the
-//! user sets, pre-filled from `input.default` or a test case. Typed text
-//! becomes a value the way `pwb render --var` makes one (`session::vars`);
-//! a value loaded from a file keeps its type until it is edited.
+//! user sets, pre-filled from `input.default` or a test case, and what the
+//! last render found wrong with them. Typed text becomes a value the way
+//! `pwb render --var` makes one (`session::vars`); a value loaded from a
+//! file keeps its type until it is edited.
 
+use crate::prompt::InputProblem;
 use crate::session::vars::{self, text_of};
 use serde_json::{Map, Value};
 
@@ -40,6 +42,9 @@ pub struct Variables {
     pub editing: Option<String>,
     /// Index of the test case last loaded (cycles through the test file).
     pub test_case: Option<usize>,
+    /// Names the prompt does not know and values its input schema refuses
+    /// (`prompt::check_inputs` at the last render).
+    pub problems: Vec<InputProblem>,
 }
 
 impl Variables {
@@ -86,6 +91,11 @@ impl Variables {
                 }),
             }
         }
+    }
+
+    /// What is wrong with variable `name`, if anything.
+    pub fn problem(&self, name: &str) -> Option<&InputProblem> {
+        self.problems.iter().find(|p| p.var == name)
     }
 
     /// The values to render with. Unset ("") variables are left out so

@@ -34,19 +34,41 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
 fn draw_editor(frame: &mut Frame, area: Rect, app: &mut App) {
     let focused = app.focus == Pane::Editor && app.popup.is_none();
-    let mut title = app.prompt_name().to_string();
-    if let super::app::RenderState::Err(e) = &app.rendered {
-        title.push_str(&format!(" · line {}: {}", e.line, e.message));
-    } else if !app.missing_vars().is_empty() {
-        title.push_str(&format!(" · unset: {}", app.missing_vars().join(", ")));
-    }
-    if app.editor().lost_final_newline() {
-        title.push_str(" · final newline removed");
-    }
+    let title = editor_title(app);
     let App {
         current, hl, theme, ..
     } = app;
     editor::draw(frame, area, &mut current.editor, hl, theme, focused, &title);
+}
+
+/// The prompt's name and what is wrong with it: the render error, else
+/// values the input schema refuses, the file's first warning (a config key
+/// that is not sent, a value out of range) and unset variables.
+fn editor_title(app: &App) -> String {
+    let mut title = app.prompt_name().to_string();
+    let r = match &app.rendered {
+        super::app::RenderState::Err(e) => {
+            title.push_str(&format!(" · line {}: {}", e.line, e.message));
+            return title;
+        }
+        super::app::RenderState::Ok(r) => r,
+    };
+    if let Some(p) = app.current.vars.problems.first() {
+        title.push_str(&format!(" · {p}"));
+    }
+    if let Some(w) = r.warnings.first() {
+        title.push_str(&format!(" · line {}: {}", w.line, w.message));
+        if r.warnings.len() > 1 {
+            title.push_str(&format!(" (+{} more)", r.warnings.len() - 1));
+        }
+    }
+    if !r.missing_vars.is_empty() {
+        title.push_str(&format!(" · unset: {}", r.missing_vars.join(", ")));
+    }
+    if app.editor().lost_final_newline() {
+        title.push_str(" · final newline removed");
+    }
+    title
 }
 
 /// A bordered block styled by focus.

@@ -3,6 +3,7 @@
 //! and the one-line search / go-to-line prompt.
 
 use super::text::wrap;
+use crate::prompt::inputs::InputProblemKind;
 use crate::tui::action::Command;
 use crate::tui::app::{App, Pane, RenderState};
 use crate::tui::keymap::Context;
@@ -301,21 +302,31 @@ fn variable_lines(app: &App) -> Vec<Line<'static>> {
     if vars.entries.is_empty() {
         return vec![Line::from("This prompt uses no variables.")];
     }
-    vars.entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let selected = i == vars.cursor;
-            let value = match (&vars.editing, selected) {
-                (Some(buf), true) => format!("{buf}▏"),
-                _ => e.text.replace('\n', "⏎"),
+    let mut lines = Vec::new();
+    for (i, e) in vars.entries.iter().enumerate() {
+        let selected = i == vars.cursor;
+        let value = match (&vars.editing, selected) {
+            (Some(buf), true) => format!("{buf}▏"),
+            _ => e.text.replace('\n', "⏎"),
+        };
+        let style = if selected { t.list_selected } else { t.popup };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<16}", e.name), t.hl_variable),
+            Span::styled(format!(" = {value}"), style),
+            Span::styled(format!("  ({})", e.source), t.dim),
+        ]));
+        // What the last render found wrong with it, right under it.
+        if let Some(p) = vars.problem(&e.name) {
+            let style = match p.kind {
+                InputProblemKind::Invalid => t.error,
+                InputProblemKind::Unknown => t.warning,
             };
-            let style = if selected { t.list_selected } else { t.popup };
-            Line::from(vec![
-                Span::styled(format!("{:<16}", e.name), t.hl_variable),
-                Span::styled(format!(" = {value}"), style),
-                Span::styled(format!("  ({})", e.source), t.dim),
-            ])
-        })
-        .collect()
+            let mut text = format!("  ✗ {}", p.message);
+            if !p.hint.is_empty() {
+                text.push_str(&format!(" ({})", p.hint));
+            }
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+    }
+    lines
 }

@@ -1,5 +1,6 @@
-//! The status bar: the last message (info/warning/error) on the left, the
-//! keys that work in the focused pane on the right.
+//! The status bar: the last message (info/warning/error) on the left, or
+//! why a value typed into the Models pane was refused; the keys that work
+//! in the focused pane on the right.
 
 use crate::tui::app::{App, Level};
 use ratatui::Frame;
@@ -14,7 +15,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let t = &app.theme;
     let mut spans: Vec<Span> = Vec::new();
-    if let Some(msg) = &app.status {
+    // A value the Models pane refused says why here too, over older news.
+    let refused = app.models.edit.as_ref().and_then(|e| e.error.as_deref());
+    if let Some(why) = refused {
+        spans.push(Span::styled(format!(" not applied: {why} "), t.error));
+    } else if let Some(msg) = &app.status {
         let style = match msg.level {
             Level::Info => t.status_text,
             Level::Warning => t.warning,
