@@ -192,3 +192,22 @@ fn a_broken_pwb_toml_stops_a_run_before_any_call() {
     assert!(err.contains("fix them before running"), "{err}");
     assert!(server.requests().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn a_value_the_provider_refuses_fails_that_cell_before_sending() {
+    let server = MockServer::start(|_| Reply::sse(openai_stream(&["Hi"], 9, Duration::ZERO)));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    let (code, out, err) = pwb(
+        dir.path(),
+        &["run", "greet", "--var", "name=Bo", "--temperature", "2.5"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains(
+            "error: openai:fast: not sent: temperature 2.5 is outside 0..2, the range openai accepts"
+        ),
+        "{err}"
+    );
+    assert!(server.requests().is_empty(), "nothing went out");
+}

@@ -183,6 +183,7 @@ pub fn redact(err: ProviderError, secret: Option<&str>) -> ProviderError {
         ProviderError::Other(m) => ProviderError::Other(mask(m)),
         other @ (ProviderError::MissingKey { .. }
         | ProviderError::Timeout(_)
-        | ProviderError::Cancelled) => other,
+        | ProviderError::Cancelled
+        | ProviderError::Refused(_)) => other,
     }
 }

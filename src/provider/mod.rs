@@ -79,7 +79,13 @@ pub trait Provider: Send + Sync {
     fn secret(&self) -> Option<&str> {
         None
     }
-    /// `send`, with the key masked in any error and the trace sealed.
+    /// What this provider would refuse in `params` (a temperature out of
+    /// its range, ...): such a request is not sent.
+    fn refusals(&self, params: &crate::types::GenParams) -> Vec<ranges::ParamProblem> {
+        ranges::check(self.kind().name(), params)
+    }
+    /// `send`, with the key masked in any error and the trace sealed. A
+    /// request with parameters the provider refuses is not sent.
     fn stream_traced<'a>(
         &'a self,
         request: &'a ChatRequest,
@@ -87,6 +93,9 @@ pub trait Provider: Send + Sync {
         trace: &'a mut Trace,
     ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
         Box::pin(async move {
+            if let Some(p) = self.refusals(&request.params).first() {
+                return Err(ProviderError::Refused(format!("{p} ({})", p.hint)));
+            }
             let result = self
                 .send(request, sink, trace)
                 .await

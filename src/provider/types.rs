@@ -76,6 +76,10 @@ pub enum ProviderError {
     Timeout(TimeoutKind),
     #[error("cancelled")]
     Cancelled,
+    /// pwb did not send the request: the model would refuse a parameter
+    /// (out of its range, more output tokens than it can give).
+    #[error("not sent: {0}")]
+    Refused(String),
     /// An error the provider reported inside a stream that had started
     /// (e.g. Anthropic's `overloaded_error`); `kind` is the provider's code.
     #[error("{kind} from the provider mid-answer: {message}")]
@@ -98,6 +102,7 @@ impl ProviderError {
             ProviderError::MissingKey { .. } => "missing API key".into(),
             ProviderError::Timeout(_) => "timed out".into(),
             ProviderError::Cancelled => "cancelled".into(),
+            ProviderError::Refused(_) => "not sent".into(),
             ProviderError::Api { kind, .. } => kind.clone(),
             ProviderError::Blocked(_) => "blocked".into(),
             ProviderError::Other(m) => crate::provider::http::clip(m),

@@ -89,6 +89,13 @@ impl PlannedCell {
     pub fn wire_body(&self) -> Value {
         self.provider.request_body(&self.request)
     }
+
+    /// Why the provider will not be sent this request (a parameter it
+    /// refuses), said as the cell will fail with it; `None` when it will.
+    pub fn refusal(&self) -> Option<String> {
+        let p = self.provider.refusals(&self.request.params);
+        p.first().map(|p| format!("not sent: {p} ({})", p.hint))
+    }
 }
 
 /// Hands planned cells to the runner; the response cache is off.

@@ -71,7 +71,17 @@ impl App {
         let schema = self.rendered_prompt().and_then(|r| r.output_json_schema());
         self.outputs.begin(Collector::new(run, &cells, schema));
         let missing = self.missing_vars().to_vec();
-        if missing.is_empty() {
+        let refused: Vec<String> = cells
+            .iter()
+            .filter_map(|c| Some(format!("{}: {}", c.label(), c.refusal()?)))
+            .collect();
+        if let Some(first) = refused.first() {
+            let more = match refused.len() {
+                1 => String::new(),
+                n => format!(" (+{} more)", n - 1),
+            };
+            self.set_status(Level::Warning, format!("{first}{more}"));
+        } else if missing.is_empty() {
             let models = cells.last().map_or(0, |c| c.slot.model + 1);
             let msg = match self.models.repeats {
                 _ if cells.len() == models => format!("running on {models} model(s)"),

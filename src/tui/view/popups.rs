@@ -237,6 +237,11 @@ fn inspector_lines(app: &App, width: usize) -> Vec<Line<'static>> {
                     format!("── {}{}{times} ──", cell.name, slot.suffix()),
                     t.title_focused,
                 )));
+                if let Some(why) = cell.refusal() {
+                    for w in wrap(&why, width.max(10)) {
+                        lines.push(Line::from(Span::styled(w, t.error)));
+                    }
+                }
                 let body = serde_json::to_string_pretty(&cell.wire_body()).unwrap_or_default();
                 for l in body.lines() {
                     for w in wrap(l, width.max(10)) {
