@@ -47,6 +47,7 @@ pub mod partials;
 pub mod picoschema;
 pub mod render;
 pub mod rendered;
+pub mod schemas;
 pub mod syntax;
 pub mod template;
 pub mod tokens;
