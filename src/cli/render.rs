@@ -104,16 +104,18 @@ pub fn render_prompt(
 }
 
 /// The folder holding `pwb.toml` above the prompt; failing that, the
-/// parent of a `prompts/` folder the prompt is in; failing that, its folder.
+/// parent of a `prompts/` folder the prompt is in (at any depth); failing
+/// that, its folder.
 pub fn workspace_root(prompt_file: &Path) -> PathBuf {
     let abs = std::path::absolute(prompt_file).unwrap_or_else(|_| prompt_file.to_path_buf());
     let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
     if let Some(found) = dir.ancestors().find(|d| d.join("pwb.toml").is_file()) {
         return found.to_path_buf();
     }
-    if dir.file_name().is_some_and(|n| n == "prompts")
-        && let Some(parent) = dir.parent()
-    {
+    let prompts = dir
+        .ancestors()
+        .find(|d| d.file_name().is_some_and(|n| n == "prompts"));
+    if let Some(parent) = prompts.and_then(Path::parent) {
         return parent.to_path_buf();
     }
     dir
@@ -171,11 +173,7 @@ fn pick_examples(root: &Path, names: &[String]) -> Result<Vec<Example>, String> 
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"));
-    files.sort();
+    let files = crate::prompt::example::example_files(&root.join("examples"));
     let mut all = Vec::new();
     for file in &files {
         let shown = file.strip_prefix(root).unwrap_or(file);

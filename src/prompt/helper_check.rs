@@ -42,8 +42,8 @@ pub fn unknown_helper(name: &str) -> (String, String) {
             "eq" => "to compare, write `{{#ifEquals a b}}...{{/ifEquals}}`".to_string(),
             "ne" => "to compare, write `{{#unlessEquals a b}}...{{/unlessEquals}}`".to_string(),
             "len" => "for the number of items write `items.length`".to_string(),
-            "and" | "or" | "not" => LOGIC_HINT.to_string(),
-            _ => COMPARE_HINT.to_string(),
+            "and" | "or" | "not" => logic_hint(),
+            _ => compare_hint(),
         };
         return (
             format!(
@@ -64,13 +64,21 @@ pub fn unknown_helper(name: &str) -> (String, String) {
     )
 }
 
-const COMPARE_HINT: &str = "Handlebars has no comparisons: compute the condition before \
-     rendering and pass it as a variable (`{{#if is_adult}}`); for equality use \
-     `{{#ifEquals a b}}`, for inequality `{{#unlessEquals a b}}`";
+/// What to write instead of a comparison, and of `and`/`or`/`not`.
+const COMPARE_WAY: &str = "compute the condition before rendering and pass it as a variable \
+     (`{{#if is_adult}}`); for equality use `{{#ifEquals a b}}`, for inequality \
+     `{{#unlessEquals a b}}`";
+const LOGIC_WAY: &str = "nest blocks for and (`{{#if a}}{{#if b}}...{{/if}}{{/if}}`), use \
+     `{{#unless a}}` for not, or compute the condition before rendering and pass it as a \
+     variable";
 
-const LOGIC_HINT: &str = "Handlebars has no `and`, `or` or `not`: nest blocks for and \
-     (`{{#if a}}{{#if b}}...{{/if}}{{/if}}`), use `{{#unless a}}` for not, or compute the \
-     condition before rendering and pass it as a variable";
+fn compare_hint() -> String {
+    format!("Handlebars has no comparisons: {COMPARE_WAY}")
+}
+
+fn logic_hint() -> String {
+    format!("Handlebars has no `and`, `or` or `not`: {LOGIC_WAY}")
+}
 
 /// The first helper problem in `tpl` (a compiled template), in source order.
 pub fn check_helpers(tpl: &Template) -> Option<HelperProblem> {
@@ -133,11 +141,11 @@ fn arity(name: &str, params: &[Parameter]) -> Option<(String, String)> {
                 matches!(word, Some("and" | "or" | "not"))
             });
             let hint = if logic {
-                LOGIC_HINT.to_string()
+                logic_hint()
             } else if params.is_empty() {
                 format!("give it the value to test: `{{{{#{name} items}}}}`")
             } else {
-                COMPARE_HINT.to_string()
+                compare_hint()
             };
             Some((message, hint))
         }
@@ -199,11 +207,11 @@ pub fn operator_error(op: &str, line: usize, col: usize) -> PromptError {
     let (message, hint) = match op {
         "&&" | "||" | "!" => (
             format!("Handlebars has no logical operators (`{op}`)"),
-            LOGIC_HINT,
+            LOGIC_WAY,
         ),
         _ => (
             format!("Handlebars has no comparison operators (`{op}`)"),
-            COMPARE_HINT,
+            COMPARE_WAY,
         ),
     };
     PromptError::new(PromptErrorKind::Template, line, col, message, hint)

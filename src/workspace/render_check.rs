@@ -9,13 +9,21 @@ use super::read::read_text;
 use super::{PromptFile, TestFile, Workspace};
 use crate::prompt::{ParsedPrompt, RenderData, Renderer, parse_document};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Render diagnostics for the prompts and tests not in `broken` (paths,
-/// relative to the root, that already have errors).
-pub fn render_checks(ws: &Workspace, broken: &HashSet<PathBuf>) -> Vec<Diagnostic> {
+/// relative to the root, that already have errors), with the workspace's
+/// named `schemas` (converted to JSON Schema).
+pub fn render_checks(
+    ws: &Workspace,
+    broken: &HashSet<PathBuf>,
+    schemas: &HashMap<String, Value>,
+) -> Vec<Diagnostic> {
     let mut renderer = Renderer::default();
+    for (name, schema) in schemas {
+        renderer.add_schema(name, schema.clone());
+    }
     for partial in &ws.partials {
         // A partial that does not compile was reported by its own check.
         let _ = renderer.add_partial(&partial.name, &partial.source);
