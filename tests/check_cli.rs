@@ -447,3 +447,91 @@ fn inputs_the_schema_refuses_and_twice_listed_models_are_flagged() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stdout);
 }
+
+#[test]
+fn prompts_in_subfolders_are_checked_like_the_others() {
+    // Only subfolders: before, check read "no prompts in this workspace"
+    // and looked at none of these files.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(root, "pwb.toml", GOOD_TOML.as_bytes());
+    write(
+        root,
+        "prompts/support/triage.prompt",
+        b"---\nmodel: m\n---\nTicket: {{ticket}} {{> sig}}\n",
+    );
+    write(root, "prompts/support/_sig.prompt", b"-- support");
+    write(
+        root,
+        "prompts/support/deep/broken.prompt",
+        b"---\nmodel: m\n---\nHi\n{{#if x}}\n",
+    );
+    write(root, "tests/support/triage.yaml", b"- vars: {}\n");
+    write(root, "examples/support/triage.yaml", b"- input: hi\n");
+    let r = check(root);
+    assert!(!r.stdout.contains("no prompts"), "{}", r.stdout);
+    let b = r.block("prompts/support/deep/broken.prompt:5:1: error: `{{#if}}` is never closed");
+    assert!(b.contains("{{/if}}"), "{b}");
+    let b = r.block(
+        "tests/support/triage.yaml:1:3: warning: case 1 does not set `ticket` used by prompt `support/triage`",
+    );
+    assert!(b.contains("hint:"), "{b}");
+    r.block("examples/support/triage.yaml:1:1: error: example 1 has no `output`");
+    // pwb.toml, 2 prompts, 1 partial, 1 examples file, 1 tests file.
+    assert_eq!(r.summary(), "2 errors, 1 warning in 6 files");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn named_schemas_come_from_schema_files_which_are_checked() {
+    let ws = workspace(&[
+        (
+            "prompts/cook.prompt",
+            b"---\noutput:\n  format: json\n  schema: Recipe\n---\nCook\n",
+        ),
+        (
+            "prompts/bake.prompt",
+            b"---\noutput:\n  format: json\n  schema: Cake\n---\nBake\n",
+        ),
+        (
+            "schemas/Recipe.yaml",
+            b"title: string\nsteps(array): Step\n",
+        ),
+        ("schemas/Step.json", b"{\"type\": \"string\"}"),
+        ("schemas/Bad.yaml", b"name: string\nparts:\n  size: hueg\n"),
+    ]);
+    let r = check(ws.path());
+    let b = r.block("prompts/bake.prompt:2:1: error: output.schema: unknown type `Cake`");
+    assert!(b.contains("ai.defineSchema('Cake', ...)"), "{b}");
+    assert!(b.contains("schemas/Cake.yaml"), "{b}");
+    r.block("schemas/Bad.yaml:3:3: error: unknown type `hueg` (at `parts.size`)");
+    assert!(!r.stdout.contains("cook.prompt"), "{}", r.stdout);
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn check_and_render_say_the_same_about_a_template() {
+    let ws = workspace(&[(
+        "prompts/adult.prompt",
+        b"---\nmodel: m\n---\n{{#if items.length}}{{items.length}} items{{/if}}\n{{#if age >= 18}}adult{{/if}}\n",
+    )]);
+    let r = check(ws.path());
+    let b =
+        r.block("prompts/adult.prompt:5:11: error: Handlebars has no comparison operators (`>=`)");
+    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .args(["render", "prompts/adult.prompt", "--var", "items=[1,2]"])
+        .current_dir(ws.path())
+        .output()
+        .expect("run pwb");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let first = b
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .replace(": error:", ":");
+    assert!(
+        stderr.starts_with(&first),
+        "render says\n{stderr}\ncheck says\n{b}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

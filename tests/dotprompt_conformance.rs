@@ -1,5 +1,6 @@
-//! Runs every Dotprompt conformance case in `../shared/dotprompt-spec`
-//! (recursively) through pwb's renderer and compares with `expect`.
+//! Runs every Dotprompt conformance case in `tests/fixtures/dotprompt-spec`
+//! (a copy of google/dotprompt's `spec/` folder, with its licence; see the
+//! README there) through pwb's renderer and compares with `expect`.
 
 use pwb::prompt::yaml::to_json;
 use pwb::prompt::{RenderData, Renderer, parse_document};
@@ -8,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 fn spec_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/dotprompt-spec")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dotprompt-spec")
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {

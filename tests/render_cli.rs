@@ -414,3 +414,41 @@ fn config_out_of_range_warns_but_renders_and_a_wrong_type_does_not() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_prompt_in_a_subfolder_finds_the_workspace_partials_examples_and_schemas() {
+    // No pwb.toml: the workspace is the folder holding prompts/.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "prompts/support/deep/reply.prompt",
+        "---\noutput:\n  format: json\n  schema: Reply\n---\nAnswer {{name}} {{> sig}} {{> note}}\n",
+    );
+    write("prompts/_sig.prompt", "(sig)");
+    write("prompts/support/_note.prompt", "(note)");
+    write("schemas/Reply.yaml", "text: string\n");
+    write(
+        "examples/support/deep/reply.yaml",
+        "- name: hi\n  input: Hello\n  output: Hi there\n",
+    );
+    let out = pwb(
+        &root.join("prompts/support/deep"),
+        &["reply.prompt", "--var", "name=Ann", "--examples", "hi"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = stdout_json(&out);
+    assert_eq!(
+        texts(&v),
+        [
+            "user: Hello",
+            "model: Hi there",
+            "user: Answer Ann (sig) (note)"
+        ]
+    );
+    assert_eq!(v["output"]["schema"]["required"], json!(["text"]));
+}

@@ -30,24 +30,34 @@ fn data_ref_segments(raw: &str) -> Option<Vec<String>> {
     (!name.is_empty() && !BUILTIN_DATA.contains(&name.as_str())).then_some(segs)
 }
 
-fn lookup<'v>(data: &'v Map<String, Value>, segs: &[String]) -> Option<&'v Value> {
+fn lookup(data: &Map<String, Value>, segs: &[String]) -> Option<Value> {
     let (first, rest) = segs.split_first()?;
     let mut cur = data.get(first)?;
-    for seg in rest {
+    for (i, seg) in rest.iter().enumerate() {
         cur = match cur {
             Value::Object(m) => m.get(seg)?,
-            Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            Value::Array(a) => match seg.parse::<usize>() {
+                Ok(index) => a.get(index)?,
+                // `@state.items.length`, as Handlebars.js reads it.
+                Err(_) if seg == "length" && i + 1 == rest.len() => {
+                    return super::length::js_length(cur);
+                }
+                Err(_) => return None,
+            },
+            Value::String(_) if seg == "length" && i + 1 == rest.len() => {
+                return super::length::js_length(cur);
+            }
             _ => return None,
         };
     }
-    Some(cur)
+    Some(cur.clone())
 }
 
 fn data_value(raw: &str, data: &Map<String, Value>) -> Option<Vec<Parameter>> {
     let segs = data_ref_segments(raw)?;
     Some(
         lookup(data, &segs)
-            .map(|v| vec![Parameter::Literal(v.clone())])
+            .map(|v| vec![Parameter::Literal(v)])
             .unwrap_or_default(),
     )
 }

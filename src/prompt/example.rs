@@ -5,7 +5,7 @@ use super::error::{PromptError, PromptErrorKind};
 use super::yaml::parse_yaml;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Example {
@@ -30,7 +30,7 @@ impl Example {
 
 /// Reads an examples file (`examples/NAME.yaml`): a YAML list of
 /// `{name?, input, output}` (or `vars` instead of `input`). Unnamed
-/// examples are called `FILESTEM#N` (1-based). Errors carry the file line.
+/// examples are called `NAME#N` (1-based; `NAME` from [`example_file_name`]). Errors carry the file line.
 pub fn load_example_file(path: &Path) -> Result<Vec<Example>, PromptError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         PromptError::new(
@@ -42,11 +42,57 @@ pub fn load_example_file(path: &Path) -> Result<Vec<Example>, PromptError> {
         )
         .in_file(path)
     })?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    parse_example_file(&text, &stem).map_err(|e| e.in_file(path))
+    parse_example_file(&text, &example_file_name(path)).map_err(|e| e.in_file(path))
+}
+
+/// The name of an examples file: its path under the nearest `examples/`
+/// folder without the extension (`sub/name` for `examples/sub/name.yaml`,
+/// pairing with the prompt `sub/name`); the file stem elsewhere.
+pub fn example_file_name(path: &Path) -> String {
+    let stem = path.with_extension("");
+    let under = stem
+        .ancestors()
+        .skip(1)
+        .find(|d| d.file_name().is_some_and(|n| n == "examples"))
+        .and_then(|examples| stem.strip_prefix(examples).ok());
+    match under {
+        Some(rel) => rel
+            .iter()
+            .map(|p| p.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => stem
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// Every `.yaml` / `.yml` file under `examples_dir`, subfolders included
+/// (dotfiles skipped; at most 16 levels deep), sorted by path.
+pub fn example_files(examples_dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                if depth < super::partials::MAX_FOLDER_DEPTH {
+                    walk(&path, depth + 1, out);
+                }
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(examples_dir, 0, &mut out);
+    out.sort();
+    out
 }
 
 /// Parses the text of an examples file; see [`load_example_file`].

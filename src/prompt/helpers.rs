@@ -13,7 +13,14 @@ use serde_json::Value;
 /// renderer rewrites those into `(__pwb_data VALUE)` before rendering.
 pub const DATA_HELPER: &str = "__pwb_data";
 
-/// Helpers Dotprompt defines, plus the handlebars crate's built-ins.
+/// The internal helper that stands in for `path.length`: see
+/// [`super::length`].
+pub const LENGTH_HELPER: &str = "__pwb_length";
+
+/// Helpers a template may call: Dotprompt's own, Handlebars.js's built-ins
+/// (`raw` for `{{{{raw}}}}` blocks) and pwb's internal ones. JS dotprompt
+/// compiles with `knownHelpersOnly`, so anything else fails in Genkit (see
+/// [`super::helper_check`]).
 pub const KNOWN_HELPERS: &[&str] = &[
     "role",
     "history",
@@ -29,22 +36,40 @@ pub const KNOWN_HELPERS: &[&str] = &[
     "lookup",
     "log",
     "raw",
-    "eq",
-    "ne",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "and",
-    "or",
-    "not",
-    "len",
     DATA_HELPER,
+    LENGTH_HELPER,
 ];
 
-/// Registers every Dotprompt helper and turns HTML escaping off.
+/// The helpers a user may write, as listed in messages.
+pub const USER_HELPERS: &[&str] = &[
+    "role",
+    "history",
+    "section",
+    "media",
+    "json",
+    "ifEquals",
+    "unlessEquals",
+    "if",
+    "unless",
+    "each",
+    "with",
+    "lookup",
+    "log",
+];
+
+/// Helpers the handlebars crate registers that Handlebars.js (and so
+/// Dotprompt) lacks; they are removed so templates behave as in Genkit.
+pub const RUST_ONLY_HELPERS: &[&str] = &[
+    "eq", "ne", "gt", "gte", "lt", "lte", "and", "or", "not", "len",
+];
+
+/// Registers every Dotprompt helper, removes the handlebars crate's extras
+/// and turns HTML escaping off.
 pub fn register(registry: &mut Handlebars<'_>) {
     registry.register_escape_fn(handlebars::no_escape);
+    for name in RUST_ONLY_HELPERS {
+        registry.unregister_helper(name);
+    }
     registry.register_helper("role", Box::new(role));
     registry.register_helper("history", Box::new(history));
     registry.register_helper("section", Box::new(section));
@@ -53,6 +78,7 @@ pub fn register(registry: &mut Handlebars<'_>) {
     registry.register_helper("ifEquals", Box::new(EqualsBlock { want_equal: true }));
     registry.register_helper("unlessEquals", Box::new(EqualsBlock { want_equal: false }));
     registry.register_helper(DATA_HELPER, Box::new(DataValue));
+    registry.register_helper(LENGTH_HELPER, Box::new(super::length::LengthOf));
 }
 
 /// A value as a JavaScript template string would print it.

@@ -10,7 +10,15 @@
 //! history), giving a [`RenderedPrompt`].
 //!
 //! Behaviour follows JS dotprompt (the conformance cases in
-//! `../shared/dotprompt-spec` pass). Where pwb adds to it:
+//! `tests/fixtures/dotprompt-spec` pass; `tests/fixtures/dotprompt-ref` holds
+//! real files with what npm dotprompt, PyPI dotpromptz and Genkit JS made
+//! of them). Where the runtimes disagree: `#` licence-header lines before
+//! the frontmatter are skipped (dotpromptz and the current sources; npm
+//! 1.1.2 predates it), `.length` reads as in Handlebars.js (npm; dotpromptz
+//! treats it as missing). Helpers Genkit registers in code, named schemas
+//! it registers in code (pwb reads `schemas/NAME.yaml`, see [`schemas`])
+//! and operators Handlebars lacks are errors ([`helper_check`]). Where pwb
+//! adds to it:
 //!
 //! - YAML frontmatter errors are errors (JS logs and renders the file as
 //!   plain text), positioned at the file line.
@@ -47,9 +55,11 @@ pub mod config_keys;
 pub mod error;
 pub mod example;
 pub mod fewshot;
+pub mod helper_check;
 pub mod helpers;
 pub mod includes;
 pub mod inputs;
+pub mod length;
 pub mod messages;
 pub mod metadata;
 pub mod parse;
@@ -57,6 +67,7 @@ pub mod partials;
 pub mod picoschema;
 pub mod render;
 pub mod rendered;
+pub mod schemas;
 pub mod suggest;
 pub mod syntax;
 pub mod template;

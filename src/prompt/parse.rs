@@ -91,11 +91,22 @@ impl ParsedPrompt {
     }
 }
 
+/// JS dotprompt's `FRONTMATTER_AND_BODY_REGEX`, preceded by the licence
+/// header the current Dotprompt sources allow: `#` comment lines and blank
+/// lines before the opening `---` are skipped. PyPI dotpromptz 0.2.0 skips
+/// them too (line by line: a line starting with `#`, or only whitespace);
+/// npm dotprompt 1.1.2 (which Genkit JS 1.42 still uses) predates the change
+/// and renders such a file, header and frontmatter, as one user message.
+/// pwb follows the current sources, as the issue asks; a blank line may end
+/// in `\r\n` as in dotpromptz.
 fn frontmatter_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$")
-            .expect("frontmatter regex is valid")
+        Regex::new(concat!(
+            r"^(?:(?:#[^\n]*|[ \t\r]*)\n)*",
+            r"---\s*(?:\r\n|\r|\n)([\s\S]*?)(?:\r\n|\r|\n)---\s*(?:\r\n|\r|\n)([\s\S]*)$"
+        ))
+        .expect("frontmatter regex is valid")
     })
 }
 
@@ -231,14 +242,29 @@ fn key_of_line(line: &str) -> Option<String> {
     Some(line[..colon].trim().to_string())
 }
 
+/// Bytes of `#` comment and blank lines at the start of `source` (the
+/// licence header the frontmatter regex skips).
+fn header_len(source: &str) -> usize {
+    let mut at = 0;
+    for line in source.split_inclusive('\n') {
+        let blank = line.trim().is_empty() && line.ends_with('\n');
+        if !(line.starts_with('#') || blank) {
+            break;
+        }
+        at += line.len();
+    }
+    at
+}
+
 /// Warnings for legal-but-suspicious frontmatter: unknown top-level keys,
 /// `config` keys that are not sent to models, and a `---` opening that is
 /// never closed.
 pub fn lint(parsed: &ParsedPrompt) -> Vec<PromptWarning> {
     let Some(raw) = &parsed.raw else {
-        if parsed.template.starts_with("---") {
+        let header = header_len(&parsed.template);
+        if parsed.template[header..].starts_with("---") {
             return vec![PromptWarning {
-                line: 1,
+                line: line_col_at(&parsed.template, header).0,
                 col: 1,
                 message: "the file starts with `---` but the frontmatter is never closed, \
                           so it is all template text"

@@ -1,60 +1,136 @@
-//! Finding a workspace's partials: `prompts/partials/NAME.prompt` and
-//! `prompts/_NAME.prompt` (named `NAME`). Partials have no frontmatter.
+//! What the files under `prompts/` are, as Genkit's loaders name them:
+//! `sub/name.prompt` is the prompt `sub/name`, `_NAME.prompt` in any folder
+//! is the partial `NAME` (partials are not namespaced by folder), and pwb's
+//! own `prompts/partials/NAME.prompt` is the partial `NAME` too. Also the
+//! renderer with a workspace's partials and named schemas.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+/// Folders deeper than this under `prompts/` are not read.
+pub const MAX_FOLDER_DEPTH: usize = 16;
+
+/// What a `.prompt` file under `prompts/` is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A prompt, named by its path under `prompts/` without `.prompt`, with
+    /// `/` separators (`sub/name`; a variant file `name.v2.prompt` is the
+    /// prompt `name.v2`, Genkit's registry key for it).
+    Prompt(String),
+    /// A partial, named by its file stem without the leading `_`.
+    Partial(String),
+}
+
+/// Classifies the file at `rel` (its path under `prompts/`); `None` for
+/// files that are not `.prompt` files, have no name, or sit in a folder
+/// below `prompts/partials/`.
+pub fn classify(rel: &Path) -> Option<PromptKind> {
+    let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
+    let (file, folders) = parts.split_last()?;
+    let stem = file.strip_suffix(".prompt").filter(|s| !s.is_empty())?;
+    if folders.first() == Some(&"partials") {
+        return (folders.len() == 1).then(|| PromptKind::Partial(stem.to_string()));
+    }
+    if let Some(name) = stem.strip_prefix('_') {
+        return (!name.is_empty()).then(|| PromptKind::Partial(name.to_string()));
+    }
+    let mut name = folders.join("/");
+    if !name.is_empty() {
+        name.push('/');
+    }
+    name.push_str(stem);
+    Some(PromptKind::Prompt(name))
+}
+
+/// Every file under `prompts_dir` (dotfiles skipped), as paths relative to
+/// it: `partials/` first, then depth-first in name order, the order in which
+/// the first of two partials of the same name wins. Symbolic links are
+/// followed; a folder met twice (a link loop) is read once.
+pub fn prompt_tree(prompts_dir: &Path) -> Vec<PathBuf> {
+    let mut out = sorted_files(&prompts_dir.join("partials"))
+        .into_iter()
+        .map(|name| Path::new("partials").join(name))
+        .collect();
+    let mut seen = HashSet::new();
+    walk(prompts_dir, Path::new(""), 0, &mut seen, &mut out);
+    out
+}
+
+fn walk(dir: &Path, rel: &Path, depth: usize, seen: &mut HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    if depth > MAX_FOLDER_DEPTH || !seen.insert(canonical) {
+        return;
+    }
+    for name in sorted_entries(dir) {
+        let path = dir.join(&name);
+        let rel = rel.join(&name);
+        if path.is_dir() {
+            if rel != Path::new("partials") {
+                walk(&path, &rel, depth + 1, seen, out);
+            }
+        } else {
+            out.push(rel);
+        }
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+fn sorted_files(dir: &Path) -> Vec<String> {
+    let mut names = sorted_entries(dir);
+    names.retain(|n| dir.join(n).is_file());
+    names
+}
+
+/// `(name, path)` of every partial file under `prompts_dir`, in the order
+/// of [`prompt_tree`] (a name may appear more than once; the first wins).
+pub fn partial_files(prompts_dir: &Path) -> Vec<(String, PathBuf)> {
+    prompt_tree(prompts_dir)
+        .into_iter()
+        .filter_map(|rel| match classify(&rel)? {
+            PromptKind::Partial(name) => Some((name, prompts_dir.join(rel))),
+            PromptKind::Prompt(_) => None,
+        })
+        .collect()
+}
+
 /// Reads every partial under `prompts_dir`; unreadable files are skipped
-/// (use [`partial_files`] to report on them). A `partials/NAME.prompt`
-/// wins over `_NAME.prompt` when both exist.
-pub fn load_partials(prompts_dir: &Path) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+/// (use [`partial_files`] to report on them); the first of a name wins.
+pub fn load_partials(prompts_dir: &Path) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
     for (name, path) in partial_files(prompts_dir) {
+        if out.contains_key(&name) {
+            continue;
+        }
         if let Ok(source) = std::fs::read_to_string(&path) {
-            out.entry(name).or_insert(source);
+            out.insert(name, source);
         }
     }
     out
 }
 
-/// `(name, path)` of every partial file, `partials/` first, sorted by name.
-pub fn partial_files(prompts_dir: &Path) -> Vec<(String, PathBuf)> {
-    let mut nested = prompt_files(&prompts_dir.join("partials"), |stem| Some(stem.to_string()));
-    let mut prefixed = prompt_files(prompts_dir, |stem| {
-        stem.strip_prefix('_')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    });
-    nested.sort();
-    prefixed.sort();
-    nested.extend(prefixed);
-    nested
-}
-
-fn prompt_files(dir: &Path, name_of: impl Fn(&str) -> Option<String>) -> Vec<(String, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "prompt"))
-        .filter_map(|p| {
-            let name = name_of(p.file_stem()?.to_str()?)?;
-            Some((name, p))
-        })
-        .collect()
-}
-
-/// A renderer with the workspace's partials (`ROOT/prompts`). A partial
-/// that cannot be read or compiled, or that includes itself, is left out
-/// and reported (prompts that use it then fail to render, naming it or the
-/// include cycle); the rest still work.
+/// A renderer with the workspace's partials (`ROOT/prompts`, every folder)
+/// and named schemas (`ROOT/schemas`). A partial that cannot be read or
+/// compiled, or that includes itself, and a schema that cannot be read or
+/// converted, are left out and reported (prompts that use them then fail
+/// to render, naming them); the rest still work.
 pub fn load_renderer(root: &Path) -> (super::Renderer, Vec<super::PromptError>) {
     let mut renderer = super::Renderer::default();
     let mut problems = Vec::new();
+    let mut added = HashSet::new();
     for (name, path) in partial_files(&root.join("prompts")) {
-        if renderer.partial_names().any(|n| n == name) {
+        if !added.insert(name.clone()) {
             continue;
         }
         let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
@@ -76,25 +152,14 @@ pub fn load_renderer(root: &Path) -> (super::Renderer, Vec<super::PromptError>) 
             ),
         }
     }
+    let (schemas, schema_problems) = super::schemas::load_schemas(root);
+    for (name, schema) in schemas {
+        renderer.add_schema(&name, schema);
+    }
+    problems.extend(schema_problems);
     (renderer, problems)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_both_layouts() {
-        let dir = tempfile::tempdir().unwrap();
-        let prompts = dir.path();
-        std::fs::create_dir(prompts.join("partials")).unwrap();
-        std::fs::write(prompts.join("partials/header.prompt"), "H").unwrap();
-        std::fs::write(prompts.join("_footer.prompt"), "F").unwrap();
-        std::fs::write(prompts.join("_header.prompt"), "shadowed").unwrap();
-        std::fs::write(prompts.join("main.prompt"), "not a partial").unwrap();
-        let partials = load_partials(prompts);
-        assert_eq!(partials.len(), 2);
-        assert_eq!(partials["header"], "H");
-        assert_eq!(partials["footer"], "F");
-    }
-}
+#[path = "tests/partials_tests.rs"]
+mod tests;

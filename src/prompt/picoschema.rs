@@ -11,7 +11,10 @@ const WILDCARD: &str = "(*)";
 /// Why a Picoschema could not be converted; `path` names the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PicoschemaError {
-    #[error("unknown type `{name}`{}", at(path))]
+    #[error(
+        "unknown type `{name}`{}: not a Picoschema type, and no schema of that name is defined",
+        at(path)
+    )]
     UnknownType { name: String, path: String },
     #[error(
         "parenthetical types must be `object`, `array` or `enum`, got `{found}`{}",
@@ -37,18 +40,40 @@ fn at(path: &str) -> String {
 
 impl PicoschemaError {
     /// What to do about it.
-    pub fn hint(&self) -> &'static str {
+    pub fn hint(&self) -> String {
         match self {
-            PicoschemaError::UnknownType { .. } => {
-                "use string, number, integer, boolean, null or any, or the name of a defined schema"
+            // A lowercase name is more likely a mistyped type than a schema.
+            PicoschemaError::UnknownType { name, .. } if name.starts_with(char::is_lowercase) => {
+                format!(
+                    "use string, number, integer, boolean, null or any; a named schema (which \
+                     Genkit registers in code) is defined for pwb in schemas/{name}.yaml"
+                )
             }
+            PicoschemaError::UnknownType { name, .. } => format!(
+                "Genkit registers named schemas in code (`ai.defineSchema('{name}', ...)`), which \
+                 pwb cannot see: define it in schemas/{name}.yaml (Picoschema or JSON Schema); \
+                 the Picoschema types are string, number, integer, boolean, null and any"
+            ),
             PicoschemaError::BadParenthetical { .. } => {
-                "write `field(array, description)`, `field(object)` or `field(enum): [A, B]`"
+                "write `field(array, description)`, `field(object)` or `field(enum): [A, B]`".into()
             }
             PicoschemaError::NotObjectOrString { .. } => {
                 "write a type such as `string, a description`, or nest fields under an object"
+                    .into()
             }
-            PicoschemaError::EnumNotList { .. } => "list the allowed values, e.g. `[RED, GREEN]`",
+            PicoschemaError::EnumNotList { .. } => {
+                "list the allowed values, e.g. `[RED, GREEN]`".into()
+            }
+        }
+    }
+
+    /// The dotted field path the error is at (empty for the whole schema).
+    pub fn path(&self) -> &str {
+        match self {
+            PicoschemaError::UnknownType { path, .. }
+            | PicoschemaError::BadParenthetical { path, .. }
+            | PicoschemaError::NotObjectOrString { path, .. }
+            | PicoschemaError::EnumNotList { path, .. } => path,
         }
     }
 }

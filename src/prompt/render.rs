@@ -6,6 +6,7 @@ use super::ast::{referenced_vars, rewrite_data_refs};
 use super::error::{PromptError, PromptErrorKind};
 use super::example::Example;
 use super::fewshot::splice_examples;
+use super::helper_check::{HelperProblem, check_helpers};
 use super::helpers;
 use super::includes::{CYCLE_HINT, IncludeGraph, Includes, check_includes, cycle_message};
 use super::messages::to_messages;
@@ -46,6 +47,9 @@ pub struct Renderer {
     /// The includes of every partial added, also of those refused for
     /// closing an include cycle (so that rendering can name the cycle).
     includes: HashMap<String, Includes>,
+    /// The first helper problem of each partial that has one: rendering a
+    /// prompt that includes it fails with it, as in Genkit.
+    helper_problems: HashMap<String, HelperProblem>,
     schemas: HashMap<String, Value>,
 }
 
@@ -57,6 +61,7 @@ impl Default for Renderer {
             registry,
             partials: HashMap::new(),
             includes: HashMap::new(),
+            helper_problems: HashMap::new(),
             schemas: HashMap::new(),
         }
     }
@@ -94,6 +99,10 @@ impl Renderer {
             self.partials.remove(name);
             return Err(e);
         }
+        match check_helpers(&tpl) {
+            Some(problem) => self.helper_problems.insert(name.to_string(), problem),
+            None => self.helper_problems.remove(name),
+        };
         self.partials.insert(name.to_string(), tpl);
         Ok(())
     }
@@ -119,6 +128,38 @@ impl Renderer {
             );
             Some(e)
         })
+    }
+
+    /// A helper problem in a partial the prompt includes (directly or
+    /// through other partials), reported at the start of the template.
+    fn check_partial_helpers(
+        &self,
+        parsed: &ParsedPrompt,
+        includes: &Includes,
+    ) -> Result<(), PromptError> {
+        if self.helper_problems.is_empty() {
+            return Ok(());
+        }
+        let mut graph = IncludeGraph::default();
+        for (name, partial) in &self.includes {
+            graph.add(name, partial);
+        }
+        graph.add(MAIN_TEMPLATE, includes);
+        let mut names: Vec<&String> = self.helper_problems.keys().collect();
+        names.sort();
+        let used = names
+            .into_iter()
+            .find(|name| graph.path(MAIN_TEMPLATE, name).is_some());
+        match used.and_then(|name| Some((name, self.helper_problems.get(name)?))) {
+            Some((name, p)) => Err(PromptError::new(
+                PromptErrorKind::Render,
+                parsed.body_line,
+                parsed.body_col,
+                format!("in partial `{name}` at {}:{}: {}", p.line, p.col, p.message),
+                p.hint.clone(),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Adds (or replaces) a named schema for Picoschema references.
@@ -151,6 +192,10 @@ impl Renderer {
         let meta = self.render_metadata(parsed, options)?;
         let (tpl, includes) = compile_template(parsed)?;
         check_includes(parsed, &includes, &self.includes)?;
+        if let Some(problem) = check_helpers(&tpl) {
+            return Err(problem.to_error(&|l, c| parsed.file_pos(l, c)));
+        }
+        self.check_partial_helpers(parsed, &includes)?;
         let refs = referenced_vars(&tpl, &self.partials);
         let input = self.input_for(parsed, options, data);
         let mut messages = self.run(parsed, tpl, &meta, &input, data)?;

@@ -42,6 +42,9 @@ pub struct TemplateScan {
     pub unbalanced: Option<Unbalanced>,
     pub too_deep: Option<TooDeep>,
     pub includes: Includes,
+    /// The first comparison or logical operator inside a tag (byte offset,
+    /// operator), which Handlebars cannot parse: see `helper_check`.
+    pub operator: Option<(usize, &'static str)>,
 }
 
 struct Open {
@@ -184,6 +187,11 @@ impl Scanner<'_> {
 
     /// Handles the tag at `start` whose text between `{{` and `}}` is `body`.
     fn tag(&mut self, start: usize, body: &str, parens: usize) {
+        if self.scan.operator.is_none()
+            && let Some((at, op)) = super::helper_check::operator_in_tag(body)
+        {
+            self.scan.operator = Some((start + 2 + at, op));
+        }
         let t = body.strip_prefix('~').unwrap_or(body).trim_start();
         if let Some(r) = t.strip_prefix('#') {
             let r = r.trim_start();

@@ -3,12 +3,12 @@
 //! Templates nesting too deep are refused before handlebars sees them.
 
 use super::error::{PromptError, PromptErrorKind};
-use super::helpers::KNOWN_HELPERS;
+use super::helper_check::{check_helpers, operator_error, unknown_helper};
 use super::includes::Includes;
 use super::includes::check_includes;
 use super::parse::{ParsedPrompt, line_col_at};
 use super::syntax::{MAX_NESTING, Nesting, TemplateScan, Unbalanced, scan_template};
-use handlebars::template::{Parameter, Template, TemplateElement};
+use handlebars::template::Template;
 use handlebars::{RenderError, RenderErrorReason, TemplateError, TemplateErrorReason};
 use std::collections::HashMap;
 
@@ -58,8 +58,16 @@ pub fn compile_source(
             hint,
         ));
     }
+    if let Some((offset, op)) = scan.operator {
+        let (line, col) = line_col_at(source, offset);
+        let (line, col) = file_pos(line, col);
+        return Err(operator_error(op, line, col));
+    }
     match Template::compile_with_name(source, name.to_string()) {
-        Ok(tpl) => Ok((tpl, scan.includes)),
+        Ok(mut tpl) => {
+            super::length::rewrite_length(&mut tpl);
+            Ok((tpl, scan.includes))
+        }
         Err(e) => Err(compile_error(&e, source, &scan, file_pos)),
     }
 }
@@ -118,53 +126,16 @@ fn compile_error(
     PromptError::new(PromptErrorKind::Template, line, col, message, hint)
 }
 
-/// Checks that the template compiles and uses only helpers Dotprompt knows
-/// (JS dotprompt compiles with `knownHelpersOnly`), and that its inline
-/// partials do not include themselves.
+/// Checks that the template compiles, calls only helpers Dotprompt has,
+/// with the arguments Handlebars.js requires (see [`super::helper_check`]),
+/// and that its inline partials do not include themselves.
 pub fn compile_check(parsed: &ParsedPrompt) -> Result<(), PromptError> {
     let (tpl, includes) = compile_template(parsed)?;
     check_includes(parsed, &includes, &HashMap::new())?;
-    match find_unknown_helper(&tpl) {
-        Some((name, line, col)) => {
-            let (line, col) = parsed.file_pos(line, col);
-            Err(PromptError::new(
-                PromptErrorKind::Template,
-                line,
-                col,
-                format!("unknown helper `{name}`"),
-                format!(
-                    "Dotprompt helpers are role, history, section, media, json, ifEquals, \
-                     unlessEquals, if, unless, each, with, lookup; to print a variable write \
-                     `{{{{{name}}}}}` without arguments"
-                ),
-            ))
-        }
+    match check_helpers(&tpl) {
+        Some(problem) => Err(problem.to_error(&|l, c| parsed.file_pos(l, c))),
         None => Ok(()),
     }
-}
-
-fn find_unknown_helper(tpl: &Template) -> Option<(String, usize, usize)> {
-    for (i, el) in tpl.elements.iter().enumerate() {
-        let pos = tpl.mapping.get(i).map(|m| (m.0, m.1)).unwrap_or((1, 1));
-        let (ht, is_call) = match el {
-            TemplateElement::Expression(ht) | TemplateElement::HtmlExpression(ht) => {
-                (ht, ht.block || !ht.params.is_empty() || !ht.hash.is_empty())
-            }
-            TemplateElement::HelperBlock(ht) => (ht, true),
-            _ => continue,
-        };
-        if is_call && let Some(name) = ht.name.as_name() {
-            let plain = matches!(ht.name, Parameter::Name(_));
-            if plain && !KNOWN_HELPERS.contains(&name) {
-                return Some((name.to_string(), pos.0, pos.1));
-            }
-        }
-        let inner = [&ht.template, &ht.inverse].into_iter().flatten();
-        if let Some(found) = inner.filter_map(find_unknown_helper).next() {
-            return Some(found);
-        }
-    }
-    None
 }
 
 /// A render failure, positioned in the file (or in the partial it came from).
@@ -174,7 +145,7 @@ pub fn render_error(parsed: &ParsedPrompt, e: &RenderError) -> PromptError {
         .as_deref()
         .is_none_or(|n| n == MAIN_TEMPLATE);
     let (line, col) = (e.line_no.unwrap_or(1), e.column_no.unwrap_or(1));
-    let (line, col, message) = if in_main {
+    let (line, col, mut message) = if in_main {
         let (l, c) = parsed.file_pos(line, col);
         (l, c, e.reason().to_string())
     } else {
@@ -189,10 +160,11 @@ pub fn render_error(parsed: &ParsedPrompt, e: &RenderError) -> PromptError {
         RenderErrorReason::PartialNotFound(name) => format!(
             "create prompts/partials/{name}.prompt or prompts/_{name}.prompt, or fix the name"
         ),
-        RenderErrorReason::HelperNotFound(name) => format!(
-            "`{name}` is not a helper; Dotprompt helpers are role, history, section, media, \
-             json, ifEquals, unlessEquals, if, unless, each, with"
-        ),
+        RenderErrorReason::HelperNotFound(name) => {
+            let (what, hint) = unknown_helper(name);
+            message = message.replace(&e.reason().to_string(), &what);
+            hint
+        }
         RenderErrorReason::CannotIncludeSelf => "a partial cannot include itself".to_string(),
         _ => "check the helper's arguments".to_string(),
     };

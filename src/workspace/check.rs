@@ -9,8 +9,10 @@ use super::error::WorkspaceError;
 use super::partials_check::partial_checks;
 use super::render_check::render_checks;
 use super::yaml_locate::{Seg, locate_value};
+use crate::prompt::schemas::{SchemaSource, compile_schemas};
 use crate::prompt::{ParsedPrompt, PromptWarning};
-use std::collections::{BTreeSet, HashSet};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The outcome of checking a workspace.
@@ -61,19 +63,22 @@ pub type PromptChecks<'a> = &'a (dyn Fn(&ParsedPrompt) -> Vec<PromptWarning> + S
 pub fn check(dir: &Path, more: PromptChecks<'_>) -> Result<CheckReport, WorkspaceError> {
     let (ws, mut diagnostics) = Workspace::load(dir)?;
     diagnostics.extend(cross_checks(&ws));
+    let (schemas, schema_problems) = compiled_schemas(&ws);
+    diagnostics.extend(schema_problems);
     let broken: HashSet<PathBuf> = diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| d.path.clone())
         .collect();
-    diagnostics.extend(render_checks(&ws, &broken, more));
+    diagnostics.extend(render_checks(&ws, &broken, &schemas, more));
 
     let mut files: BTreeSet<PathBuf> = diagnostics.iter().map(|d| d.path.clone()).collect();
     files.insert(PathBuf::from("pwb.toml"));
     let listed = ws.prompts.iter().chain(&ws.partials).map(|p| &p.path);
     let listed = listed
         .chain(ws.examples.iter().map(|e| &e.path))
-        .chain(ws.tests.iter().map(|t| &t.path));
+        .chain(ws.tests.iter().map(|t| &t.path))
+        .chain(ws.schemas.iter().map(|s| &s.path));
     files.extend(listed.map(|p| relative_to(&ws.root, p)));
     // Folder-level problems (an unreadable or missing prompts/) are not files.
     let is_file = |p: &PathBuf| {
@@ -87,14 +92,39 @@ pub fn check(dir: &Path, more: PromptChecks<'_>) -> Result<CheckReport, Workspac
     Ok(CheckReport { diagnostics, files })
 }
 
+/// The workspace's named schemas as JSON Schema, converted as the renderer
+/// converts them (`prompt::schemas`), and their problems.
+fn compiled_schemas(ws: &Workspace) -> (HashMap<String, Value>, Vec<Diagnostic>) {
+    let sources: Vec<SchemaSource> = ws
+        .schemas
+        .iter()
+        .map(|s| SchemaSource {
+            name: s.name.clone(),
+            shown: relative_to(&ws.root, &s.path),
+            source: s.source.clone(),
+        })
+        .collect();
+    let (schemas, problems) = compile_schemas(&sources);
+    let diagnostics = problems
+        .into_iter()
+        .map(|e| {
+            let shown = e.file.clone().unwrap_or_default();
+            Diagnostic::error(shown, e.line, e.col, e.message).with_hint(e.hint)
+        })
+        .collect();
+    (schemas, diagnostics)
+}
+
 /// Problems that involve more than one file.
 fn cross_checks(ws: &Workspace) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let config_path = ws.root.join("pwb.toml");
     if ws.prompts.is_empty() {
         out.push(
-            Diagnostic::warning("prompts", 1, 1, "no prompts in this workspace")
-                .with_hint("add prompts/NAME.prompt (see sample-workspace/prompts/ for examples)"),
+            Diagnostic::warning("prompts", 1, 1, "no prompts in this workspace").with_hint(
+                "add prompts/NAME.prompt or prompts/FOLDER/NAME.prompt (see \
+                     sample-workspace/prompts/ for examples)",
+            ),
         );
     }
     if let Some(name) = &ws.config.defaults.prompt

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::prompt::{RenderData, Renderer, parse_document};
+use crate::workspace::PromptFile;
 
 fn write(root: &Path, rel: &str, contents: &str) {
     let path = root.join(rel);
@@ -50,8 +51,66 @@ fn lists_prompts_partials_examples_and_tests_sorted() {
     assert_eq!(
         messages,
         [
-            "prompts/_head.prompt: partial `head` is also defined in prompts/partials/, which wins; ignored",
+            "prompts/_head.prompt: partial `head` is also defined by prompts/partials/head.prompt, which wins; ignored",
             "prompts/notes.txt: not a .prompt file; ignored",
+        ]
+    );
+}
+
+#[test]
+fn subfolders_of_prompts_are_prompts_named_by_path_as_in_genkit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pwb.toml", "[[models]]\nid = \"openai:x\"\n");
+    write(root, "prompts/sub/name.prompt", "Sub {{> shared}}");
+    write(root, "prompts/sub/name.formal.prompt", "Variant");
+    write(root, "prompts/sub/_shared.prompt", "S");
+    write(root, "prompts/sub/deeper/x.prompt", "X {{> deep}}");
+    write(root, "prompts/sub/deeper/_deep.prompt", "D");
+    write(
+        root,
+        "prompts/zz/_shared.prompt",
+        "loses to sub/_shared, met first",
+    );
+    write(root, "prompts/sub/readme.md", "notes");
+    write(
+        root,
+        "examples/sub/name.yaml",
+        "- input: hi\n  output: hello\n",
+    );
+    write(root, "tests/sub/name.yaml", "- vars: {}\n");
+    write(root, "tests/sub/deeper/x.yaml", "- vars: {}\n");
+    // tests/data/ mirrors no prompt folder: data files for file://.
+    write(root, "tests/data/fixture.yaml", "not: [a test\n");
+    write(root, "schemas/Recipe.yaml", "title: string\n");
+    write(root, "schemas/notes.txt", "x");
+    let (ws, diags) = Workspace::load(root).unwrap();
+    let names = |v: &[PromptFile]| v.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&ws.prompts),
+        ["sub/deeper/x", "sub/name", "sub/name.formal"]
+    );
+    assert_eq!(names(&ws.partials), ["deep", "shared"]);
+    assert_eq!(ws.partial("shared").unwrap().source, "S");
+    assert_eq!(
+        ws.examples_for("sub/name").unwrap().examples[0].name,
+        "sub/name#1"
+    );
+    assert_eq!(ws.tests_for("sub/name").count(), 1);
+    assert_eq!(ws.tests_for("sub/deeper/x").count(), 1);
+    assert_eq!(ws.tests.len(), 2, "tests/data/ is not read");
+    assert_eq!(ws.schemas.len(), 1);
+    assert_eq!(ws.schemas[0].name, "Recipe");
+    let messages: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{}: {}", d.path.display(), d.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "prompts/sub/readme.md: not a .prompt file; ignored",
+            "prompts/zz/_shared.prompt: partial `shared` is also defined by prompts/sub/_shared.prompt, which wins; ignored",
+            "schemas/notes.txt: not a schema file; ignored",
         ]
     );
 }

@@ -1,4 +1,5 @@
-//! The workspace on disk: `pwb.toml`, `prompts/`, `examples/`, `tests/`.
+//! The workspace on disk: `pwb.toml`, `prompts/` (and its subfolders),
+//! `examples/`, `tests/`, `schemas/`.
 //! Loads and validates every file (problems become located `Diagnostic`s),
 //! saves atomically, and keeps crash-recovery copies for the editor.
 
@@ -9,6 +10,7 @@ mod config_check;
 pub mod diagnostic;
 pub mod error;
 mod load;
+mod load_tree;
 mod partials_check;
 mod prompt_check;
 pub mod read;
@@ -43,19 +45,32 @@ pub struct Workspace {
     pub partials: Vec<PromptFile>,
     pub examples: Vec<ExampleFile>,
     pub tests: Vec<TestFile>,
+    /// `schemas/NAME.yaml` (`.yml`, `.json`): named schemas, as text.
+    pub schemas: Vec<SchemaFile>,
 }
 
 /// A `.prompt` file as text: kept even when it does not parse, so the
 /// editor can open it and fix it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromptFile {
-    /// The file stem (`triage`); for partials, without the leading `_`.
+    /// The path under `prompts/` without `.prompt` (`triage`, `sub/name`);
+    /// for partials, the file stem without the leading `_`.
     pub name: String,
     pub path: PathBuf,
     pub source: String,
 }
 
-/// `examples/NAME.yaml`: few-shot examples for the prompt `NAME`.
+/// `schemas/NAME.yaml`: a named schema (Picoschema or JSON Schema) that
+/// prompts use as `output.schema: NAME`, as Genkit's `defineSchema` would.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaFile {
+    pub name: String,
+    pub path: PathBuf,
+    pub source: String,
+}
+
+/// `examples/NAME.yaml`: few-shot examples for the prompt `NAME`
+/// (`examples/sub/NAME.yaml` for `prompts/sub/NAME.prompt`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExampleFile {
     pub name: String,

@@ -15,17 +15,23 @@ use crate::prompt::{
     parse_document,
 };
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Render diagnostics for the prompts and tests not in `broken` (paths,
-/// relative to the root, that already have errors).
+/// relative to the root, that already have errors), with the workspace's
+/// named `schemas` (converted to JSON Schema); `more` adds warnings about
+/// each prompt that renders.
 pub fn render_checks(
     ws: &Workspace,
     broken: &HashSet<PathBuf>,
+    schemas: &HashMap<String, Value>,
     more: PromptChecks<'_>,
 ) -> Vec<Diagnostic> {
     let mut renderer = Renderer::default();
+    for (name, schema) in schemas {
+        renderer.add_schema(name, schema.clone());
+    }
     for partial in &ws.partials {
         // A partial that does not compile was reported by its own check.
         let _ = renderer.add_partial(&partial.name, &partial.source);

@@ -52,6 +52,29 @@ fn load_example_file_names_the_file() {
 }
 
 #[test]
+fn examples_in_subfolders_are_named_by_their_path_like_prompts() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = dir.path().join("examples");
+    std::fs::create_dir_all(examples.join("sub/deeper")).unwrap();
+    for rel in [
+        "top.yml",
+        "sub/x.yaml",
+        "sub/deeper/y.yaml",
+        "sub/notes.txt",
+        ".hidden.yaml",
+    ] {
+        std::fs::write(examples.join(rel), "- input: a\n  output: b\n").unwrap();
+    }
+    let files = example::example_files(&examples);
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| example::example_file_name(f))
+        .collect();
+    assert_eq!(names, ["sub/deeper/y", "sub/x", "top"]);
+    assert_eq!(load_example_file(&files[1]).unwrap()[0].name, "sub/x#1");
+}
+
+#[test]
 fn renderer_is_shareable_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Renderer>();

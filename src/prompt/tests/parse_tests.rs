@@ -33,6 +33,49 @@ fn crlf_frontmatter_parses() {
 }
 
 #[test]
+fn licence_header_comments_before_the_frontmatter_are_skipped() {
+    let src = "# Copyright 2025 Google LLC\n#\n# SPDX-License-Identifier: Apache-2.0\n\n---\n\
+               model: googleai/gemini-2.0-flash\nconfig:\n  temperature: 0.5\n---\nHello {{name}}\n";
+    let p = parse_document(src).unwrap();
+    assert_eq!(p.model(), Some("googleai/gemini-2.0-flash"));
+    assert_eq!(p.meta["config"], json!({"temperature": 0.5}));
+    assert_eq!(p.template, "Hello {{name}}");
+    assert_eq!((p.body_line, p.body_col), (10, 1));
+    assert_eq!(p.key_line("model"), 6);
+    assert_eq!(p.key_line("config"), 7);
+    // CRLF, blank lines holding spaces, and a comment right before `---`.
+    let crlf = "# header\r\n  \r\n# more\r\n---\r\nmodel: m\r\n---\r\nHi\r\n";
+    let p = parse_document(crlf).unwrap();
+    assert_eq!(
+        (p.model(), p.template.as_str(), p.body_line),
+        (Some("m"), "Hi", 7)
+    );
+}
+
+#[test]
+fn only_column_one_comments_and_blank_lines_may_precede_the_frontmatter() {
+    // As dotpromptz decides: any other line means there is no frontmatter.
+    for src in [
+        "  # indented\n---\nmodel: m\n---\nHi",
+        "Intro\n---\nmodel: m\n---\nHi",
+        "# Title only\n\nSome text",
+    ] {
+        let p = parse_document(src).unwrap();
+        assert_eq!(p.raw, None, "{src:?}");
+        assert_eq!(p.template, src);
+    }
+}
+
+#[test]
+fn an_unclosed_frontmatter_after_a_header_is_still_flagged() {
+    let p = parse_document("# licence\n\n---\nmodel: m\nHi {{x}}\n").unwrap();
+    let warnings = lint(&p);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].line, 3);
+    assert!(warnings[0].message.contains("never closed"));
+}
+
+#[test]
 fn empty_frontmatter_counts_as_none_like_js() {
     let p = parse_document("---\n---\nHi").unwrap();
     assert_eq!(p.raw, None);

@@ -251,3 +251,42 @@ fn bad_partials_are_reported_by_name() {
     let err = Renderer::new(partials, HashMap::new()).unwrap_err();
     assert!(err.message.contains("broken"), "{}", err.message);
 }
+
+#[test]
+fn length_reads_as_in_handlebars_js() {
+    // Output of npm dotprompt 1.1.2 (Handlebars.js) for the same template
+    // and data; the handlebars crate alone fails with "Cannot access
+    // array/vector with string index, length".
+    let src = "{{#if items.length}}You have {{items.length}} items; name has {{name.length}} \
+               chars; obj {{obj.length}}; n {{n.length}}; missing {{nope.length}}.{{else}}No \
+               items.{{/if}}\n{{#each lists}}[{{this.length}}]{{/each}} \
+               {{#with items}}{{length}}{{/with}} root {{@root.items.length}}";
+    let full = json!({"items": [1, 2, 3], "name": "héllo😀", "obj": {"length": "long"}, "n": 5,
+                      "lists": [[1], [1, 2]]});
+    assert_eq!(
+        texts(&render(src, full))[0].1,
+        "You have 3 items; name has 7 chars; obj long; n ; missing .\n[1][2] 3 root 3"
+    );
+    assert_eq!(
+        texts(&render(src, json!({"items": [], "name": "x"})))[0].1,
+        "No items.\n  root 0"
+    );
+    // A top-level `length` is a variable like any other.
+    let r = render(
+        "Write {{length}} words about {{topic.length}}",
+        json!({"length": 50}),
+    );
+    assert_eq!(texts(&r)[0].1, "Write 50 words about ");
+    assert_eq!(r.missing_vars, ["topic"]);
+}
+
+#[test]
+fn length_of_at_data_paths() {
+    let parsed = parse_document("{{@state.items.length}} {{@state.word.length}}").unwrap();
+    let data = RenderData {
+        context: obj(json!({"state": {"items": ["a", "b"], "word": "four"}})),
+        ..Default::default()
+    };
+    let r = Renderer::default().render(&parsed, &data, None).unwrap();
+    assert_eq!(texts(&r)[0].1, "2 4");
+}
