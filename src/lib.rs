@@ -12,4 +12,5 @@ pub mod run;
 pub mod tui;
 pub mod types;
 pub mod usage;
+pub mod wheel;
 pub mod workspace;
