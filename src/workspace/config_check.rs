@@ -30,6 +30,15 @@ const MODEL_KEYS: &[&str] = &[
     "api_key_env",
     "api_key",
 ];
+/// The keys of a `[pricing."provider:model"]` entry (`usage::catalog` reads them).
+pub const PRICING_KEYS: &[&str] = &[
+    "input",
+    "output",
+    "cached_input",
+    "cache_write",
+    "context",
+    "max_output",
+];
 /// Providers pwb knows how to call; others are warned about, not refused.
 pub const KNOWN_PROVIDERS: &[&str] = &["openai", "anthropic", "gemini", "ollama", "local"];
 
@@ -70,6 +79,14 @@ pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagno
                 "[runner.concurrency_per_provider]",
                 &mut out,
             );
+        }
+    }
+    if let Some(pricing) = doc.get("pricing").and_then(|v| table(v)) {
+        for (id, entry) in pricing.iter() {
+            if let Some(entry) = table(entry) {
+                let section = format!("[pricing.\"{}\"]", id.get_ref());
+                check_keys(source, shown, entry, PRICING_KEYS, &section, &mut out);
+            }
         }
     }
     for model in models(doc) {

@@ -154,3 +154,22 @@ fn runner_table_parses_and_unknown_keys_warn() {
     assert_eq!(diags[0].line, 9);
     assert!(diags[1].message.contains("`openia`"), "{}", diags[1]);
 }
+
+#[test]
+fn pricing_entries_warn_about_keys_the_catalog_does_not_read() {
+    let src = "[[models]]\nid = \"openai:my-tuned\"\n\n\
+               [pricing.\"openai:my-tuned\"]\ninput = 1\nouput = 2\nmax_output = 4096\n";
+    let (config, diags) = parse(src);
+    assert!(config.is_some());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!((d.severity, d.line, d.col), (Severity::Warning, 6, 1));
+    assert_eq!(
+        d.message,
+        "unknown key `ouput` in [pricing.\"openai:my-tuned\"] (ignored)"
+    );
+    assert!(
+        d.hint.as_deref().is_some_and(|h| h.contains("output")),
+        "{d:?}"
+    );
+}
