@@ -126,7 +126,9 @@ pub struct Catalog {
 impl Catalog {
     /// The tables compiled into pwb: LiteLLM's snapshot and pwb's own.
     pub fn builtin() -> Catalog {
-        Catalog::from_table(&PriceTable::builtin(), CatalogSource::builtin())
+        let table = PriceTable::builtin();
+        let source = CatalogSource::of(&table, TableOrigin::BuiltIn);
+        Catalog::from_table(&table, source)
     }
 
     /// The best table on this machine (`pwb setup --prices`'s refresh in

@@ -29,10 +29,6 @@ pub struct CatalogSource {
 }
 
 impl CatalogSource {
-    pub fn builtin() -> CatalogSource {
-        CatalogSource::of(&PriceTable::builtin(), TableOrigin::BuiltIn)
-    }
-
     pub fn of(table: &PriceTable, origin: TableOrigin) -> CatalogSource {
         CatalogSource {
             origin,
