@@ -26,7 +26,36 @@ fn main() {
         samples[samples.len() / 2],
         samples[0]
     );
+    catalog_load();
     real_binary(&root);
+}
+
+/// The part of start-up that reads the price tables: the compiled-in one
+/// alone, and with a refreshed table in the data folder to read and check.
+fn catalog_load() {
+    use pwb::usage::catalog::{Catalog, PriceTable, refresh};
+    let dir = std::env::temp_dir().join(format!("pwb-catalog-bench-{}", std::process::id()));
+    let path = refresh::table_path(&dir);
+    let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
+    let _ = std::fs::write(&path, PriceTable::builtin().to_json());
+    let pricing = toml::Table::new();
+    let median = |f: &dyn Fn() -> Catalog| {
+        let mut ms: Vec<f64> = (0..50)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        ms.sort_by(|a, b| a.total_cmp(b));
+        ms[ms.len() / 2]
+    };
+    let builtin = median(&|| Catalog::builtin());
+    let refreshed = median(&|| Catalog::load(&dir, &pricing));
+    println!(
+        "price catalog: built-in {builtin:.2} ms, with a refreshed table {refreshed:.2} ms (median of 50)"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Runs the bench profile's binary in tmux a few times and reads the time

@@ -13,4 +13,5 @@ pub mod session;
 pub mod tui;
 pub mod types;
 pub mod usage;
+pub mod wheel;
 pub mod workspace;

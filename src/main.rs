@@ -24,9 +24,10 @@ enum Command {
     Render(pwb::cli::render::RenderArgs),
     /// Render a prompt and send it to one or more models.
     Run(pwb::cli::run::RunArgs),
-    /// List the workspace's models: key set or missing, context, prices.
-    Models { dir: Option<PathBuf> },
-    /// Fetch the built-in local model's weights (SmolLM2-135M) into the data folder.
+    /// List the workspace's models: window, max output, prices, capabilities, key set or missing.
+    Models(pwb::cli::models::ModelsArgs),
+    /// Fetch the built-in local model's weights (SmolLM2-135M), or with
+    /// --prices the newest price and context-window table, into the data folder.
     Setup(pwb::cli::setup::SetupArgs),
 }
 
@@ -38,9 +39,7 @@ fn main() -> ExitCode {
         )),
         Some(Command::Render(args)) => pwb::cli::render::run(args),
         Some(Command::Run(args)) => pwb::cli::run::run(args),
-        Some(Command::Models { dir }) => Ok(pwb::cli::models::run(
-            dir.as_deref().unwrap_or(Path::new(".")),
-        )),
+        Some(Command::Models(args)) => Ok(pwb::cli::models::run(args)),
         Some(Command::Setup(args)) => Ok(pwb::cli::setup::run(args)),
         None => open_tui(cli.dir.as_deref().unwrap_or(Path::new(".")), &cli.theme),
     };

@@ -40,6 +40,8 @@ fn app_with(dir: &Path, prompt: &str) -> App {
     let ws = Workspace::load(dir).expect("workspace loads").0;
     let theme = Theme::builtin("dark").expect("dark theme");
     let mut app = App::new(ws, Keymap::builtin(), theme);
+    // The compiled-in prices, whatever this machine has refreshed.
+    app.session.catalog = pwb::usage::Catalog::builtin();
     app.update(Action::Resize {
         width: 100,
         height: 30,

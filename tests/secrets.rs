@@ -301,15 +301,36 @@ fn models_lists_key_state_context_and_prices() {
             .split_whitespace()
             .collect::<Vec<_>>()
     };
+    // MODEL CONTEXT MAX_OUT IN OUT CACHED WRITE CAPABILITIES FROM KEY
     assert_eq!(
-        line("openai:gpt-4o-mini")[1..7],
-        ["openai", "set", "128000", "0.15", "0.6", "0.075"]
+        line("openai:gpt-4o-mini")[1..],
+        [
+            "128000",
+            "16384",
+            "0.15",
+            "0.6",
+            "0.075",
+            "?",
+            "tools,json,vision",
+            "litellm",
+            "set"
+        ]
     );
     assert_eq!(
-        line("anthropic:claude-sonnet-4-5")[2..4],
+        line("anthropic:claude-sonnet-4-5")[9..],
         ["missing", "(PWB_TEST_NO_SUCH_KEY)"]
     );
-    assert_eq!(line("ollama:llama3.2")[2..5], ["not", "needed", "?"]);
-    assert_eq!(line("openai:mystery")[3..7], ["?", "?", "?", "?"]);
-    assert!(out.stdout.contains("checked 20"), "{}", out.stdout);
+    assert_eq!(
+        line("ollama:llama3.2")[1..],
+        ["?", "?", "0", "0", "0", "?", "?", "pwb", "not", "needed"]
+    );
+    assert_eq!(
+        line("openai:mystery")[1..],
+        ["?", "?", "?", "?", "?", "?", "?", "-", "set"]
+    );
+    assert!(
+        out.stdout.contains("table built into pwb"),
+        "{}",
+        out.stdout
+    );
 }

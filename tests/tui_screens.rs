@@ -7,7 +7,7 @@ mod support;
 use pwb::provider::{Completion, FinishReason, Usage};
 use pwb::run::{RunEvent, Runner, plan::into_cells};
 use pwb::tui::action::{Action, Command, KeyCode, KeyPress};
-use pwb::tui::app::{App, Effect};
+use pwb::tui::app::{App, Effect, Pane};
 use pwb::tui::keymap::Keymap;
 use pwb::tui::theme::Theme;
 use pwb::tui::view;
@@ -516,4 +516,49 @@ fn a_local_model_loading_says_so_until_text_arrives() {
             && !s.contains("running on"),
         "{s}"
     );
+}
+
+/// The Models pane with the catalog's figures: a row's flags and max output
+/// follow it when they fit, the focused row's window, flags and prices sit
+/// in the bottom border, and a max tokens above the model's max output is
+/// drawn in the error style.
+#[test]
+fn models_pane_shows_catalog_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("prompts")).unwrap();
+    std::fs::write(root.join("prompts/triage.prompt"), PROMPT).unwrap();
+    std::fs::write(
+        root.join("pwb.toml"),
+        "[[models]]\nid = \"openai:gpt-4o-mini\"\nselected = true\n\n\
+         [[models]]\nid = \"anthropic:claude-sonnet-4-6\"\nmax_tokens = 200000\n\n\
+         [[models]]\nid = \"openai:not-in-the-table\"\n",
+    )
+    .unwrap();
+    let ws = Workspace::load(root).expect("workspace loads").0;
+    let theme = Theme::builtin("dark").expect("dark theme");
+    let error_style = theme.error;
+    let mut app = App::new(ws, Keymap::builtin(), theme);
+    // The compiled-in table, whatever this machine has refreshed.
+    app.session.catalog = pwb::usage::Catalog::builtin();
+    app.focus = Pane::Models;
+    app.update(key(KeyCode::Down));
+    let term = draw(&mut app, 180, 24);
+    let s = term.backend().to_string();
+    assert!(s.contains("max=200  tools·json·vision·out 16k"), "{s}");
+    assert!(
+        s.contains("ctx 1M · out 128k · tools·json·vision·reasoning · $3/$15 per M"),
+        "{s}"
+    );
+    // The cell under "max=200000" is drawn as an error.
+    let buf = term.backend().buffer();
+    let (x, y) = (0..buf.area.height)
+        .find_map(|y| {
+            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            line.find("max=200000")
+                .map(|i| (line[..i].chars().count() as u16, y))
+        })
+        .expect("max=200000 on screen");
+    assert_eq!(buf[(x, y)].fg, error_style.fg.unwrap_or_default());
+    insta::assert_snapshot!("models_pane_catalog_flags", s);
 }

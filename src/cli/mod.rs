@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod models;
+pub mod models_report;
 pub mod render;
 pub mod run;
 pub mod run_output;

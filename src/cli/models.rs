@@ -1,111 +1,93 @@
-//! `pwb models [DIR]`: the models configured in a workspace's `pwb.toml`,
-//! with provider, whether their key is set (never the key itself), context
-//! window and prices from the catalog, and the date the figures were checked.
+//! `pwb models [DIR] [--format json]`: the models of a workspace's
+//! `pwb.toml`, one row each, with what the catalog knows about them; a
+//! broken `pwb.toml` is reported as `path:line:col` and exits 1.
 
-use crate::usage::{Catalog, ModelInfo};
-use crate::workspace::ModelEntry;
-use std::path::Path;
+use super::models_report::{self, Format};
+use crate::usage::Catalog;
+use crate::usage::catalog::source;
+use crate::workspace::read::read_text;
+use crate::workspace::{Diagnostic, WorkspaceConfig, WorkspaceError};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Whether the key a model needs is available, as shown to the user
-/// (never the key itself).
-pub fn key_status(entry: &ModelEntry) -> String {
-    match crate::session::ModelOption::from_entry(entry) {
-        Some(m) => crate::provider::build(&m.endpoint).key_status().to_string(),
-        None => "-".to_string(),
-    }
+#[derive(Debug, Clone, clap::Args)]
+pub struct ModelsArgs {
+    /// Workspace folder (default: the current folder).
+    pub dir: Option<PathBuf>,
+    /// `text`: a table, one row per model; `json`: one document.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
-fn price(v: Option<f64>) -> String {
-    v.map(|p| format!("{p}")).unwrap_or_else(|| "?".into())
-}
-
-/// One row of the table: model, provider, key, context, in, out, cached, checked.
-fn row(entry: &ModelEntry, info: Option<&ModelInfo>) -> [String; 8] {
-    let p = info.and_then(|i| i.price);
-    [
-        entry.id.clone(),
-        crate::types::ModelId::parse(&entry.id)
-            .map_or_else(|_| "?".to_string(), |id| id.provider().to_string()),
-        key_status(entry),
-        info.and_then(|i| i.context_window)
-            .map(|c| c.to_string())
-            .unwrap_or_else(|| "?".into()),
-        price(p.map(|p| p.input)),
-        price(p.map(|p| p.output)),
-        price(p.and_then(|p| p.cached_input)),
-        info.and_then(|i| i.checked.clone())
-            .unwrap_or_else(|| "-".into()),
-    ]
-}
-
-/// The table as text (exposed for tests).
-pub fn table(entries: &[ModelEntry], catalog: &Catalog) -> String {
-    let mut rows = vec![
-        [
-            "MODEL",
-            "PROVIDER",
-            "KEY",
-            "CONTEXT",
-            "IN $/M",
-            "OUT $/M",
-            "CACHED $/M",
-            "CHECKED",
-        ]
-        .map(str::to_string),
-    ];
-    rows.extend(entries.iter().map(|e| row(e, catalog.lookup(&e.id))));
-    let widths: Vec<usize> = (0..8)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in &rows {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-pub fn run(dir: &Path) -> ExitCode {
-    if !dir.join("pwb.toml").is_file() {
-        eprintln!(
-            "error: no pwb.toml in {}\nhint: run pwb models in a workspace folder",
-            dir.display()
-        );
+pub fn run(args: ModelsArgs) -> ExitCode {
+    let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
+    let (config, errors) = match load(&dir) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let catalog = Catalog::with_overrides(&config.pricing);
+    let today = source::today();
+    let out = match args.format {
+        Format::Json => models_report::json(&config.models, &catalog, today),
+        Format::Text if config.models.is_empty() => {
+            "No models in pwb.toml: add [[models]] entries with id = \"provider:model\".\n".into()
+        }
+        Format::Text => models_report::text(&config.models, &catalog, today),
+    };
+    print!("{out}");
+    if errors > 0 {
+        let errors = match errors {
+            1 => "an error".to_string(),
+            n => format!("{n} errors"),
+        };
+        eprintln!("pwb.toml has {errors} (above); the models are listed as far as it was read");
         return ExitCode::FAILURE;
     }
-    let config = load_config(dir);
-    if config.models.is_empty() {
-        println!("No models in pwb.toml: add [[models]] entries with id = \"provider:model\".");
-        return ExitCode::SUCCESS;
-    }
-    let catalog = Catalog::with_overrides(&config.pricing);
-    print!("{}", table(&config.models, &catalog));
-    println!(
-        "\nPrices in USD per million tokens; ? = unknown. Built-in catalog checked {}; \
-         [pricing] in pwb.toml overrides it.",
-        catalog.checked.as_deref().unwrap_or("?")
-    );
     ExitCode::SUCCESS
 }
 
-/// `pwb.toml` of `root` (errors printed to stderr), or the defaults.
-fn load_config(root: &Path) -> crate::workspace::WorkspaceConfig {
-    let path = root.join("pwb.toml");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let (config, diags) =
-                crate::workspace::WorkspaceConfig::parse(&text, Path::new("pwb.toml"));
-            for d in diags.iter().filter(|d| d.is_error()) {
-                eprintln!("{d}");
+/// Reads and parses `DIR/pwb.toml`, printing its errors (as `pwb check`
+/// does) to stderr. `Err` when there is nothing to list.
+fn load(dir: &Path) -> Result<(WorkspaceConfig, usize), ExitCode> {
+    let fail = |err: WorkspaceError| {
+        let hint = match err {
+            WorkspaceError::NoSuchFolder(_) => {
+                "check the path; `pwb models` with no argument reads the current folder".into()
             }
-            config.unwrap_or_default()
+            _ => err.hint().replace('\n', "\n  "),
+        };
+        eprintln!("error: {err}\n  hint: {hint}");
+        Err(ExitCode::FAILURE)
+    };
+    if !dir.is_dir() {
+        return match dir.exists() {
+            true => fail(WorkspaceError::NotAFolder(dir.to_path_buf())),
+            false => fail(WorkspaceError::NoSuchFolder(dir.to_path_buf())),
+        };
+    }
+    let path = dir.join("pwb.toml");
+    if !path.exists() {
+        return fail(WorkspaceError::NotAWorkspace(dir.to_path_buf()));
+    }
+    let shown = if dir == Path::new(".") {
+        PathBuf::from("pwb.toml")
+    } else {
+        path.clone()
+    };
+    let text = match read_text(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("{}", e.to_diagnostic(shown));
+            return Err(ExitCode::FAILURE);
         }
-        Err(_) => crate::workspace::WorkspaceConfig::default(),
+    };
+    let (config, diags) = WorkspaceConfig::parse(&text, &shown);
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    for d in &errors {
+        eprintln!("{d}");
+    }
+    match config {
+        Some(config) => Ok((config, errors.len())),
+        None => Err(ExitCode::FAILURE),
     }
 }

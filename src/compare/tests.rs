@@ -10,9 +10,9 @@ fn info() -> ModelInfo {
         price: Some(PricePerMillion {
             input: 1.0,
             output: 2.0,
-            cached_input: None,
+            ..Default::default()
         }),
-        checked: None,
+        ..Default::default()
     }
 }
 

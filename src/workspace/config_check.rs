@@ -31,6 +31,15 @@ const MODEL_KEYS: &[&str] = &[
     "api_key_env",
     "api_key",
 ];
+/// The keys of a `[pricing."provider:model"]` entry (`usage::catalog` reads them).
+pub const PRICING_KEYS: &[&str] = &[
+    "input",
+    "output",
+    "cached_input",
+    "cache_write",
+    "context",
+    "max_output",
+];
 
 fn at(
     source: &str,
@@ -69,6 +78,14 @@ pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagno
                 "[runner.concurrency_per_provider]",
                 &mut out,
             );
+        }
+    }
+    if let Some(pricing) = doc.get("pricing").and_then(|v| table(v)) {
+        for (id, entry) in pricing.iter() {
+            if let Some(entry) = table(entry) {
+                let section = format!("[pricing.\"{}\"]", id.get_ref());
+                check_keys(source, shown, entry, PRICING_KEYS, &section, &mut out);
+            }
         }
     }
     for model in models(doc) {

@@ -197,3 +197,22 @@ fn a_model_listed_twice_is_flagged_unless_label_and_settings_differ() {
                      [[models]]\nid = \"openai:a\"\nlabel = \"server\"\nbase_url = \"http://h/v1\"\n";
     assert!(duplicate_warnings(different).is_empty());
 }
+
+#[test]
+fn pricing_entries_warn_about_keys_the_catalog_does_not_read() {
+    let src = "[[models]]\nid = \"openai:my-tuned\"\n\n\
+               [pricing.\"openai:my-tuned\"]\ninput = 1\nouput = 2\nmax_output = 4096\n";
+    let (config, diags) = parse(src);
+    assert!(config.is_some());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!((d.severity, d.line, d.col), (Severity::Warning, 6, 1));
+    assert_eq!(
+        d.message,
+        "unknown key `ouput` in [pricing.\"openai:my-tuned\"] (ignored)"
+    );
+    assert!(
+        d.hint.as_deref().is_some_and(|h| h.contains("output")),
+        "{d:?}"
+    );
+}

@@ -24,6 +24,7 @@ pub use crate::prompt::yaml_locate;
 pub use crate::types::Secret;
 pub use check::{CheckReport, check};
 pub use config::{Defaults, ModelEntry, RunnerSettings, WorkspaceConfig};
+pub use config_check::PRICING_KEYS;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::WorkspaceError;
 pub use recovery::{clear_recovery, read_recovery, recovery_path, write_recovery};

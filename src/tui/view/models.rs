@@ -1,11 +1,13 @@
 //! The Models pane: checkbox list of the workspace's models with their
-//! effective temperature (or sweep) and max tokens; `t`/`T`/`m` edit them
-//! in place; the title shows the samples per model when above one.
+//! effective temperature (or sweep) and max tokens (red above the model's
+//! max output); `t`/`T`/`m` edit them in place; the catalog's flags follow
+//! a row when they fit, and the focused row's figures sit in the bottom border.
 
 use super::pane_block;
 use crate::run::variants::fmt_sweep;
 use crate::tui::app::{App, Pane};
 use crate::tui::state::models::Field;
+use crate::usage::ModelInfo;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -20,7 +22,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if m.repeats > 1 {
         title.push_str(&format!("· ×{} samples ", m.repeats));
     }
-    let block = pane_block(title, focused, t);
+    let mut block = pane_block(title, focused, t);
+    if focused && let Some(row) = m.rows.get(m.cursor) {
+        let about = match app.session.catalog.lookup(&row.model.id().to_string()) {
+            Some(info) => figures(info),
+            None => "not in the price table: cost $?".to_string(),
+        };
+        block = block.title_bottom(Span::styled(format!(" {about} "), t.dim));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 || inner.width == 0 {
@@ -43,10 +52,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 ("[ ]", t.checkbox_off)
             };
             let edit = m.edit.as_ref().filter(|_| i == m.cursor && focused);
+            let info = app.session.catalog.lookup(&r.model.id().to_string());
+            let limit = info.and_then(|i| i.max_output_tokens);
+            let too_many =
+                matches!((eff.max_tokens, limit), (Some(n), Some(l)) if u64::from(n) > l);
             let field = |f: Field, label: &str, value: String| -> Span<'static> {
                 match edit {
                     Some(e) if e.field == f => {
                         Span::styled(format!(" {label}={}▏", e.buffer), t.cursor)
+                    }
+                    _ if f == Field::MaxTokens && too_many => {
+                        Span::styled(format!(" {label}={value}"), t.error)
                     }
                     _ => Span::styled(format!(" {label}={value}"), t.dim),
                 }
@@ -63,13 +79,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 }
                 _ => field(Field::Temperature, "t", temp),
             };
-            ListItem::new(Line::from(vec![
+            let mut spans = vec![
                 Span::styled(mark, style),
                 Span::raw(" "),
                 Span::raw(r.name().to_string()),
                 temp,
                 field(Field::MaxTokens, "max", max),
-            ]))
+            ];
+            if let Some(flags) = info.and_then(flags) {
+                let used: usize = spans.iter().map(Span::width).sum();
+                if used + 2 + flags.chars().count() <= usize::from(inner.width) {
+                    spans.push(Span::styled(format!("  {flags}"), t.dim));
+                }
+            }
+            ListItem::new(Line::from(spans))
         })
         .collect();
     let mut state = ListState::default().with_selected(Some(m.cursor));
@@ -81,5 +104,82 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let y = inner.y + inner.height - 1;
         let r = Rect::new(inner.x, y, inner.width, 1);
         frame.render_widget(Paragraph::new(err.as_str()).style(t.error), r);
+    }
+}
+
+/// `tools·json·vision·out 16k`: what a model can do, for a row's end.
+fn flags(info: &ModelInfo) -> Option<String> {
+    let mut parts: Vec<String> = info
+        .capabilities
+        .map(|c| c.labels().iter().map(|l| l.to_string()).collect())
+        .unwrap_or_default();
+    if let Some(n) = info.max_output_tokens {
+        parts.push(format!("out {}", kilo(n)));
+    }
+    (!parts.is_empty()).then(|| parts.join("·"))
+}
+
+/// `ctx 1M · out 128k · tools·json·vision·reasoning · $3/$15 per M`.
+fn figures(info: &ModelInfo) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = info.context_window {
+        parts.push(format!("ctx {}", kilo(c)));
+    }
+    if let Some(n) = info.max_output_tokens {
+        parts.push(format!("out {}", kilo(n)));
+    }
+    if let Some(c) = info
+        .capabilities
+        .map(|c| c.labels())
+        .filter(|l| !l.is_empty())
+    {
+        parts.push(c.join("·"));
+    }
+    match info.price {
+        Some(p) => parts.push(format!("${}/${} per M", p.input, p.output)),
+        None => parts.push("cost $?".into()),
+    }
+    parts.join(" · ")
+}
+
+/// Token counts as people say them: `128k` (128000), `16k` (16384), `1M`
+/// (1000000 or 1048576), `1.05M` (1050000).
+fn kilo(n: u64) -> String {
+    let binary = !n.is_multiple_of(1000) && n.is_multiple_of(1024);
+    if n >= 1_000_000 {
+        let m = if binary {
+            n as f64 / 1_048_576.0
+        } else {
+            n as f64 / 1e6
+        };
+        let s = format!("{m:.2}");
+        format!("{}M", s.trim_end_matches('0').trim_end_matches('.'))
+    } else if n >= 1000 {
+        let k = if binary { n / 1024 } else { (n + 500) / 1000 };
+        format!("{k}k")
+    } else {
+        n.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn token_counts_read_as_people_say_them() {
+        let cases = [
+            (128_000, "128k"),
+            (16_384, "16k"),
+            (65_536, "64k"),
+            (272_000, "272k"),
+            (8192, "8k"),
+            (1_000_000, "1M"),
+            (1_048_576, "1M"),
+            (1_050_000, "1.05M"),
+            (2_097_152, "2M"),
+            (512, "512"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(super::kilo(n), want, "{n}");
+        }
     }
 }
