@@ -6,6 +6,7 @@ pub mod anthropic;
 pub mod gemini;
 pub mod gemini_schema;
 pub mod http;
+pub mod limited;
 pub mod local;
 pub mod ollama;
 pub mod openai;
@@ -127,6 +128,9 @@ pub struct Endpoint {
     /// A key written in pwb.toml (discouraged; env vars win). Its Debug
     /// output is redacted.
     pub api_key: Option<crate::types::Secret>,
+    /// The most output tokens the model gives, when the catalog knows:
+    /// a request asking for more is not sent.
+    pub max_output_tokens: Option<u64>,
 }
 
 impl Endpoint {
@@ -137,6 +141,7 @@ impl Endpoint {
             base_url: None,
             api_key_env: None,
             api_key: None,
+            max_output_tokens: None,
         }
     }
 
@@ -172,6 +177,18 @@ impl Endpoint {
 /// The provider for a model: the one place a `ProviderKind` meets its
 /// wire format. Keys are read from the environment here (never logged).
 pub fn build(endpoint: &Endpoint) -> Arc<dyn Provider> {
+    let provider = build_wire(endpoint);
+    match endpoint.max_output_tokens {
+        Some(max) => Arc::new(limited::Limited {
+            inner: provider,
+            max_output_tokens: max,
+            model: endpoint.id.to_string(),
+        }),
+        None => provider,
+    }
+}
+
+fn build_wire(endpoint: &Endpoint) -> Arc<dyn Provider> {
     match endpoint.id.provider() {
         ProviderKind::OpenAi => Arc::new(openai::OpenAi::from_endpoint(endpoint)),
         ProviderKind::Anthropic => Arc::new(anthropic::Anthropic::from_endpoint(endpoint)),

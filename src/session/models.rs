@@ -37,10 +37,10 @@ impl ModelOption {
         Some(ModelOption {
             name: entry.display_name().to_string(),
             endpoint: Endpoint {
-                id,
                 base_url: entry.base_url.clone(),
                 api_key_env: entry.api_key_env.clone(),
                 api_key: entry.api_key.clone(),
+                ..Endpoint::new(id)
             },
             params: GenParams {
                 temperature: entry.temperature,

@@ -48,7 +48,12 @@ impl Session {
         let schema = rendered.output_json_schema();
         let mut cells = Vec::new();
         for (model, pick) in picks.iter().enumerate() {
-            let provider = provider::build(&pick.model.endpoint);
+            let mut endpoint = pick.model.endpoint.clone();
+            endpoint.max_output_tokens = self
+                .catalog
+                .lookup(&endpoint.id.to_string())
+                .and_then(|i| i.max_output_tokens);
+            let provider = provider::build(&endpoint);
             let params = self.params_for(Some(rendered), pick);
             let temps: Vec<Option<f64>> = if pick.sweep.is_empty() {
                 vec![None]
@@ -177,5 +182,28 @@ mod tests {
         );
         assert_eq!(single[0].slot, CellSlot::default());
         assert_eq!(single[0].wire_body()["top_p"], 0.5);
+    }
+
+    #[test]
+    fn more_output_tokens_than_the_model_gives_is_refused_before_sending() {
+        let mut s = session();
+        let pricing: toml::Table =
+            toml::from_str("[\"openai:b\"]\ninput = 1\noutput = 2\nmax_output = 100\n").unwrap();
+        s.catalog = crate::usage::Catalog::builtin().with_pricing(&pricing);
+        let mut b = s.find_model("beta").unwrap().pick();
+        b.overrides.max_tokens = Some(101);
+        let cells = s.plan(&RenderedPrompt::default(), &[b.clone()], 1);
+        assert_eq!(
+            cells[0].refusal().as_deref(),
+            Some(
+                "not sent: max_tokens 101 is more than openai:b gives (100 at most) \
+                 (set max tokens to 100 or less for this model)"
+            )
+        );
+        b.overrides.max_tokens = Some(100);
+        assert_eq!(
+            s.plan(&RenderedPrompt::default(), &[b], 1)[0].refusal(),
+            None
+        );
     }
 }
