@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod compare;
 pub mod diff;
+pub mod eval;
 pub mod paths;
 pub mod prompt;
 pub mod provider;

@@ -78,7 +78,37 @@ impl Runner {
         {
             old.cancel();
         }
-        for (cell, spec) in cells.into_iter().enumerate() {
+        self.spawn(run, 0, cells, tx, token);
+    }
+
+    /// Adds cells to the run in flight without cancelling it (an eval's
+    /// grader calls join the calls they grade): they share its limits and
+    /// its cancel, and are numbered from `first_cell`. With no run in
+    /// flight they start one.
+    pub fn join(
+        &self,
+        run: RunId,
+        first_cell: usize,
+        cells: Vec<Cell>,
+        tx: UnboundedSender<RunEvent>,
+    ) {
+        let token = match self.current.lock() {
+            Ok(mut cur) => cur.get_or_insert_with(CancellationToken::new).clone(),
+            Err(_) => CancellationToken::new(),
+        };
+        self.spawn(run, first_cell, cells, tx, token);
+    }
+
+    fn spawn(
+        &self,
+        run: RunId,
+        first_cell: usize,
+        cells: Vec<Cell>,
+        tx: UnboundedSender<RunEvent>,
+        token: CancellationToken,
+    ) {
+        for (i, spec) in cells.into_iter().enumerate() {
+            let cell = first_cell + i;
             let to = Reporter {
                 run,
                 cell,

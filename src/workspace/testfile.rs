@@ -24,22 +24,43 @@ pub struct TestCase {
     pub description: Option<String>,
     /// Template variables; `file://` references are replaced by file text.
     pub vars: Map<String, Value>,
+    /// `defaultTest`'s assertions first, then the case's own.
     pub asserts: Vec<AssertSpec>,
+    /// The case passes when its weighted score reaches this (promptfoo's
+    /// case-level `threshold`); `None`: every assertion must pass.
+    pub threshold: Option<f64>,
     /// promptfoo's `options`, kept as written.
     pub options: Option<Value>,
+    /// promptfoo's `metadata`, kept as written.
+    pub metadata: Option<Value>,
     /// 0-based position in the file's list of cases, to locate the case
     /// (see `TestFile::case_position`).
     pub index: usize,
 }
 
-/// One `assert` entry.
-#[derive(Debug, Clone, PartialEq)]
+/// One `assert` entry, as promptfoo writes it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssertSpec {
-    /// As written, including a `not-` prefix.
+    /// As written, including a `not-` prefix (`assert-set` for a set).
     pub kind: String,
+    /// A template rendered with the case's vars before grading (strings
+    /// inside lists and maps too), as promptfoo renders it.
     pub value: Option<Value>,
     pub threshold: Option<f64>,
     pub weight: Option<f64>,
+    /// Reports the score under this name (promptfoo's `namedScores`).
+    pub metric: Option<String>,
+    /// The grader of a model-graded assertion, over the suite's.
+    pub provider: Option<Value>,
+    /// A model-graded assertion's own grading prompt.
+    pub rubric_prompt: Option<Value>,
+    /// promptfoo's `config` of the assertion, kept as written.
+    pub config: Option<Value>,
+    /// The members of an `assert-set`, in order.
+    pub members: Vec<AssertSpec>,
+    /// Where the entry starts in its file (1-based line, col), for messages.
+    pub line: usize,
+    pub col: usize,
 }
 
 impl AssertSpec {

@@ -271,6 +271,7 @@ impl CaseParser<'_> {
             value,
             threshold,
             weight,
+            ..AssertSpec::default()
         })
     }
 }
