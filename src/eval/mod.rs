@@ -7,8 +7,12 @@
 //!   what it sees (`AssertContext`); the `Grader` a model-graded assertion
 //!   calls.
 //! - `result`: one graded cell (`CellResult`) and a whole run (`EvalRun`).
+//! - `matrix`: the entries (variant × case × model × repeat), planned
+//!   through the session; `execute`: feeding them to the one runner.
 
+pub mod execute;
 pub mod grade;
+pub mod matrix;
 pub mod result;
 
 pub use grade::{AssertContext, CaseGrade, Grader, GraderAnswer, GraderRequest, GradingResult};
