@@ -173,3 +173,95 @@ async fn max_cost_stops_new_calls_and_an_interrupt_stops_the_rest() {
     let ran = done.started.iter().filter(|s| **s).count();
     assert!(ran <= 3, "no call starts after the interrupt: {ran}");
 }
+
+/// A grading that passes when the answer contains the case's `expected`.
+struct ContainsExpected;
+
+impl pwb::eval::engine::Grading for ContainsExpected {
+    fn grade<'a>(
+        &'a self,
+        case: &'a TestCase,
+        ctx: pwb::eval::AssertContext<'a>,
+    ) -> pwb::provider::BoxFuture<'a, pwb::eval::engine::Graded> {
+        Box::pin(async move {
+            let want = case.vars["expected"].as_str().unwrap_or_default();
+            let pass = ctx.output.contains(want);
+            pwb::eval::engine::Graded {
+                grade: pwb::eval::CaseGrade {
+                    pass,
+                    score: if pass { 1.0 } else { 0.0 },
+                    reason: String::new(),
+                    named_scores: Default::default(),
+                    results: Vec::new(),
+                },
+                grader_usage: Default::default(),
+                grader_cost: None,
+            }
+        })
+    }
+}
+
+struct Count(Vec<usize>);
+
+impl pwb::eval::engine::Progress for Count {
+    fn cell_done(&mut self, t: &pwb::eval::engine::Tally, _total: usize) {
+        self.0.push(t.done());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_grades_each_cell_as_it_settles_in_plan_order() {
+    // The server answers with the question it was asked.
+    let srv = MockServer::start(|req| {
+        let q = req.json()["messages"][0]["content"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        Reply::sse(openai_stream(&[q.as_str()], 10, Duration::ZERO))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let s = session(dir.path(), &srv.base_v1());
+    let mut cases = cases(3);
+    for (i, c) in cases.iter_mut().enumerate() {
+        let want = if i == 1 { "nowhere" } else { "question" };
+        c.vars.insert("expected".into(), serde_json::json!(want));
+    }
+    let runner = Runner::new(
+        tokio::runtime::Handle::current(),
+        support::runs::test_config(),
+    );
+    let exec = Execution {
+        runner: &runner,
+        cache: CacheMode::Off,
+        concurrency: 4,
+        max_cost: None,
+        catalog: &s.catalog,
+        interrupt: CancellationToken::new(),
+    };
+    let plan = pwb::eval::engine::Plan {
+        suite: "t".into(),
+        variants: variants(),
+        cases: &cases,
+        models: vec![s.find_model("openai:b").unwrap().pick()],
+        repeats: 2,
+    };
+    let mut progress = Count(Vec::new());
+    let run = pwb::eval::engine::run(&s, &exec, plan, &ContainsExpected, &mut progress).await;
+    assert_eq!(run.cells.len(), 12);
+    assert_eq!(progress.0, (1..=12).collect::<Vec<_>>());
+    use pwb::eval::Verdict::*;
+    let verdicts: Vec<_> = run.cells.iter().map(|c| c.verdict).collect();
+    assert_eq!(
+        verdicts,
+        [
+            Pass, Pass, Fail, Fail, Pass, Pass, Error, Error, Error, Error, Error, Error
+        ],
+        "variant q: cases 0..3 × 2 repeats, then the broken variant's errors"
+    );
+    assert_eq!(run.cells[2].case, 1);
+    assert_eq!(run.cells[3].repeat, 1);
+    assert_eq!(run.cells[0].prompt, "q");
+    assert_eq!(run.cells[6].prompt, "broken");
+    assert!(run.cells[0].outcome.text.contains("question 0"));
+    assert_eq!(run.prompts, ["q", "broken"]);
+}

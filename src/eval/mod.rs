@@ -10,6 +10,7 @@
 //! - `matrix`: the entries (variant × case × model × repeat), planned
 //!   through the session; `execute`: feeding them to the one runner.
 
+pub mod engine;
 pub mod execute;
 pub mod grade;
 pub mod matrix;
