@@ -3,11 +3,15 @@
 //! group of repeated samples its agreement once all are in. The TUI's
 //! Outputs, `pwb run` and `pwb eval` all read results through it.
 
+use super::record::{CallId, Recorder, RunContext, SettledCall};
 use crate::compare::agreement::{self, Agreement, Sample};
 use crate::compare::structured::{self, JsonCheck};
 use crate::run::{CellOutcome, CellSlot, CellStatus, PlannedCell, RunEvent, event::RunId};
+use crate::types::Message;
+use crate::usage::{Catalog, ModelInfo};
 use serde_json::Value;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The cells of one model at one temperature, and (once every sample has
 /// settled) how they agree.
@@ -26,6 +30,25 @@ pub struct Tally {
     pub running: usize,
 }
 
+/// Where a collector sends each settled call (the history store).
+#[derive(Clone)]
+pub struct Recording {
+    pub recorder: Arc<dyn Recorder>,
+    pub context: RunContext,
+    /// Each cell's messages, as planned.
+    pub messages: Vec<Vec<Message>>,
+    /// Each cell's model's prices, for its cost.
+    pub prices: Vec<Option<ModelInfo>>,
+}
+
+impl std::fmt::Debug for Recording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recording")
+            .field("context", &self.context)
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Collector {
     /// The run these cells belong to; events of other runs are ignored.
@@ -36,6 +59,10 @@ pub struct Collector {
     /// Each finished answer checked against `schema`.
     pub checks: Vec<Option<JsonCheck>>,
     pub groups: Vec<Group>,
+    /// Settled calls go to the recorder, when there is one.
+    pub recording: Option<Recording>,
+    /// The id the recorder gave each settled call.
+    pub call_ids: Vec<Option<CallId>>,
 }
 
 impl Collector {
@@ -61,10 +88,32 @@ impl Collector {
         Collector {
             run: Some(run),
             checks: vec![None; cells.len()],
+            call_ids: vec![None; cells.len()],
             cells,
             schema,
             groups,
+            recording: None,
         }
+    }
+
+    /// Sends each call to `recorder` as it settles, with what made it.
+    pub fn record(
+        mut self,
+        recorder: Arc<dyn Recorder>,
+        context: RunContext,
+        planned: &[PlannedCell],
+        catalog: &Catalog,
+    ) -> Collector {
+        self.recording = Some(Recording {
+            recorder,
+            context,
+            messages: planned.iter().map(|c| c.request.messages.clone()).collect(),
+            prices: planned
+                .iter()
+                .map(|c| catalog.lookup(&c.model.to_string()).cloned())
+                .collect(),
+        });
+        self
     }
 
     /// Folds in an event of this run; returns the cell it changed, or
@@ -84,8 +133,25 @@ impl Collector {
                     .map(|s| structured::check(&cell.text, s));
             }
             self.settle_group(i);
+            self.call_ids[i] = self.record_settled(i);
         }
         Some(i)
+    }
+
+    /// Hands settled cell `i` to the recorder, if any.
+    fn record_settled(&self, i: usize) -> Option<CallId> {
+        let rec = self.recording.as_ref()?;
+        let outcome = self.cells[i].clone();
+        let cost = rec
+            .prices
+            .get(i)
+            .and_then(|p| p.as_ref()?.cost(&outcome.usage));
+        rec.recorder.record(SettledCall {
+            context: rec.context.clone(),
+            messages: rec.messages.get(i).cloned().unwrap_or_default(),
+            outcome,
+            cost,
+        })
     }
 
     /// Computes the agreement of the group of cell `i` once all its

@@ -10,6 +10,7 @@ pub mod examples;
 pub mod locate;
 pub mod models;
 pub mod plan;
+pub mod record;
 pub mod render;
 pub mod vars;
 
