@@ -119,6 +119,11 @@ impl History {
     pub fn undo(&mut self, lines: &mut Vec<String>) -> Option<Cursor> {
         self.seal(lines);
         let step = self.undo.pop()?;
+        if step.row + step.after.len() > lines.len() {
+            // The text changed behind the history's back: nothing to undo.
+            self.clear();
+            return None;
+        }
         lines.splice(step.row..step.row + step.after.len(), step.before.clone());
         let cursor = step.cursor_before;
         self.redo.push(step);
@@ -129,6 +134,10 @@ impl History {
     pub fn redo(&mut self, lines: &mut Vec<String>) -> Option<Cursor> {
         self.seal(lines);
         let step = self.redo.pop()?;
+        if step.row + step.before.len() > lines.len() {
+            self.clear();
+            return None;
+        }
         lines.splice(step.row..step.row + step.before.len(), step.after.clone());
         let cursor = step.cursor_after;
         self.undo.push(step);
