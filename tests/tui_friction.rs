@@ -283,6 +283,16 @@ fn the_inspector_jumps_between_models_and_stops_at_its_last_line() {
     );
     app.update(key(KeyCode::Home));
     assert_eq!(screen(&mut app), first);
+    // The wheel over the popup scrolls it (not the outputs underneath).
+    app.update(Action::Scroll {
+        col: 50,
+        row: 25,
+        down: true,
+    });
+    let Some(Popup::Inspector { scroll }) = &app.popup else {
+        panic!("inspector open")
+    };
+    assert_eq!(scroll.offset, 3);
 }
 
 #[test]
@@ -360,10 +370,15 @@ fn ctrl_p_filters_as_you_type() {
     app.update(key(KeyCode::Backspace));
     app.update(key(KeyCode::Enter));
     assert_eq!(app.prompt_name(), "summary");
+    // A pasted name filters too.
+    app.update(ctrl('p'));
+    app.update(Action::Paste("TONE\n".into()));
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.prompt_name(), "tone");
     app.update(ctrl('p'));
     app.update(key(KeyCode::Esc));
     assert_eq!(app.popup, None);
-    assert_eq!(app.prompt_name(), "summary");
+    assert_eq!(app.prompt_name(), "tone");
 }
 
 fn finished(run: u64, cell: usize) -> RunEvent {

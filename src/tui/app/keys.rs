@@ -40,6 +40,12 @@ impl App {
                     field.insert_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
                 }
             }
+            Some(Popup::SwitchPrompt(switcher)) => text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .for_each(|c| switcher.type_char(c)),
             None if self.focus == Pane::Editor => {
                 self.editor_mut().paste_text(&text);
             }
@@ -249,6 +255,11 @@ impl App {
     }
 
     pub(super) fn on_scroll(&mut self, col: u16, row: u16, down: bool) {
+        // The wheel over help or the inspector scrolls it, not what is under.
+        if let Some(Popup::Help { scroll } | Popup::Inspector { scroll }) = &mut self.popup {
+            scroll.by(if down { 3 } else { -3 });
+            return;
+        }
         let l = main_layout(Rect::new(0, 0, self.size.0, self.size.1));
         if contains(l.outputs, col, row) {
             self.outputs.scroll_by(if down { 3 } else { -3 });
