@@ -8,12 +8,9 @@ use std::time::Instant;
 
 use history::{EditKind, History};
 use ratatui_textarea::{CursorMove, Input, Key, TextArea};
-use unicode_width::UnicodeWidthChar;
 
 /// Tabs are drawn up to the next multiple of this many columns.
 pub const TAB_WIDTH: usize = 4;
-/// Rows one mouse wheel step scrolls.
-const WHEEL_ROWS: usize = 3;
 
 /// One open prompt file being edited.
 pub struct EditorState {
@@ -256,34 +253,6 @@ impl EditorState {
         (c.0, c.1)
     }
 
-    /// Scroll so the cursor is inside a viewport of `height` rows and `width`
-    /// display columns; remembers the size for paging.
-    pub fn ensure_cursor_visible(&mut self, height: usize, width: usize) {
-        self.view_size = (height, width);
-        if height == 0 || width == 0 {
-            return;
-        }
-        let (row, col) = self.cursor();
-        let last = self.lines().len().saturating_sub(1);
-        self.scroll.0 = self.scroll.0.min(last);
-        if row < self.scroll.0 {
-            self.scroll.0 = row;
-        } else if row >= self.scroll.0 + height {
-            self.scroll.0 = row + 1 - height;
-        }
-        let line = self.lines().get(row).map_or("", String::as_str);
-        let x = display_col(line, col);
-        let cells = line
-            .chars()
-            .nth(col)
-            .map_or(1, |c| char_cells(c, x).clamp(1, width));
-        if x < self.scroll.1 {
-            self.scroll.1 = x;
-        } else if x + cells > self.scroll.1 + width {
-            self.scroll.1 = x + cells - width;
-        }
-    }
-
     fn line_end(&self) -> &'static str {
         if self.crlf { "\r\n" } else { "\n" }
     }
@@ -299,45 +268,6 @@ impl EditorState {
         let clamp = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
         self.textarea
             .move_cursor(CursorMove::Jump(clamp(row), clamp(col)));
-    }
-
-    /// Page up/down by one viewport, moving the cursor and the view together.
-    fn page(&mut self, down: bool, shift: bool) {
-        if shift {
-            if !self.textarea.is_selecting() {
-                self.textarea.start_selection();
-            }
-        } else {
-            self.textarea.cancel_selection();
-        }
-        let rows = self.view_size.0.saturating_sub(1).max(1);
-        let (row, col) = self.cursor();
-        if down {
-            self.jump(row + rows, col);
-            self.scroll.0 += rows;
-        } else {
-            self.jump(row.saturating_sub(rows), col);
-            self.scroll.0 = self.scroll.0.saturating_sub(rows);
-        }
-        self.scroll.0 = self.scroll.0.min(self.lines().len().saturating_sub(1));
-    }
-
-    /// Scroll the view by a wheel step, pulling the cursor along if it would
-    /// leave the view.
-    fn wheel(&mut self, down: bool) -> bool {
-        let last = self.lines().len().saturating_sub(1);
-        self.scroll.0 = if down {
-            (self.scroll.0 + WHEEL_ROWS).min(last)
-        } else {
-            self.scroll.0.saturating_sub(WHEEL_ROWS)
-        };
-        let height = self.view_size.0.max(1);
-        let (row, col) = self.cursor();
-        let target = row.clamp(self.scroll.0, self.scroll.0 + height - 1);
-        if target != row {
-            self.jump(target, col);
-        }
-        false
     }
 }
 
@@ -391,29 +321,12 @@ fn edit_kind(input: &Input, selecting: bool) -> Option<EditKind> {
     })
 }
 
-/// Display cells `c` takes when it starts at display column `col`: tabs reach
-/// the next tab stop, wide (CJK, emoji) chars take 2, control chars show as 1.
-pub fn char_cells(c: char, col: usize) -> usize {
-    if c == '\t' {
-        TAB_WIDTH - col % TAB_WIDTH
-    } else if c.is_control() {
-        1
-    } else {
-        c.width().unwrap_or(0)
-    }
-}
-
-/// The display column where char `char_col` of `line` starts.
-pub fn display_col(line: &str, char_col: usize) -> usize {
-    line.chars()
-        .take(char_col)
-        .fold(0, |x, c| x + char_cells(c, x))
-}
-
 mod history;
 mod selection;
+mod viewport;
 pub use history::PAUSE as UNDO_PAUSE;
 pub use selection::osc52_copy;
+pub use viewport::{char_cells, display_col};
 
 #[cfg(test)]
 mod tests;
