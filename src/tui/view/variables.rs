@@ -67,7 +67,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
                         vec![name.clone(), Span::styled(" = ", style)]
                     } else {
                         let (line, _) = field.line_col();
-                        let at = format!("  line {}/{n_lines}", line + 1);
+                        let at = format!("  at line {}/{n_lines}", line + 1);
                         let label = if k == 1 { at } else { String::new() };
                         vec![Span::styled(pad(&label, NAME_W + 3), t.dim)]
                     };
