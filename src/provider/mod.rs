@@ -6,6 +6,7 @@ pub mod anthropic;
 pub mod gemini;
 pub mod gemini_schema;
 pub mod http;
+pub mod key;
 pub mod limited;
 pub mod local;
 pub mod ollama;
