@@ -7,9 +7,13 @@
 //!   what it sees (`AssertContext`); the `Grader` a model-graded assertion
 //!   calls.
 //! - `result`: one graded cell (`CellResult`) and a whole run (`EvalRun`).
+//! - `stats`: Wilson intervals, McNemar's exact test, the seeded bootstrap.
+//! - `report`: the summary, the output files, progress lines, exit codes.
 
 pub mod grade;
+pub mod report;
 pub mod result;
+pub mod stats;
 
 pub use grade::{AssertContext, CaseGrade, Grader, GraderAnswer, GraderRequest, GradingResult};
 pub use result::{CellResult, EvalRun, Verdict};
