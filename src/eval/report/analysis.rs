@@ -147,6 +147,16 @@ pub struct Analysis<'a> {
 
 impl<'a> Analysis<'a> {
     pub fn of(run: &'a EvalRun) -> Analysis<'a> {
+        Analysis::build(run, true)
+    }
+
+    /// Without the comparisons (their bootstrap is the costly part), for
+    /// formats that do not state them.
+    pub fn groups_only(run: &'a EvalRun) -> Analysis<'a> {
+        Analysis::build(run, false)
+    }
+
+    fn build(run: &'a EvalRun, compare: bool) -> Analysis<'a> {
         let prompts = ordered(&run.prompts, run.cells.iter().map(|c| &c.prompt));
         let models = ordered(&run.models, run.cells.iter().map(|c| &c.model));
         let mut groups = Vec::new();
@@ -160,7 +170,11 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
-        let comparisons = paired::all(&groups, &prompts, &models);
+        let comparisons = if compare {
+            paired::all(&groups, &prompts, &models)
+        } else {
+            Vec::new()
+        };
         Analysis {
             run,
             total: Tally::of(&run.cells),

@@ -207,6 +207,9 @@ pub fn md_table(head: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
 /// Inline code safe for Markdown: a backtick fence longer than any run
 /// inside.
 pub fn md_code(s: &str) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') {

@@ -8,6 +8,7 @@ use super::failures::{answer_line, why};
 use super::fmt::{case_label, repeat_label};
 use crate::eval::{CellResult, EvalRun, Verdict};
 use quick_xml::Writer;
+use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use std::io;
 
@@ -25,6 +26,11 @@ pub fn xml_safe(s: &str) -> String {
         }
     }
     out
+}
+
+/// Element text, with only `<`, `>` and `&` escaped (quotes stay quotes).
+fn text(s: &str) -> BytesText<'static> {
+    BytesText::from_escaped(partial_escape(xml_safe(s)).into_owned())
 }
 
 fn secs(d: Option<std::time::Duration>) -> String {
@@ -47,7 +53,7 @@ fn testcase_name(c: &CellResult) -> String {
 
 /// The JUnit XML of a run.
 pub fn junit(run: &EvalRun) -> io::Result<String> {
-    let an = Analysis::of(run);
+    let an = Analysis::groups_only(run);
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let t = an.total;
@@ -141,11 +147,11 @@ fn testcase(w: &mut Writer<Vec<u8>>, c: &CellResult) -> io::Result<()> {
                 }
                 w.create_element(tag)
                     .with_attributes([("message", xml_safe(&message).as_str()), ("type", kind)])
-                    .write_text_content(BytesText::new(&xml_safe(&body)))?;
+                    .write_text_content(text(&body))?;
             }
             if !c.outcome.text.is_empty() {
                 w.create_element("system-out")
-                    .write_text_content(BytesText::new(&xml_safe(&c.outcome.text)))?;
+                    .write_text_content(text(&c.outcome.text))?;
             }
             Ok(())
         })?;

@@ -7,10 +7,13 @@
 //! - `text`, `markdown`, `json`, `junit`, `csv`: one format each.
 //! - `output`: the format by file extension, and writing the file.
 //! - `exit`, `progress`: the exit-code policy and the progress line.
+//! - `failing`: the failed cases of an earlier results file
+//!   (`--filter-failing`).
 
 mod analysis;
 mod csv;
 mod exit;
+mod failing;
 mod failures;
 mod fmt;
 mod json;
@@ -23,6 +26,7 @@ mod text;
 
 pub use analysis::{Analysis, CaseStats, GroupStats};
 pub use exit::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, exit_code, parse_rate};
+pub use failing::{FailedCase, failed_cases};
 pub use json::{cell_json, run_json};
 pub use output::{Format, ReportError, render, write};
 pub use paired::{Axis, Paired};

@@ -2,7 +2,9 @@
 //! `--fail-under` allows it; 130 after Ctrl-C) and the progress line.
 
 use super::{repeats, two_prompts};
-use crate::eval::report::{EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, Progress, exit_code};
+use crate::eval::report::{
+    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, Progress, exit_code, markdown, summary,
+};
 use crate::eval::{EvalRun, Verdict};
 use std::time::Duration;
 
@@ -62,6 +64,30 @@ fn ctrl_c_is_130_and_a_cost_stop_is_100() {
     assert_eq!(exit_code(&run, Some(0.0)), EXIT_FAILED);
     run.interrupted = true;
     assert_eq!(exit_code(&run, None), EXIT_INTERRUPTED);
+}
+
+#[test]
+fn the_summary_says_when_a_run_stopped_early() {
+    let mut run = only(&two_prompts(), |v| v == Verdict::Pass);
+    assert!(markdown(&run).starts_with("## ✅ pwb eval `tests/triage.yaml`"));
+    assert!(!summary(&run).contains("Interrupted"));
+    run.stopped_at_cost = Some(0.25);
+    let s = summary(&run);
+    assert!(
+        s.contains("Stopped at --max-cost $0.2500: no new call started once the spend reached it"),
+        "{s}"
+    );
+    assert!(markdown(&run).starts_with("## ❌"), "cases were left out");
+    run.interrupted = true;
+    let s = summary(&run);
+    assert!(
+        s.contains("Interrupted (Ctrl-C): the figures above count only the cells that finished."),
+        "{s}"
+    );
+    assert!(
+        s.ends_with("4 cells: 4 passed, 0 failed, 0 errors (100.0%) · $0.0001 · 1.83s\n"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -135,3 +135,96 @@ fn junit_names_repeats_and_keeps_dots_out_of_the_classname() {
     );
     assert_eq!(first.attribute("classname"), Some("triage.openai:gpt-4_1"));
 }
+
+/// What Jenkins' JUnit schema (junit-10.xsd, as pytest's test suite keeps
+/// it) allows, checked on a report with awkward text: the elements and
+/// attributes pwb writes, their order, required attributes and the time
+/// format. (The same files validated against the XSD with xmlschema.)
+#[test]
+fn junit_keeps_to_the_jenkins_schema() {
+    let mut run = two_prompts();
+    run.cells[0].outcome.text = "ctl \u{1b}[0m \u{0} ]]> <x> & é".into();
+    run.cells[1].description = Some("quote \" and ' and <tag>\nnewline".into());
+    let xml = render(&run, Format::Xml).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let time = |t: &str| {
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        int.chars().all(|c| c.is_ascii_digit())
+            && frac.len() <= 3
+            && frac.chars().all(|c| c.is_ascii_digit())
+    };
+    let allowed: &[(&str, &[&str], &[&str])] = &[
+        (
+            "testsuites",
+            &["name", "tests", "failures", "errors", "time"],
+            &[],
+        ),
+        (
+            "testsuite",
+            &["name", "tests", "failures", "errors", "skipped", "time"],
+            &["name", "tests"],
+        ),
+        ("properties", &[], &[]),
+        ("property", &["name", "value"], &["name", "value"]),
+        ("testcase", &["name", "classname", "time"], &["name"]),
+        ("failure", &["message", "type"], &[]),
+        ("error", &["message", "type"], &[]),
+        ("system-out", &[], &[]),
+    ];
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let name = n.tag_name().name();
+        let (_, attrs, required) = allowed
+            .iter()
+            .find(|(e, _, _)| *e == name)
+            .unwrap_or_else(|| panic!("<{name}> is not in the schema"));
+        for a in n.attributes() {
+            assert!(attrs.contains(&a.name()), "<{name} {}>", a.name());
+        }
+        for r in *required {
+            assert!(n.attribute(*r).is_some(), "<{name}> needs {r}");
+        }
+        if let Some(t) = n.attribute("time") {
+            assert!(time(t), "time {t:?}");
+        }
+        if name == "testsuite" {
+            let kids: Vec<&str> = n
+                .children()
+                .filter(|k| k.is_element())
+                .map(|k| k.tag_name().name())
+                .collect();
+            assert_eq!(kids[0], "properties", "properties come first");
+            assert!(kids[1..].iter().all(|k| *k == "testcase"));
+        }
+        if name == "testcase" {
+            let kids: Vec<&str> = n
+                .children()
+                .filter(|k| k.is_element())
+                .map(|k| k.tag_name().name())
+                .collect();
+            let ok: &[&[&str]] = &[
+                &[],
+                &["system-out"],
+                &["failure"],
+                &["error"],
+                &["failure", "system-out"],
+                &["error", "system-out"],
+            ];
+            assert!(ok.contains(&kids.as_slice()), "{kids:?}");
+        }
+    }
+    let first = doc
+        .descendants()
+        .find(|n| n.has_tag_name("system-out"))
+        .unwrap();
+    assert_eq!(first.text(), Some("ctl \\u{1b}[0m \\u{0} ]]> <x> & é"));
+    let second = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .nth(1)
+        .unwrap();
+    assert_eq!(
+        second.attribute("name"),
+        Some("case 2 \"quote \" and ' and <tag>\\nnewline\"")
+    );
+}

@@ -4,6 +4,7 @@
 //! three cases, three repeats each, flaky cases and an error).
 
 mod exit_progress;
+mod failing;
 mod figures;
 mod formats;
 mod junit;
