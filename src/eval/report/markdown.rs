@@ -39,8 +39,8 @@ pub fn markdown(run: &EvalRun) -> String {
     }
     out.push_str(&repeats(&an));
     for p in &an.comparisons {
-        out.push_str(&format!("\n### {}\n\n", md_cell(&p.title())));
-        out.push_str(&format!("{}\n", p.sentences().join(" ")));
+        out.push_str(&format!("\n### {}\n\n", md_text(&p.title())));
+        out.push_str(&format!("{}\n", md_text(&p.sentences().join(" "))));
     }
     out.push_str(&listed(&an, Verdict::Fail, "Failures"));
     out.push_str(&listed(&an, Verdict::Error, "Errors"));

@@ -250,3 +250,48 @@ fn no_report_carries_a_key_from_a_calls_trace() {
     assert!(!crate::eval::report::summary(&run).contains("sk-canary"));
     assert!(!crate::eval::report::markdown(&run).contains("sk-canary"));
 }
+
+/// Cells of a Markdown table row, split at pipes that are not escaped.
+fn md_row(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+    let mut cells = vec![String::new()];
+    let mut escaped = false;
+    for c in inner.chars() {
+        match c {
+            '|' if !escaped => cells.push(String::new()),
+            c => {
+                escaped = c == '\\';
+                if let Some(last) = cells.last_mut() {
+                    last.push(c);
+                }
+            }
+        }
+    }
+    cells.iter().map(|c| c.trim().to_string()).collect()
+}
+
+#[test]
+fn markdown_tables_keep_their_columns_whatever_the_names_hold() {
+    let mut run = two_prompts();
+    for c in &mut run.cells {
+        c.prompt = c.prompt.replace("triage", "tri|age");
+        c.description = c.description.as_ref().map(|d| format!("{d} | <b>\nx"));
+    }
+    run.prompts = vec!["tri|age".into(), "tri|age-v2".into()];
+    let md = render(&run, Format::Markdown).unwrap();
+    let rows: Vec<Vec<String>> = md
+        .lines()
+        .take_while(|l| !l.starts_with("###"))
+        .filter(|l| l.starts_with('|'))
+        .map(md_row)
+        .collect();
+    assert_eq!(rows.len(), 4, "head, rule, two groups:\n{md}");
+    assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{rows:?}");
+    assert_eq!(rows[2][0], "tri\\|age");
+    assert_eq!(rows[3][2], "50.0%");
+    // Outside tables, outside text cannot open HTML or break a line.
+    assert!(!md.contains("<b>"), "{md}");
+    assert!(md.contains("dark mode wish \\| &lt;b&gt;\\\\nx"), "{md}");
+    assert!(md.contains("### tri\\|age-v2 vs tri\\|age"), "{md}");
+    assert!(md.contains("\ntri\\|age-v2 passes 1 case that tri\\|age fails"), "{md}");
+}
