@@ -9,12 +9,16 @@
 //! - `result`: one graded cell (`CellResult`) and a whole run (`EvalRun`).
 //! - `matrix`: the entries (variant × case × model × repeat), planned
 //!   through the session; `execute`: feeding them to the one runner.
+//! - `stats`: Wilson intervals, McNemar's exact test, the seeded bootstrap.
+//! - `report`: the summary, the output files, progress lines, exit codes.
 
 pub mod engine;
 pub mod execute;
 pub mod grade;
 pub mod matrix;
+pub mod report;
 pub mod result;
+pub mod stats;
 
 pub use grade::{AssertContext, CaseGrade, Grader, GraderAnswer, GraderRequest, GradingResult};
 pub use result::{CellResult, EvalRun, Verdict};
