@@ -7,6 +7,9 @@
 //!   what it sees (`AssertContext`); the `Grader` a model-graded assertion
 //!   calls.
 //! - `result`: one graded cell (`CellResult`) and a whole run (`EvalRun`).
+//! - `suite`: loading what `pwb eval` runs (workspace test files and
+//!   promptfoo configs); `template`: their templates, rendered as
+//!   promptfoo renders them.
 //! - `matrix`: the entries (variant × case × model × repeat), planned
 //!   through the session; `execute`: feeding them to the one runner.
 
@@ -15,6 +18,8 @@ pub mod execute;
 pub mod grade;
 pub mod matrix;
 pub mod result;
+pub mod suite;
+pub mod template;
 
 pub use grade::{AssertContext, CaseGrade, Grader, GraderAnswer, GraderRequest, GradingResult};
 pub use result::{CellResult, EvalRun, Verdict};
