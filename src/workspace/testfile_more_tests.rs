@@ -131,6 +131,13 @@ fn what_would_change_the_run_is_refused() {
 }
 
 #[test]
+fn an_empty_case_is_refused_as_promptfoo_refuses_it() {
+    let (file, diags) = parse_in(nowhere(), "- description: nothing to run\n- vars: {a: 1}\n");
+    assert_eq!(file.unwrap().cases.len(), 1);
+    assert_eq!((diags.len(), diags[0].line), (1, 1), "{diags:#?}");
+}
+
+#[test]
 fn cases_from_csv_jsonl_and_yaml_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -208,6 +215,15 @@ fn vars_files_and_file_values_of_assertions() {
         "- vars: v.yaml\n  assert:\n    - type: is-json\n      value: file://schema.json\n    - type: contains-any\n      value: [file://want.txt, b]\n",
     );
     assert_eq!(got[0].vars["q"], json!("from file"));
+    // promptfoo 0.123.1 reads nothing for `file://v.yaml` here: pwb reads
+    // it and says so.
+    let (file, diags) = parse_in(d, "- vars: file://v.yaml\n");
+    assert_eq!(file.unwrap().cases[0].vars["n"], json!(2));
+    assert_eq!(
+        (diags.len(), diags[0].severity),
+        (1, Severity::Warning),
+        "{diags:#?}"
+    );
     assert_eq!(
         got[0].asserts[0].value,
         Some(json!({"type": "object", "required": ["a"]}))

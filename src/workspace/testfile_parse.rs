@@ -212,6 +212,10 @@ impl<'a> CaseParser<'a> {
             None => TestCase::default(),
         };
         let cases = match obj.get("tests") {
+            Some(Value::Array(items)) if items.is_empty() && mode == Mode::Config => {
+                // promptfoo runs a config with no tests as one empty case.
+                self.merged(TestCase::default(), &defaults, &[])
+            }
             Some(Value::Array(items)) => self.case_list(items, &["tests".into()], &defaults, false),
             Some(Value::String(reference)) => {
                 self.cases_file(reference, &["tests".into()], &defaults, true)
@@ -279,6 +283,11 @@ impl<'a> CaseParser<'a> {
                 Value::String(reference) => {
                     out.extend(self.cases_file(reference, &here, defaults, standalone))
                 }
+                Value::Object(m) if !has_case_content(m) => self.error(
+                    &here,
+                    "a test case needs vars, assert, options, metadata or threshold",
+                    "promptfoo refuses a case without them too; add `vars:` or `assert:`",
+                ),
                 _ => {
                     if let Some(raw) = self.raw_case(item, &here) {
                         let raw = TestCase { index: i, ..raw };
@@ -289,6 +298,20 @@ impl<'a> CaseParser<'a> {
         }
         out
     }
+}
+
+/// promptfoo's test of a case with something in it (`readTest`).
+pub(super) fn has_case_content(m: &Map<String, Value>) -> bool {
+    let keys = [
+        "assert",
+        "vars",
+        "options",
+        "metadata",
+        "provider",
+        "providerOutput",
+    ];
+    keys.iter().any(|k| m.get(*k).is_some_and(|v| !v.is_null()))
+        || m.get("threshold").is_some_and(Value::is_number)
 }
 
 pub(super) fn with(path: &[Seg], seg: impl Into<Seg>) -> Vec<Seg> {

@@ -7,7 +7,7 @@ use super::diagnostic::Diagnostic;
 use super::read::read_text;
 use super::testfile::TestCase;
 use super::testfile_csv::csv_cases;
-use super::testfile_parse::CaseParser;
+use super::testfile_parse::{CaseParser, has_case_content};
 use super::testfile_vars::glob_files;
 use super::yaml_locate::Seg;
 use serde_json::{Map, Value, json};
@@ -225,6 +225,11 @@ impl<'a> CaseParser<'a> {
         let mut out = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let here = [Seg::Index(i)];
+            if row.as_object().is_some_and(|m| !has_case_content(m)) {
+                let message = "a test case needs vars, assert, options, metadata or threshold";
+                self.error(&here, message, "promptfoo refuses a case without them too");
+                continue;
+            }
             if let Some(raw) = self.raw_case(row, &here) {
                 let line = self
                     .lines
@@ -252,6 +257,13 @@ impl<'a> CaseParser<'a> {
         };
         let mut vars = Map::new();
         for reference in refs {
+            if reference.starts_with("file://") {
+                self.warn(
+                    at,
+                    "promptfoo 0.123.1 reads no vars from a `file://` reference here (it looks for a file named `file:`); pwb reads the file",
+                    "drop `file://` (vars: vars.yaml) and both read it",
+                );
+            }
             for file in self.referenced(reference, at, "vars") {
                 let parsed = read_text(&file)
                     .map_err(|e| e.to_string())

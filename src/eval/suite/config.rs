@@ -4,10 +4,11 @@
 //! `extensions`, ...) are errors; keys that only steer promptfoo itself
 //! (`outputPath`, `sharing`, ...) are warnings saying pwb ignores them.
 
-use super::{Suite, prompts, providers, settle};
+use super::variant::var_template;
+use super::{Suite, SuitePrompt, prompts, providers, settle};
 use crate::workspace::diagnostic::{Severity, yaml_error_parts};
 use crate::workspace::yaml_locate::{Seg, locate_key, locate_or_parent};
-use crate::workspace::{Diagnostic, TestFile};
+use crate::workspace::{Diagnostic, TestCase, TestFile};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -110,6 +111,17 @@ pub(super) fn load_config(
     let providers = providers::read_providers(obj.get(provider_key), provider_key, &dir, &mut at);
     let (cases, case_diags) = TestFile::config_cases(path, source, shown, doc);
     diags.extend(case_diags);
+    if prompts.iter().any(|p| {
+        !matches!(
+            p,
+            SuitePrompt::File {
+                dotprompt: true,
+                ..
+            }
+        )
+    }) {
+        diags.extend(var_templates(&cases, source, shown));
+    }
     let warnings = settle(diags)?;
     let name = match obj.get("description") {
         Some(Value::String(d)) if !d.trim().is_empty() => d.clone(),
@@ -128,6 +140,37 @@ pub(super) fn load_config(
         warnings,
         root: dir,
     })
+}
+
+/// Vars whose text promptfoo renders as a template before a text prompt
+/// (see `variant::var_template`) that pwb cannot render: errors at the var.
+fn var_templates(cases: &[TestCase], source: &str, shown: &Path) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for case in cases {
+        for (key, value) in &case.vars {
+            let Err(e) = var_template(value, &case.vars) else {
+                continue;
+            };
+            let (path, line, col) = match &case.origin {
+                Some(file) => (file.as_path(), case.line.max(1), 1),
+                None => {
+                    let at = [
+                        Seg::Key("tests".into()),
+                        Seg::Index(case.index),
+                        Seg::Key("vars".into()),
+                        Seg::Key(key.clone()),
+                    ];
+                    let (line, col) = locate_or_parent(source, &at);
+                    (shown, line, col)
+                }
+            };
+            let message = format!("var `{key}`: {}", e.message);
+            if !out.iter().any(|d| d.message == message && d.line == line) {
+                out.push(Diagnostic::error(path, line, col, message).with_hint(e.hint));
+            }
+        }
+    }
+    out
 }
 
 /// `defaultTest.options.provider`.

@@ -132,6 +132,33 @@ fn any_yaml_with_prompts_is_a_config_and_errors_name_file_and_line() {
 }
 
 #[test]
+fn var_texts_promptfoo_would_render_must_be_renderable() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = "prompts: ['{{a}} {{b}}']\nproviders: [echo]\ntests:\n  - vars:\n      a: x\n      b: '{{ a | upper }}'\n  - vars:\n      b: '{{ unset | upper }}'\n";
+    write(dir.path(), "c.yaml", cfg);
+    let got = problems(dir.path(), "c.yaml");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].line, 6);
+    assert!(got[0].message.starts_with("var `b`:"), "{got:#?}");
+    // A var that reads an unset var is left as it is, as promptfoo leaves it.
+    write(
+        dir.path(),
+        "d.yaml",
+        "prompts: ['{{b}}']\nproviders: [echo]\ntests:\n  - vars: {b: '{{ unset | upper }}'}\n",
+    );
+    let suite = load(Path::new("d.yaml"), dir.path()).unwrap().remove(0);
+    let session = session();
+    let rendered = suite.prompts[0]
+        .variant(&session)
+        .unwrap()
+        .render(&session, &suite.cases[0].vars);
+    assert_eq!(
+        echo_text(&rendered.unwrap().messages),
+        "{{ unset | upper }}"
+    );
+}
+
+#[test]
 fn promptfoo_keys_pwb_cannot_honour_stop_the_load_and_others_warn() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -13,6 +13,7 @@ use crate::prompt::nunjucks::{Template, TemplateError};
 use crate::session::Session;
 use crate::types::{Media, Message, Part};
 use serde_json::{Map, Value};
+use std::sync::OnceLock;
 
 /// The message metadata key under which a chat prompt keeps its rendered
 /// text (what promptfoo's echo answers with); providers do not send it.
@@ -168,19 +169,56 @@ fn render_json(t: &JsonTemplate, vars: &Map<String, Value>) -> Value {
 fn rendered_vars(vars: &Map<String, Value>) -> Result<Map<String, Value>, String> {
     let mut out = vars.clone();
     for (key, value) in vars {
-        let Value::String(text) = value else { continue };
-        if !text.contains('{') {
+        let Some(t) = var_template(value, vars).map_err(|e| format!("var `{key}`: {e}"))? else {
             continue;
-        }
-        let t = Template::parse_lenient(text).map_err(|e| format!("var `{key}`: {e}"))?;
-        if t.vars()
-            .any(|v| v.root != "env" && !vars.contains_key(&v.root))
-        {
-            continue;
-        }
+        };
         out.insert(key.clone(), Value::String(t.render(vars, globals())));
     }
     Ok(out)
+}
+
+/// The template a var's text is rendered as before the prompt, when
+/// promptfoo renders it: text with a tag that reads only vars that are
+/// set (promptfoo's `referencesUndefinedVariables`, by its regex).
+pub fn var_template(
+    value: &Value,
+    vars: &Map<String, Value>,
+) -> Result<Option<Template>, TemplateError> {
+    let Value::String(text) = value else {
+        return Ok(None);
+    };
+    if !text.contains('{') || references_unset(text, vars) {
+        return Ok(None);
+    }
+    let t = Template::parse_lenient(text)?;
+    Ok((!t.is_static()).then_some(t))
+}
+
+/// promptfoo's `extractVariablesFromTemplate`: `{{ name... }}` (before a
+/// filter) and `{% if|for name %}`; a name is unset when its leading word
+/// is not a var (`env` is always set).
+fn references_unset(text: &str, vars: &Map<String, Value>) -> bool {
+    static RE: OnceLock<[regex::Regex; 3]> = OnceLock::new();
+    let [vars_re, comments, root] = RE.get_or_init(|| {
+        let re = |p: &str| regex::Regex::new(p).expect("static regex");
+        [
+            re(r"\{\{[\s]*([^{}\s|]+)[\s]*(?:\|[^}]+)?\}\}|\{%[\s]*(?:if|for)[\s]+([^{}\s]+)[\s]*.*?%\}"),
+            re(r"\{#[\s\S]*?#\}"),
+            re(r"^([A-Za-z_][A-Za-z0-9_]*)"),
+        ]
+    });
+    let text = comments.replace_all(text, "");
+    let mut names: Vec<&str> = Vec::new();
+    for c in vars_re.captures_iter(&text) {
+        if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+            names.push(m.as_str());
+        }
+    }
+    names.into_iter().any(|name| {
+        root.captures(name)
+            .and_then(|c| c.get(1))
+            .is_some_and(|r| r.as_str() != "env" && !vars.contains_key(r.as_str()))
+    })
 }
 
 /// A rendered prompt as promptfoo's chat providers read it: a `- role:`
