@@ -2,6 +2,7 @@
 //! faces over the library that print to stdout/stderr and return an exit code.
 
 pub mod check;
+pub mod eval_progress;
 pub mod models;
 pub mod models_report;
 pub mod render;

@@ -7,6 +7,7 @@ pub mod echo;
 pub mod gemini;
 pub mod gemini_schema;
 pub mod http;
+pub mod key;
 pub mod limited;
 pub mod local;
 pub mod ollama;
