@@ -31,13 +31,14 @@ const CASE_UNSUPPORTED: &[(&str, &str)] = &[
     ),
 ];
 /// `options` keys that change the prompt or the answer.
-const OPTIONS_UNSUPPORTED: &[&str] = &[
-    "prefix",
-    "suffix",
-    "transform",
-    "postprocess",
-    "transformVars",
-    "storeOutputAs",
+const OPTIONS_UNSUPPORTED: &[(&str, &str)] = &[
+    ("prefix", "it changes the prompt"),
+    ("suffix", "it changes the prompt"),
+    ("transform", "it changes the answer graded"),
+    ("postprocess", "it changes the answer graded"),
+    ("transformVars", "it changes the vars"),
+    ("storeOutputAs", "cases do not feed each other in pwb"),
+    ("repeat", "repeats are per run: pwb eval --repeat K"),
 ];
 
 impl CaseParser<'_> {
@@ -106,13 +107,11 @@ impl CaseParser<'_> {
         }
         match obj.get("options") {
             Some(Value::Object(options)) => {
-                for key in OPTIONS_UNSUPPORTED
+                for (key, why) in OPTIONS_UNSUPPORTED
                     .iter()
-                    .filter(|k| options.contains_key(**k))
+                    .filter(|(k, _)| options.contains_key(*k))
                 {
-                    let message = format!(
-                        "`options.{key}` is not supported by pwb: it changes the prompt or the answer"
-                    );
+                    let message = format!("`options.{key}` is not supported by pwb: {why}");
                     self.error(
                         &with(&with(at, "options"), *key),
                         message,
