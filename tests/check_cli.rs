@@ -206,8 +206,68 @@ fn test_file_for_missing_prompt_and_missing_var_file() {
     let r = check(ws.path());
     let b = r.block("tests/suite.yaml:1:9: error: test file targets prompt `helo`");
     assert!(b.contains("did you mean `hello`?"), "{b}");
-    let b = r.block("tests/suite.yaml:4:13: error: cannot read `file://names/ada.txt`");
-    assert!(b.contains("relative to the test file"), "{b}");
+    let b =
+        r.block("tests/suite.yaml:4:13: error: var `name`: no file matches `file://names/ada.txt`");
+    assert!(
+        b.contains("hint: `file://` vars are read relative to"),
+        "{b}"
+    );
+}
+
+#[test]
+fn regexes_are_javascript_regexes() {
+    let src = "- vars: {name: Bo}\n  assert:\n    - type: regex\n      value: '(?<=Hello )Bo'\n    - type: not-regex\n      value: '(?i)hello'\n";
+    let ws = workspace(&[("tests/hello.yaml", src.as_bytes())]);
+    let r = check(ws.path());
+    let b = r.block(
+        "tests/hello.yaml:6:14: error: invalid regex: inline flags `(?i)` are not ECMAScript",
+    );
+    assert!(
+        b.contains("hint: JavaScript regexes have no inline flags"),
+        "{b}"
+    );
+    assert!(
+        r.summary().starts_with("1 error, 0 warnings"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn promptfoo_configs_and_test_files_are_checked_as_pwb_eval_loads_them() {
+    let cfg = "prompts:\n  - 'Hi {{ name | upper }}'\nproviders: [openai:chat:gpt-4o-mini, echo]\ntests:\n  - vars: {name: [a, b]}\n    assert:\n      - type: icontain\n        value: a\n";
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "evals/suite.yaml", cfg.as_bytes());
+    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .args(["check", "evals/suite.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run pwb");
+    let r = Report {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    let b = r.block("evals/suite.yaml:2:5: error: prompt: `{{ name | upper }}`: Nunjucks filters are not supported by pwb");
+    assert!(b.contains("hint: compute the value in `vars:`"), "{b}");
+    let b = r.block("evals/suite.yaml:7:15: error: unknown assertion type `icontain`");
+    assert!(b.contains("did you mean `icontains`?"), "{b}");
+    assert_eq!(r.code, Some(1));
+    let ws = workspace(&[(
+        "tests/hello.yaml",
+        b"- vars: {name: Bo}\n  assert: [{type: equals}]\n",
+    )]);
+    let out = Command::new(env!("CARGO_BIN_EXE_pwb"))
+        .args(["check", "tests/hello.yaml"])
+        .current_dir(ws.path())
+        .output()
+        .expect("run pwb");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("tests/hello.yaml:2:12: error: `equals` needs a `value`"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

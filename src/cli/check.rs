@@ -1,4 +1,5 @@
-//! `pwb check [DIR]`: print every problem in the workspace as
+//! `pwb check [DIR|FILE]`: print every problem in the workspace (or in a
+//! promptfoo config, or one test file, as `pwb eval` loads them) as
 //! `path:line:col: error|warning: message` (+ hint) and a summary line;
 //! exit 1 when there is any error (or no workspace), 0 otherwise.
 
@@ -12,6 +13,12 @@ const CHECK_STACK_BYTES: usize = 64 * 1024 * 1024;
 /// Runs the check on `dir` and prints the report to stdout (fatal problems
 /// to stderr).
 pub fn run(dir: &Path) -> ExitCode {
+    let yaml = ["yaml", "yml", "json"]
+        .iter()
+        .any(|e| dir.extension().is_some_and(|x| x == *e));
+    if dir.is_file() && yaml {
+        return run_suite_file(dir);
+    }
     // Checking walks user-written templates and YAML recursively: give it a
     // large stack, and turn a bug's panic into a message rather than a trace.
     let owned = dir.to_path_buf();
@@ -46,6 +53,34 @@ pub fn run(dir: &Path) -> ExitCode {
             let _ = writeln!(std::io::stderr().lock(), "error: {err}\n  hint: {hint}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A promptfoo config or a test file, checked as `pwb eval` loads it.
+fn run_suite_file(file: &Path) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let diagnostics = match crate::eval::suite::load(file, &cwd) {
+        Ok(suites) => suites.into_iter().flat_map(|s| s.warnings).collect(),
+        Err(diags) => diags,
+    };
+    // A test file's problems are named from its workspace's folder.
+    let root = match crate::eval::suite::is_promptfoo_config(file) {
+        true => None,
+        false => file
+            .ancestors()
+            .skip(1)
+            .find(|d| d.join("pwb.toml").is_file()),
+    };
+    let report = CheckReport {
+        diagnostics,
+        files: 1,
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(render(root.unwrap_or(Path::new(".")), &report).as_bytes());
+    if report.errors() > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -7,6 +7,9 @@
 //!   what it sees (`AssertContext`); the `Grader` a model-graded assertion
 //!   calls.
 //! - `result`: one graded cell (`CellResult`) and a whole run (`EvalRun`).
+//! - `suite`: loading what `pwb eval` runs (workspace test files and
+//!   promptfoo configs); `template`: their templates, rendered as
+//!   promptfoo renders them.
 //! - `matrix`: the entries (variant × case × model × repeat), planned
 //!   through the session; `execute`: feeding them to the one runner.
 //! - `stats`: Wilson intervals, McNemar's exact test, the seeded bootstrap.
@@ -19,6 +22,8 @@ pub mod matrix;
 pub mod report;
 pub mod result;
 pub mod stats;
+pub mod suite;
+pub mod template;
 
 pub use grade::{AssertContext, CaseGrade, Grader, GraderAnswer, GraderRequest, GradingResult};
 pub use result::{CellResult, EvalRun, Verdict};

@@ -62,6 +62,7 @@ pub mod inputs;
 pub mod length;
 pub mod messages;
 pub mod metadata;
+pub mod nunjucks;
 pub mod parse;
 pub mod partials;
 pub mod picoschema;

@@ -3,6 +3,7 @@
 //! `local` runs a GGUF model in-process; the others speak HTTP.
 
 pub mod anthropic;
+pub mod echo;
 pub mod gemini;
 pub mod gemini_schema;
 pub mod http;
@@ -196,5 +197,6 @@ fn build_wire(endpoint: &Endpoint) -> Arc<dyn Provider> {
         ProviderKind::Gemini => Arc::new(gemini::Gemini::from_endpoint(endpoint)),
         ProviderKind::Ollama => Arc::new(ollama::Ollama::from_endpoint(endpoint)),
         ProviderKind::Local => Arc::new(local::LocalProvider::from_endpoint(endpoint)),
+        ProviderKind::Echo => Arc::new(echo::Echo),
     }
 }

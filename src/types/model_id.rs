@@ -14,15 +14,19 @@ pub enum ProviderKind {
     Ollama,
     /// A GGUF model run in-process.
     Local,
+    /// promptfoo's `echo`: the answer is the prompt, no model at all
+    /// (for trying a suite's assertions offline).
+    Echo,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 5] = [
+    pub const ALL: [ProviderKind; 6] = [
         ProviderKind::OpenAi,
         ProviderKind::Anthropic,
         ProviderKind::Gemini,
         ProviderKind::Ollama,
         ProviderKind::Local,
+        ProviderKind::Echo,
     ];
 
     /// The name used before the colon in model ids.
@@ -33,6 +37,7 @@ impl ProviderKind {
             ProviderKind::Gemini => "gemini",
             ProviderKind::Ollama => "ollama",
             ProviderKind::Local => "local",
+            ProviderKind::Echo => "echo",
         }
     }
 
@@ -88,9 +93,13 @@ impl ModelId {
         }
     }
 
-    /// Parses `provider:model`. Surrounding spaces are ignored.
+    /// Parses `provider:model`. Surrounding spaces are ignored. `echo`
+    /// alone is `echo:echo` (promptfoo's id for it).
     pub fn parse(text: &str) -> Result<ModelId, ModelIdError> {
         let id = text.trim();
+        if id == "echo" {
+            return Ok(ModelId::new(ProviderKind::Echo, "echo"));
+        }
         let Some((provider, model)) = id.split_once(':') else {
             return Err(ModelIdError::NoProvider(id.to_string()));
         };
@@ -171,5 +180,14 @@ mod tests {
         for k in ProviderKind::ALL {
             assert_eq!(ProviderKind::from_name(k.name()), Some(k));
         }
+        let echo = ModelId::parse("echo").unwrap();
+        assert_eq!(
+            (echo.provider(), echo.model()),
+            (ProviderKind::Echo, "echo")
+        );
+        assert_eq!(
+            ModelId::parse("echo:x").unwrap().provider(),
+            ProviderKind::Echo
+        );
     }
 }

@@ -1,12 +1,15 @@
-//! The assertion types a test file may use: the deterministic ones pwb's
-//! eval runs, promptfoo's others (accepted with a warning), and the checks on
-//! each type's `value` that can be made before anything runs.
+//! The assertion types a suite may use, and the checks on an assertion
+//! that can be made before anything runs: its type (unknown types get a
+//! did-you-mean), and the shape of its `value` (see `assert_values`).
+//! promptfoo types pwb does not run are errors too: a suite whose grading
+//! would differ from promptfoo's does not start.
 
+use super::assert_values::check_value;
 use super::suggest::did_you_mean;
 use serde_json::Value;
 
-/// Types pwb evaluates. Each may be negated with a `not-` prefix.
-pub const SUPPORTED: &[&str] = &[
+/// Deterministic types: graded from the answer and the call alone.
+pub const DETERMINISTIC: &[&str] = &[
     "equals",
     "contains",
     "icontains",
@@ -18,55 +21,106 @@ pub const SUPPORTED: &[&str] = &[
     "regex",
     "is-json",
     "contains-json",
-];
-
-/// promptfoo types pwb recognises but does not evaluate (yet): suites that
-/// use them still load, and those assertions are skipped with a warning.
-pub const KNOWN_UNSUPPORTED: &[&str] = &[
-    "llm-rubric",
-    "model-graded-closedqa",
-    "factuality",
-    "answer-relevance",
-    "context-faithfulness",
-    "context-recall",
-    "context-relevance",
-    "g-eval",
-    "similar",
-    "classifier",
-    "moderation",
-    "select-best",
-    "human",
-    "javascript",
-    "python",
-    "webhook",
-    "latency",
-    "cost",
-    "perplexity",
-    "perplexity-score",
+    "is-xml",
+    "contains-xml",
+    "is-sql",
+    "contains-sql",
+    "is-html",
+    "contains-html",
     "levenshtein",
     "rouge-n",
     "bleu",
     "gleu",
     "meteor",
-    "is-html",
-    "contains-html",
-    "is-sql",
-    "contains-sql",
-    "is-xml",
-    "contains-xml",
-    "is-refusal",
+    "word-count",
+    "latency",
+    "cost",
     "finish-reason",
-    "is-valid-openai-function-call",
-    "is-valid-openai-tools-call",
-    "assert-set",
+    "is-refusal",
+    "perplexity",
+    "perplexity-score",
 ];
+
+/// Types graded by a model (the suite's grader) or by embeddings.
+pub const MODEL_GRADED: &[&str] = &[
+    "llm-rubric",
+    "g-eval",
+    "factuality",
+    "model-graded-factuality",
+    "model-graded-closedqa",
+    "answer-relevance",
+    "context-faithfulness",
+    "context-recall",
+    "context-relevance",
+    "select-best",
+    "similar",
+    "similar:cosine",
+    "similar:dot",
+    "similar:euclidean",
+];
+
+/// Types whose value is code run by `node` / `python3`.
+pub const SCRIPTED: &[&str] = &["javascript", "python"];
+
+/// promptfoo types pwb does not run, with why (and what to do).
+pub const NOT_SUPPORTED: &[(&str, &str)] = &[
+    (
+        "is-valid-openai-function-call",
+        "tool calls come with tool support",
+    ),
+    (
+        "is-valid-openai-tools-call",
+        "tool calls come with tool support",
+    ),
+    (
+        "is-valid-function-call",
+        "tool calls come with tool support",
+    ),
+    ("tool-call-f1", "tool calls come with tool support"),
+    ("classifier", "it runs a HuggingFace classifier"),
+    ("moderation", "it calls a moderation API"),
+    ("webhook", "it posts each answer to a URL"),
+    (
+        "human",
+        "it waits for a person's rating in promptfoo's web view",
+    ),
+    ("ruby", "pwb runs javascript and python assertions"),
+    ("pi", "it calls Pi Labs' scorer"),
+    ("guardrails", "it reads a provider's guardrail verdict"),
+    ("max-score", "it compares the outputs of several prompts"),
+    (
+        "conversation-relevance",
+        "it grades multi-turn conversations",
+    ),
+    ("agent-rubric", "it grades agent traces"),
+    ("search-rubric", "it grades with a web search"),
+    ("skill-used", "it reads agent skills"),
+    ("trace-span-count", "it reads OpenTelemetry traces"),
+    ("trace-span-duration", "it reads OpenTelemetry traces"),
+    ("trace-error-spans", "it reads OpenTelemetry traces"),
+];
+
+/// Every type pwb runs (without `not-`), for the others to share.
+pub fn supported_types() -> &'static [&'static str] {
+    static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all = DETERMINISTIC.to_vec();
+        all.extend_from_slice(MODEL_GRADED);
+        all.extend_from_slice(SCRIPTED);
+        all.push("assert-set");
+        all
+    })
+}
+
+/// Types that take no `not-` prefix in promptfoo.
+const NOT_NEGATABLE: &[&str] = &["assert-set", "select-best"];
 
 /// What the checker thinks of one assertion.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssertVerdict {
     Ok,
-    /// Known promptfoo type pwb will skip: a warning at the type.
-    Unsupported {
+    /// A promptfoo type pwb does not run: an error at the type.
+    NotSupported {
         message: String,
         hint: String,
     },
@@ -75,7 +129,8 @@ pub enum AssertVerdict {
         message: String,
         hint: String,
     },
-    /// The type is fine but its `value` is not: an error at the value.
+    /// The type is fine but its `value` (or `threshold`) is not: an error
+    /// at the value.
     BadValue {
         message: String,
         hint: String,
@@ -87,25 +142,35 @@ pub fn base_kind(kind: &str) -> &str {
     kind.strip_prefix("not-").unwrap_or(kind)
 }
 
-/// Checks an assertion's type and, for supported types, its value.
-pub fn check_assert(kind: &str, value: Option<&Value>) -> AssertVerdict {
+/// Checks an assertion's type and its value; `threshold` as written.
+pub fn check_assert(kind: &str, value: Option<&Value>, threshold: Option<f64>) -> AssertVerdict {
     let base = base_kind(kind);
-    if KNOWN_UNSUPPORTED.contains(&base) {
-        return AssertVerdict::Unsupported {
-            message: format!(
-                "assertion type `{kind}` is not evaluated by pwb yet; it will be skipped"
-            ),
-            hint: format!("pwb evaluates: {}", SUPPORTED.join(", ")),
+    if kind.starts_with("not-") && NOT_NEGATABLE.contains(&base) {
+        return AssertVerdict::UnknownType {
+            message: format!("`{kind}`: `{base}` cannot be negated"),
+            hint: format!("write `type: {base}`"),
         };
     }
-    if !SUPPORTED.contains(&base) {
-        let mut all: Vec<&str> = SUPPORTED.to_vec();
-        all.extend_from_slice(KNOWN_UNSUPPORTED);
+    if let Some((_, why)) = NOT_SUPPORTED.iter().find(|(t, _)| *t == base) {
+        return AssertVerdict::NotSupported {
+            message: format!("assertion type `{kind}` is not supported by pwb: {why}"),
+            hint: "remove it, or run this suite with promptfoo".into(),
+        };
+    }
+    if base.starts_with("trajectory:") || base.starts_with("promptfoo:") {
+        return AssertVerdict::NotSupported {
+            message: format!("assertion type `{kind}` is not supported by pwb"),
+            hint: "remove it, or run this suite with promptfoo".into(),
+        };
+    }
+    if !supported_types().contains(&base) {
+        let mut all: Vec<&str> = supported_types().to_vec();
+        all.extend(NOT_SUPPORTED.iter().map(|(t, _)| *t));
         let hint = match did_you_mean(base, &all) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!(
                 "use one of: {} (prefix `not-` to negate)",
-                SUPPORTED.join(", ")
+                supported_types().join(", ")
             ),
         };
         return AssertVerdict::UnknownType {
@@ -113,118 +178,9 @@ pub fn check_assert(kind: &str, value: Option<&Value>) -> AssertVerdict {
             hint,
         };
     }
-    check_value(kind, base, value)
-}
-
-fn bad(message: String, hint: &str) -> AssertVerdict {
-    AssertVerdict::BadValue {
-        message,
-        hint: hint.to_string(),
-    }
-}
-
-fn check_value(kind: &str, base: &str, value: Option<&Value>) -> AssertVerdict {
-    match (base, value) {
-        ("is-json" | "contains-json", None) => AssertVerdict::Ok,
-        ("is-json" | "contains-json", Some(Value::Object(_) | Value::String(_))) => {
-            AssertVerdict::Ok
-        }
-        ("is-json" | "contains-json", Some(_)) => bad(
-            format!("`{kind}` takes an optional JSON schema as its value"),
-            "give a schema object, e.g. value: {type: object, required: [category]}, or no value",
-        ),
-        (_, None | Some(Value::Null)) => bad(
-            format!("`{kind}` needs a `value`"),
-            "add the expected text, e.g. value: \"refund\"",
-        ),
-        ("equals", Some(_)) => AssertVerdict::Ok,
-        ("contains" | "icontains" | "starts-with", Some(Value::String(_) | Value::Number(_))) => {
-            AssertVerdict::Ok
-        }
-        ("contains" | "icontains" | "starts-with", Some(_)) => bad(
-            format!("`{kind}` takes a string value"),
-            "for several strings use contains-any or contains-all",
-        ),
-        ("regex", Some(Value::String(re))) => match regex::Regex::new(re) {
-            Ok(_) => AssertVerdict::Ok,
-            Err(e) => bad(
-                format!("invalid regex: {}", first_line(&e.to_string())),
-                "pwb uses Rust regex syntax (no look-around or backreferences)",
-            ),
-        },
-        ("regex", Some(_)) => bad(
-            "`regex` takes a string value".into(),
-            "e.g. value: \"^SELECT\"",
-        ),
-        (_, Some(Value::Array(items))) if items.iter().all(|i| i.is_string() || i.is_number()) => {
-            AssertVerdict::Ok
-        }
-        (_, Some(Value::String(_))) => AssertVerdict::Ok, // comma-separated, as promptfoo allows
-        (_, Some(_)) => bad(
-            format!("`{kind}` takes a list of strings"),
-            "e.g. value: [\"refund\", \"billing\"]",
-        ),
-    }
-}
-
-/// The last line that says what is wrong: regex errors span several lines.
-fn first_line(s: &str) -> String {
-    s.lines()
-        .rfind(|l| l.starts_with("error:"))
-        .unwrap_or(s)
-        .trim()
-        .to_string()
+    check_value(kind, base, value, threshold)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn sorts_types_into_ok_unsupported_unknown() {
-        assert_eq!(
-            check_assert("contains", Some(&json!("x"))),
-            AssertVerdict::Ok
-        );
-        assert_eq!(
-            check_assert("not-icontains", Some(&json!("x"))),
-            AssertVerdict::Ok
-        );
-        assert_eq!(check_assert("is-json", None), AssertVerdict::Ok);
-        assert!(matches!(
-            check_assert("llm-rubric", Some(&json!("x"))),
-            AssertVerdict::Unsupported { .. }
-        ));
-        match check_assert("containz", Some(&json!("x"))) {
-            AssertVerdict::UnknownType { hint, .. } => assert!(hint.contains("`contains`")),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn checks_values_of_supported_types() {
-        assert!(matches!(
-            check_assert("equals", None),
-            AssertVerdict::BadValue { .. }
-        ));
-        assert!(matches!(
-            check_assert("contains", Some(&json!(["a"]))),
-            AssertVerdict::BadValue { .. }
-        ));
-        assert_eq!(
-            check_assert("contains-any", Some(&json!(["a", "b"]))),
-            AssertVerdict::Ok
-        );
-        assert!(matches!(
-            check_assert("contains-all", Some(&json!({"a": 1}))),
-            AssertVerdict::BadValue { .. }
-        ));
-        match check_assert("regex", Some(&json!("(unclosed"))) {
-            AssertVerdict::BadValue { message, .. } => {
-                assert!(message.starts_with("invalid regex"), "{message}")
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-}
+#[path = "asserts_tests.rs"]
+mod tests;

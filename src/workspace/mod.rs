@@ -3,11 +3,13 @@
 //! Loads and validates every file (problems become located `Diagnostic`s),
 //! saves atomically, and keeps crash-recovery copies for the editor.
 
+mod assert_values;
 pub mod asserts;
 pub mod check;
 pub mod config;
 mod config_check;
 pub mod diagnostic;
+pub mod ecma_regex;
 pub mod error;
 mod load;
 mod load_tree;
@@ -18,7 +20,14 @@ pub mod recovery;
 mod render_check;
 pub mod save;
 pub mod testfile;
+mod testfile_assert;
+mod testfile_case;
+mod testfile_csv;
+mod testfile_expected;
 mod testfile_parse;
+mod testfile_sources;
+mod testfile_vars;
+pub mod yaml_index;
 
 pub use crate::prompt::yaml_locate;
 pub use crate::types::Secret;
@@ -26,6 +35,7 @@ pub use check::{CheckReport, check};
 pub use config::{Defaults, ModelEntry, RunnerSettings, WorkspaceConfig};
 pub use config_check::PRICING_KEYS;
 pub use diagnostic::{Diagnostic, Severity};
+pub use ecma_regex::compile_regex;
 pub use error::WorkspaceError;
 pub use recovery::{clear_recovery, read_recovery, recovery_path, write_recovery};
 pub use save::{save_atomic, save_text};

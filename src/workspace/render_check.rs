@@ -8,8 +8,8 @@ use super::check::PromptChecks;
 use super::diagnostic::{Diagnostic, FileDiagnostics, Severity, relative_to};
 use super::prompt_check::from_prompt_error;
 use super::read::read_text;
-use super::{PromptFile, TestFile, Workspace};
-use crate::prompt::yaml_locate::{Seg, locate_or_parent};
+use super::{PromptFile, TestCase, TestFile, Workspace};
+use crate::prompt::yaml_locate::{Seg, locate_or_parent, locate_value};
 use crate::prompt::{
     ParsedPrompt, RenderData, RenderedPrompt, Renderer, check_inputs, inputs::InputProblemKind,
     parse_document,
@@ -76,16 +76,26 @@ fn check_cases(
     let mut out = FileDiagnostics::new(&shown);
     // Positions need the text; read it only if there is something to report.
     let source = std::cell::OnceCell::new();
-    let at = |index: usize| {
+    let at = |case: &TestCase| {
         let text = source.get_or_init(|| read_text(&test.path).unwrap_or_default());
-        move || TestFile::case_position(text, index)
+        // A case from a `file://` cases file: at the `tests:` key.
+        let index = case.origin.is_none().then_some(case.index);
+        move || match index {
+            Some(i) => TestFile::case_position(text, i),
+            None => locate_value(text, &[Seg::Key("tests".into())]).unwrap_or((1, 1)),
+        }
     };
+    // Cases expanded from one (list vars) often say the same thing once.
+    let mut said = HashSet::new();
     for case in &test.cases {
         let data = RenderData {
             input: case.vars.clone(),
             ..RenderData::default()
         };
-        let what = case_name(case.description.as_deref(), case.index);
+        let mut what = case_name(case.description.as_deref(), case.index);
+        if let Some(origin) = &case.origin {
+            what = format!("{what} of {}:{}", origin.display(), case.line.max(1));
+        }
         match renderer.render(parsed, &data, None) {
             Ok(rendered) => {
                 // Vars the prompt does not read are fine here: promptfoo
@@ -96,7 +106,9 @@ fn check_cases(
                     .filter(|p| p.kind == InputProblemKind::Invalid);
                 for problem in invalid {
                     let message = format!("{what}: {problem}");
-                    out.push(Severity::Warning, at(case.index), message, problem.hint);
+                    if said.insert(message.clone()) {
+                        out.push(Severity::Warning, at(case), message, problem.hint);
+                    }
                 }
                 let missing: Vec<String> = rendered
                     .missing_vars
@@ -111,7 +123,9 @@ fn check_cases(
                         prompt.name
                     );
                     let hint = "add them under `vars:` (or in defaultTest), or give them an input.default in the prompt";
-                    out.push(Severity::Warning, at(case.index), message, hint.into());
+                    if said.insert(message.clone()) {
+                        out.push(Severity::Warning, at(case), message, hint.into());
+                    }
                 }
             }
             Err(e) => {
@@ -119,7 +133,9 @@ fn check_cases(
                     "{what} fails to render prompt `{}`: {}",
                     prompt.name, e.message
                 );
-                out.push(Severity::Error, at(case.index), message, e.hint);
+                if said.insert(message.clone()) {
+                    out.push(Severity::Error, at(case), message, e.hint);
+                }
             }
         }
     }

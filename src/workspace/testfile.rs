@@ -2,8 +2,8 @@
 //! map with `tests`, `defaultTest` and `prompt`. Cases get `defaultTest`
 //! merged in and `file://` vars read; every problem is located by line.
 
-use super::diagnostic::{Diagnostic, FileDiagnostics};
-use super::testfile_parse::CaseParser;
+use super::diagnostic::Diagnostic;
+use super::testfile_parse::{CaseParser, Mode};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -34,8 +34,17 @@ pub struct TestCase {
     /// promptfoo's `metadata`, kept as written.
     pub metadata: Option<Value>,
     /// 0-based position in the file's list of cases, to locate the case
-    /// (see `TestFile::case_position`).
+    /// (see `TestFile::case_position`). Cases expanded from one (list
+    /// vars, `file://` globs) share it: use the position in the suite's
+    /// list of cases to tell them apart.
     pub index: usize,
+    /// The file the case is written in when it is not its suite's own (a
+    /// `tests: file://cases.csv`), as shown in messages; `index` is then
+    /// its place in that file.
+    pub origin: Option<PathBuf>,
+    /// The 1-based line of a case read from a CSV or JSONL file (0: find
+    /// it with `case_position`).
+    pub line: usize,
 }
 
 /// One `assert` entry, as promptfoo writes it.
@@ -98,22 +107,41 @@ impl TestFile {
         source: &str,
         shown: &Path,
     ) -> (Option<TestFile>, Vec<Diagnostic>) {
-        let mut p = CaseParser {
-            source,
-            dir: path.parent().unwrap_or(Path::new(".")),
-            diags: FileDiagnostics::new(shown),
-        };
-        let parsed = p.file();
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let mut p = CaseParser::new(source, dir.clone(), dir, shown.to_path_buf());
+        let parsed = p.yaml().and_then(|doc| p.document(&doc, Mode::TestFile));
         let file = parsed.map(|(prompt, cases)| TestFile {
             name: name.to_string(),
             path: path.to_path_buf(),
             prompt,
             cases,
         });
-        (file, p.diags.finish())
+        (file, p.finish())
+    }
+
+    /// The cases of a promptfoo config (`doc`, parsed from `source` read
+    /// from `path`): `defaultTest` merged into `tests` (one empty case when
+    /// there are none); every `file://` is relative to the config's folder.
+    pub fn config_cases(
+        path: &Path,
+        source: &str,
+        shown: &Path,
+        doc: &Value,
+    ) -> (Vec<TestCase>, Vec<Diagnostic>) {
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let mut p = CaseParser::new(source, dir.clone(), dir, shown.to_path_buf());
+        let cases = p
+            .document(doc, Mode::Config)
+            .map(|(_, c)| c)
+            .unwrap_or_default();
+        (cases, p.finish())
     }
 }
 
 #[cfg(test)]
 #[path = "testfile_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "testfile_more_tests.rs"]
+mod more_tests;

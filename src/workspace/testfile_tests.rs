@@ -61,16 +61,17 @@ fn unknown_assert_type_is_an_error_at_its_line() {
 }
 
 #[test]
-fn unsupported_types_and_unknown_keys_warn() {
-    let (_, diags) = parse(
-        "- vars: {a: 1}\n  asert: []\n  assert:\n    - type: llm-rubric\n      value: is polite\n",
+fn unknown_keys_warn_and_types_pwb_does_not_run_are_errors() {
+    let (file, diags) = parse(
+        "- vars: {a: 1}\n  asert: []\n  assert:\n    - type: llm-rubric\n      value: is polite\n    - type: moderation\n",
     );
     let got: Vec<(Severity, usize)> = diags.iter().map(|d| (d.severity, d.line)).collect();
     assert_eq!(
         got,
-        vec![(Severity::Warning, 2), (Severity::Warning, 4)],
+        vec![(Severity::Warning, 2), (Severity::Error, 6)],
         "{diags:?}"
     );
+    assert_eq!(file.unwrap().cases[0].asserts.len(), 1);
 }
 
 #[test]
@@ -91,15 +92,19 @@ fn bad_values_and_shapes_are_errors() {
 fn file_references_are_read_relative_to_the_test_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("data")).unwrap();
-    std::fs::write(dir.path().join("data/ticket.txt"), "Printer on fire").unwrap();
-    let (file, diags) = parse_in(
-        dir.path(),
-        "- vars:\n    ticket: file://data/ticket.txt\n    other: file://data/missing.txt\n",
-    );
+    std::fs::write(dir.path().join("data/ticket.txt"), "  Printer on fire\n\n").unwrap();
+    let (file, diags) = parse_in(dir.path(), "- vars:\n    ticket: file://data/ticket.txt\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    // Read as promptfoo reads a text var: trimmed.
     assert_eq!(
         file.unwrap().cases[0].vars["ticket"],
         json!("Printer on fire")
     );
+    let (file, diags) = parse_in(
+        dir.path(),
+        "- vars:\n    ticket: file://data/ticket.txt\n    other: file://data/missing.txt\n",
+    );
+    assert!(file.unwrap().cases.is_empty());
     assert_eq!(diags.len(), 1);
     assert_eq!((diags[0].line, diags[0].col), (3, 12));
     assert!(diags[0].message.contains("missing.txt"), "{}", diags[0]);
