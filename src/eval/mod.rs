@@ -6,6 +6,9 @@
 //! - `grade`: what grading produces (`GradingResult`, `CaseGrade`) and
 //!   what it sees (`AssertContext`); the `Grader` a model-graded assertion
 //!   calls.
+//! - `graded`: the model-graded assertions (llm-rubric, g-eval, factuality,
+//!   closedqa, the context ones, similar, select-best) and `RunnerGrader`,
+//!   the `Grader` on the one runner.
 //! - `result`: one graded cell (`CellResult`) and a whole run (`EvalRun`).
 //! - `matrix`: the entries (variant × case × model × repeat), planned
 //!   through the session; `execute`: feeding them to the one runner.
@@ -13,6 +16,7 @@
 pub mod engine;
 pub mod execute;
 pub mod grade;
+pub mod graded;
 pub mod matrix;
 pub mod result;
 

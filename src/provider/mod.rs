@@ -3,6 +3,8 @@
 //! `local` runs a GGUF model in-process; the others speak HTTP.
 
 pub mod anthropic;
+pub mod embed;
+pub mod embed_wire;
 pub mod gemini;
 pub mod gemini_schema;
 pub mod http;
