@@ -108,6 +108,9 @@ pub struct GraderAnswer {
     pub steps: Vec<GraderAnswer>,
 }
 
+/// Vectors, one per text, and the embedding call that made them.
+pub type Embedded = (Vec<Vec<f32>>, Option<GraderAnswer>);
+
 /// How model-graded assertions reach a model: completions for rubric-style
 /// grading, embeddings for `similar`.
 pub trait Grader: Send + Sync {
@@ -125,7 +128,7 @@ pub trait Grader: Send + Sync {
         &self,
         texts: Vec<String>,
         provider: Option<Value>,
-    ) -> BoxFuture<'_, Result<(Vec<Vec<f32>>, Option<GraderAnswer>), String>> {
+    ) -> BoxFuture<'_, Result<Embedded, String>> {
         Box::pin(async move { Ok((self.embed(texts, provider).await?, None)) })
     }
 }

@@ -8,7 +8,7 @@
 
 use super::grader_spec::{self, EmbeddingModel};
 use crate::compare::Readout;
-use crate::eval::grade::{Grader, GraderAnswer, GraderRequest};
+use crate::eval::grade::{Embedded, Grader, GraderAnswer, GraderRequest};
 use crate::prompt::RenderedPrompt;
 use crate::provider::{BoxFuture, ChatRequest, embed};
 use crate::run::cache::{CacheSlot, cache_dir};
@@ -184,7 +184,7 @@ impl Grader for RunnerGrader<'_> {
         &self,
         texts: Vec<String>,
         provider: Option<Value>,
-    ) -> BoxFuture<'_, Result<(Vec<Vec<f32>>, Option<GraderAnswer>), String>> {
+    ) -> BoxFuture<'_, Result<Embedded, String>> {
         Box::pin(async move {
             let (vectors, answer) = self.embed_texts(texts, provider).await?;
             Ok((vectors, Some(answer)))
