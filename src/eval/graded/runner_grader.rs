@@ -5,6 +5,8 @@
 //! retries, timeouts, cache and cancel. Embeddings go the same way as
 //! cells of the embedding provider. Each answer comes back with its
 //! tokens and cost, counted apart from the model under test.
+//! `GraderRequest::json` does not turn on a JSON mode: promptfoo sends
+//! none to a grader it is given, and pwb asks what promptfoo asks.
 
 use super::grader_spec::{self, EmbeddingModel};
 use crate::compare::Readout;
