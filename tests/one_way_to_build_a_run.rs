@@ -162,7 +162,13 @@ fn apply(app: &mut App, op: &Op, typed: &mut Typed) {
             app.update(cmd(Command::Variables));
             app.current.vars.cursor = idx;
             app.update(key(KeyCode::Enter));
-            let old = app.current.vars.editing.clone().unwrap_or_default();
+            let old = app
+                .current
+                .vars
+                .editing
+                .clone()
+                .map(|f| f.text)
+                .unwrap_or_default();
             for _ in old.chars() {
                 app.update(key(KeyCode::Backspace));
             }

@@ -62,6 +62,16 @@ fn workspace(dir: &std::path::Path, base: &str) {
     );
 }
 
+/// Replaces the prompt's text as typing would, and renders it (a slow
+/// render is deferred until typing pauses: deliver it as the loop would).
+fn set_prompt(app: &mut pwb::tui::app::App, text: &str) {
+    app.editor_mut().set_text(text);
+    app.update(Action::Tick);
+    if app.render_due().is_some() {
+        app.update(Action::RenderDue);
+    }
+}
+
 /// Shift-Tab as crossterm reports it: BackTab with the shift modifier.
 fn backtab() -> Action {
     Action::Key(KeyPress {
@@ -206,14 +216,11 @@ fn a_cannot_run_status_goes_once_the_prompt_renders_again() {
     workspace(dir.path(), "http://127.0.0.1:9/v1");
     let mut app = open(dir.path());
     // Break the frontmatter: `config:` becomes `config: [`.
-    app.editor_mut()
-        .set_text(&TRIAGE.replacen("config:", "config: [", 1));
-    app.update(Action::Tick);
+    set_prompt(&mut app, &TRIAGE.replacen("config:", "config: [", 1));
     app.update(cmd(Command::Run));
     let status = app.status.clone().expect("a status");
     assert!(status.text.starts_with("cannot run"), "{status:?}");
-    app.editor_mut().set_text(TRIAGE);
-    app.update(Action::Tick);
+    set_prompt(&mut app, TRIAGE);
     assert_eq!(app.status, None, "the fixed problem is no longer reported");
     assert!(!screen(&mut app).contains("cannot run"));
 }
@@ -223,9 +230,10 @@ fn trailing_spaces_and_a_removed_final_newline_are_visible() {
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path(), "http://127.0.0.1:9/v1");
     let mut app = open(dir.path());
-    app.editor_mut()
-        .set_text(&TRIAGE.replace("Route the ticket.", "Route the ticket.  \t"));
-    app.update(Action::Tick);
+    set_prompt(
+        &mut app,
+        &TRIAGE.replace("Route the ticket.", "Route the ticket.  \t"),
+    );
     let s = screen(&mut app);
     assert!(s.contains("Route the ticket.··→"), "{s}");
     assert!(!s.contains("final newline removed"));

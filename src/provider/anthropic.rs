@@ -3,6 +3,7 @@
 //! (with prompt-cache reads and writes) and a finish reason.
 
 use super::http::{client, send_traced};
+use super::key::ApiKey;
 use super::sse::{Flow, for_each_json};
 use super::types::ParamNames;
 use super::types::text_with_media_notes;
@@ -21,40 +22,27 @@ pub const DEFAULT_MAX_TOKENS: u32 = 1024;
 
 pub struct Anthropic {
     base_url: String,
-    api_key: Option<String>,
-    /// The variable to set when the key is missing.
-    key_env: String,
+    api_key: ApiKey,
 }
 
 impl Anthropic {
     pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
         Anthropic {
             base_url: base_url.into().trim_end_matches('/').to_string(),
-            api_key: Some(api_key.into()),
-            key_env: String::new(),
+            api_key: ApiKey::given(api_key),
         }
     }
 
     /// The entry's `base_url`, else `ANTHROPIC_BASE_URL`, else the provider's; the
     /// key from the entry's `api_key_env`, else [`ANTHROPIC_API_KEY`], else the config.
     pub fn from_endpoint(ep: &Endpoint) -> Self {
-        let (api_key, key_env) = ep.key(&["ANTHROPIC_API_KEY"]);
         Anthropic {
             base_url: ep
                 .base_url_or("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL)
                 .trim_end_matches('/')
                 .to_string(),
-            api_key,
-            key_env,
+            api_key: ApiKey::find(ep, &["ANTHROPIC_API_KEY"]),
         }
-    }
-
-    fn key(&self) -> Result<&str, ProviderError> {
-        self.api_key
-            .as_deref()
-            .ok_or_else(|| ProviderError::MissingKey {
-                env_var: self.key_env.clone(),
-            })
     }
 
     pub fn url(&self) -> String {
@@ -67,7 +55,7 @@ impl Anthropic {
         sink: EventSink<'_>,
         trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
-        let key = self.key()?;
+        let key = self.api_key.require()?;
         let url = self.url();
         let started = Instant::now();
         let builder = client()
@@ -116,18 +104,13 @@ impl Provider for Anthropic {
         self.base_url.clone()
     }
     fn key_status(&self) -> KeyStatus {
-        match self.key() {
-            Ok(_) => KeyStatus::Set,
-            Err(_) => KeyStatus::Missing {
-                env_var: self.key_env.clone(),
-            },
-        }
+        self.api_key.status(true)
     }
     fn request_body(&self, request: &ChatRequest) -> Value {
         request_body(request)
     }
     fn secret(&self) -> Option<&str> {
-        self.api_key.as_deref()
+        self.api_key.value()
     }
     fn send<'a>(
         &'a self,

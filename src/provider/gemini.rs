@@ -4,6 +4,7 @@
 
 use super::gemini_schema::gemini_schema;
 use super::http::{client, send_traced};
+use super::key::ApiKey;
 use super::sse::{Flow, for_each_json};
 use super::types::ParamNames;
 use super::types::text_with_media_notes;
@@ -19,40 +20,27 @@ pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com";
 
 pub struct Gemini {
     base_url: String,
-    api_key: Option<String>,
-    /// The variable to set when the key is missing.
-    key_env: String,
+    api_key: ApiKey,
 }
 
 impl Gemini {
     pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
         Gemini {
             base_url: base_url.into().trim_end_matches('/').to_string(),
-            api_key: Some(api_key.into()),
-            key_env: String::new(),
+            api_key: ApiKey::given(api_key),
         }
     }
 
     /// The entry's `base_url`, else `GOOGLE_GEMINI_BASE_URL`, else the provider's; the
     /// key from the entry's `api_key_env`, else [`GEMINI_API_KEY`, `GOOGLE_API_KEY`], else the config.
     pub fn from_endpoint(ep: &Endpoint) -> Self {
-        let (api_key, key_env) = ep.key(&["GEMINI_API_KEY", "GOOGLE_API_KEY"]);
         Gemini {
             base_url: ep
                 .base_url_or("GOOGLE_GEMINI_BASE_URL", DEFAULT_BASE_URL)
                 .trim_end_matches('/')
                 .to_string(),
-            api_key,
-            key_env,
+            api_key: ApiKey::find(ep, &["GEMINI_API_KEY", "GOOGLE_API_KEY"]),
         }
-    }
-
-    fn key(&self) -> Result<&str, ProviderError> {
-        self.api_key
-            .as_deref()
-            .ok_or_else(|| ProviderError::MissingKey {
-                env_var: self.key_env.clone(),
-            })
     }
 
     pub fn url(&self, model: &str) -> String {
@@ -69,7 +57,7 @@ impl Gemini {
         sink: EventSink<'_>,
         trace: &mut Trace,
     ) -> Result<Completion, ProviderError> {
-        let key = self.key()?;
+        let key = self.api_key.require()?;
         let url = self.url(&req.model);
         let started = Instant::now();
         let builder = client()
@@ -109,18 +97,13 @@ impl Provider for Gemini {
         self.base_url.clone()
     }
     fn key_status(&self) -> KeyStatus {
-        match self.key() {
-            Ok(_) => KeyStatus::Set,
-            Err(_) => KeyStatus::Missing {
-                env_var: self.key_env.clone(),
-            },
-        }
+        self.api_key.status(true)
     }
     fn request_body(&self, request: &ChatRequest) -> Value {
         request_body(request)
     }
     fn secret(&self) -> Option<&str> {
-        self.api_key.as_deref()
+        self.api_key.value()
     }
     fn send<'a>(
         &'a self,

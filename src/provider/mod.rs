@@ -8,6 +8,7 @@ pub mod embed_wire;
 pub mod gemini;
 pub mod gemini_schema;
 pub mod http;
+pub mod key;
 pub mod limited;
 pub mod local;
 pub mod ollama;

@@ -3,6 +3,7 @@
 //! vLLM, LM Studio, Ollama's /v1) through `base_url`.
 
 use super::http::{client, clip, send_traced, traced_bytes};
+use super::key::ApiKey;
 use super::types::ParamNames;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
@@ -19,9 +20,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
 pub struct OpenAi {
     base_url: String,
-    api_key: Option<String>,
-    /// The variable to set when a key is needed and missing.
-    key_env: String,
+    api_key: ApiKey,
     /// OpenAI proper wants `max_completion_tokens` and a key; compatible
     /// servers mostly only know `max_tokens` and may need no key.
     official: bool,
@@ -33,8 +32,10 @@ impl OpenAi {
         let official = base_url.starts_with("https://api.openai.com");
         OpenAi {
             base_url,
-            api_key,
-            key_env: "OPENAI_API_KEY".into(),
+            api_key: match api_key {
+                Some(k) => ApiKey::given(k),
+                None => ApiKey::default(),
+            },
             official,
         }
     }
@@ -43,10 +44,9 @@ impl OpenAi {
     /// The key comes from the entry's `api_key_env` or `OPENAI_API_KEY`; a
     /// custom server may need none.
     pub fn from_endpoint(ep: &Endpoint) -> Self {
-        let (key, key_env) = ep.key(&["OPENAI_API_KEY"]);
         OpenAi {
-            key_env,
-            ..OpenAi::new(ep.base_url_or("OPENAI_BASE_URL", DEFAULT_BASE_URL), key)
+            api_key: ApiKey::find(ep, &["OPENAI_API_KEY"]),
+            ..OpenAi::new(ep.base_url_or("OPENAI_BASE_URL", DEFAULT_BASE_URL), None)
         }
     }
 
@@ -101,10 +101,10 @@ impl OpenAi {
         let url = self.url();
         let started = Instant::now();
         let mut builder = client().post(&url).json(&self.body(req));
-        if let Some(key) = &self.api_key {
+        if let Some(key) = self.api_key.value() {
             builder = builder.bearer_auth(key);
         }
-        let resp = send_traced(builder, &url, self.api_key.as_deref(), trace).await?;
+        let resp = send_traced(builder, &url, self.api_key.value(), trace).await?;
         let mut acc = StreamAccumulator::default();
         let mut events = traced_bytes(resp, trace).eventsource();
         let mut done = false;
@@ -153,19 +153,14 @@ impl Provider for OpenAi {
         self.base_url.clone()
     }
     fn key_status(&self) -> KeyStatus {
-        match (&self.api_key, self.official) {
-            (Some(_), _) => KeyStatus::Set,
-            (None, true) => KeyStatus::Missing {
-                env_var: self.key_env.clone(),
-            },
-            (None, false) => KeyStatus::NotNeeded,
-        }
+        // OpenAI proper needs a key; a compatible server may not.
+        self.api_key.status(self.official)
     }
     fn request_body(&self, request: &ChatRequest) -> Value {
         self.body(request)
     }
     fn secret(&self) -> Option<&str> {
-        self.api_key.as_deref()
+        self.api_key.value()
     }
     fn send<'a>(
         &'a self,

@@ -6,6 +6,7 @@ mod commands;
 mod export;
 mod keys;
 mod render;
+mod vars;
 
 pub use export::{WriteOutcome, write_answer};
 
@@ -231,6 +232,16 @@ impl App {
     pub fn prompt_states(&self) -> impl Iterator<Item = (usize, &PromptState)> {
         std::iter::once((self.prompt_idx, &self.current))
             .chain(self.parked.iter().map(|(i, p)| (*i, p)))
+    }
+
+    /// The workspace's prompt names, in order.
+    pub fn prompt_names(&self) -> Vec<&str> {
+        self.session
+            .ws
+            .prompts
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect()
     }
 
     pub fn prompt_name(&self) -> &str {

@@ -1,20 +1,22 @@
-//! The prompt editor's state: a `TextArea` as the editing model (undo/redo,
-//! selection, clipboard, search, cursor moves) plus the file path, the saved
-//! text, an edit version for the highlighter and autosave, and the scroll.
+//! The prompt editor's state: a `TextArea` as the editing model (selection,
+//! clipboard, search, cursor moves), our undo history in word-sized steps,
+//! the file path, the saved text, an edit version for the highlighter and
+//! autosave, and the scroll.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
+use history::{EditKind, History};
 use ratatui_textarea::{CursorMove, Input, Key, TextArea};
-use unicode_width::UnicodeWidthChar;
 
 /// Tabs are drawn up to the next multiple of this many columns.
 pub const TAB_WIDTH: usize = 4;
-/// Rows one mouse wheel step scrolls.
-const WHEEL_ROWS: usize = 3;
 
 /// One open prompt file being edited.
 pub struct EditorState {
     textarea: TextArea<'static>,
+    /// Undo/redo (the textarea keeps none: it would undo a key at a time).
+    history: History,
     /// The file this buffer is saved to.
     pub path: PathBuf,
     saved_text: String,
@@ -36,6 +38,7 @@ impl EditorState {
         let crlf = all_crlf(text);
         let mut state = EditorState {
             textarea: make_textarea(text),
+            history: History::default(),
             path: path.into(),
             saved_text: String::new(),
             version: 0,
@@ -73,7 +76,10 @@ impl EditorState {
         let (row, col) = self.cursor();
         let search = self.search.take();
         self.crlf = all_crlf(text);
+        let clipboard = self.textarea.yank_text();
         self.textarea = make_textarea(text);
+        self.textarea.set_yank_text(clipboard);
+        self.history.clear();
         self.jump(row, col);
         if let Some(pattern) = search {
             self.set_search(&pattern);
@@ -124,6 +130,22 @@ impl EditorState {
     /// moves, shift+move selects). Paging and the mouse wheel use the last
     /// viewport size. Returns whether the text changed.
     pub fn input(&mut self, input: Input) -> bool {
+        self.input_at(input, Instant::now())
+    }
+
+    /// [`EditorState::input`] at a given time (typing after a pause starts
+    /// a new undo step).
+    pub fn input_at(&mut self, input: Input, now: Instant) -> bool {
+        match (&input.key, input.ctrl, input.alt) {
+            // The textarea's own undo/redo keys use our history.
+            (Key::Char('u'), true, false) => return self.undo(),
+            (Key::Char('r'), true, false) => return self.redo(),
+            _ => {}
+        }
+        if let Some(kind) = edit_kind(&input, self.selection().is_some()) {
+            return self.edit(kind, now, |ta| ta.input(input));
+        }
+        self.history.seal(self.textarea.lines());
         let page = match (&input.key, input.ctrl, input.alt) {
             (Key::PageDown, ..) | (Key::Char('v'), true, false) => Some(true),
             (Key::PageUp, ..) | (Key::Char('v'), false, true) => Some(false),
@@ -155,29 +177,72 @@ impl EditorState {
             _ => {}
         }
         let changed = self.textarea.input(input);
+        if changed {
+            // A key we did not know edits: its change cannot be undone
+            // step by step, so start the history afresh from here.
+            self.history.clear();
+        }
         self.bump_if(changed)
     }
 
-    /// Undo the last edit; returns whether the text changed.
+    /// One edit through the history: `kind` decides whether it joins the
+    /// undo step being typed.
+    fn edit(
+        &mut self,
+        kind: EditKind,
+        now: Instant,
+        f: impl FnOnce(&mut TextArea<'static>) -> bool,
+    ) -> bool {
+        self.history
+            .before_edit(kind, self.textarea.lines(), self.cursor(), now);
+        let changed = f(&mut self.textarea);
+        self.history.after_edit(changed, self.cursor(), now);
+        self.bump_if(changed)
+    }
+
+    /// Undo the last step (a typed word, a run of deletes, a paste ...);
+    /// returns whether the text changed.
     pub fn undo(&mut self) -> bool {
-        let changed = self.textarea.undo();
-        self.bump_if(changed)
+        let mut lines = self.textarea.lines().to_vec();
+        let Some(cursor) = self.history.undo(&mut lines) else {
+            return false;
+        };
+        self.replace_lines(lines, cursor);
+        self.bump_if(true)
     }
 
-    /// Redo the last undone edit; returns whether the text changed.
+    /// Redo the last undone step; returns whether the text changed.
     pub fn redo(&mut self) -> bool {
-        let changed = self.textarea.redo();
-        self.bump_if(changed)
+        let mut lines = self.textarea.lines().to_vec();
+        let Some(cursor) = self.history.redo(&mut lines) else {
+            return false;
+        };
+        self.replace_lines(lines, cursor);
+        self.bump_if(true)
+    }
+
+    /// The textarea over `lines` with the cursor at `cursor`; keeps the
+    /// clipboard and the search.
+    fn replace_lines(&mut self, lines: Vec<String>, cursor: (usize, usize)) {
+        let clipboard = self.textarea.yank_text();
+        self.textarea = textarea_of(lines);
+        self.textarea.set_yank_text(clipboard);
+        if let Some(pattern) = self.search.take() {
+            self.set_search(&pattern);
+        }
+        self.jump(cursor.0, cursor.1);
     }
 
     /// Move the cursor (no edit); extends the selection while one is active.
     pub fn move_cursor(&mut self, m: CursorMove) {
+        self.history.seal(self.textarea.lines());
         self.textarea.move_cursor(m);
     }
 
     /// Put the cursor at the start of `line` (1-based, as in the gutter),
     /// clamped to the buffer.
     pub fn goto_line(&mut self, line: usize) {
+        self.history.seal(self.textarea.lines());
         self.textarea.cancel_selection();
         self.jump(line.saturating_sub(1), 0);
     }
@@ -186,34 +251,6 @@ impl EditorState {
     pub fn cursor(&self) -> (usize, usize) {
         let c = self.textarea.cursor();
         (c.0, c.1)
-    }
-
-    /// Scroll so the cursor is inside a viewport of `height` rows and `width`
-    /// display columns; remembers the size for paging.
-    pub fn ensure_cursor_visible(&mut self, height: usize, width: usize) {
-        self.view_size = (height, width);
-        if height == 0 || width == 0 {
-            return;
-        }
-        let (row, col) = self.cursor();
-        let last = self.lines().len().saturating_sub(1);
-        self.scroll.0 = self.scroll.0.min(last);
-        if row < self.scroll.0 {
-            self.scroll.0 = row;
-        } else if row >= self.scroll.0 + height {
-            self.scroll.0 = row + 1 - height;
-        }
-        let line = self.lines().get(row).map_or("", String::as_str);
-        let x = display_col(line, col);
-        let cells = line
-            .chars()
-            .nth(col)
-            .map_or(1, |c| char_cells(c, x).clamp(1, width));
-        if x < self.scroll.1 {
-            self.scroll.1 = x;
-        } else if x + cells > self.scroll.1 + width {
-            self.scroll.1 = x + cells - width;
-        }
     }
 
     fn line_end(&self) -> &'static str {
@@ -232,45 +269,6 @@ impl EditorState {
         self.textarea
             .move_cursor(CursorMove::Jump(clamp(row), clamp(col)));
     }
-
-    /// Page up/down by one viewport, moving the cursor and the view together.
-    fn page(&mut self, down: bool, shift: bool) {
-        if shift {
-            if !self.textarea.is_selecting() {
-                self.textarea.start_selection();
-            }
-        } else {
-            self.textarea.cancel_selection();
-        }
-        let rows = self.view_size.0.saturating_sub(1).max(1);
-        let (row, col) = self.cursor();
-        if down {
-            self.jump(row + rows, col);
-            self.scroll.0 += rows;
-        } else {
-            self.jump(row.saturating_sub(rows), col);
-            self.scroll.0 = self.scroll.0.saturating_sub(rows);
-        }
-        self.scroll.0 = self.scroll.0.min(self.lines().len().saturating_sub(1));
-    }
-
-    /// Scroll the view by a wheel step, pulling the cursor along if it would
-    /// leave the view.
-    fn wheel(&mut self, down: bool) -> bool {
-        let last = self.lines().len().saturating_sub(1);
-        self.scroll.0 = if down {
-            (self.scroll.0 + WHEEL_ROWS).min(last)
-        } else {
-            self.scroll.0.saturating_sub(WHEEL_ROWS)
-        };
-        let height = self.view_size.0.max(1);
-        let (row, col) = self.cursor();
-        let target = row.clamp(self.scroll.0, self.scroll.0 + height - 1);
-        if target != row {
-            self.jump(target, col);
-        }
-        false
-    }
 }
 
 /// Whether every line end of `text` is CRLF (and there is one).
@@ -288,34 +286,47 @@ fn make_textarea(text: &str) -> TextArea<'static> {
             _ => l.to_string(),
         })
         .collect();
+    textarea_of(lines)
+}
+
+fn textarea_of(lines: Vec<String>) -> TextArea<'static> {
     let mut ta = TextArea::new(lines);
     ta.set_tab_length(TAB_WIDTH as u8);
     ta.set_hard_tab_indent(false);
-    ta.set_max_histories(1000);
+    // Our `History` keeps the undo steps.
+    ta.set_max_histories(0);
     ta
 }
 
-/// Display cells `c` takes when it starts at display column `col`: tabs reach
-/// the next tab stop, wide (CJK, emoji) chars take 2, control chars show as 1.
-pub fn char_cells(c: char, col: usize) -> usize {
-    if c == '\t' {
-        TAB_WIDTH - col % TAB_WIDTH
-    } else if c.is_control() {
-        1
-    } else {
-        c.width().unwrap_or(0)
-    }
+/// Which edit a key makes with the textarea's bindings, `None` for keys
+/// that do not edit (moves, scrolling, copy). With a selection, typing
+/// replaces it: a step of its own.
+fn edit_kind(input: &Input, selecting: bool) -> Option<EditKind> {
+    let one_char = |kind| if selecting { EditKind::Other } else { kind };
+    Some(match (&input.key, input.ctrl, input.alt) {
+        (Key::Enter, ..) | (Key::Char('m'), true, false) => one_char(EditKind::Type('\n')),
+        (Key::Char(c), false, false) => one_char(EditKind::Type(*c)),
+        (Key::Tab, false, false) => one_char(EditKind::Type('\t')),
+        (Key::Backspace, false, false) | (Key::Char('h'), true, false) => {
+            one_char(EditKind::DeleteBack)
+        }
+        (Key::Delete, false, false) | (Key::Char('d'), true, false) => {
+            one_char(EditKind::DeleteForward)
+        }
+        (Key::Char('k' | 'j' | 'w' | 'y' | 'x'), true, false)
+        | (Key::Char('h' | 'd'), false, true)
+        | (Key::Backspace | Key::Delete, false, true)
+        | (Key::Paste | Key::Cut, ..) => EditKind::Other,
+        _ => return None,
+    })
 }
 
-/// The display column where char `char_col` of `line` starts.
-pub fn display_col(line: &str, char_col: usize) -> usize {
-    line.chars()
-        .take(char_col)
-        .fold(0, |x, c| x + char_cells(c, x))
-}
-
+mod history;
 mod selection;
+mod viewport;
+pub use history::PAUSE as UNDO_PAUSE;
 pub use selection::osc52_copy;
+pub use viewport::{char_cells, display_col};
 
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@ use crate::session::Collector;
 use crate::tui::action::Command;
 use crate::tui::state::models::Field;
 use crate::tui::state::popup::{LinePurpose, Popup};
+use crate::tui::state::switcher::Switcher;
 
 impl App {
     pub(super) fn command(&mut self, cmd: Command, effects: &mut Vec<Effect>) {
@@ -26,12 +27,26 @@ impl App {
             }
             Command::FocusNext => self.focus_next(true),
             Command::FocusPrev => self.focus_next(false),
-            Command::Help => self.popup = Some(Popup::Help { scroll: 0 }),
-            Command::Inspector => self.popup = Some(Popup::Inspector { scroll: 0 }),
+            Command::Help => {
+                self.popup = Some(Popup::Help {
+                    scroll: Default::default(),
+                })
+            }
+            Command::Inspector => {
+                self.popup = Some(Popup::Inspector {
+                    scroll: Default::default(),
+                })
+            }
             Command::ToggleCache => {
                 self.cache_on = !self.cache_on;
-                let state = if self.cache_on { "on" } else { "off" };
-                self.set_status(Level::Info, format!("response cache {state}"));
+                // While on, the bar's own " cache on " mark says so: the
+                // message says what it means instead of repeating it.
+                let msg = if self.cache_on {
+                    "a request sent before is answered from the response cache"
+                } else {
+                    "response cache off: every request is sent"
+                };
+                self.set_status(Level::Info, msg);
             }
             Command::Variables => {
                 let vars = &mut self.current.vars;
@@ -39,9 +54,9 @@ impl App {
                 self.popup = Some(Popup::Variables);
             }
             Command::SwitchPrompt => {
-                self.popup = Some(Popup::SwitchPrompt {
-                    cursor: self.prompt_idx,
-                })
+                let names = self.prompt_names();
+                let switcher = Switcher::new(&names, self.prompt_idx);
+                self.popup = Some(Popup::SwitchPrompt(switcher));
             }
             _ => match self.focus {
                 Pane::Editor => self.editor_command(cmd, effects),

@@ -6,6 +6,8 @@ use crate::tui::action::{KeyCode, KeyPress};
 use crate::tui::layout::{contains, main_layout};
 use crate::tui::state::models::Field;
 use crate::tui::state::popup::{LinePurpose, Popup};
+use crate::tui::state::scroll::PopupScroll;
+use crate::tui::state::switcher::Switcher;
 use ratatui::layout::Rect;
 
 impl App {
@@ -34,10 +36,16 @@ impl App {
                 buffer.push_str(text.lines().next().unwrap_or(""))
             }
             Some(Popup::Variables) => {
-                if let Some(buf) = self.current.vars.editing.as_mut() {
-                    buf.push_str(&text);
+                if let Some(field) = self.current.vars.editing.as_mut() {
+                    field.insert_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
                 }
             }
+            Some(Popup::SwitchPrompt(switcher)) => text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .for_each(|c| switcher.type_char(c)),
             None if self.focus == Pane::Editor => {
                 self.editor_mut().paste_text(&text);
             }
@@ -78,32 +86,23 @@ impl App {
         let Some(popup) = self.popup.take() else {
             return;
         };
+        // `q` closes a popup that does not take typing.
         let close = matches!(key.code, KeyCode::Esc)
             || (key.code == KeyCode::Char('q')
-                && !matches!(popup, Popup::LineInput { .. } | Popup::Variables));
+                && !matches!(
+                    popup,
+                    Popup::LineInput { .. } | Popup::Variables | Popup::SwitchPrompt(_)
+                ));
         self.popup = match popup {
-            Popup::Help { scroll } | Popup::Inspector { scroll } if !close => {
-                let scroll = scroll_key(scroll, key);
-                let help = matches!(popup, Popup::Help { .. });
-                Some(if help {
-                    Popup::Help { scroll }
-                } else {
-                    Popup::Inspector { scroll }
-                })
+            Popup::Help { mut scroll } if !close => {
+                scroll_key(&mut scroll, key);
+                Some(Popup::Help { scroll })
             }
-            Popup::SwitchPrompt { cursor } if !close => match key.code {
-                KeyCode::Up | KeyCode::Char('k') => Some(Popup::SwitchPrompt {
-                    cursor: cursor.saturating_sub(1),
-                }),
-                KeyCode::Down | KeyCode::Char('j') => Some(Popup::SwitchPrompt {
-                    cursor: (cursor + 1).min(self.session.ws.prompts.len().saturating_sub(1)),
-                }),
-                KeyCode::Enter => {
-                    self.open_prompt(cursor);
-                    None
-                }
-                _ => Some(Popup::SwitchPrompt { cursor }),
-            },
+            Popup::Inspector { mut scroll } if !close => {
+                scroll_key(&mut scroll, key);
+                Some(Popup::Inspector { scroll })
+            }
+            Popup::SwitchPrompt(switcher) if !close => self.switcher_key(switcher, key),
             Popup::Recovery { prompt, text } => match key.code {
                 KeyCode::Char('r') | KeyCode::Enter => {
                     self.open_prompt(prompt);
@@ -184,6 +183,27 @@ impl App {
         };
     }
 
+    /// Keys of the prompt switcher: typing filters, Up/Down move the
+    /// highlight, Enter opens it.
+    fn switcher_key(&mut self, mut s: Switcher, key: KeyPress) -> Option<Popup> {
+        let names = self.prompt_names();
+        match key.code {
+            KeyCode::Enter => {
+                let pick = s.selected(&names);
+                if let Some(idx) = pick {
+                    self.open_prompt(idx);
+                    return None;
+                }
+            }
+            KeyCode::Up => s.step(false, s.matches(&names).len()),
+            KeyCode::Down => s.step(true, s.matches(&names).len()),
+            KeyCode::Backspace => s.backspace(),
+            KeyCode::Char(c) if !key.ctrl && !key.alt => s.type_char(c),
+            _ => {}
+        }
+        Some(Popup::SwitchPrompt(s))
+    }
+
     fn finish_line_input(&mut self, purpose: LinePurpose, buffer: &str, effects: &mut Vec<Effect>) {
         if let LinePurpose::SaveColumn { col, overwrite } = purpose {
             self.finish_answer_file(col, overwrite, buffer, effects);
@@ -206,84 +226,6 @@ impl App {
             },
             LinePurpose::SaveColumn { .. } => {}
         }
-    }
-
-    /// Keys of the Variables popup: up/down pick, Enter edits/commits,
-    /// `t` loads the next test case of the prompt's test file.
-    fn variables_key(&mut self, key: KeyPress) -> Option<Popup> {
-        if let Some(buf) = self.current.vars.editing.as_mut() {
-            match key.code {
-                KeyCode::Enter => {
-                    let text = std::mem::take(buf);
-                    self.current.vars.editing = None;
-                    if let Some(e) = self.current.vars.entries.get_mut(self.current.vars.cursor) {
-                        e.text = text;
-                        e.source = "edited".into();
-                    }
-                    self.inputs_changed();
-                }
-                KeyCode::Esc => self.current.vars.editing = None,
-                KeyCode::Backspace => {
-                    buf.pop();
-                }
-                KeyCode::Char(c) if !key.ctrl => buf.push(c),
-                _ => {}
-            }
-            return Some(Popup::Variables);
-        }
-        match key.code {
-            KeyCode::Esc | KeyCode::F(3) => return None,
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.current.vars.cursor = self.current.vars.cursor.saturating_sub(1)
-            }
-            KeyCode::Down | KeyCode::Char('j')
-                if self.current.vars.cursor + 1 < self.current.vars.entries.len() =>
-            {
-                self.current.vars.cursor += 1;
-            }
-            KeyCode::Enter => {
-                if let Some(e) = self.current.vars.entries.get(self.current.vars.cursor) {
-                    self.current.vars.editing = Some(e.text.clone());
-                }
-            }
-            KeyCode::Char('t') => self.load_next_test_case(),
-            _ => {}
-        }
-        Some(Popup::Variables)
-    }
-
-    /// Fills the variables from the next case of the test file that goes
-    /// with this prompt (`tests/NAME.yaml`, or one naming it in `prompt:`).
-    fn load_next_test_case(&mut self) {
-        let name = self.prompt_name().to_string();
-        let Some(file) = self
-            .session
-            .ws
-            .tests
-            .iter()
-            .find(|t| t.prompt.as_deref() == Some(name.as_str()) || t.name == name)
-        else {
-            self.set_status(Level::Warning, format!("no test file for '{name}'"));
-            return;
-        };
-        if file.cases.is_empty() {
-            return;
-        }
-        let i = self
-            .current
-            .vars
-            .test_case
-            .map(|i| (i + 1) % file.cases.len())
-            .unwrap_or(0);
-        let case = &file.cases[i];
-        let label = case
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("case {}", i + 1));
-        let vars = case.vars.clone();
-        self.current.vars.load(&vars, &format!("test: {label}"));
-        self.current.vars.test_case = Some(i);
-        self.inputs_changed();
     }
 
     pub(super) fn on_click(&mut self, col: u16, row: u16) {
@@ -313,6 +255,11 @@ impl App {
     }
 
     pub(super) fn on_scroll(&mut self, col: u16, row: u16, down: bool) {
+        // The wheel over help or the inspector scrolls it, not what is under.
+        if let Some(Popup::Help { scroll } | Popup::Inspector { scroll }) = &mut self.popup {
+            scroll.by(if down { 3 } else { -3 });
+            return;
+        }
         let l = main_layout(Rect::new(0, 0, self.size.0, self.size.1));
         if contains(l.outputs, col, row) {
             self.outputs.scroll_by(if down { 3 } else { -3 });
@@ -331,14 +278,23 @@ impl App {
     }
 }
 
-fn scroll_key(scroll: usize, key: KeyPress) -> usize {
+/// Keys of a scrolling popup (help, inspector): lines, pages, Home/End,
+/// and n/N (or Tab/Shift-Tab) to the next/previous section (model).
+fn scroll_key(scroll: &mut PopupScroll, key: KeyPress) {
     match key.code {
-        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        KeyCode::Down | KeyCode::Char('j') => scroll + 1,
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        KeyCode::PageDown | KeyCode::Char(' ') => scroll + 10,
-        KeyCode::Home => 0,
-        _ => scroll,
+        KeyCode::Up | KeyCode::Char('k') => scroll.by(-1),
+        KeyCode::Down | KeyCode::Char('j') => scroll.by(1),
+        KeyCode::PageUp => scroll.page(false),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll.page(true),
+        KeyCode::Home | KeyCode::Char('g') => scroll.top(),
+        KeyCode::End | KeyCode::Char('G') => scroll.bottom(),
+        KeyCode::Char('n') | KeyCode::Tab => {
+            scroll.jump_section(true);
+        }
+        KeyCode::Char('N') | KeyCode::BackTab => {
+            scroll.jump_section(false);
+        }
+        _ => {}
     }
 }
 

@@ -2,19 +2,23 @@
 //! and literal search for [`EditorState`].
 
 use std::ops::Range;
+use std::time::Instant;
 
 use base64::Engine as _;
 
 use super::EditorState;
+use super::history::EditKind;
 
 impl EditorState {
     /// Select the whole buffer (the cursor goes to the end).
     pub fn select_all(&mut self) {
+        self.history.seal(self.textarea.lines());
         self.textarea.select_all();
     }
 
     /// Start selecting at the cursor; later moves extend the selection.
     pub fn start_selection(&mut self) {
+        self.history.seal(self.textarea.lines());
         self.textarea.start_selection();
     }
 
@@ -41,23 +45,20 @@ impl EditorState {
     /// is selected.
     pub fn cut(&mut self) -> Option<String> {
         self.selection()?;
-        let changed = self.textarea.cut();
-        self.bump_if(changed);
+        self.edit(EditKind::Other, Instant::now(), |ta| ta.cut());
         Some(self.clipboard())
     }
 
     /// Paste the clipboard at the cursor, replacing the selection.
     pub fn paste(&mut self) -> bool {
-        let changed = self.textarea.paste();
-        self.bump_if(changed)
+        self.edit(EditKind::Other, Instant::now(), |ta| ta.paste())
     }
 
     /// Insert text from outside (a bracketed paste), replacing the selection.
     /// CRLF and lone CR line ends become the buffer's line breaks.
     pub fn paste_text(&mut self, text: &str) -> bool {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let changed = self.textarea.insert_str(text);
-        self.bump_if(changed)
+        self.edit(EditKind::Other, Instant::now(), |ta| ta.insert_str(text))
     }
 
     /// The internal clipboard (what `copy`, `cut` and kill keys put there).

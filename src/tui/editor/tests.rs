@@ -2,6 +2,7 @@
 //! clipboard, literal search, line ends and scrolling.
 
 use super::*;
+use std::time::Duration;
 
 fn key(c: char) -> Input {
     Input {
@@ -23,6 +24,22 @@ fn type_str(ed: &mut EditorState, s: &str) {
         ed.input(key(c));
     }
 }
+
+/// Types `s` one key every `gap`, starting at `t`; returns the time after.
+fn type_at(ed: &mut EditorState, s: &str, mut t: Instant, gap: Duration) -> Instant {
+    for c in s.chars() {
+        let input = if c == '\n' {
+            k(Key::Enter, false)
+        } else {
+            key(c)
+        };
+        ed.input_at(input, t);
+        t += gap;
+    }
+    t
+}
+
+const FAST: Duration = Duration::from_millis(80);
 
 #[test]
 fn dirty_tracking_follows_text_not_history() {
@@ -79,11 +96,13 @@ fn undo_redo_restore_text_and_cursor() {
     assert_eq!(ed.text(), "one\nabtwo");
     assert_eq!(ed.cursor(), (1, 2));
     assert!(ed.undo());
-    assert!(ed.undo());
     assert_eq!(ed.text(), "one\ntwo");
+    assert_eq!(ed.cursor(), (1, 0));
     assert!(!ed.undo());
     assert!(ed.redo());
-    assert_eq!(ed.text(), "one\natwo");
+    assert_eq!(ed.text(), "one\nabtwo");
+    assert_eq!(ed.cursor(), (1, 2));
+    assert!(!ed.redo());
 }
 
 #[test]
@@ -217,4 +236,133 @@ fn page_and_wheel_use_the_last_view_height() {
     assert!(ed.cursor().0 >= top, "cursor pulled into view");
     ed.ensure_cursor_visible(10, 20);
     assert_eq!(ed.scroll.0, top, "wheel scroll sticks");
+}
+
+#[test]
+fn undo_takes_back_a_typed_word_at_a_time() {
+    let mut ed = EditorState::new("p.prompt", "Ticket: ");
+    ed.move_cursor(CursorMove::End);
+    type_at(&mut ed, "refund request\nnow", Instant::now(), FAST);
+    assert_eq!(ed.text(), "Ticket: refund request\nnow");
+    let steps = ["Ticket: refund request", "Ticket: refund", "Ticket: "];
+    for want in steps {
+        assert!(ed.undo());
+        assert_eq!(ed.text(), want);
+    }
+    assert!(!ed.undo(), "nothing older than the first word");
+    assert_eq!(
+        ed.cursor(),
+        (0, 8),
+        "the cursor goes back to where typing began"
+    );
+    assert!(!ed.is_dirty());
+    for want in steps.iter().rev().skip(1) {
+        assert!(ed.redo());
+        assert_eq!(ed.text(), *want);
+    }
+    assert!(ed.redo());
+    assert_eq!(ed.text(), "Ticket: refund request\nnow");
+    assert_eq!(ed.cursor(), (1, 3));
+}
+
+#[test]
+fn a_pause_or_a_cursor_move_ends_an_undo_step() {
+    let mut ed = EditorState::new("p.prompt", "");
+    let t = type_at(&mut ed, "abc", Instant::now(), FAST);
+    type_at(&mut ed, "def", t + UNDO_PAUSE, FAST);
+    assert!(ed.undo());
+    assert_eq!(
+        ed.text(),
+        "abc",
+        "typing after a pause is a step of its own"
+    );
+
+    let mut ed = EditorState::new("p.prompt", "");
+    let t = Instant::now();
+    let t = type_at(&mut ed, "abc", t, FAST);
+    ed.input_at(k(Key::Left, false), t);
+    ed.input_at(k(Key::Right, false), t);
+    type_at(&mut ed, "def", t, FAST);
+    assert!(ed.undo());
+    assert_eq!(
+        ed.text(),
+        "abc",
+        "a move ends the step, even back to the same place"
+    );
+    ed.move_cursor(CursorMove::Head);
+    type_at(&mut ed, "X", t, FAST);
+    assert!(ed.undo());
+    assert_eq!(ed.text(), "abc");
+}
+
+#[test]
+fn deletes_group_by_direction_and_other_edits_stand_alone() {
+    let mut ed = EditorState::new("p.prompt", "hello world");
+    ed.move_cursor(CursorMove::End);
+    let t = Instant::now();
+    for i in 0..5 {
+        ed.input_at(k(Key::Backspace, false), t + FAST * i);
+    }
+    assert_eq!(ed.text(), "hello ");
+    let t = type_at(&mut ed, "there", t + FAST * 5, FAST);
+    ed.move_cursor(CursorMove::Head);
+    ed.input_at(k(Key::Delete, false), t);
+    ed.input_at(k(Key::Delete, false), t + FAST);
+    assert_eq!(ed.text(), "llo there");
+    assert!(ed.undo());
+    assert_eq!(ed.text(), "hello there", "both Deletes at once");
+    assert!(ed.undo());
+    assert_eq!(ed.text(), "hello ", "the typed word");
+    assert!(ed.undo());
+    assert_eq!(ed.text(), "hello world", "the five Backspaces at once");
+
+    // A paste is one step; typing right after it is another.
+    ed.set_clipboard("big\nchunk");
+    ed.move_cursor(CursorMove::End);
+    ed.paste();
+    type_at(&mut ed, "s", Instant::now(), FAST);
+    assert_eq!(ed.text(), "hello worldbig\nchunks");
+    assert!(ed.undo());
+    assert_eq!(ed.text(), "hello worldbig\nchunk");
+    assert!(ed.undo());
+    assert_eq!(ed.text(), "hello world");
+}
+
+#[test]
+fn a_new_edit_after_undo_drops_the_redo_steps() {
+    let mut ed = EditorState::new("p.prompt", "");
+    let t = type_at(&mut ed, "one two", Instant::now(), FAST);
+    assert!(ed.undo());
+    assert_eq!(ed.text(), "one");
+    type_at(&mut ed, "!", t, FAST);
+    assert!(
+        !ed.redo(),
+        "the undone word is gone once something else is typed"
+    );
+    assert_eq!(ed.text(), "one!");
+    // Ctrl-U (the textarea's own undo key) undoes a step too.
+    assert!(ed.input(Input {
+        key: Key::Char('u'),
+        ctrl: true,
+        ..Input::default()
+    }));
+    assert_eq!(ed.text(), "one");
+}
+
+#[test]
+fn undo_keeps_mixed_line_ends_the_clipboard_and_the_search() {
+    let mut ed = EditorState::new("p.prompt", "a\r\nb\nc");
+    ed.set_clipboard("clip");
+    ed.start_search("c");
+    ed.goto_line(2);
+    type_at(&mut ed, "xy", Instant::now(), FAST);
+    let v = ed.version();
+    assert!(ed.undo());
+    assert_eq!(ed.version(), v + 1, "one step, one version");
+    assert_eq!(ed.text(), "a\r\nb\nc");
+    assert!(!ed.is_dirty());
+    assert_eq!(ed.clipboard(), "clip");
+    assert_eq!(ed.search_pattern(), Some("c"));
+    assert!(ed.search_next());
+    assert_eq!(ed.cursor(), (2, 0));
 }

@@ -3,7 +3,10 @@
 
 pub mod diffs;
 pub mod examples;
+pub mod field;
 pub mod models;
 pub mod outputs;
 pub mod popup;
+pub mod scroll;
+pub mod switcher;
 pub mod vars;

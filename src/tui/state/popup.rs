@@ -1,18 +1,20 @@
 //! The popups over the main screen; at most one is open at a time and it
 //! takes the keys while open.
 
+use super::scroll::PopupScroll;
+use super::switcher::Switcher;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
     Help {
-        scroll: usize,
+        scroll: PopupScroll,
     },
     Inspector {
-        scroll: usize,
+        scroll: PopupScroll,
     },
     Variables,
-    SwitchPrompt {
-        cursor: usize,
-    },
+    /// Ctrl-P: open another prompt, filtered by what is typed.
+    SwitchPrompt(Switcher),
     /// Unsaved edits of a prompt were found in a recovery file.
     Recovery {
         prompt: usize,

@@ -3,11 +3,14 @@
 
 pub mod editor;
 pub mod examples;
+pub mod help;
+pub mod inspector;
 pub mod models;
 pub mod outputs;
 pub mod popups;
 pub mod status;
 pub mod text;
+pub mod variables;
 
 use super::app::{App, Pane};
 use super::layout::main_layout;

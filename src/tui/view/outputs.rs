@@ -8,7 +8,7 @@ mod diff;
 mod groups;
 
 use super::pane_block;
-use super::text::{clean_line, clip, wrap, wrap_tail, wrap_window};
+use super::text::{clean_line, clip, clip_ellipsis, wrap, wrap_tail, wrap_window};
 use crate::compare::{Readout, RunSummary};
 use crate::provider::types::secs;
 use crate::run::{CellOutcome, CellStatus};
@@ -111,11 +111,61 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(band) = band {
         groups::draw_band(frame, band, first, &rects, app);
     }
+    let marker_w = match out.diffs.mode {
+        DiffMode::Words | DiffMode::Unified => REF_MARKER.len(),
+        _ => 0,
+    };
+    let header = Header {
+        name_room: name_room(shown, &rects, marker_w, t),
+    };
     for (i, (col, rect)) in shown.iter().zip(rects.iter()).enumerate() {
         let is_focus = focused && first + i == out.focus_col;
         let last = i + 1 == shown.len();
-        draw_column(frame, *rect, first + i, col, app, is_focus, last);
+        draw_column(frame, *rect, first + i, col, app, (is_focus, last), header);
     }
+}
+
+/// Marks the diff reference's column.
+const REF_MARKER: &str = "[ref] ";
+/// Header cells a status may keep from a long name ("streaming…" fits);
+/// a longer status (a retry's reason) is cut instead.
+const STATUS_ROOM: usize = 10;
+/// A model's name is never cut shorter than this.
+const MIN_NAME: usize = 6;
+
+/// What every column header of a page shares.
+#[derive(Clone, Copy)]
+struct Header {
+    /// Cells for the model's name: the same in every column, so one model
+    /// reads the same in neighbouring columns (a cut name ends with `…`).
+    name_room: usize,
+}
+
+/// The name room of the columns `shown` in `rects`: the longest name, if
+/// the narrowest column has room for it beside the widest sample /
+/// temperature suffix, the [ref] marker and the widest status (up to
+/// `STATUS_ROOM`).
+fn name_room(shown: &[CellOutcome], rects: &[Rect], marker_w: usize, t: &Theme) -> usize {
+    let n = rects.len();
+    let inner = rects
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r.width as usize - usize::from(i + 1 < n && r.width > 0))
+        .min()
+        .unwrap_or(0);
+    let suffix = shown
+        .iter()
+        .map(|c| c.slot.suffix().width())
+        .max()
+        .unwrap_or(0);
+    let status = shown
+        .iter()
+        .map(|c| status_of(c, t).0.width().min(STATUS_ROOM))
+        .max()
+        .unwrap_or(0);
+    let longest = shown.iter().map(|c| c.name.width()).max().unwrap_or(0);
+    let room = inner.saturating_sub(marker_w + suffix + 1 + status);
+    longest.min(room.max(MIN_NAME))
 }
 
 /// A column's figures with its model's catalog entry.
@@ -129,8 +179,8 @@ fn draw_column(
     index: usize,
     col: &CellOutcome,
     app: &App,
-    focus: bool,
-    last: bool,
+    (focus, last): (bool, bool),
+    header: Header,
 ) {
     let t = &app.theme;
     // A vertical rule between columns.
@@ -147,31 +197,23 @@ fn draw_column(
         return;
     }
     let w = inner.width as usize;
-    let (status, status_style) = match (&col.status, &col.note) {
-        (CellStatus::Streaming, Some(note)) => (note.clone(), t.warning),
-        (s, _) => status_label(s, t),
-    };
-    // A long status (a retry's reason) leaves room for the model's name.
-    let suffix = col.slot.suffix();
-    // With a sample / temperature suffix the name may shrink further.
-    let keep = if suffix.is_empty() { 16 } else { 8 };
-    let name_room = col.name.chars().count().min(keep) + suffix.width() + 1;
-    let status = clip(&status, w.saturating_sub(name_room).max(8));
+    let (status, status_style) = status_of(col, t);
     let name_style = if focus { t.title_focused } else { t.title };
     let diffs = &app.outputs.diffs;
     let marker = match diffs.mode {
-        DiffMode::Words | DiffMode::Unified if diffs.reference == index => "[ref] ",
+        DiffMode::Words | DiffMode::Unified if diffs.reference == index => REF_MARKER,
         _ => "",
     };
-    // The model's name gives way before the sample and temperature do.
-    let room = w.saturating_sub(status.width() + 1 + marker.len());
-    let suffix = clip(&suffix, room);
+    // The name takes the room every column gives it; the suffix (sample,
+    // temperature) and the status share what is left, the status last.
+    let name = clip_ellipsis(&col.name, header.name_room.min(w));
+    let used = marker.len() + name.width();
+    let suffix = clip(&col.slot.suffix(), w.saturating_sub(used));
+    let used = used + suffix.width();
+    let status = clip_ellipsis(&status, w.saturating_sub(used + 1));
     let header = Line::from(vec![
         Span::styled(marker, t.readout),
-        Span::styled(
-            clip(&col.name, room.saturating_sub(suffix.width())),
-            name_style,
-        ),
+        Span::styled(name, name_style),
         Span::styled(suffix, name_style),
         Span::raw(" "),
         Span::styled(status, status_style),
@@ -296,6 +338,15 @@ fn thinking_lines(thinking: &str, w: usize, t: &Theme) -> Vec<Line<'static>> {
     }
     out.push(Line::from(Span::styled("── answer ──", t.dim)));
     out
+}
+
+/// A column's status as its header shows it: a note while streaming
+/// (e.g. the local model loading), else the cell's state.
+fn status_of(col: &CellOutcome, t: &Theme) -> (String, ratatui::style::Style) {
+    match (&col.status, &col.note) {
+        (CellStatus::Streaming, Some(note)) => (note.clone(), t.warning),
+        (s, _) => status_label(s, t),
+    }
 }
 
 fn status_label(s: &CellStatus, t: &Theme) -> (String, ratatui::style::Style) {

@@ -1,12 +1,11 @@
 //! The popups: help (every binding), inspector (exactly what will be
-//! sent, or with Outputs focused the focused column's trace), variables, prompt switcher, recovery offer, quit confirmation,
-//! and the one-line search / go-to-line prompt.
+//! sent, or with Outputs focused the focused column's trace), variables,
+//! prompt switcher, recovery offer, quit confirmation, and the one-line
+//! search / go-to-line prompt. Scrolling popups stop at their last line.
 
-use super::text::wrap;
-use crate::prompt::inputs::InputProblemKind;
-use crate::tui::action::Command;
-use crate::tui::app::{App, Pane, RenderState};
-use crate::tui::keymap::Context;
+use super::text::clip_ellipsis;
+use super::{help, inspector, variables};
+use crate::tui::app::{App, Pane};
 use crate::tui::layout::centered;
 use crate::tui::state::popup::{LinePurpose, Popup};
 use ratatui::Frame;
@@ -14,71 +13,67 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
     let Some(popup) = &app.popup else { return };
     match popup {
-        Popup::Help { scroll } => {
-            let lines = help_lines(app);
-            boxed(
-                frame,
-                area,
-                app,
-                " Keys (Esc closes) ",
-                lines,
-                *scroll,
-                70,
-                40,
-            );
+        Popup::Help { .. } => {
+            let (lines, sections) = help::lines(app);
+            let title = " Keys";
+            scrolled(frame, area, app, title, lines, sections, (78, u16::MAX));
         }
-        Popup::Inspector { scroll } => {
+        Popup::Inspector { .. } => {
             let w = area.width.saturating_sub(4).min(110);
             let width = w.saturating_sub(2) as usize;
-            let (title, lines) = if app.focus == Pane::Outputs {
+            let (title, text) = if app.focus == Pane::Outputs {
                 (
-                    " Trace of the focused output (Esc closes) ",
-                    trace_lines(app, width),
+                    " Trace of the focused output",
+                    inspector::trace_lines(app, width),
                 )
             } else {
-                (
-                    " What will be sent (Esc closes) ",
-                    inspector_lines(app, width),
-                )
+                (" What will be sent", inspector::request_lines(app, width))
             };
-            boxed(frame, area, app, title, lines, *scroll, 110, 60);
-        }
-        Popup::Variables => {
-            let lines = variable_lines(app);
-            boxed(
+            scrolled(
                 frame,
                 area,
                 app,
-                " Variables (Enter edit · t next test case · Esc) ",
-                lines,
-                0,
-                80,
-                20,
+                title,
+                text.lines,
+                text.sections,
+                (110, u16::MAX),
             );
         }
-        Popup::SwitchPrompt { cursor } => {
+        Popup::Variables => {
+            let w = 80.min(area.width.saturating_sub(2));
+            let lines = variables::lines(app, w.saturating_sub(2) as usize);
+            let title = variables::title(app);
+            let hints = variables::hints(app);
+            boxed(frame, area, app, (&title, hints), lines, 0, (80, 20));
+        }
+        Popup::SwitchPrompt(switcher) => {
             let t = &app.theme;
-            let lines = app
-                .session
-                .ws
-                .prompts
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    let dirty = app.prompt_state(i).is_some_and(|p| p.editor.is_dirty());
-                    let label = format!("{}{}", p.name, if dirty { " [+]" } else { "" });
-                    let style = if i == *cursor {
-                        t.list_selected
-                    } else {
-                        t.popup
-                    };
-                    Line::from(Span::styled(label, style))
-                })
-                .collect();
-            boxed(frame, area, app, " Open prompt (Enter) ", lines, 0, 50, 16);
+            let names = app.prompt_names();
+            let matches = switcher.matches(&names);
+            let cursor = switcher.cursor.min(matches.len().saturating_sub(1));
+            let mut lines = vec![Line::from(vec![
+                Span::styled("filter: ", t.status_key),
+                Span::styled(format!("{}▏", switcher.query), t.popup),
+            ])];
+            if matches.is_empty() {
+                lines.push(Line::from(Span::styled("no prompt matches", t.dim)));
+            }
+            for (row, &i) in matches.iter().enumerate() {
+                let dirty = app.prompt_state(i).is_some_and(|p| p.editor.is_dirty());
+                let label = format!("{}{}", names[i], if dirty { " [+]" } else { "" });
+                let style = if row == cursor {
+                    t.list_selected
+                } else {
+                    t.popup
+                };
+                lines.push(Line::from(Span::styled(clip_ellipsis(&label, 46), style)));
+            }
+            let hints = " type to filter · ↑↓ · Enter opens · Esc ";
+            let title = format!(" Open prompt {}/{} ", matches.len(), names.len());
+            boxed(frame, area, app, (&title, hints), lines, 0, (50, 18));
         }
         Popup::Recovery { prompt, .. } => {
             let name = app
@@ -97,16 +92,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Line::from("  d          discard them"),
                 Line::from("  Esc        decide later (offered again next start)"),
             ];
-            boxed(
-                frame,
-                area,
-                app,
-                " Recover unsaved edits? ",
-                lines,
-                0,
-                70,
-                8,
-            );
+            let title = (" Recover unsaved edits? ", "");
+            boxed(frame, area, app, title, lines, 0, (70, 8));
         }
         Popup::ConfirmQuit => {
             let lines = vec![
@@ -117,7 +104,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Line::from("  ctrl-q  quit, keep the edits for next time"),
                 Line::from("  n / Esc  keep editing"),
             ];
-            boxed(frame, area, app, " Quit? ", lines, 0, 50, 10);
+            boxed(frame, area, app, (" Quit? ", ""), lines, 0, (50, 10));
         }
         Popup::LineInput { purpose, buffer } => {
             let label = match purpose {
@@ -144,194 +131,76 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where a popup of `lines` goes: centered, at most `w`×`h` cells.
+fn popup_rect(area: Rect, lines: usize, (w, h): (u16, u16)) -> Rect {
+    let want_h = u16::try_from(lines)
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+        .min(h);
+    centered(area, w.min(area.width.saturating_sub(2)), want_h.max(3))
+}
+
+/// A bordered popup: `titles` is (top, bottom) border text; `lines` from
+/// `scroll` on.
 fn boxed(
     frame: &mut Frame,
     area: Rect,
     app: &App,
-    title: &str,
+    (title, bottom): (&str, &str),
     lines: Vec<Line>,
     scroll: usize,
-    w: u16,
-    h: u16,
+    size: (u16, u16),
 ) {
-    let want_h = (lines.len() as u16).saturating_add(2).min(h);
-    let r = centered(area, w.min(area.width.saturating_sub(2)), want_h.max(3));
+    let r = popup_rect(area, lines.len(), size);
     if r.width < 3 || r.height < 3 {
         return;
     }
     frame.render_widget(Clear, r);
-    let block = Block::default()
+    let t = &app.theme;
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
-        .border_style(app.theme.popup_border)
-        .title(Span::styled(title.to_string(), app.theme.title_focused))
-        .style(app.theme.popup);
-    let scroll = scroll.min(lines.len().saturating_sub(1)) as u16;
+        .border_style(t.popup_border)
+        .title(Span::styled(title.to_string(), t.title_focused))
+        .style(t.popup);
+    if !bottom.is_empty() {
+        block = block.title_bottom(Span::styled(bottom.to_string(), t.dim));
+    }
+    let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
 }
 
-fn help_lines(app: &App) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let mut lines = Vec::new();
-    for ctx in [
-        Context::Global,
-        Context::Editor,
-        Context::List,
-        Context::Outputs,
-    ] {
-        lines.push(Line::from(Span::styled(
-            format!("{} keys", ctx.name()),
-            t.title_focused,
-        )));
-        for (keys, cmd) in app.keymap.bindings_of(ctx) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<22}"), t.status_key),
-                Span::raw(cmd.describe().to_string()),
-            ]));
-        }
-        lines.push(Line::from(""));
-    }
-    lines.push(Line::from(Span::styled("mouse", t.title_focused)));
-    lines.push(Line::from(
-        "  click a pane to focus it; wheel scrolls the editor and outputs",
-    ));
-    lines.push(Line::from(format!(
-        "  editor: text keys type; shift+arrows select; {} runs",
-        app.keymap
-            .key_for(Context::Editor, Command::Run)
-            .unwrap_or("ctrl-r")
-    )));
-    lines
-}
-
-/// Exactly the messages and parameters each selected model will get.
-fn inspector_lines(app: &App, width: usize) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let mut lines = Vec::new();
-    if let RenderState::Ok(r) = &app.rendered
-        && !r.missing_vars.is_empty()
-    {
-        lines.push(Line::from(Span::styled(
-            format!("warning: unset variables: {}", r.missing_vars.join(", ")),
-            t.warning,
-        )));
-    }
-    match app.planned_cells() {
-        Err(e) => lines.push(Line::from(Span::styled(e, t.error))),
-        Ok(cells) if cells.is_empty() => {
-            lines.push(Line::from(Span::styled("no model selected", t.warning)))
-        }
-        Ok(cells) => {
-            // Repeated samples are the same request: shown once.
-            for cell in cells.into_iter().filter(|c| c.slot.sample == 0) {
-                let slot = crate::run::CellSlot {
-                    samples: 1,
-                    ..cell.slot
-                };
-                let times = match cell.slot.samples {
-                    1 => String::new(),
-                    k => format!(" (sent {k} times)"),
-                };
-                lines.push(Line::from(Span::styled(
-                    format!("── {}{}{times} ──", cell.name, slot.suffix()),
-                    t.title_focused,
-                )));
-                if let Some(why) = cell.refusal() {
-                    for w in wrap(&why, width.max(10)) {
-                        lines.push(Line::from(Span::styled(w, t.error)));
-                    }
-                }
-                let body = serde_json::to_string_pretty(&cell.wire_body()).unwrap_or_default();
-                for l in body.lines() {
-                    for w in wrap(l, width.max(10)) {
-                        lines.push(Line::from(w));
-                    }
-                }
-                lines.push(Line::from(""));
-            }
-        }
-    }
-    lines
-}
-
-/// The focused output column's trace: every attempt's request as sent
-/// (keys shown as `***`) and raw response, with why it was retried.
-fn trace_lines(app: &App, width: usize) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let Some(col) = app.outputs.columns().get(app.outputs.focus_col) else {
-        return vec![Line::from(Span::styled("no run yet", t.warning))];
+/// A popup that scrolls (help, inspector): the popup's scroll learns how
+/// much there is to show, so it stops at the last line; the title names
+/// the section at the top and the bottom border says which lines show.
+fn scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    app: &mut App,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    sections: Vec<(usize, String)>,
+    size: (u16, u16),
+) {
+    let r = popup_rect(area, lines.len(), size);
+    let rows = r.height.saturating_sub(2) as usize;
+    let starts = sections.iter().map(|(s, _)| *s).collect();
+    let Some(Popup::Help { scroll } | Popup::Inspector { scroll }) = app.popup.as_mut() else {
+        return;
     };
-    let mut lines = vec![Line::from(Span::styled(
-        format!("── {} ({}) ──", col.label(), col.model),
-        t.title_focused,
-    ))];
-    let mut text = String::new();
-    let n = col.attempts.len();
-    for (i, a) in col.attempts.iter().enumerate() {
-        if n > 1 {
-            text.push_str(&format!("── attempt {}/{n} ──\n", i + 1));
-        }
-        match &a.trace {
-            Some(trace) => text.push_str(&trace.render()),
-            None if col.cached => {
-                text.push_str("answered from the response cache: no request was sent\n")
-            }
-            None => text.push_str("no trace (no request was sent, or it is still running)\n"),
-        }
-        if let Some(why) = &a.failure {
-            let wait = a
-                .wait
-                .map(|w| format!("; retried after {}", crate::usage::fmt_duration(w)))
-                .unwrap_or_default();
-            text.push_str(&format!("── failed: {why}{wait} ──\n"));
-        }
+    scroll.fit(lines.len(), rows, starts);
+    let offset = scroll.offset;
+    let mut top = title.to_string();
+    if let Some((i, n)) = scroll.section_at().filter(|(_, n)| *n > 1) {
+        let name = &sections[i].1;
+        top.push_str(&format!(" · {}/{n} {name} · n/N next/previous", i + 1));
     }
-    if n == 0 {
-        text.push_str(match &col.status {
-            crate::run::CellStatus::Failed(_) => "no request was sent",
-            _ => "no trace yet: the call has not started",
-        });
-    }
-    for l in text.lines() {
-        for w in wrap(l, width.max(10)) {
-            lines.push(Line::from(w));
-        }
-    }
-    lines
-}
-
-fn variable_lines(app: &App) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let vars = &app.current.vars;
-    if vars.entries.is_empty() {
-        return vec![Line::from("This prompt uses no variables.")];
-    }
-    let mut lines = Vec::new();
-    for (i, e) in vars.entries.iter().enumerate() {
-        let selected = i == vars.cursor;
-        let value = match (&vars.editing, selected) {
-            (Some(buf), true) => format!("{buf}▏"),
-            _ => e.text.replace('\n', "⏎"),
-        };
-        let style = if selected { t.list_selected } else { t.popup };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:<16}", e.name), t.hl_variable),
-            Span::styled(format!(" = {value}"), style),
-            Span::styled(format!("  ({})", e.source), t.dim),
-        ]));
-        // What the last render found wrong with it, right under it.
-        if let Some(p) = vars.problem(&e.name) {
-            let style = match p.kind {
-                InputProblemKind::Invalid => t.error,
-                InputProblemKind::Unknown => t.warning,
-            };
-            let mut text = format!("  ✗ {}", p.message);
-            if !p.hint.is_empty() {
-                text.push_str(&format!(" ({})", p.hint));
-            }
-            lines.push(Line::from(Span::styled(text, style)));
-        }
-    }
-    lines
+    top.push_str(" · Esc closes ");
+    let bottom = if lines.len() > rows {
+        let last = (offset + rows).min(lines.len());
+        format!(" lines {}-{last} of {} ", offset + 1, lines.len())
+    } else {
+        String::new()
+    };
+    boxed(frame, area, app, (&top, &bottom), lines, offset, size);
 }

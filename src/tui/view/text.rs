@@ -214,6 +214,20 @@ pub fn clip(s: &str, width: usize) -> String {
     out
 }
 
+/// `s` in `width` cells: as it is when it fits, else cut with a `…` at
+/// the end (so a cut is always visible).
+pub fn clip_ellipsis(s: &str, width: usize) -> String {
+    if s.chars().map(cell_width).sum::<usize>() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = clip(s, width - 1);
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +276,10 @@ mod tests {
             }
         }
         assert_eq!(clip("日本語", 3), "日");
+        assert_eq!(clip_ellipsis("日本語", 4), "日…");
+        assert_eq!(clip_ellipsis("日本語", 6), "日本語");
+        assert_eq!(clip_ellipsis("abc", 2), "a…");
+        assert_eq!(clip_ellipsis("abc", 0), "");
     }
 
     #[test]

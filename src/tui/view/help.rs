@@ -1,0 +1,133 @@
+//! The help popup (F1): every key, grouped by where it works: the keymap's
+//! bindings (the user's included), then the keys built into the editor,
+//! the popups and the mouse. Built-in editor keys the keymap takes over
+//! are left out, so the list says what a key does now.
+
+use crate::tui::action::Command;
+use crate::tui::app::App;
+use crate::tui::keymap::{Context, parse_key};
+use crate::tui::theme::Theme;
+use ratatui::text::{Line, Span};
+
+/// Cells of the key column.
+const KEY_W: usize = 26;
+
+/// Keys of the editing model that no keymap entry names: (keys, what).
+const EDITOR_KEYS: &[(&[&str], &str)] = &[
+    (&["←↑→↓"], "move the cursor"),
+    (&["shift+arrows"], "select: shift with any move key below"),
+    (&["home", "end"], "start / end of the line"),
+    (&["ctrl-home", "ctrl-end"], "start / end of the prompt"),
+    (&["ctrl-left", "ctrl-right"], "word left / right"),
+    (&["ctrl-up", "ctrl-down"], "paragraph up / down"),
+    (&["pageup", "pagedown"], "page up / down"),
+    (&["enter"], "new line"),
+    (&["tab"], "indent (4 spaces)"),
+    (&["backspace", "ctrl-h"], "delete back"),
+    (&["delete", "ctrl-d"], "delete forward"),
+    (&["ctrl-w", "alt-backspace"], "delete the word before"),
+    (&["alt-d", "alt-delete"], "delete the word after"),
+    (&["ctrl-k"], "delete to the end of the line"),
+    (&["ctrl-j"], "delete to the start of the line"),
+    (&["ctrl-u"], "undo (a word or a run of deletes at a time)"),
+    (&["ctrl-e"], "end of the line"),
+    (&["ctrl-b", "alt-b"], "back a character / a word"),
+    (&["alt-f"], "forward a word"),
+    (&["alt-<", "alt->"], "start / end of the prompt"),
+];
+
+/// Help lines, and the first line of each group (to jump between).
+pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
+    let t = &app.theme;
+    let mut h = Help {
+        lines: Vec::new(),
+        sections: Vec::new(),
+        t,
+    };
+    let key = |cmd| app.keymap.key_for(Context::Global, cmd).unwrap_or("?");
+    for (ctx, title) in [
+        (Context::Global, "everywhere".to_string()),
+        (Context::Editor, "prompt editor".to_string()),
+        (Context::List, "examples and models lists".to_string()),
+        (Context::Outputs, "outputs".to_string()),
+    ] {
+        h.group(&title);
+        for (keys, cmd) in app.keymap.bindings_of(ctx) {
+            h.row(&keys, cmd.describe());
+        }
+        if ctx == Context::Editor {
+            h.row("", "");
+            for (keys, what) in EDITOR_KEYS {
+                // A key the keymap takes does what the keymap says.
+                let free: Vec<&str> = keys
+                    .iter()
+                    .copied()
+                    .filter(|k| parse_key(k).is_none_or(|p| app.keymap.lookup(ctx, p).is_none()))
+                    .collect();
+                if !free.is_empty() {
+                    h.row(&free.join(" / "), what);
+                }
+            }
+        }
+    }
+    h.group(&format!("variables ({})", key(Command::Variables)));
+    h.row("↑↓ / j k", "pick a variable");
+    h.row("enter", "edit its value; enter again keeps it");
+    h.row("alt-enter / ctrl-j", "new line inside the value");
+    h.row("←→↑↓ home end", "move in the value being edited");
+    h.row("backspace / delete", "delete in the value");
+    h.row("esc", "stop editing (the value stays as it was) / close");
+    h.row("t", "load the next test case of tests/PROMPT.yaml");
+    h.group(&format!(
+        "inspector ({}) and this help",
+        key(Command::Inspector)
+    ));
+    h.row("↑↓ / j k", "scroll a line");
+    h.row("pageup / pagedown / space", "scroll a page");
+    h.row("home / end (g / G)", "top / bottom");
+    h.row("n / tab", "next model's request (next attempt in a trace)");
+    h.row("N / shift-tab", "previous model's request");
+    h.row("esc / q", "close");
+    h.group(&format!("prompt switcher ({})", key(Command::SwitchPrompt)));
+    h.row("type", "filter the prompts by name (any case)");
+    h.row("backspace", "edit the filter");
+    h.row("↑↓", "move the highlight");
+    h.row("enter", "open the highlighted prompt");
+    h.row("esc", "close");
+    h.group("search and go-to-line prompts");
+    h.row("enter / esc", "go / give up");
+    h.group("mouse");
+    h.row("click", "focus a pane (and pick a list row)");
+    h.row("wheel", "scroll the editor and the outputs");
+    (h.lines, h.sections)
+}
+
+struct Help<'a> {
+    lines: Vec<Line<'static>>,
+    sections: Vec<(usize, String)>,
+    t: &'a Theme,
+}
+
+impl Help<'_> {
+    fn group(&mut self, title: &str) {
+        if !self.lines.is_empty() {
+            self.lines.push(Line::from(""));
+        }
+        self.sections.push((self.lines.len(), title.to_string()));
+        self.lines.push(Line::from(Span::styled(
+            title.to_string(),
+            self.t.title_focused,
+        )));
+    }
+
+    fn row(&mut self, keys: &str, what: &str) {
+        if keys.is_empty() {
+            self.lines.push(Line::from(""));
+            return;
+        }
+        self.lines.push(Line::from(vec![
+            Span::styled(format!("  {keys:<KEY_W$}"), self.t.status_key),
+            Span::raw(what.to_string()),
+        ]));
+    }
+}
