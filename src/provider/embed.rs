@@ -7,6 +7,7 @@
 
 use super::embed_wire;
 use super::http::{client, send_traced, traced_bytes};
+use super::key::ApiKey;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, KeyStatus, Provider, ProviderError,
     Trace,
@@ -20,9 +21,7 @@ use std::time::Instant;
 pub struct Embedder {
     kind: ProviderKind,
     base_url: String,
-    api_key: Option<String>,
-    /// The variable to set when a needed key is missing.
-    key_env: String,
+    key: ApiKey,
     key_needed: bool,
 }
 
@@ -31,20 +30,20 @@ impl Embedder {
     /// local model have none.
     pub fn from_endpoint(ep: &Endpoint) -> Result<Embedder, String> {
         let kind = ep.id.provider();
-        let (base_url, (api_key, key_env), key_needed) = match kind {
+        let (base_url, key, key_needed) = match kind {
             ProviderKind::OpenAi => {
                 let base = ep.base_url_or("OPENAI_BASE_URL", super::openai::DEFAULT_BASE_URL);
                 let official = base.starts_with("https://api.openai.com");
-                (base, ep.key(&["OPENAI_API_KEY"]), official)
+                (base, ApiKey::find(ep, &["OPENAI_API_KEY"]), official)
             }
             ProviderKind::Gemini => (
                 ep.base_url_or("GOOGLE_GEMINI_BASE_URL", super::gemini::DEFAULT_BASE_URL),
-                ep.key(&["GEMINI_API_KEY", "GOOGLE_API_KEY"]),
+                ApiKey::find(ep, &["GEMINI_API_KEY", "GOOGLE_API_KEY"]),
                 true,
             ),
             ProviderKind::Ollama => (
                 super::ollama::Ollama::host_for(ep),
-                (None, String::new()),
+                ApiKey::default(),
                 false,
             ),
             other => return Err(format!("{other} has no embeddings endpoint")),
@@ -52,8 +51,7 @@ impl Embedder {
         Ok(Embedder {
             kind,
             base_url: base_url.trim_end_matches('/').to_string(),
-            api_key,
-            key_env,
+            key,
             key_needed,
         })
     }
@@ -76,8 +74,8 @@ impl Embedder {
     }
 
     async fn run(&self, req: &ChatRequest, trace: &mut Trace) -> Result<Completion, ProviderError> {
-        if let KeyStatus::Missing { env_var } = self.key_status() {
-            return Err(ProviderError::MissingKey { env_var });
+        if self.key_needed {
+            self.key.require()?;
         }
         let texts = texts_of(req);
         let url = self.url(&req.model, texts.len());
@@ -85,13 +83,13 @@ impl Embedder {
         let mut builder = client()
             .post(&url)
             .json(&embed_wire::body(self.kind, &req.model, &texts));
-        if let Some(key) = &self.api_key {
+        if let Some(key) = self.key.value() {
             builder = match self.kind {
                 ProviderKind::Gemini => builder.header("x-goog-api-key", key),
                 _ => builder.bearer_auth(key),
             };
         }
-        let resp = send_traced(builder, &url, self.api_key.as_deref(), trace).await?;
+        let resp = send_traced(builder, &url, self.key.value(), trace).await?;
         let mut bytes = Vec::new();
         let mut body = traced_bytes(resp, trace);
         while let Some(chunk) = body.next().await {
@@ -142,19 +140,13 @@ impl Provider for Embedder {
         self.base_url.clone()
     }
     fn key_status(&self) -> KeyStatus {
-        match (&self.api_key, self.key_needed) {
-            (Some(_), _) => KeyStatus::Set,
-            (None, true) => KeyStatus::Missing {
-                env_var: self.key_env.clone(),
-            },
-            (None, false) => KeyStatus::NotNeeded,
-        }
+        self.key.status(self.key_needed)
     }
     fn request_body(&self, request: &ChatRequest) -> Value {
         embed_wire::body(self.kind, &request.model, &texts_of(request))
     }
     fn secret(&self) -> Option<&str> {
-        self.api_key.as_deref()
+        self.key.value()
     }
     /// Embeddings take no sampling parameters: nothing to refuse.
     fn refusals(&self, _params: &crate::types::GenParams) -> Vec<super::ranges::ParamProblem> {
