@@ -70,7 +70,7 @@ pub struct CaseGrade {
 }
 
 /// A request to a grading model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraderRequest {
     /// The grader's messages (system and user turns).
     pub messages: Vec<Message>,
@@ -79,6 +79,10 @@ pub struct GraderRequest {
     pub provider: Option<Value>,
     /// Ask for JSON output when the grader supports it.
     pub json: bool,
+    /// Which sample of the same request this is (0 for the first): a
+    /// grading that asks one question several times (answer-relevance)
+    /// gets several answers, also from the response cache.
+    pub sample: u32,
 }
 
 /// What a grader call came to, kept with the assertion's result.
@@ -91,9 +95,21 @@ pub struct GraderAnswer {
     /// The grader's raw answer.
     pub text: String,
     /// Tokens the grader used (counted apart from the model under test).
+    /// In an assertion's result: the total of all its grader calls.
     pub usage: Usage,
+    /// USD, as far as the prices are known; in an assertion's result, the
+    /// total of all its grader calls.
     pub cost: Option<f64>,
+    /// An assertion's earlier grader calls (g-eval's steps, the questions
+    /// answer-relevance generates, embeddings), in order, when it made
+    /// more than one; this answer is the last. Their usage and cost are
+    /// already in this answer's totals.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<GraderAnswer>,
 }
+
+/// Vectors, one per text, and the embedding call that made them.
+pub type Embedded = (Vec<Vec<f32>>, Option<GraderAnswer>);
 
 /// How model-graded assertions reach a model: completions for rubric-style
 /// grading, embeddings for `similar`.
@@ -106,4 +122,13 @@ pub trait Grader: Send + Sync {
         texts: Vec<String>,
         provider: Option<Value>,
     ) -> BoxFuture<'_, Result<Vec<Vec<f32>>, String>>;
+    /// `embed`, with the call itself (model, tokens, cost; `text` empty)
+    /// kept with the assertion. By default the call is not described.
+    fn embed_answer(
+        &self,
+        texts: Vec<String>,
+        provider: Option<Value>,
+    ) -> BoxFuture<'_, Result<Embedded, String>> {
+        Box::pin(async move { Ok((self.embed(texts, provider).await?, None)) })
+    }
 }

@@ -6,6 +6,9 @@
 //! - `grade`: what grading produces (`GradingResult`, `CaseGrade`) and
 //!   what it sees (`AssertContext`); the `Grader` a model-graded assertion
 //!   calls.
+//! - `graded`: the model-graded assertions (llm-rubric, g-eval, factuality,
+//!   closedqa, the context ones, similar, select-best) and `RunnerGrader`,
+//!   the `Grader` on the one runner.
 //! - `result`: one graded cell (`CellResult`) and a whole run (`EvalRun`).
 //! - `suite`: loading what `pwb eval` runs (workspace test files and
 //!   promptfoo configs); `template`: their templates, rendered as
@@ -18,6 +21,7 @@
 pub mod engine;
 pub mod execute;
 pub mod grade;
+pub mod graded;
 pub mod matrix;
 pub mod report;
 pub mod result;

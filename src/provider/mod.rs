@@ -4,6 +4,8 @@
 
 pub mod anthropic;
 pub mod echo;
+pub mod embed;
+pub mod embed_wire;
 pub mod gemini;
 pub mod gemini_schema;
 pub mod http;

@@ -21,6 +21,25 @@ pub struct WorkspaceConfig {
     /// `[runner]`: concurrency, retries, timeouts (see `run::RunnerConfig`).
     #[serde(default, skip_serializing_if = "RunnerSettings::is_unset")]
     pub runner: RunnerSettings,
+    /// `[eval]`: settings of `pwb eval`.
+    #[serde(default, skip_serializing_if = "EvalSettings::is_unset")]
+    pub eval: EvalSettings,
+}
+
+/// `[eval]` as written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvalSettings {
+    /// The model that grades model-graded assertions (llm-rubric,
+    /// factuality, ...) when a suite names none: a `[[models]]` label or a
+    /// `provider:model` id. An assertion's or suite's own grader wins, and
+    /// `--grader` wins over this.
+    pub grader: Option<String>,
+}
+
+impl EvalSettings {
+    pub fn is_unset(&self) -> bool {
+        *self == EvalSettings::default()
+    }
 }
 
 /// `[runner]` as written; unset values take the runner's defaults.

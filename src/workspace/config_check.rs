@@ -10,7 +10,8 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-const TOP_KEYS: &[&str] = &["defaults", "models", "pricing", "runner"];
+const TOP_KEYS: &[&str] = &["defaults", "models", "pricing", "runner", "eval"];
+const EVAL_KEYS: &[&str] = &["grader"];
 const RUNNER_KEYS: &[&str] = &[
     "concurrency",
     "max_parallel",
@@ -79,6 +80,9 @@ pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagno
                 &mut out,
             );
         }
+    }
+    if let Some(eval) = doc.get("eval").and_then(|v| table(v)) {
+        check_keys(source, shown, eval, EVAL_KEYS, "[eval]", &mut out);
     }
     if let Some(pricing) = doc.get("pricing").and_then(|v| table(v)) {
         for (id, entry) in pricing.iter() {
@@ -244,6 +248,9 @@ pub fn validate(
             out.push(Diagnostic::warning(p, l, c, message).with_hint(hint));
         }
     }
+    if let Some(grader) = &config.eval.grader {
+        out.extend(check_grader(source, shown, doc, config, grader));
+    }
     if let Some(t) = config
         .defaults
         .temperature
@@ -263,6 +270,32 @@ pub fn validate(
         ));
     }
     out
+}
+
+/// `[eval] grader` must name a `[[models]]` label or a valid model id.
+fn check_grader(
+    source: &str,
+    shown: &Path,
+    doc: &DeTable<'_>,
+    config: &WorkspaceConfig,
+    grader: &str,
+) -> Option<Diagnostic> {
+    let grader = grader.trim();
+    if config.models.iter().any(|m| m.display_name() == grader) {
+        return None;
+    }
+    let problem = ModelId::parse(grader).err()?;
+    let span = doc
+        .get("eval")
+        .and_then(|d| table(d))
+        .and_then(|d| d.get("grader"))
+        .map_or(0..0, |v| v.span());
+    let (p, l, c) = at(source, shown, span);
+    Some(
+        Diagnostic::error(p, l, c, format!("[eval] grader: {problem}")).with_hint(
+            "name a [[models]] label or a model id, e.g. grader = \"openai:gpt-4o-mini\"",
+        ),
+    )
 }
 
 /// Why a second `[[models]]` entry of an id already listed is suspect, if

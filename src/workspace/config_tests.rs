@@ -216,3 +216,30 @@ fn pricing_entries_warn_about_keys_the_catalog_does_not_read() {
         "{d:?}"
     );
 }
+
+#[test]
+fn eval_grader_names_a_label_or_a_model_id() {
+    let ok = "[[models]]\nid = \"openai:x\"\nlabel = \"judge\"\n[eval]\ngrader = \"judge\"\n";
+    let (config, diags) = parse(ok);
+    assert_eq!(config.unwrap().eval.grader.as_deref(), Some("judge"));
+    assert!(diags.is_empty(), "{diags:?}");
+    let by_id = "[[models]]\nid = \"openai:x\"\n[eval]\ngrader = \"anthropic:claude-sonnet-4-5\"\n";
+    assert!(parse(by_id).1.is_empty());
+    let bad = "[[models]]\nid = \"openai:x\"\n[eval]\ngrader = \"gpt-4o-mini\"\ngrade = 1\n";
+    let (_, diags) = parse(bad);
+    assert_eq!(diags.len(), 2, "{diags:?}");
+    assert_eq!(diags[0].severity, Severity::Error);
+    assert!(
+        diags[0]
+            .message
+            .starts_with("[eval] grader: model id `gpt-4o-mini` has no provider"),
+        "{}",
+        diags[0]
+    );
+    assert_eq!((diags[0].line, diags[0].col), (4, 10));
+    assert!(
+        diags[1].message.contains("`grade` in [eval]"),
+        "{}",
+        diags[1]
+    );
+}

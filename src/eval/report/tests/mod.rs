@@ -210,6 +210,7 @@ pub fn two_prompts() -> EvalRun {
             ..Default::default()
         },
         cost: Some(0.00078),
+        steps: Vec::new(),
     });
     let mut v2_lockout = cell(
         "triage-v2",
