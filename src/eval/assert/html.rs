@@ -221,11 +221,12 @@ fn contains(text: &str) -> bool {
     let Some(s) = SIGNS.as_ref() else {
         return false;
     };
-    let units = js::utf16(text);
-    if units.len() > MAX_INPUT {
+    if text.encode_utf16().count() > MAX_INPUT {
         return false;
     }
-    let hit = |re: &regress::Regex| re.find_from_ucs2(&units, 0).next().is_some();
+    // ASCII patterns whose classes match a whole code point as they match
+    // its two UTF-16 halves: searching the UTF-8 text finds the same.
+    let hit = |re: &regress::Regex| re.find(text).is_some();
     let (open, close) = (hit(&s.opening), hit(&s.closing));
     let mut signs = match (open, close) {
         (true, true) => 2,

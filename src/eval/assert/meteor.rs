@@ -6,7 +6,9 @@
 
 use super::porter;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+#[cfg(test)]
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 type Enum = Vec<(usize, String)>;
@@ -54,8 +56,17 @@ fn single(
         |ws: &[&str]| -> Enum { ws.iter().map(|w| w.to_lowercase()).enumerate().collect() };
     let (cand, refs) = (enumerate(candidate), enumerate(reference));
     let (exact, rc, rr) = match_exact(&cand, &refs);
-    let stems = |e: &Enum| -> Enum { e.iter().map(|(i, w)| (*i, porter::stem(w))).collect() };
-    let (stem, rc, rr) = match_exact(&stems(&rc), &stems(&rr));
+    let mut cache: HashMap<String, String> = HashMap::new();
+    let mut stems = |e: &Enum| -> Enum {
+        e.iter()
+            .map(|(i, w)| {
+                let s = cache.entry(w.clone()).or_insert_with(|| porter::stem(w));
+                (*i, s.clone())
+            })
+            .collect()
+    };
+    let (stem_c, stem_r) = (stems(&rc), stems(&rr));
+    let (stem, rc, rr) = match_exact(&stem_c, &stem_r);
     let synonym = if rc.is_empty() || rr.is_empty() {
         Vec::new()
     } else {

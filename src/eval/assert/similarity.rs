@@ -54,7 +54,9 @@ fn scored(a: &Args, score: f64, threshold: f64, reason: impl FnOnce(bool) -> Str
     }
 }
 
-fn counts<'a>(grams: impl Iterator<Item = &'a [String]>) -> HashMap<&'a [String], usize> {
+fn counts<'a, T: std::hash::Hash + Eq>(
+    grams: impl Iterator<Item = &'a [T]>,
+) -> HashMap<&'a [T], usize> {
     let mut m = HashMap::new();
     for g in grams {
         *m.entry(g).or_insert(0) += 1;
@@ -62,13 +64,30 @@ fn counts<'a>(grams: impl Iterator<Item = &'a [String]>) -> HashMap<&'a [String]
     m
 }
 
-fn ngrams(words: &[String], n: usize) -> impl Iterator<Item = &[String]> {
+fn ngrams<T>(words: &[T], n: usize) -> impl Iterator<Item = &[T]> {
     let count = if n == 0 || n > words.len() {
         0
     } else {
         words.len() - n + 1
     };
     (0..count).map(move |i| &words[i..i + n])
+}
+
+/// Words as numbers (equal words, equal numbers), so n-grams hash fast.
+fn intern(lists: &[&[String]]) -> Vec<Vec<u32>> {
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    lists
+        .iter()
+        .map(|words| {
+            words
+                .iter()
+                .map(|w| {
+                    let next = ids.len() as u32;
+                    *ids.entry(w.as_str()).or_insert(next)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// js-rouge's `fMeasure(p, r, 1)`.
@@ -88,13 +107,14 @@ fn f_measure(p: f64, r: f64) -> f64 {
 
 /// promptfoo's `rougeNScore` for n = 1 on lowercased text.
 pub fn rouge1(candidate: &str, reference: &str) -> f64 {
-    let cand = treebank::tokenize(candidate);
-    let refs = treebank::tokenize(reference);
+    let (cand, refs) = (treebank::tokenize(candidate), treebank::tokenize(reference));
     if cand.is_empty() || refs.is_empty() {
         return 0.0;
     }
-    let ref_counts = counts(ngrams(&refs, 1));
-    let overlap: usize = counts(ngrams(&cand, 1))
+    let ids = intern(&[&cand, &refs]);
+    let (cand, refs) = (&ids[0], &ids[1]);
+    let ref_counts = counts(ngrams(refs, 1));
+    let overlap: usize = counts(ngrams(cand, 1))
         .iter()
         .map(|(g, c)| (*c).min(ref_counts.get(g).copied().unwrap_or(0)))
         .sum();
@@ -143,6 +163,11 @@ pub fn bleu_score(candidate: &str, references: &[String]) -> f64 {
     }
     let cand = lower_words(candidate);
     let refs: Vec<Vec<String>> = references.iter().map(|r| lower_words(r)).collect();
+    let mut lists: Vec<&[String]> = vec![&cand];
+    lists.extend(refs.iter().map(Vec::as_slice));
+    let mut ids = intern(&lists).into_iter();
+    let cand = ids.next().unwrap_or_default();
+    let refs: Vec<Vec<u32>> = ids.collect();
     let c = cand.len() as i64;
     let closest = refs.iter().map(|r| r.len() as i64).reduce(|prev, curr| {
         let (dc, dp) = ((curr - c).abs(), (prev - c).abs());
@@ -230,14 +255,16 @@ pub fn gleu_score(candidate: &str, references: &[String]) -> f64 {
         if cand == refs {
             return 1.0;
         }
+        let ids = intern(&[&cand, &refs]);
+        let (cand, refs) = (&ids[0], &ids[1]);
         let (mut matched, mut cand_total, mut ref_total) = (0usize, 0usize, 0usize);
         for n in 1..=4 {
-            let rc = counts(ngrams(&refs, n));
-            for (g, k) in counts(ngrams(&cand, n)) {
+            let rc = counts(ngrams(refs, n));
+            for (g, k) in counts(ngrams(cand, n)) {
                 matched += k.min(rc.get(g).copied().unwrap_or(0));
             }
-            cand_total += ngrams(&cand, n).count();
-            ref_total += ngrams(&refs, n).count();
+            cand_total += ngrams(cand, n).count();
+            ref_total += ngrams(refs, n).count();
         }
         if cand_total == 0 || ref_total == 0 {
             return 0.0;

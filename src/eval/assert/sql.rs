@@ -81,7 +81,7 @@ fn likely_missing_comma(sql: &str, mysql: bool) -> bool {
         return false;
     };
     let re = if mysql { my } else { standard };
-    re.find_from_ucs2(&js::utf16(sql), 0).next().is_some()
+    re.find(sql).is_some()
 }
 
 /// Quoted text and comments blanked, as promptfoo does before its heuristics.
