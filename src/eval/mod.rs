@@ -6,6 +6,8 @@
 //! - `grade`: what grading produces (`GradingResult`, `CaseGrade`) and
 //!   what it sees (`AssertContext`); the `Grader` a model-graded assertion
 //!   calls.
+//! - `assert`: grading an answer with a case's assertions (`grade_case`);
+//!   `script`: the node/python workers of javascript and python assertions.
 //! - `graded`: the model-graded assertions (llm-rubric, g-eval, factuality,
 //!   closedqa, the context ones, similar, select-best) and `RunnerGrader`,
 //!   the `Grader` on the one runner.
@@ -18,6 +20,7 @@
 //! - `stats`: Wilson intervals, McNemar's exact test, the seeded bootstrap.
 //! - `report`: the summary, the output files, progress lines, exit codes.
 
+pub mod assert;
 pub mod engine;
 pub mod execute;
 pub mod grade;
@@ -25,6 +28,7 @@ pub mod graded;
 pub mod matrix;
 pub mod report;
 pub mod result;
+pub mod script;
 pub mod stats;
 pub mod suite;
 pub mod template;
