@@ -21,6 +21,23 @@ pub struct WorkspaceConfig {
     /// `[runner]`: concurrency, retries, timeouts (see `run::RunnerConfig`).
     #[serde(default, skip_serializing_if = "RunnerSettings::is_unset")]
     pub runner: RunnerSettings,
+    /// `[history]`: where calls are recorded, or that they are not.
+    #[serde(default, skip_serializing_if = "HistorySettings::is_unset")]
+    pub history: HistorySettings,
+}
+
+/// `[history]` as written: `path` (relative to the workspace) of the
+/// history database, `enabled = false` to record nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistorySettings {
+    pub enabled: Option<bool>,
+    pub path: Option<String>,
+}
+
+impl HistorySettings {
+    pub fn is_unset(&self) -> bool {
+        *self == HistorySettings::default()
+    }
 }
 
 /// `[runner]` as written; unset values take the runner's defaults.

@@ -10,7 +10,8 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-const TOP_KEYS: &[&str] = &["defaults", "models", "pricing", "runner"];
+const TOP_KEYS: &[&str] = &["defaults", "models", "pricing", "runner", "history"];
+const HISTORY_KEYS: &[&str] = &["enabled", "path"];
 const RUNNER_KEYS: &[&str] = &[
     "concurrency",
     "max_parallel",
@@ -79,6 +80,9 @@ pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagno
                 &mut out,
             );
         }
+    }
+    if let Some(history) = doc.get("history").and_then(|v| table(v)) {
+        check_keys(source, shown, history, HISTORY_KEYS, "[history]", &mut out);
     }
     if let Some(pricing) = doc.get("pricing").and_then(|v| table(v)) {
         for (id, entry) in pricing.iter() {

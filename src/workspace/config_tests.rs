@@ -216,3 +216,21 @@ fn pricing_entries_warn_about_keys_the_catalog_does_not_read() {
         "{d:?}"
     );
 }
+
+#[test]
+fn history_settings_parse_and_their_unknown_keys_warn() {
+    let (config, diags) = parse(
+        "[[models]]\nid = \"openai:x\"\n[history]\nenabled = false\npath = \"h.sqlite\"\npaht = 1\n",
+    );
+    let h = config.unwrap().history;
+    assert_eq!(
+        (h.enabled, h.path.as_deref()),
+        (Some(false), Some("h.sqlite"))
+    );
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        diags[0].message,
+        "unknown key `paht` in [history] (ignored)"
+    );
+    assert!(diags[0].hint.as_deref().unwrap().contains("`path`"));
+}
