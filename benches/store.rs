@@ -85,6 +85,20 @@ fn one_run(server: &MockServer, writer: Option<&Arc<HistoryWriter>>, ws: &Path) 
     })
 }
 
+/// The process's CPU time (user + system), from /proc/self/stat (in
+/// clock ticks of 10 ms): on a loaded machine, wall time says little.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // Fields 14 and 15 (utime, stime); `after` starts at field 3.
+    let ticks = f.get(10).copied().unwrap_or(0) + f.get(11).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -96,16 +110,24 @@ fn recording_overhead(dir: &Path) {
     let writer = HistoryWriter::start(dir.join("overhead.sqlite"));
     let _ = one_run(&server, None, dir); // warm up
     let (mut plain, mut recorded) = (Vec::new(), Vec::new());
+    let (mut plain_cpu, mut recorded_cpu) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..5 {
+        let c = cpu_time();
         plain.push(one_run(&server, None, dir));
+        let c2 = cpu_time();
         recorded.push(one_run(&server, Some(&writer), dir));
+        plain_cpu += c2 - c;
+        recorded_cpu += cpu_time() - c2;
     }
     let (p, r) = (median(plain), median(recorded));
     println!(
-        "recording: {CALLS_PER_RUN} calls against a zero-latency loopback server: {:.1} ms without, {:.1} ms with the history (median of 5): {:+.1}%",
+        "recording: {CALLS_PER_RUN} calls against a zero-latency loopback server: {:.1} ms without, {:.1} ms with the history (median wall time of 5): {:+.1}%; CPU {:.0} ms vs {:.0} ms a run: {:+.1}%",
         p.as_secs_f64() * 1e3,
         r.as_secs_f64() * 1e3,
-        (r.as_secs_f64() / p.as_secs_f64() - 1.0) * 100.0
+        (r.as_secs_f64() / p.as_secs_f64() - 1.0) * 100.0,
+        plain_cpu.as_secs_f64() * 200.0,
+        recorded_cpu.as_secs_f64() * 200.0,
+        (recorded_cpu.as_secs_f64() / plain_cpu.as_secs_f64() - 1.0) * 100.0
     );
 }
 
@@ -161,7 +183,7 @@ fn answer(rng: &mut fastrand::Rng, i: usize) -> String {
     words.join(" ")
 }
 
-fn generate(dir: &Path, n: usize) -> (std::path::PathBuf, Duration) {
+fn generate(dir: &Path, n: usize) -> (std::path::PathBuf, Duration, Duration) {
     let path = dir.join("million.sqlite");
     let writer = HistoryWriter::start(path.clone());
     let ws = dir.join("ws");
@@ -184,7 +206,11 @@ fn generate(dir: &Path, n: usize) -> (std::path::PathBuf, Duration) {
         "anthropic:claude-sonnet-4-5",
         "gemini:gemini-2.5-flash",
     ];
-    let started = Instant::now();
+    // Calls are made in chunks, untimed; the clock runs while the writer
+    // takes a chunk and writes it (record + flush).
+    let mut writing = Duration::ZERO;
+    let mut cpu = Duration::ZERO;
+    let mut chunk = Vec::with_capacity(10_000);
     for i in 0..n {
         let p = &prompts[(i / 50) % prompts.len()];
         let model = models[i % models.len()];
@@ -216,7 +242,7 @@ fn generate(dir: &Path, n: usize) -> (std::path::PathBuf, Duration) {
                 error: "HTTP 500: overloaded".into(),
             });
         }
-        writer.record(SettledCall {
+        chunk.push(SettledCall {
             context: RunContext {
                 face: Face::Eval,
                 workspace: ws.clone(),
@@ -232,13 +258,19 @@ fn generate(dir: &Path, n: usize) -> (std::path::PathBuf, Duration) {
             outcome: o,
             cost: Some(0.0004),
         });
-        if i % 10_000 == 9_999 {
+        if chunk.len() == 10_000 || i + 1 == n {
+            let (t, c) = (Instant::now(), cpu_time());
+            for call in chunk.drain(..) {
+                writer.record(call);
+            }
             writer.flush();
-            if i % 100_000 == 99_999 {
+            writing += t.elapsed();
+            cpu += cpu_time() - c;
+            if (i + 1) % 100_000 == 0 {
                 eprintln!(
-                    "  {} calls recorded ({:.0} s)",
+                    "  {} calls recorded ({:.0} s writing)",
                     i + 1,
-                    started.elapsed().as_secs_f64()
+                    writing.as_secs_f64()
                 );
             }
         }
@@ -246,7 +278,7 @@ fn generate(dir: &Path, n: usize) -> (std::path::PathBuf, Duration) {
     if let Some(p) = writer.flush() {
         eprintln!("problem: {p}");
     }
-    (path, started.elapsed())
+    (path, writing, cpu)
 }
 
 fn time<T>(f: impl Fn() -> T) -> (Duration, T) {
@@ -264,26 +296,40 @@ fn time<T>(f: impl Fn() -> T) -> (Duration, T) {
 
 fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    recording_overhead(tmp.path());
+    // PWB_BENCH_DIR=DIR keeps the generated database there and, when it is
+    // there already, measures the queries again without regenerating it.
+    let kept = std::env::var_os("PWB_BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     let n: usize = std::env::var("PWB_BENCH_CALLS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let (path, took) = generate(tmp.path(), n);
-    println!(
-        "generated {n} recorded calls through the writer in {:.1} s ({:.0} calls/s)",
-        took.as_secs_f64(),
-        n as f64 / took.as_secs_f64()
-    );
+    let path = dir.join("million.sqlite");
+    if kept.is_none() || !path.exists() {
+        std::fs::create_dir_all(&dir).expect("bench dir");
+        recording_overhead(&dir);
+        let (_, took, cpu) = generate(&dir, n);
+        println!(
+            "recorded {n} calls through the writer: {:.1} s of writing ({:.0} µs a call), {:.0} µs of CPU a call",
+            took.as_secs_f64(),
+            took.as_secs_f64() * 1e6 / n as f64,
+            cpu.as_secs_f64() * 1e6 / n as f64
+        );
+    }
     let store = Store::open(&path).expect("open");
     store
         .conn()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;")
         .expect("checkpoint");
     let ws = store
-        .workspace(&tmp.path().join("ws"))
+        .workspace(&dir.join("ws"))
         .expect("query")
         .expect("recorded");
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
+        .expect("count");
+    let n = n as usize;
     let size: u64 = ["", "-wal"]
         .iter()
         .filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok())

@@ -516,3 +516,47 @@ fn pairwise_win_rates_with_intervals() {
     let (_, out, _) = pwb(dir, &["stats", "--pairwise"]);
     assert!(out.lines().nth(1).unwrap().contains("70%"), "{out}");
 }
+
+#[test]
+fn a_locked_database_is_a_warning_for_run_and_exit_1_for_history() {
+    let s = server();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    workspace(dir, &s.base_v1());
+    let db = history_db(dir);
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    // Another program holds an exclusive lock (rollback journal: nobody
+    // may even read) for as long as this test runs.
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other
+        .execute_batch("CREATE TABLE t (x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);")
+        .unwrap();
+    // Not `support::cli::pwb`: it reads the database file after each run,
+    // and closing any descriptor of a file drops this process's POSIX locks.
+    let bare = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pwb"))
+            .args(args)
+            .current_dir(dir)
+            .env("PWB_DATA_DIR", dir.join(".data"))
+            .env("OPENAI_API_KEY", support::cli::CANARY_KEY)
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (
+            out.status.code().unwrap_or(-1),
+            text(&out.stdout),
+            text(&out.stderr),
+        )
+    };
+    let (code, out, err) = bare(&["run", "greet", "--var", "name=Ada"]);
+    assert_eq!((code, out.as_str()), (0, "Hello, Ada!\n"), "{err}");
+    let warning = format!(
+        "warning: history unavailable: {} is locked by another program (waited 5 s)",
+        db.display()
+    );
+    assert!(err.lines().any(|l| l == warning), "{err}");
+    let (code, _, err) = bare(&["history"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is locked by another program"), "{err}");
+    drop(other);
+}

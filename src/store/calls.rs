@@ -98,13 +98,15 @@ fn request_id(conn: &Connection, messages: &[Message]) -> rusqlite::Result<i64> 
     {
         return Ok(id);
     }
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT INTO requests (hash, messages) VALUES (?1, ?2)",
         params![hash, text],
     )?;
     let id = conn.last_insert_rowid();
     let plain: Vec<String> = messages.iter().map(Message::plain_text).collect();
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT INTO request_text (rowid, messages) VALUES (?1, ?2)",
         params![id, plain.join("\n")],
     )?;
@@ -128,7 +130,8 @@ pub fn insert(conn: &Connection, c: &NewCall) -> rusqlite::Result<i64> {
     let o = c.outcome;
     let request = request_id(conn, c.messages)?;
     let ms = |d: Option<std::time::Duration>| d.map(|d| d.as_millis() as i64);
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT INTO calls (uid, created, workspace_id, version_id, request_id, face, model, status,
             input_tokens, output_tokens, cost, ttft_ms, total_ms, wall_ms, cached, retries,
             model_index, sample, samples, sweep_temperature, finish_reason, model_name, params,
@@ -168,7 +171,8 @@ pub fn insert(conn: &Connection, c: &NewCall) -> rusqlite::Result<i64> {
     )?;
     let id = conn.last_insert_rowid();
     if !o.text.is_empty() || !o.thinking.is_empty() {
-        conn.execute(
+        crate::store::exec(
+            conn,
             "INSERT INTO call_text (rowid, answer, thinking) VALUES (?1, ?2, ?3)",
             params![id, o.text, o.thinking],
         )?;
@@ -251,7 +255,7 @@ pub fn detail(conn: &Connection, id: i64) -> Result<CallDetail> {
          WHERE c.id = ?1"
     );
     let json = |s: String| serde_json::from_str(&s).unwrap_or(Value::Null);
-    conn.query_row(&sql, [id], |r| {
+    crate::store::one(conn, &sql, [id], |r| {
         Ok(CallDetail {
             summary: summary_row(r)?,
             model_name: r.get(13)?,

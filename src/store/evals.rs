@@ -95,7 +95,8 @@ pub fn verdict_str(v: Verdict) -> &'static str {
 }
 
 pub(crate) fn insert(conn: &Connection, uid: i64, ws: i64, s: &EvalStart) -> rusqlite::Result<i64> {
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT INTO evals (uid, workspace_id, suite, started, prompts, models) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             uid,
@@ -116,11 +117,16 @@ pub(crate) fn insert_grade(
     g: &GradeRecord,
 ) -> rusqlite::Result<()> {
     let eval_id: i64 =
-        conn.query_row("SELECT id FROM evals WHERE uid = ?1", [eval], |r| r.get(0))?;
+        crate::store::one(conn, "SELECT id FROM evals WHERE uid = ?1", [eval], |r| {
+            r.get(0)
+        })?;
     let call_id: i64 =
-        conn.query_row("SELECT id FROM calls WHERE uid = ?1", [call], |r| r.get(0))?;
+        crate::store::one(conn, "SELECT id FROM calls WHERE uid = ?1", [call], |r| {
+            r.get(0)
+        })?;
     let grade = g.grade.as_ref();
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT OR REPLACE INTO eval_results (call_id, eval_id, case_index, repeat, repeats, verdict, pass, score,
             grader_cost, variant, description, reason, named_scores, grader_usage, vars)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
@@ -146,7 +152,8 @@ pub(crate) fn insert_grade(
             Value::Object(g.vars.clone()).to_string(),
         ],
     )?;
-    conn.execute(
+    crate::store::exec(
+        conn,
         "DELETE FROM assertion_results WHERE call_id = ?1",
         [call_id],
     )?;
@@ -167,7 +174,8 @@ fn insert_assertion(
     i: usize,
     r: &GradingResult,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT INTO assertion_results (call_id, position, pass, score, weight, kind, metric, error, reason, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
@@ -187,7 +195,8 @@ fn insert_assertion(
 }
 
 pub(crate) fn finish(conn: &Connection, uid: i64, end: &EvalEnd) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::store::exec(
+        conn,
         "UPDATE evals SET finished = ?2, wall_ms = ?3, interrupted = ?4, stopped_at_cost = ?5 WHERE uid = ?1",
         params![
             uid,
@@ -307,7 +316,8 @@ pub fn cases(conn: &Connection, eval_id: i64) -> Result<Vec<StoredCase>> {
 
 /// Makes eval `eval_id` (row id) the baseline of its suite, on purpose.
 pub fn bless(conn: &Connection, ws: i64, eval_id: i64, note: Option<&str>) -> Result<()> {
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT INTO baselines (workspace_id, eval_id, blessed_at, suite, note)
          SELECT ?1, id, ?3, suite, ?4 FROM evals WHERE id = ?2",
         params![ws, eval_id, ids::now_ms(), note],

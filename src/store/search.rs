@@ -23,7 +23,7 @@ pub fn calls(conn: &Connection, ws: i64, text: &str, limit: usize) -> Result<Vec
         return Ok(Vec::new());
     };
     let n = limit as i64;
-    // Answers: the index walks rowids newest first and stops at `limit`
+    // Answers: the index walks rowids newest first and stops at the limit
     // (over-fetching for calls of other workspaces).
     let mut ids: Vec<i64> = {
         let mut st = conn.prepare_cached(

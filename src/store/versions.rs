@@ -94,13 +94,17 @@ pub fn workspace_id(conn: &Connection, root: &str) -> Result<Option<i64>> {
 
 /// The id of the workspace at `root`, added when new.
 pub fn ensure_workspace(conn: &Connection, root: &str) -> rusqlite::Result<i64> {
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT OR IGNORE INTO workspaces (path) VALUES (?1)",
         [root],
     )?;
-    conn.query_row("SELECT id FROM workspaces WHERE path = ?1", [root], |r| {
-        r.get(0)
-    })
+    crate::store::one(
+        conn,
+        "SELECT id FROM workspaces WHERE path = ?1",
+        [root],
+        |r| r.get(0),
+    )
 }
 
 /// Records that `v` was used at `v.last_used`; returns its row id.
@@ -113,13 +117,15 @@ pub fn upsert(conn: &Connection, ws: i64, v: &PromptVersion) -> rusqlite::Result
         )
         .optional()?;
     if let Some(id) = found {
-        conn.execute(
+        crate::store::exec(
+            conn,
             "UPDATE prompt_versions SET last_used = max(last_used, ?2), saved = saved OR ?3 WHERE id = ?1",
             params![id, v.last_used, v.saved],
         )?;
         return Ok(id);
     }
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT INTO prompt_versions (workspace_id, prompt, hash, saved, first_used, last_used, source, partials, examples)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
         params![
@@ -134,7 +140,8 @@ pub fn upsert(conn: &Connection, ws: i64, v: &PromptVersion) -> rusqlite::Result
         ],
     )?;
     let id = conn.last_insert_rowid();
-    conn.execute(
+    crate::store::exec(
+        conn,
         "INSERT INTO version_text (rowid, prompt, source) VALUES (?1, ?2, ?3)",
         params![id, v.prompt, v.source],
     )?;

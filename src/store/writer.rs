@@ -14,10 +14,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Most messages written in one transaction.
 const BATCH: usize = 512;
+
+/// How long the writer waits for more calls before it commits what it has.
+const LINGER: Duration = Duration::from_millis(20);
 
 pub(crate) enum Msg {
     Call {
@@ -186,9 +189,13 @@ fn run(path: &Path, rx: Receiver<Msg>, problem: &Mutex<Problem>) {
     };
     let mut cache = Cache::default();
     while let Ok(first) = rx.recv() {
+        // Calls settle one by one: waiting a moment for the next ones
+        // makes one commit of many (a flush is written at once).
+        let until = Instant::now() + LINGER;
         let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match rx.try_recv() {
+        while batch.len() < BATCH && !matches!(batch.last(), Some(Msg::Flush(_))) {
+            let left = until.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
                 Ok(m) => batch.push(m),
                 Err(_) => break,
             }
@@ -330,7 +337,8 @@ fn version_id(
         && Arc::ptr_eq(last, prompt)
         && *last_ws == ws
     {
-        conn.execute(
+        crate::store::exec(
+            conn,
             "UPDATE prompt_versions SET last_used = max(last_used, ?2) WHERE id = ?1",
             rusqlite::params![id, created],
         )?;
