@@ -11,6 +11,7 @@ pub mod prompt;
 pub mod provider;
 pub mod run;
 pub mod session;
+pub mod store;
 pub mod tui;
 pub mod types;
 pub mod usage;

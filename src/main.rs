@@ -29,6 +29,23 @@ enum Command {
     /// Fetch the built-in local model's weights (SmolLM2-135M), or with
     /// --prices the newest price and context-window table, into the data folder.
     Setup(pwb::cli::setup::SetupArgs),
+    /// The recorded versions of a prompt: id, when used, saved or not, labels, calls, pass rate, cost, latency.
+    Versions(pwb::cli::versions::VersionsArgs),
+    /// A unified diff of two versions of a prompt (PROMPT@ID, @LABEL, @latest, @saved).
+    Diff(pwb::cli::versions::DiffArgs),
+    /// Point a label (production, staging...) at a version; its files go in labels/ to commit.
+    Label(pwb::cli::label::LabelArgs),
+    /// A prompt's text or messages at a version or label (`prompt get triage@production`).
+    #[command(subcommand)]
+    Prompt(pwb::cli::label::PromptCommand),
+    /// Rate a recorded answer: up, down or 1-5, with a note.
+    Rate(pwb::cli::rate::RateArgs),
+    /// Figures per prompt version and model: calls, errors, pass rate, latency, tokens, cost.
+    Stats(pwb::cli::stats::StatsArgs),
+    /// Recent recorded calls; search them, show one, prune old ones.
+    History(pwb::cli::history::HistoryArgs),
+    /// Export recorded calls: openai-jsonl (fine-tuning), dpo (preference pairs) or csv.
+    Export(pwb::cli::export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +58,14 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => pwb::cli::run::run(args),
         Some(Command::Models(args)) => Ok(pwb::cli::models::run(args)),
         Some(Command::Setup(args)) => Ok(pwb::cli::setup::run(args)),
+        Some(Command::Versions(args)) => pwb::cli::versions::versions(args),
+        Some(Command::Diff(args)) => pwb::cli::versions::diff(args),
+        Some(Command::Label(args)) => pwb::cli::label::label(args),
+        Some(Command::Prompt(cmd)) => pwb::cli::label::prompt(cmd),
+        Some(Command::Rate(args)) => pwb::cli::rate::run(args),
+        Some(Command::Stats(args)) => pwb::cli::stats::run(args),
+        Some(Command::History(args)) => pwb::cli::history::run(args),
+        Some(Command::Export(args)) => pwb::cli::export::run(args),
         None => open_tui(cli.dir.as_deref().unwrap_or(Path::new(".")), &cli.theme),
     };
     result.unwrap_or_else(|e| {

@@ -3,7 +3,9 @@
 //! with repeats, `models`, `render`, `check`) talks to
 //! mock servers of all four wire formats, including 401s that echo the key
 //! in body and headers, and the canary must appear in no stdout, no stderr
-//! and no file pwb writes under its data and config dirs.
+//! and no file pwb writes under its data and config dirs: the response
+//! cache, and the history database (which does record the 401s' errors,
+//! redacted).
 
 mod support;
 
@@ -271,6 +273,31 @@ fn canary_keys_never_leave_the_process() {
         "the cache wrote files: {:?}",
         written.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );
+    // Every call was recorded, errors included, and the key is not there.
+    assert!(
+        written.iter().any(|(p, _)| p.ends_with("history.sqlite")),
+        "the history was written"
+    );
+    let store = pwb::store::Store::open(&dir.join(".data/history.sqlite")).unwrap();
+    let errors: Vec<String> = {
+        let mut st = store
+            .conn()
+            .prepare("SELECT error FROM calls WHERE error IS NOT NULL")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("Incorrect API key provided: [redacted]")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().all(|e| !e.contains(CANARY)));
+    drop(store);
+    let written = files(&dir.join(".data"));
     for (path, bytes) in written.iter().chain(files(&dir.join(".config")).iter()) {
         assert!(
             !String::from_utf8_lossy(bytes).contains(CANARY),

@@ -156,7 +156,10 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<Result<Rendered, ExitCode>> {
 
 /// Variables from `--vars FILE`, then `--var k=v` over them, typed by the
 /// prompt's input schema.
-fn read_vars(args: &RenderArgs, input: Option<&Value>) -> anyhow::Result<Map<String, Value>> {
+pub(crate) fn read_vars(
+    args: &RenderArgs,
+    input: Option<&Value>,
+) -> anyhow::Result<Map<String, Value>> {
     let mut out = Map::new();
     if let Some(file) = &args.vars_file {
         let text = std::fs::read_to_string(file)

@@ -9,9 +9,11 @@ use super::run_output::{Output, ReportFormat, stream_out};
 use crate::run::variants::{parse_repeat, parse_sweep};
 use crate::run::{CacheMode, RunnerConfig};
 use crate::session::ModelPick;
+use crate::session::record::{PromptText, Recorder};
 use crate::types::GenParams;
 use anyhow::Context;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
@@ -127,6 +129,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let cells = session.plan(&r.rendered, &picks, repeats);
+    let history = super::history_open::writer(session);
+    let recording = history.as_ref().map(|w| {
+        let examples = session
+            .pick_examples(&r.located.name, &args.prompt.examples)
+            .unwrap_or_default();
+        let text = PromptText::of(session, &r.located.name, &r.located.source, true, examples);
+        let recorder: Arc<dyn Recorder> = w.clone();
+        (recorder, super::history_open::run_context(session, text))
+    });
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let report = match args.format {
         Some(f) => Some(f),
@@ -146,8 +157,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         },
         catalog: session.catalog.clone(),
         runner: RunnerConfig::from_settings(&session.ws.config.runner),
+        recording,
     };
     let failed = runtime.block_on(stream_out(cells, &out));
+    drop(out);
+    super::history_open::finish(history);
     Ok(if failed {
         ExitCode::FAILURE
     } else {

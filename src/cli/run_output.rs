@@ -12,6 +12,7 @@ use crate::run::{
     plan::into_cells_with,
 };
 use crate::session::Collector;
+use crate::session::record::{Recorder, RunContext};
 use crate::usage::Catalog;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -38,12 +39,17 @@ pub struct Output {
     pub cache: CacheMode,
     pub catalog: Catalog,
     pub runner: RunnerConfig,
+    /// Where each settled call is recorded (the history), if anywhere.
+    pub recording: Option<(std::sync::Arc<dyn Recorder>, RunContext)>,
 }
 
 /// Runs the cells and prints as `out` says; returns whether any failed.
 pub async fn stream_out(cells: Vec<PlannedCell>, out: &Output) -> bool {
     let n = cells.len();
     let mut results = Collector::new(1, &cells, out.schema.clone());
+    if let Some((recorder, context)) = &out.recording {
+        results = results.record(recorder.clone(), context.clone(), &cells, &out.catalog);
+    }
     let runner = Runner::new(tokio::runtime::Handle::current(), out.runner.clone());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     runner.start_as(1, into_cells_with(cells, out.cache), tx);

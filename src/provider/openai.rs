@@ -223,7 +223,7 @@ impl StreamAccumulator {
 
 /// Dotprompt message -> OpenAI message (`model` becomes `assistant`;
 /// media parts become `image_url` content parts).
-fn wire_message(m: &Message) -> Value {
+pub fn wire_message(m: &Message) -> Value {
     let role = match m.role.as_str() {
         "model" => "assistant",
         other => other,

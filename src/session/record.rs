@@ -45,6 +45,34 @@ pub struct PromptText {
     pub examples: Vec<Example>,
 }
 
+impl PromptText {
+    /// The prompt `name` as `session` runs it from `source` (saved on disk
+    /// or not), with the workspace's partials (the first of a name, as the
+    /// renderer takes them) and the examples picked.
+    pub fn of(
+        session: &super::Session,
+        name: &str,
+        source: &str,
+        saved: bool,
+        examples: Vec<Example>,
+    ) -> PromptText {
+        let mut partials: Vec<(String, String)> = session
+            .ws
+            .partials
+            .iter()
+            .map(|p| (p.name.clone(), p.source.clone()))
+            .collect();
+        partials.dedup_by(|b, a| a.0 == b.0);
+        PromptText {
+            name: name.to_string(),
+            source: source.to_string(),
+            saved,
+            partials,
+            examples,
+        }
+    }
+}
+
 /// What is known about a run before its calls settle.
 #[derive(Debug, Clone)]
 pub struct RunContext {

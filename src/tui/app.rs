@@ -4,6 +4,7 @@
 
 mod commands;
 mod export;
+mod history;
 mod keys;
 mod render;
 mod vars;
@@ -152,6 +153,8 @@ pub struct App {
     inputs_version: u64,
     /// Editor version last written to the recovery file, per prompt.
     autosaved: HashMap<usize, u64>,
+    /// Records every call of every run (`None`: history is off).
+    pub history: Option<std::sync::Arc<crate::store::HistoryWriter>>,
 }
 
 impl App {
@@ -202,6 +205,7 @@ impl App {
             render_due: None,
             inputs_version: 0,
             autosaved: HashMap::new(),
+            history: None,
         };
         app.refresh_render();
         if let Some(e) = partial_error {
@@ -337,7 +341,10 @@ impl App {
                     self.run_finished();
                 }
             }
-            Action::Tick => self.autosave(&mut effects),
+            Action::Tick => {
+                self.autosave(&mut effects);
+                self.poll_history();
+            }
             Action::RenderDue => self.refresh_render(),
             Action::Saved { path, error } => self.on_saved(path, error, &mut effects),
             Action::AnswerWritten { col, path, outcome } => {

@@ -17,7 +17,9 @@ pub fn build_app(dir: &Path, theme_name: &str) -> Result<App, String> {
     let keymap = Keymap::load(&config_dir).map_err(|e| format!("error: keymap: {e}"))?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::load(theme_name, no_color).map_err(|e| format!("error: theme: {e}"))?;
+    let history = crate::store::writer_for(&ws.root, &ws.config.history).ok();
     let mut app = App::new(ws, keymap, theme);
+    app.history = history;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         let first = &diagnostics

@@ -24,6 +24,9 @@ pub struct WorkspaceConfig {
     /// `[eval]`: settings of `pwb eval`.
     #[serde(default, skip_serializing_if = "EvalSettings::is_unset")]
     pub eval: EvalSettings,
+    /// `[history]`: where calls are recorded, or that they are not.
+    #[serde(default, skip_serializing_if = "HistorySettings::is_unset")]
+    pub history: HistorySettings,
 }
 
 /// `[eval]` as written.
@@ -39,6 +42,20 @@ pub struct EvalSettings {
 impl EvalSettings {
     pub fn is_unset(&self) -> bool {
         *self == EvalSettings::default()
+    }
+}
+
+/// `[history]` as written: `path` (relative to the workspace) of the
+/// history database, `enabled = false` to record nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistorySettings {
+    pub enabled: Option<bool>,
+    pub path: Option<String>,
+}
+
+impl HistorySettings {
+    pub fn is_unset(&self) -> bool {
+        *self == HistorySettings::default()
     }
 }
 

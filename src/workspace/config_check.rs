@@ -10,8 +10,9 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-const TOP_KEYS: &[&str] = &["defaults", "models", "pricing", "runner", "eval"];
+const TOP_KEYS: &[&str] = &["defaults", "models", "pricing", "runner", "eval", "history"];
 const EVAL_KEYS: &[&str] = &["grader"];
+const HISTORY_KEYS: &[&str] = &["enabled", "path"];
 const RUNNER_KEYS: &[&str] = &[
     "concurrency",
     "max_parallel",
@@ -83,6 +84,9 @@ pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagno
     }
     if let Some(eval) = doc.get("eval").and_then(|v| table(v)) {
         check_keys(source, shown, eval, EVAL_KEYS, "[eval]", &mut out);
+    }
+    if let Some(history) = doc.get("history").and_then(|v| table(v)) {
+        check_keys(source, shown, history, HISTORY_KEYS, "[history]", &mut out);
     }
     if let Some(pricing) = doc.get("pricing").and_then(|v| table(v)) {
         for (id, entry) in pricing.iter() {

@@ -243,3 +243,22 @@ fn eval_grader_names_a_label_or_a_model_id() {
         diags[1]
     );
 }
+
+#[test]
+fn history_settings_parse_and_their_unknown_keys_warn() {
+    let (config, diags) = parse(
+        "[[models]]\nid = \"openai:x\"\n[history]\nenabled = false\npath = \"h.sqlite\"\npaht = 1\n",
+    );
+    let h = config.unwrap().history;
+    assert_eq!(
+        (h.enabled, h.path.as_deref()),
+        (Some(false), Some("h.sqlite"))
+    );
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        diags[0].message,
+        "unknown key `paht` in [history] (ignored)"
+    );
+    let hint = diags[0].hint.as_deref().unwrap();
+    assert!(hint.contains("path"), "{hint}");
+}

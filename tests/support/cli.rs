@@ -1,5 +1,6 @@
 //! Running the real `pwb` binary in a workspace folder, with a canary
-//! OpenAI key in its environment that no output may ever show.
+//! OpenAI key in its environment that no output, and no byte of the
+//! history database, may ever show.
 
 use std::path::Path;
 use std::process::Command;
@@ -22,5 +23,23 @@ pub fn pwb(dir: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     );
     assert!(!stdout.contains(CANARY_KEY) && !stderr.contains(CANARY_KEY));
+    assert_no_key_in_history(&dir.join(".data"));
     (out.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+/// The history database (with its write-ahead log) in data folder `data`
+/// holds no byte of the canary key; returns how many of its files exist.
+pub fn assert_no_key_in_history(data: &Path) -> usize {
+    let mut found = 0;
+    for suffix in ["", "-wal", "-journal"] {
+        let path = data.join(format!("history.sqlite{suffix}"));
+        if let Ok(bytes) = std::fs::read(&path) {
+            found += 1;
+            let hit = bytes
+                .windows(CANARY_KEY.len())
+                .any(|w| w == CANARY_KEY.as_bytes());
+            assert!(!hit, "the key was written to {}", path.display());
+        }
+    }
+    found
 }

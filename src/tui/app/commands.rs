@@ -84,7 +84,8 @@ impl App {
         }
         let run = self.next_run_id();
         let schema = self.rendered_prompt().and_then(|r| r.output_json_schema());
-        self.outputs.begin(Collector::new(run, &cells, schema));
+        let collector = self.recorded(Collector::new(run, &cells, schema), &cells);
+        self.outputs.begin(collector);
         let missing = self.missing_vars().to_vec();
         let refused: Vec<String> = cells
             .iter()
