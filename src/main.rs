@@ -24,6 +24,10 @@ enum Command {
     Render(pwb::cli::render::RenderArgs),
     /// Render a prompt and send it to one or more models.
     Run(pwb::cli::run::RunArgs),
+    /// Run test suites (a workspace's tests/*.yaml, one suite, or a promptfoo
+    /// config) as a matrix of prompts × models × cases, graded; exit 0 all
+    /// passed, 100 failures, 1 config error, 130 interrupted.
+    Eval(pwb::cli::eval::EvalArgs),
     /// List the workspace's models: window, max output, prices, capabilities, key set or missing.
     Models(pwb::cli::models::ModelsArgs),
     /// Fetch the built-in local model's weights (SmolLM2-135M), or with
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         )),
         Some(Command::Render(args)) => pwb::cli::render::run(args),
         Some(Command::Run(args)) => pwb::cli::run::run(args),
+        Some(Command::Eval(args)) => pwb::cli::eval::run(args),
         Some(Command::Models(args)) => Ok(pwb::cli::models::run(args)),
         Some(Command::Setup(args)) => Ok(pwb::cli::setup::run(args)),
         Some(Command::Versions(args)) => pwb::cli::versions::versions(args),

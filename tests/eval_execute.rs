@@ -244,6 +244,7 @@ async fn the_engine_grades_each_cell_as_it_settles_in_plan_order() {
         cases: &cases,
         models: vec![s.find_model("openai:b").unwrap().pick()],
         repeats: 2,
+        recording: None,
     };
     let mut progress = Count(Vec::new());
     let run = pwb::eval::engine::run(&s, &exec, plan, &ContainsExpected, &mut progress).await;

@@ -4,7 +4,9 @@
 //! stdout/stderr and return an exit code.
 
 pub mod check;
+pub mod eval;
 pub mod eval_progress;
+pub mod eval_setup;
 pub mod export;
 pub mod history;
 pub mod history_open;

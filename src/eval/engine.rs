@@ -11,6 +11,7 @@ use super::result::{CellResult, EvalRun, Verdict};
 use crate::compare::Readout;
 use crate::provider::BoxFuture;
 use crate::run::{CellOutcome, CellStatus};
+use crate::session::record::{CallId, Recorder, RunContext, SettledCall};
 use crate::session::{ModelPick, Session};
 use crate::types::{Message, Usage};
 use crate::workspace::TestCase;
@@ -62,6 +63,16 @@ pub struct Plan<'a> {
     pub cases: &'a [TestCase],
     pub models: Vec<ModelPick>,
     pub repeats: u32,
+    /// Where each settled call is recorded (the history), if anywhere.
+    pub recording: Option<EvalRecording>,
+}
+
+/// Recording an eval's calls: the recorder and, per variant, what made
+/// the requests.
+pub struct EvalRecording {
+    pub recorder: Arc<dyn Recorder>,
+    /// One per variant, in the plan's order.
+    pub contexts: Vec<RunContext>,
 }
 
 /// One settled cell waiting for its grade.
@@ -70,6 +81,7 @@ struct Job {
     outcome: CellOutcome,
     messages: Arc<Vec<Message>>,
     cost: Option<f64>,
+    call_id: Option<CallId>,
 }
 
 /// Runs `plan` through `exec`, grading with `grading`.
@@ -92,13 +104,24 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
     let catalog = exec.catalog;
     let messages_for_jobs = &messages;
+    let (keys_for_jobs, recording) = (&keys, plan.recording.as_ref());
     let on_settled = move |index: usize, outcome: &CellOutcome| {
         let cost = Readout::new(outcome, catalog.lookup(&outcome.model.to_string())).cost();
+        let call_id = recording.and_then(|r| {
+            let context = r.contexts.get(keys_for_jobs[index].variant)?.clone();
+            r.recorder.record(SettledCall {
+                context,
+                messages: messages_for_jobs[index].as_ref().clone(),
+                outcome: outcome.clone(),
+                cost,
+            })
+        });
         let _ = tx.send(Job {
             index,
             outcome: outcome.clone(),
             messages: messages_for_jobs[index].clone(),
             cost,
+            call_id,
         });
     };
     let mut graded: Vec<Option<GradedCell>> = vec![None; total];
@@ -112,7 +135,7 @@ pub async fn run(
                     Some(job) => pending.push(grade_job(job, plan.cases, &keys, grading)),
                     None => open = false,
                 },
-                Some((index, cost, result)) = pending.next(), if !pending.is_empty() => {
+                Some((index, cost, call_id, result)) = pending.next(), if !pending.is_empty() => {
                     let verdict = verdict_of(&result);
                     match verdict {
                         Verdict::Pass => tally.passed += 1,
@@ -121,7 +144,7 @@ pub async fn run(
                     }
                     tally.cost += cost.unwrap_or(0.0)
                         + result.as_ref().and_then(|g| g.grader_cost).unwrap_or(0.0);
-                    graded[index] = Some(GradedCell { result, verdict, cost });
+                    graded[index] = Some(GradedCell { result, verdict, cost, call_id });
                     progress.cell_done(&tally, total);
                 }
             }
@@ -140,6 +163,7 @@ struct GradedCell {
     result: Option<Graded>,
     verdict: Verdict,
     cost: Option<f64>,
+    call_id: Option<CallId>,
 }
 
 /// Grades one job; a failed call has no answer to grade.
@@ -148,9 +172,9 @@ async fn grade_job<'a>(
     cases: &'a [TestCase],
     keys: &'a [matrix::CellKey],
     grading: &'a dyn Grading,
-) -> (usize, Option<f64>, Option<Graded>) {
+) -> (usize, Option<f64>, Option<CallId>, Option<Graded>) {
     if job.outcome.status != CellStatus::Done {
-        return (job.index, job.cost, None);
+        return (job.index, job.cost, job.call_id, None);
     }
     let case = &cases[keys[job.index].case];
     let ctx = AssertContext {
@@ -161,7 +185,7 @@ async fn grade_job<'a>(
         cost: job.cost,
     };
     let graded = grading.grade(case, ctx).await;
-    (job.index, job.cost, Some(graded))
+    (job.index, job.cost, job.call_id, Some(graded))
 }
 
 /// Pass, fail, or error: a call that failed, or an assertion that could
@@ -200,10 +224,12 @@ fn gather(
             result,
             verdict,
             cost,
+            call_id,
         } = graded[i].take().unwrap_or(GradedCell {
             result: None,
             verdict: Verdict::Error,
             cost: None,
+            call_id: None,
         });
         let (grade, grader_usage, grader_cost) = match result {
             Some(g) => (Some(g.grade), g.grader_usage, g.grader_cost),
@@ -213,7 +239,9 @@ fn gather(
             prompt: plan.variants[key.variant].label().to_string(),
             model: outcome.name.clone(),
             model_id: outcome.model.clone(),
-            case: case.index,
+            // The case's place among the suite's cases (a suite of several
+            // files numbers its cases through).
+            case: key.case,
             description: case.description.clone(),
             vars: case.vars.clone(),
             repeat: key.repeat,
@@ -225,6 +253,7 @@ fn gather(
             verdict,
             grader_usage,
             grader_cost,
+            call_id,
         });
     }
     EvalRun {

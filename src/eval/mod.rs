@@ -11,6 +11,8 @@
 //! - `graded`: the model-graded assertions (llm-rubric, g-eval, factuality,
 //!   closedqa, the context ones, similar, select-best) and `RunnerGrader`,
 //!   the `Grader` on the one runner.
+//! - `grading`: the `Grading` `pwb eval` uses (assertions, grader, script
+//!   workers) and select-best over a case's answers.
 //! - `result`: one graded cell (`CellResult`) and a whole run (`EvalRun`).
 //! - `suite`: loading what `pwb eval` runs (workspace test files and
 //!   promptfoo configs); `template`: their templates, rendered as
@@ -25,6 +27,7 @@ pub mod engine;
 pub mod execute;
 pub mod grade;
 pub mod graded;
+pub mod grading;
 pub mod matrix;
 pub mod report;
 pub mod result;

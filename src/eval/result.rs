@@ -45,6 +45,8 @@ pub struct CellResult {
     /// Tokens and cost of model-graded assertions, apart from the call's.
     pub grader_usage: Usage,
     pub grader_cost: Option<f64>,
+    /// The id the history gave the call, when it was recorded.
+    pub call_id: Option<String>,
 }
 
 /// A whole eval: what ran and every cell, in plan order.

@@ -164,9 +164,9 @@ pub async fn grade_case(
     let mut graded = Vec::with_capacity(specs.len());
     for spec in &specs {
         let g = if spec.kind == "assert-set" {
-            grade_set(spec, ctx, grader, scripts).await
+            grade_set(spec, ctx, case.options.as_ref(), grader, scripts).await
         } else {
-            grade_spec(spec, ctx, grader, scripts).await
+            grade_spec(spec, ctx, case.options.as_ref(), grader, scripts).await
         };
         graded.push(g);
     }
@@ -208,13 +208,14 @@ pub async fn grade_case(
 async fn grade_set(
     spec: &AssertSpec,
     ctx: &AssertContext<'_>,
+    options: Option<&Value>,
     grader: Option<&dyn Grader>,
     scripts: Option<&Scripts>,
 ) -> Graded {
     let mut members = Vec::with_capacity(spec.members.len());
     for m in &spec.members {
         // promptfoo's sets hold plain assertions only.
-        members.push(Box::pin(grade_spec(m, ctx, grader, scripts)).await);
+        members.push(Box::pin(grade_spec(m, ctx, options, grader, scripts)).await);
     }
     set_result(spec, ctx, members)
 }
@@ -248,6 +249,7 @@ fn set_result(spec: &AssertSpec, ctx: &AssertContext<'_>, members: Vec<Graded>) 
 async fn grade_spec(
     spec: &AssertSpec,
     ctx: &AssertContext<'_>,
+    options: Option<&Value>,
     grader: Option<&dyn Grader>,
     scripts: Option<&Scripts>,
 ) -> Graded {
@@ -255,7 +257,7 @@ async fn grade_spec(
     if MODEL_GRADED.contains(&base) {
         let rendered = rendered_spec(spec, ctx);
         let result = match grader {
-            Some(g) => graded(&rendered, ctx, g).await,
+            Some(g) => crate::eval::graded::grade_with_options(&rendered, ctx, options, g).await,
             None => error_result(
                 spec,
                 rendered.value.clone(),
@@ -375,17 +377,5 @@ fn rendered_spec(spec: &AssertSpec, ctx: &AssertContext<'_>) -> AssertSpec {
 }
 
 /// Model-graded assertions: helper C's `eval::graded::grade` goes here.
-async fn graded(spec: &AssertSpec, ctx: &AssertContext<'_>, _grader: &dyn Grader) -> GradingResult {
-    error_result(
-        spec,
-        spec.value.clone(),
-        format!(
-            "`{}`: model-graded assertions are not joined yet",
-            spec.kind
-        ),
-        ctx,
-    )
-}
-
 #[cfg(test)]
 mod tests;

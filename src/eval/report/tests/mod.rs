@@ -139,6 +139,7 @@ impl Cell<'_> {
             verdict: Verdict::Pass,
             grader_usage: Usage::default(),
             grader_cost: None,
+            call_id: None,
         }
     }
 }
