@@ -111,12 +111,25 @@ fn a_passing_suite_exits_0_and_every_report_reads_back() {
     let (code, out, err) = pwb(
         dir.path(),
         &[
-            "eval", "--no-cache", "-o", "r.json", "-o", "r.jsonl", "-o", "r.xml", "-o", "r.md",
-            "-o", "r.csv",
+            "eval",
+            "--no-cache",
+            "-o",
+            "r.json",
+            "-o",
+            "r.jsonl",
+            "-o",
+            "r.xml",
+            "-o",
+            "r.md",
+            "-o",
+            "r.csv",
         ],
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("2 cells: 2 passed, 0 failed, 0 errors"), "{out}");
+    assert!(
+        out.contains("2 cells: 2 passed, 0 failed, 0 errors"),
+        "{out}"
+    );
     assert_eq!(server.requests().len(), 2);
     let run = read_json(&dir.path().join("r.json"));
     let results = run["results"].as_array().unwrap();
@@ -144,6 +157,17 @@ fn a_passing_suite_exits_0_and_every_report_reads_back() {
     assert!(md.contains("✅"), "{md}");
     let mut csv = csv::Reader::from_path(dir.path().join("r.csv")).unwrap();
     assert_eq!(csv.records().count(), 2);
+    // The key reached the server, and no report.
+    assert!(
+        server.requests()[0]
+            .header("authorization")
+            .unwrap()
+            .contains(CANARY_KEY)
+    );
+    for ext in ["json", "jsonl", "xml", "md", "csv"] {
+        let text = std::fs::read_to_string(dir.path().join(format!("r.{ext}"))).unwrap();
+        assert!(!text.contains(CANARY_KEY), "the key is in r.{ext}");
+    }
 }
 
 #[test]
@@ -152,12 +176,25 @@ fn failures_and_provider_errors_exit_100_and_each_fails_only_its_cells() {
     let (code, out, err) = pwb(
         dir.path(),
         &[
-            "eval", "--no-cache", "-m", "good", "-m", "bad", "-m", "down", "-o", "r.json", "-o",
+            "eval",
+            "--no-cache",
+            "-m",
+            "good",
+            "-m",
+            "bad",
+            "-m",
+            "down",
+            "-o",
+            "r.json",
+            "-o",
             "r.xml",
         ],
     );
     assert_eq!(code, 100, "{out}\n{err}");
-    assert!(out.contains("6 cells: 2 passed, 2 failed, 2 errors"), "{out}");
+    assert!(
+        out.contains("6 cells: 2 passed, 2 failed, 2 errors"),
+        "{out}"
+    );
     // The failed check says what it expected, and the answer is shown.
     assert!(
         out.contains(r#"Expected output to contain ""billing"""#),
@@ -174,7 +211,10 @@ fn failures_and_provider_errors_exit_100_and_each_fails_only_its_cells() {
         .collect();
     for (model, want) in [("good", "pass"), ("bad", "fail"), ("down", "error")] {
         assert_eq!(
-            verdicts.iter().filter(|(m, v)| *m == model && *v == want).count(),
+            verdicts
+                .iter()
+                .filter(|(m, v)| *m == model && *v == want)
+                .count(),
             2,
             "{verdicts:?}"
         );
@@ -186,12 +226,32 @@ fn failures_and_provider_errors_exit_100_and_each_fails_only_its_cells() {
     // --fail-under: a third passing is enough for 30%, not for 50%.
     let (code, _, _) = pwb(
         dir.path(),
-        &["eval", "-m", "good", "-m", "bad", "-m", "down", "--fail-under", "30%"],
+        &[
+            "eval",
+            "-m",
+            "good",
+            "-m",
+            "bad",
+            "-m",
+            "down",
+            "--fail-under",
+            "30%",
+        ],
     );
     assert_eq!(code, 0);
     let (code, _, _) = pwb(
         dir.path(),
-        &["eval", "-m", "good", "-m", "bad", "-m", "down", "--fail-under", "0.5"],
+        &[
+            "eval",
+            "-m",
+            "good",
+            "-m",
+            "bad",
+            "-m",
+            "down",
+            "--fail-under",
+            "0.5",
+        ],
     );
     assert_eq!(code, 100);
 }
@@ -209,7 +269,10 @@ fn config_errors_exit_1_before_any_call() {
     std::fs::write(dir.path().join("tests/triage.yaml"), rubric).unwrap();
     let (code, _out, err) = pwb(dir.path(), &["eval"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("tests/triage.yaml:4:9: llm-rubric needs a grader"), "{err}");
+    assert!(
+        err.contains("tests/triage.yaml:4:9: llm-rubric needs a grader"),
+        "{err}"
+    );
     assert!(err.contains("--grader"), "{err}");
     // An unknown model, an unknown report format, a bad flag.
     for args in [
@@ -220,7 +283,10 @@ fn config_errors_exit_1_before_any_call() {
     ] {
         let (code, _, err) = pwb(dir.path(), args);
         assert_eq!(code, 1, "{args:?}: {err}");
-        assert!(err.starts_with("error:") || err.contains("\nerror:"), "{err}");
+        assert!(
+            err.starts_with("error:") || err.contains("\nerror:"),
+            "{err}"
+        );
     }
     assert_eq!(server.requests().len(), 0, "no call was made");
 }
@@ -306,7 +372,10 @@ fn a_promptfoo_config_runs_alone_with_the_echo_provider() {
 #[test]
 fn an_eval_is_recorded_with_every_call_and_grade_and_no_key() {
     let (_server, dir) = setup(SUITE);
-    let (code, _, err) = pwb(dir.path(), &["eval", "--no-cache", "-m", "good", "-m", "bad"]);
+    let (code, _, err) = pwb(
+        dir.path(),
+        &["eval", "--no-cache", "-m", "good", "-m", "bad"],
+    );
     assert_eq!(code, 100, "{err}");
     assert!(err.contains("recorded as eval"), "{err}");
     let db = dir.path().join(".data/history.sqlite");
@@ -327,7 +396,16 @@ fn an_eval_is_recorded_with_every_call_and_grade_and_no_key() {
 fn ctrl_c_stops_the_eval_reports_what_finished_and_exits_130() {
     let (_server, dir) = setup(SUITE);
     let child = Command::new(env!("CARGO_BIN_EXE_pwb"))
-        .args(["eval", "--no-cache", "-m", "good", "-m", "slow", "-o", "r.json"])
+        .args([
+            "eval",
+            "--no-cache",
+            "-m",
+            "good",
+            "-m",
+            "slow",
+            "-o",
+            "r.json",
+        ])
         .current_dir(dir.path())
         .env("OPENAI_API_KEY", CANARY_KEY)
         .env("PWB_DATA_DIR", dir.path().join(".data"))
@@ -347,7 +425,10 @@ fn ctrl_c_stops_the_eval_reports_what_finished_and_exits_130() {
         String::from_utf8_lossy(&out.stderr),
     );
     assert_eq!(out.status.code(), Some(130), "{stdout}\n{stderr}");
-    assert!(stdout.contains("interrupted") || stdout.contains("Ctrl-C"), "{stdout}");
+    assert!(
+        stdout.contains("interrupted") || stdout.contains("Ctrl-C"),
+        "{stdout}"
+    );
     let run = read_json(&dir.path().join("r.json"));
     assert_eq!(run["interrupted"], true);
     let done: Vec<_> = run["results"]

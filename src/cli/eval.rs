@@ -7,15 +7,16 @@
 
 use super::eval_progress::EvalProgress;
 use super::eval_setup::{self, Prepared};
-use crate::eval::engine::{self, Plan};
+use crate::eval::engine::{self, Plan, Progress, Tally};
 use crate::eval::execute::{Execution, RUN};
 use crate::eval::graded::RunnerGrader;
 use crate::eval::grading::{SuiteGrading, apply_select_best};
 use crate::eval::report::{self, exit_code, parse_rate};
 use crate::eval::script::Scripts;
-use crate::eval::{EvalRun, suite};
+use crate::eval::{CellResult as EvalCell, EvalRun, suite};
 use crate::run::variants::parse_repeat;
 use crate::run::{CacheMode, Runner};
+use crate::store::HistoryWriter;
 use crate::store::evals::{EvalEnd, EvalStart, GradeRecord};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -204,7 +205,6 @@ async fn run_suite(
     };
     let variants = p.variants();
     let total = variants.len() * p.cases.len() * p.models.len() * repeats as usize;
-    let mut progress = EvalProgress::new(total);
     let eval_id = p.history.as_ref().map(|w| {
         w.begin_eval(EvalStart {
             workspace: p.session.ws.root.clone(),
@@ -221,19 +221,29 @@ async fn run_suite(
         repeats,
         recording: p.recording(),
     };
+    let history = p.history.as_deref().zip(eval_id.as_deref());
+    let mut progress = Recording {
+        bar: EvalProgress::new(total),
+        history,
+    };
     let mut run = engine::run(&p.session, &exec, plan, &grading, &mut progress).await;
+    progress.bar.finish();
     if let Some(grader) = &grading.grader
         && !run.interrupted
     {
         apply_select_best(&mut run, &p.cases, grader).await;
-    }
-    progress.finish();
-    if let (Some(w), Some(eval)) = (&p.history, &eval_id) {
+        // Those cells' grades changed: record them again.
         for cell in &run.cells {
-            if let Some(call) = &cell.call_id {
-                w.record_grade(eval, call, GradeRecord::of(cell));
+            let compared = cell
+                .grade
+                .as_ref()
+                .is_some_and(|g| g.results.iter().any(|r| r.kind == "select-best"));
+            if compared {
+                progress.cell_graded(cell);
             }
         }
+    }
+    if let (Some(w), Some(eval)) = (&p.history, &eval_id) {
         w.finish_eval(eval, EvalEnd::of(&run));
         match w.flush() {
             Some(problem) => eprintln!("warning: {problem}"),
@@ -241,6 +251,26 @@ async fn run_suite(
         }
     }
     run
+}
+
+/// The progress bar, and each grade recorded as it comes in (so an eval
+/// killed midway keeps every grade it reported).
+struct Recording<'a> {
+    bar: EvalProgress,
+    /// The writer and the eval's id.
+    history: Option<(&'a HistoryWriter, &'a str)>,
+}
+
+impl Progress for Recording<'_> {
+    fn cell_done(&mut self, tally: &Tally, total: usize) {
+        self.bar.cell_done(tally, total);
+    }
+
+    fn cell_graded(&mut self, cell: &EvalCell) {
+        if let (Some((w, eval)), Some(call)) = (self.history, &cell.call_id) {
+            w.record_grade(eval, call, GradeRecord::of(cell));
+        }
+    }
 }
 
 /// USD spent by these runs, graders included, as far as prices are known.

@@ -38,6 +38,9 @@ pub struct Graded {
 pub trait Progress: Send {
     /// A cell was graded (or failed); `done` of `total` so far.
     fn cell_done(&mut self, run: &Tally, total: usize);
+    /// The cell just graded, in full (the history records its grade at
+    /// once, so an eval killed midway keeps what it reported done).
+    fn cell_graded(&mut self, _cell: &CellResult) {}
 }
 
 /// Counts so far.
@@ -124,28 +127,30 @@ pub async fn run(
             call_id,
         });
     };
-    let mut graded: Vec<Option<GradedCell>> = vec![None; total];
+    let mut finished: Vec<Option<CellResult>> = vec![None; total];
     let mut tally = Tally::default();
+    let (plan_ref, keys_ref) = (&plan, &keys);
     let grading_loop = async {
         let mut pending = FuturesUnordered::new();
         let mut open = true;
         while open || !pending.is_empty() {
             tokio::select! {
                 job = rx.recv(), if open => match job {
-                    Some(job) => pending.push(grade_job(job, plan.cases, &keys, grading)),
+                    Some(job) => pending.push(grade_job(job, plan_ref.cases, keys_ref, grading)),
                     None => open = false,
                 },
-                Some((index, cost, call_id, result)) = pending.next(), if !pending.is_empty() => {
-                    let verdict = verdict_of(&result);
-                    match verdict {
+                Some((job, result)) = pending.next(), if !pending.is_empty() => {
+                    let index = job.index;
+                    let cell = cell_result(plan_ref, keys_ref[index], job, result, repeats);
+                    match cell.verdict {
                         Verdict::Pass => tally.passed += 1,
                         Verdict::Fail => tally.failed += 1,
                         Verdict::Error => tally.errors += 1,
                     }
-                    tally.cost += cost.unwrap_or(0.0)
-                        + result.as_ref().and_then(|g| g.grader_cost).unwrap_or(0.0);
-                    graded[index] = Some(GradedCell { result, verdict, cost, call_id });
+                    tally.cost += cell.cost.unwrap_or(0.0) + cell.grader_cost.unwrap_or(0.0);
                     progress.cell_done(&tally, total);
+                    progress.cell_graded(&cell);
+                    finished[index] = Some(cell);
                 }
             }
         }
@@ -154,16 +159,7 @@ pub async fn run(
     // the grading loop sees the end of the jobs.
     let execution = exec.run(entries, on_settled);
     let (done, ()) = tokio::join!(execution, grading_loop);
-    gather(plan, keys, messages, done, graded, repeats, started)
-}
-
-/// A settled cell's grade (none for a failed call), verdict and cost.
-#[derive(Debug, Clone)]
-struct GradedCell {
-    result: Option<Graded>,
-    verdict: Verdict,
-    cost: Option<f64>,
-    call_id: Option<CallId>,
+    gather(plan, finished, done, started)
 }
 
 /// Grades one job; a failed call has no answer to grade.
@@ -172,9 +168,9 @@ async fn grade_job<'a>(
     cases: &'a [TestCase],
     keys: &'a [matrix::CellKey],
     grading: &'a dyn Grading,
-) -> (usize, Option<f64>, Option<CallId>, Option<Graded>) {
+) -> (Job, Option<Graded>) {
     if job.outcome.status != CellStatus::Done {
-        return (job.index, job.cost, job.call_id, None);
+        return (job, None);
     }
     let case = &cases[keys[job.index].case];
     let ctx = AssertContext {
@@ -185,7 +181,7 @@ async fn grade_job<'a>(
         cost: job.cost,
     };
     let graded = grading.grade(case, ctx).await;
-    (job.index, job.cost, job.call_id, Some(graded))
+    (job, Some(graded))
 }
 
 /// Pass, fail, or error: a call that failed, or an assertion that could
@@ -203,59 +199,56 @@ fn has_error(r: &super::grade::GradingResult) -> bool {
     r.error.is_some() || r.members.iter().any(has_error)
 }
 
-/// The cells that started, graded, in plan order.
+/// One settled, graded cell of the matrix.
+fn cell_result(
+    plan: &Plan<'_>,
+    key: matrix::CellKey,
+    job: Job,
+    result: Option<Graded>,
+    repeats: u32,
+) -> CellResult {
+    let verdict = verdict_of(&result);
+    let case = &plan.cases[key.case];
+    let (grade, grader_usage, grader_cost) = match result {
+        Some(g) => (Some(g.grade), g.grader_usage, g.grader_cost),
+        None => (None, Usage::default(), None),
+    };
+    CellResult {
+        prompt: plan.variants[key.variant].label().to_string(),
+        model: job.outcome.name.clone(),
+        model_id: job.outcome.model.clone(),
+        // The case's place among the suite's cases (a suite of several
+        // files numbers its cases through).
+        case: key.case,
+        description: case.description.clone(),
+        vars: case.vars.clone(),
+        repeat: key.repeat,
+        repeats,
+        messages: job.messages.as_ref().clone(),
+        outcome: job.outcome,
+        cost: job.cost,
+        grade,
+        verdict,
+        grader_usage,
+        grader_cost,
+        call_id: job.call_id,
+    }
+}
+
+/// The cells that started, graded, in plan order. (Every started cell
+/// settles before the run ends, so each has its result.)
 fn gather(
     plan: Plan<'_>,
-    keys: Vec<matrix::CellKey>,
-    messages: Vec<Arc<Vec<Message>>>,
+    mut finished: Vec<Option<CellResult>>,
     done: Executed,
-    mut graded: Vec<Option<GradedCell>>,
-    repeats: u32,
     started: Instant,
 ) -> EvalRun {
-    let mut cells = Vec::new();
-    for (i, outcome) in done.results.cells.into_iter().enumerate() {
-        if !done.started[i] {
-            continue;
-        }
-        let key = keys[i];
-        let case = &plan.cases[key.case];
-        let GradedCell {
-            result,
-            verdict,
-            cost,
-            call_id,
-        } = graded[i].take().unwrap_or(GradedCell {
-            result: None,
-            verdict: Verdict::Error,
-            cost: None,
-            call_id: None,
-        });
-        let (grade, grader_usage, grader_cost) = match result {
-            Some(g) => (Some(g.grade), g.grader_usage, g.grader_cost),
-            None => (None, Usage::default(), None),
-        };
-        cells.push(CellResult {
-            prompt: plan.variants[key.variant].label().to_string(),
-            model: outcome.name.clone(),
-            model_id: outcome.model.clone(),
-            // The case's place among the suite's cases (a suite of several
-            // files numbers its cases through).
-            case: key.case,
-            description: case.description.clone(),
-            vars: case.vars.clone(),
-            repeat: key.repeat,
-            repeats,
-            messages: messages[i].as_ref().clone(),
-            outcome,
-            cost,
-            grade,
-            verdict,
-            grader_usage,
-            grader_cost,
-            call_id,
-        });
-    }
+    let cells = finished
+        .iter_mut()
+        .zip(&done.started)
+        .filter(|(_, s)| **s)
+        .filter_map(|(c, _)| c.take())
+        .collect();
     EvalRun {
         suite: plan.suite,
         prompts: plan
