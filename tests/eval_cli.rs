@@ -439,3 +439,19 @@ fn ctrl_c_stops_the_eval_reports_what_finished_and_exits_130() {
         .collect();
     assert_eq!(done.len(), 2, "the fast model's cells finished: {run}");
 }
+
+#[test]
+fn max_cost_stops_starting_calls_and_says_so() {
+    let (server, dir) = setup(SUITE);
+    // openai:good costs $1/M in and $2/M out: 7 + 1 tokens is $0.000009.
+    let (code, out, err) = pwb(
+        dir.path(),
+        &["eval", "--no-cache", "-j", "1", "--max-cost", "0.000005", "-o", "r.json"],
+    );
+    assert_eq!(code, 100, "{out}\n{err}");
+    assert_eq!(server.requests().len(), 1, "the second call never started");
+    assert!(out.contains("Stopped at --max-cost"), "{out}");
+    let run = read_json(&dir.path().join("r.json"));
+    assert_eq!(run["results"].as_array().unwrap().len(), 1);
+    assert!(run["stopped_at_cost"].as_f64().unwrap() > 0.0, "{run}");
+}
