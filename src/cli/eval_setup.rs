@@ -23,7 +23,8 @@ use std::sync::Arc;
 pub struct Prepared {
     pub suite: Suite,
     pub session: Session,
-    /// The cases the filters kept, in suite order.
+    /// The cases the filters kept, in suite order (moved out of
+    /// `suite.cases`, which is left empty).
     pub cases: Vec<TestCase>,
     pub models: Vec<ModelPick>,
     /// The default grader, in promptfoo's shape.
@@ -88,7 +89,7 @@ pub fn prepare(mut suite: Suite, args: &EvalArgs, cwd: &Path) -> Result<Option<P
         p.variant(&session)
             .map_err(|e| format!("{}: prompt `{}`: {e}", suite.path.display(), p.label()))?;
     }
-    let cases = filter_cases(&suite, args, cwd)?;
+    let cases = filter_cases(std::mem::take(&mut suite.cases), args, cwd)?;
     if cases.is_empty() {
         return Ok(None);
     }
@@ -140,6 +141,9 @@ fn open_session(suite: &Suite) -> Result<Session, String> {
                 "{first}\npwb.toml has errors; fix them before running (pwb check lists them)"
             ));
         }
+        // The suite holds its cases; the session plans without them.
+        let mut session = session;
+        session.ws.tests.clear();
         return Ok(session);
     }
     Ok(Session::new(Workspace {
@@ -149,7 +153,11 @@ fn open_session(suite: &Suite) -> Result<Session, String> {
 }
 
 /// The suite's cases that `--filter` and `--filter-failing` keep.
-fn filter_cases(suite: &Suite, args: &EvalArgs, cwd: &Path) -> Result<Vec<TestCase>, String> {
+fn filter_cases(
+    cases: Vec<TestCase>,
+    args: &EvalArgs,
+    cwd: &Path,
+) -> Result<Vec<TestCase>, String> {
     let pattern = match &args.filter {
         Some(p) => Some(compile_regex(p).map_err(|e| format!("--filter: {e}"))?),
         None => None,
@@ -166,9 +174,8 @@ fn filter_cases(suite: &Suite, args: &EvalArgs, cwd: &Path) -> Result<Vec<TestCa
         }
         None => None,
     };
-    Ok(suite
-        .cases
-        .iter()
+    Ok(cases
+        .into_iter()
         .filter(|c| {
             pattern.as_ref().is_none_or(|re| {
                 // promptfoo matches `--filter-pattern` against descriptions.
@@ -182,7 +189,6 @@ fn filter_cases(suite: &Suite, args: &EvalArgs, cwd: &Path) -> Result<Vec<TestCa
                 .as_ref()
                 .is_none_or(|f| f.iter().any(|fc| fc.vars == c.vars))
         })
-        .cloned()
         .collect())
 }
 

@@ -108,8 +108,16 @@ pub async fn run(
     let catalog = exec.catalog;
     let messages_for_jobs = &messages;
     let (keys_for_jobs, recording) = (&keys, plan.recording.as_ref());
-    let on_settled = move |index: usize, outcome: &CellOutcome| {
-        let cost = Readout::new(outcome, catalog.lookup(&outcome.model.to_string())).cost();
+    let on_settled = move |index: usize, settled: &mut CellOutcome| {
+        // The engine keeps the outcome (in the cell's result); the
+        // execution's collector keeps a placeholder.
+        let blank = CellOutcome::new(
+            settled.name.clone(),
+            settled.model.clone(),
+            Default::default(),
+        );
+        let outcome = std::mem::replace(settled, blank);
+        let cost = Readout::new(&outcome, catalog.lookup(&outcome.model.to_string())).cost();
         let call_id = recording.and_then(|r| {
             let context = r.contexts.get(keys_for_jobs[index].variant)?.clone();
             r.recorder.record(SettledCall {
@@ -121,7 +129,7 @@ pub async fn run(
         });
         let _ = tx.send(Job {
             index,
-            outcome: outcome.clone(),
+            outcome,
             messages: messages_for_jobs[index].clone(),
             cost,
             call_id,
@@ -239,15 +247,15 @@ fn cell_result(
 /// settles before the run ends, so each has its result.)
 fn gather(
     plan: Plan<'_>,
-    mut finished: Vec<Option<CellResult>>,
+    finished: Vec<Option<CellResult>>,
     done: Executed,
     started: Instant,
 ) -> EvalRun {
     let cells = finished
-        .iter_mut()
+        .into_iter()
         .zip(&done.started)
         .filter(|(_, s)| **s)
-        .filter_map(|(c, _)| c.take())
+        .filter_map(|(c, _)| c)
         .collect();
     EvalRun {
         suite: plan.suite,

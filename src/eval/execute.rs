@@ -45,11 +45,13 @@ pub const RUN: u64 = 1;
 impl Execution<'_> {
     /// Runs `entries`; `on_settled(index, outcome)` is called once per
     /// entry as it settles (entries that could not be planned settle at
-    /// once, as failures with their reason).
+    /// once, as failures with their reason). It may take the outcome
+    /// (leaving a placeholder) when it keeps it elsewhere: a big eval then
+    /// holds each answer once.
     pub async fn run(
         &self,
         entries: Vec<Entry>,
-        mut on_settled: impl FnMut(usize, &CellOutcome),
+        mut on_settled: impl FnMut(usize, &mut CellOutcome),
     ) -> Executed {
         let n = entries.len();
         let outcomes = entries
@@ -73,7 +75,7 @@ impl Execution<'_> {
                         cell: i,
                         error: reason,
                     });
-                    on_settled(i, &results.cells[i]);
+                    on_settled(i, &mut results.cells[i]);
                 }
             }
         }
@@ -112,7 +114,7 @@ impl Execution<'_> {
             let Some(i) = results.apply(ev) else { continue };
             if terminal {
                 in_flight -= 1;
-                let cell = &results.cells[i];
+                let cell = &mut results.cells[i];
                 let cost = Readout::new(cell, self.catalog.lookup(&cell.model.to_string())).cost();
                 spent += cost.unwrap_or(0.0);
                 on_settled(i, cell);

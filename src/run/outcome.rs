@@ -164,6 +164,11 @@ impl CellOutcome {
             RunEvent::Started { .. } => {
                 self.status = CellStatus::Streaming;
                 self.started.get_or_insert_with(Instant::now);
+                // Most calls take one attempt: room for one, not the four a
+                // first push reserves (an eval holds thousands of outcomes).
+                if self.attempts.capacity() == 0 {
+                    self.attempts.reserve_exact(1);
+                }
                 self.attempts.push(Attempt::default());
             }
             RunEvent::Retrying {
