@@ -464,3 +464,48 @@ fn max_cost_stops_starting_calls_and_says_so() {
     assert_eq!(run["results"].as_array().unwrap().len(), 1);
     assert!(run["stopped_at_cost"].as_f64().unwrap() > 0.0, "{run}");
 }
+
+#[test]
+fn dry_run_prints_calls_tokens_and_cost_and_sends_nothing() {
+    let (server, dir) = setup(SUITE);
+    let (code, out, err) = pwb(
+        dir.path(),
+        &[
+            "eval",
+            "--dry-run",
+            "-m",
+            "good",
+            "-m",
+            "bad",
+            "--repeat",
+            "2",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(server.requests().len(), 0, "a dry run calls nothing");
+    assert!(
+        out.contains("1 prompt(s) × 2 model(s) × 2 case(s) × 2 repeat(s) = 8 cells"),
+        "{out}"
+    );
+    // Each request: system "Reply with JSON." (4 tokens) and the ticket
+    // (3 tokens: "please refund me", "the app crashes"), 3 tokens of framing
+    // per message and 3 for the reply: 4+3+3+3+3 = 16; 4 calls per model.
+    let good = out
+        .lines()
+        .find(|l| l.starts_with("good"))
+        .expect("a row for good");
+    let cols: Vec<&str> = good.split_whitespace().collect();
+    assert_eq!(cols[1], "4", "{good}");
+    assert_eq!(cols[2], "64", "{good}");
+    // good's price is $1/M in, $2/M out; no max tokens: at least the input.
+    assert!(
+        good.contains("≥ $0.000064") || good.contains("$0.0001"),
+        "{good}"
+    );
+    let bad = out
+        .lines()
+        .find(|l| l.starts_with("bad"))
+        .expect("a row for bad");
+    assert!(bad.contains("$?"), "bad has no price: {bad}");
+    assert!(out.contains("price is unknown"), "{out}");
+}

@@ -67,6 +67,9 @@ pub struct EvalArgs {
     /// Exit 100 only when the pass rate is below RATE (`0.9` or `90%`).
     #[arg(long, value_name = "RATE")]
     pub fail_under: Option<String>,
+    /// Print the calls, tokens and cost range per model, and call nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
@@ -130,6 +133,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             "hint: a workspace's suites are tests/*.yaml and name their prompt; --prompt may have left none"
         );
         return Ok(ExitCode::FAILURE);
+    }
+    if args.dry_run {
+        print!("{}", super::eval_dry_run::report(&prepared, repeats));
+        return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let interrupt = CancellationToken::new();

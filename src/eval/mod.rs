@@ -19,11 +19,13 @@
 //!   promptfoo renders them.
 //! - `matrix`: the entries (variant × case × model × repeat), planned
 //!   through the session; `execute`: feeding them to the one runner.
+//! - `estimate`: calls, tokens and cost of a matrix before it runs.
 //! - `stats`: Wilson intervals, McNemar's exact test, the seeded bootstrap.
 //! - `report`: the summary, the output files, progress lines, exit codes.
 
 pub mod assert;
 pub mod engine;
+pub mod estimate;
 pub mod execute;
 pub mod grade;
 pub mod graded;

@@ -1,0 +1,91 @@
+//! What an eval would cost before it runs (`pwb eval --dry-run`): per
+//! model, the calls of the planned matrix, their input tokens (counted
+//! with o200k_base and OpenAI's per-message framing: what OpenAI's
+//! current models count, an estimate for the others, which says so), the output tokens at most (each call's max
+//! tokens), and the cost range from the catalog's prices: input only, up
+//! to input plus every call's max output. Nothing is sent.
+
+use super::matrix::Entry;
+use crate::prompt::tokens::estimate_tokens;
+use crate::types::{ProviderKind, Usage};
+use crate::usage::Catalog;
+
+/// One model's share of the matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelEstimate {
+    /// The model as the user names it.
+    pub name: String,
+    pub id: String,
+    pub calls: usize,
+    /// Cells that cannot be planned (a prompt that does not render for a
+    /// case): no call, counted apart.
+    pub unplanned: usize,
+    pub input_tokens: u64,
+    /// Whether `input_tokens` is counted with the model's own tokenizer.
+    pub exact_tokens: bool,
+    /// Output tokens at most; `None` when a call has no max tokens.
+    pub max_output_tokens: Option<u64>,
+    /// USD for the input alone, and with every call's max output; `None`
+    /// when the price is unknown.
+    pub cost_min: Option<f64>,
+    pub cost_max: Option<f64>,
+}
+
+/// Estimates `entries` (a planned matrix) model by model, in the order
+/// models first appear.
+pub fn estimate(entries: &[Entry], catalog: &Catalog) -> Vec<ModelEstimate> {
+    let mut out: Vec<ModelEstimate> = Vec::new();
+    for e in entries {
+        let id = e.model.to_string();
+        let i = match out.iter().position(|m| m.name == e.name && m.id == id) {
+            Some(i) => i,
+            None => {
+                out.push(ModelEstimate {
+                    name: e.name.clone(),
+                    id: id.clone(),
+                    calls: 0,
+                    unplanned: 0,
+                    input_tokens: 0,
+                    exact_tokens: e.model.provider() == ProviderKind::OpenAi,
+                    max_output_tokens: Some(0),
+                    cost_min: Some(0.0),
+                    cost_max: Some(0.0),
+                });
+                out.len() - 1
+            }
+        };
+        let m = &mut out[i];
+        let Ok(cell) = &e.planned else {
+            m.unplanned += 1;
+            continue;
+        };
+        m.calls += 1;
+        // OpenAI's counting recipe: each message's text, 3 tokens of
+        // framing per message, 3 to prime the reply.
+        let input: u64 = e
+            .messages
+            .iter()
+            .map(|msg| estimate_tokens(&msg.plain_text()) as u64 + 3)
+            .sum::<u64>()
+            + 3;
+        m.input_tokens += input;
+        let max_out = cell.request.params.max_tokens.map(u64::from);
+        m.max_output_tokens = m.max_output_tokens.zip(max_out).map(|(a, b)| a + b);
+        let info = catalog.lookup(&id);
+        let cost = |output: u64| {
+            info.and_then(|i| {
+                i.cost(&Usage {
+                    input_tokens: Some(input),
+                    output_tokens: Some(output),
+                    ..Default::default()
+                })
+            })
+        };
+        m.cost_min = m.cost_min.zip(cost(0)).map(|(a, b)| a + b);
+        m.cost_max = match max_out {
+            Some(n) => m.cost_max.zip(cost(n)).map(|(a, b)| a + b),
+            None => None,
+        };
+    }
+    out
+}
