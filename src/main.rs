@@ -21,7 +21,7 @@ enum Command {
     /// Validate every file of a workspace.
     Check { dir: Option<PathBuf> },
     /// Render a prompt to Dotprompt JSON (messages, config) without calling a model.
-    Render(pwb::cli::render::RenderArgs),
+    Render(pwb::cli::render::RenderCmd),
     /// Render a prompt and send it to one or more models.
     Run(pwb::cli::run::RunArgs),
     /// Run test suites (a workspace's tests/*.yaml, one suite, or a promptfoo

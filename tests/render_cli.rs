@@ -452,3 +452,58 @@ fn a_prompt_in_a_subfolder_finds_the_workspace_partials_examples_and_schemas() {
     );
     assert_eq!(v["output"]["schema"]["required"], json!(["text"]));
 }
+
+#[test]
+fn tokens_shows_where_the_input_tokens_go() {
+    let dir = workspace();
+    let out = pwb(
+        dir.path(),
+        &[
+            "greet",
+            "--var",
+            "name=Alexandra",
+            "--examples",
+            "hi",
+            "--tokens",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = |label: &str| -> usize {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no `{label}` row in\n{text}"));
+        line[label.len()..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // "Hello Bob!" and "Hi Bob!": 3 tokens each in o200k_base.
+    assert_eq!(row("example: hi"), 6, "{text}");
+    let count = pwb::prompt::tokens::estimate_tokens;
+    assert_eq!(row("variable: name"), count("Alexandra"), "{text}");
+    assert!(
+        row("variable: tone") >= 1,
+        "the default value counts: {text}"
+    );
+    assert!(row("system prompt") > 0, "{text}");
+    let parts: usize = [
+        "system prompt",
+        "prompt text",
+        "example: hi",
+        "variable: name",
+        "variable: tone",
+    ]
+    .iter()
+    .map(|l| row(l))
+    .sum();
+    assert_eq!(row("total"), parts, "{text}");
+    assert!(!text.contains('{'), "no JSON with --tokens: {text}");
+}

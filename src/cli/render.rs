@@ -47,15 +47,72 @@ pub struct Rendered {
     pub given: Map<String, Value>,
 }
 
+/// `pwb render`'s arguments: the prompt and its inputs (shared with
+/// `pwb run`), and what to print.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RenderCmd {
+    #[command(flatten)]
+    pub args: RenderArgs,
+    /// Print where the input tokens go (system prompt, each example, each
+    /// variable, history) instead of the rendered JSON.
+    #[arg(long)]
+    pub tokens: bool,
+}
+
 /// Runs `pwb render`. Prompt problems are printed as `path:line:col: ...`
 /// with a hint and give exit status 1; I/O problems are returned.
-pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
+pub fn run(cmd: RenderCmd) -> anyhow::Result<ExitCode> {
+    let args = cmd.args;
     let r = match render(&args)? {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
-    println!("{}", serde_json::to_string_pretty(&r.rendered)?);
+    if cmd.tokens {
+        print!("{}", tokens_table(&r));
+    } else {
+        println!("{}", serde_json::to_string_pretty(&r.rendered)?);
+    }
     Ok(inputs_verdict(&r, &args))
+}
+
+/// `part  tokens  share  bar`, then the total.
+fn tokens_table(r: &Rendered) -> String {
+    // Defaults from the prompt's input schema count as variables too.
+    let mut vars: Map<String, Value> = r
+        .rendered
+        .input
+        .as_ref()
+        .and_then(|i| i.get("default"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    vars.extend(r.given.clone());
+    let parts = crate::session::tokens::breakdown(&r.rendered, &vars);
+    let total: usize = parts.iter().map(|p| p.tokens).sum();
+    let width = parts
+        .iter()
+        .map(|p| p.label.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = String::new();
+    for p in &parts {
+        let share = if total == 0 {
+            0.0
+        } else {
+            p.tokens as f64 / total as f64
+        };
+        let bar = "█".repeat((share * 30.0).round() as usize);
+        out.push_str(&format!(
+            "{:<width$}  {:>6}  {:>5.1}%  {bar}\n",
+            p.label,
+            p.tokens,
+            share * 100.0
+        ));
+    }
+    out.push_str(&format!("{:<width$}  {total:>6}\n", "total"));
+    out.push_str("(o200k_base, OpenAI's tokenizer: an estimate for other models)\n");
+    out
 }
 
 /// Says what is wrong with the variables: names the prompt does not know,

@@ -12,6 +12,7 @@ pub mod models;
 pub mod plan;
 pub mod record;
 pub mod render;
+pub mod tokens;
 pub mod vars;
 
 pub use collect::Collector;
