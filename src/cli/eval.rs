@@ -263,6 +263,14 @@ struct Recording<'a> {
 
 impl Progress for Recording<'_> {
     fn cell_done(&mut self, tally: &Tally, total: usize) {
+        // A plain progress line tells a log these cells are done: what it
+        // counts is committed first, so a kill -9 right after the line
+        // loses none of it. (Once per 10%; the terminal bar does not wait.)
+        if let Some((w, _)) = self.history
+            && self.bar.prints_line(tally.done(), total)
+        {
+            w.wait_written();
+        }
         self.bar.cell_done(tally, total);
     }
 
