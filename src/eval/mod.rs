@@ -21,8 +21,11 @@
 //!   through the session; `execute`: feeding them to the one runner.
 //! - `stats`: Wilson intervals, McNemar's exact test, the seeded bootstrap.
 //! - `report`: the summary, the output files, progress lines, exit codes.
+//! - `baseline`: a run compared case by case with an earlier one
+//!   (regressions beyond noise, flaky cases, deltas), for `--baseline`.
 
 pub mod assert;
+pub mod baseline;
 pub mod engine;
 pub mod execute;
 pub mod grade;
