@@ -3,10 +3,13 @@
 //! cases × repeats through the session and the one runner, grades every
 //! answer with promptfoo's semantics, prints a summary, writes reports and
 //! exits 0 (all passed), 100 (failures), 1 (config or usage error) or 130
-//! (Ctrl-C; what finished is still printed and written).
+//! (Ctrl-C; what finished is still printed and written). `--baseline`
+//! compares with an earlier eval (`eval_baseline` finds it before any call).
 
+use super::eval_baseline;
 use super::eval_progress::EvalProgress;
 use super::eval_setup::{self, Prepared};
+use crate::eval::baseline::{self, compare};
 use crate::eval::engine::{self, Plan, Progress, Tally};
 use crate::eval::execute::{Execution, RUN};
 use crate::eval::graded::RunnerGrader;
@@ -70,6 +73,22 @@ pub struct EvalArgs {
     /// Print the calls, tokens and cost range per model, and call nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Compare case by case with an earlier eval: a recorded eval's id
+    /// (prefix), `last` (the suite's last finished eval), `blessed` (its
+    /// --bless'ed baseline), or a results file from `-o FILE.json`.
+    #[arg(long, value_name = "REF")]
+    pub baseline: Option<String>,
+    /// Exit 100 when a case regressed against --baseline, whatever
+    /// --fail-under says.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+    /// With repeats, a case regresses when a one-sided Fisher exact test
+    /// gives p ≤ ALPHA (default 0.05).
+    #[arg(long, value_name = "ALPHA")]
+    pub regression_alpha: Option<f64>,
+    /// Make this run its suite's baseline (`--baseline blessed`).
+    #[arg(long)]
+    pub bless: bool,
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
@@ -81,6 +100,13 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(e) => return Ok(usage_error(&format!("--fail-under: {e}"))),
     };
+    let alpha = match eval_baseline::alpha(&args) {
+        Ok(a) => a,
+        Err(e) => return Ok(usage_error(&e)),
+    };
+    if args.fail_on_regression && args.baseline.is_none() {
+        return Ok(usage_error("--fail-on-regression needs --baseline REF"));
+    }
     if args.concurrency == Some(0) {
         return Ok(usage_error("-j: at least 1 call must be allowed in flight"));
     }
@@ -138,6 +164,19 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         print!("{}", super::eval_dry_run::report(&prepared, repeats));
         return Ok(ExitCode::SUCCESS);
     }
+    // The baseline is read, and --bless's history opened, before any call.
+    let baseline = match args.baseline.as_deref() {
+        Some(r) => match eval_baseline::resolve(r, &prepared, &cwd) {
+            Ok(b) => Some(b),
+            Err(e) => return Ok(usage_error(&e)),
+        },
+        None => None,
+    };
+    if args.bless
+        && let Err(e) = eval_baseline::check_history(&prepared)
+    {
+        return Ok(usage_error(&e));
+    }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let interrupt = CancellationToken::new();
     let runs = runtime.block_on(async {
@@ -149,26 +188,61 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             }
         });
         let mut runs: Vec<EvalRun> = Vec::new();
+        let mut recorded = Vec::new();
         for p in &prepared {
             if interrupt.is_cancelled() || runs.iter().any(|r| r.stopped_at_cost.is_some()) {
                 break;
             }
             // One --max-cost for the whole eval: later suites get what is left.
             let budget = args.max_cost.map(|m| (m - spent(&runs)).max(0.0));
-            runs.push(run_suite(p, &args, repeats, budget, interrupt.clone()).await);
+            let (run, eval_id) = run_suite(p, &args, repeats, budget, interrupt.clone()).await;
+            runs.push(run);
+            recorded.push(eval_id);
         }
-        runs
+        (runs, recorded)
     });
+    let (runs, recorded) = runs;
     let mut stdout = String::new();
     for r in &runs {
         stdout.push_str(&report::summary(r));
         stdout.push('\n');
     }
-    print!("{stdout}");
+    let bless = args.bless
+        && !runs
+            .iter()
+            .any(|r| r.interrupted || r.stopped_at_cost.is_some());
     let all = merge(runs);
+    let comparison = baseline.map(|b| compare(&b, &all, alpha));
+    if let Some(c) = &comparison {
+        stdout.push_str(&baseline::text(c));
+    }
+    print!("{stdout}");
     let mut code = exit_code(&all, fail_under);
+    if args.fail_on_regression
+        && code != report::EXIT_INTERRUPTED
+        && comparison.as_ref().is_some_and(|c| c.has_regression())
+    {
+        code = report::EXIT_FAILED;
+    }
+    if args.bless && !bless {
+        eprintln!("error: --bless: not blessed, the eval did not run to the end");
+        code = code.max(1);
+    }
+    for (p, eval) in prepared.iter().zip(&recorded).filter(|_| bless) {
+        let said = match eval {
+            Some(eval) => eval_baseline::bless(p, eval),
+            None => Err("--bless: the eval could not be recorded".into()),
+        };
+        match said {
+            Ok(s) => eprintln!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = code.max(1);
+            }
+        }
+    }
     for path in &args.output {
-        match report::write(&all, path) {
+        match baseline::write(&all, comparison.as_ref(), path) {
             Ok(format) => eprintln!("wrote {} ({})", path.display(), format.name()),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -187,7 +261,7 @@ async fn run_suite(
     repeats: u32,
     max_cost: Option<f64>,
     interrupt: CancellationToken,
-) -> EvalRun {
+) -> (EvalRun, Option<String>) {
     let runner = Runner::new(tokio::runtime::Handle::current(), p.runner.clone());
     let cache = if args.no_cache {
         CacheMode::Off
@@ -250,14 +324,18 @@ async fn run_suite(
             }
         }
     }
+    let mut recorded = None;
     if let (Some(w), Some(eval)) = (&p.history, &eval_id) {
         w.finish_eval(eval, EvalEnd::of(&run));
         match w.flush() {
             Some(problem) => eprintln!("warning: {problem}"),
-            None => eprintln!("recorded as eval {eval} (pwb history)"),
+            None => {
+                eprintln!("recorded as eval {eval} (pwb history)");
+                recorded = Some(eval.clone());
+            }
         }
     }
-    run
+    (run, recorded)
 }
 
 /// The progress bar, and each grade recorded as it comes in (so an eval
@@ -270,6 +348,14 @@ struct Recording<'a> {
 
 impl Progress for Recording<'_> {
     fn cell_done(&mut self, tally: &Tally, total: usize) {
+        // A plain progress line tells a log these cells are done: what it
+        // counts is committed first, so a kill -9 right after the line
+        // loses none of it. (Once per 10%; the terminal bar does not wait.)
+        if let Some((w, _)) = self.history
+            && self.bar.prints_line(tally.done(), total)
+        {
+            w.wait_written();
+        }
         self.bar.cell_done(tally, total);
     }
 

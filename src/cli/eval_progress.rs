@@ -59,6 +59,13 @@ pub fn eta(elapsed: Duration, done: usize, total: usize) -> Option<Duration> {
     (done > 0 && done < total).then(|| elapsed.mul_f64((total - done) as f64 / done as f64))
 }
 
+impl EvalProgress {
+    /// `cell_done` with `done` of `total` will print a plain line.
+    pub fn prints_line(&self, done: usize, total: usize) -> bool {
+        self.bar.is_none() && (done * 10 / total.max(1) > self.last_tenth || done == total)
+    }
+}
+
 impl Progress for EvalProgress {
     fn cell_done(&mut self, t: &Tally, total: usize) {
         let done = t.done();
@@ -68,8 +75,8 @@ impl Progress for EvalProgress {
                 bar.set_message(counts(t));
             }
             None => {
-                let tenth = done * 10 / total.max(1);
-                if tenth > self.last_tenth || done == total {
+                if self.prints_line(done, total) {
+                    let tenth = done * 10 / total.max(1);
                     self.last_tenth = tenth;
                     let eta = eta(self.started.elapsed(), done, total)
                         .map(|d| format!(" · ETA {}", crate::usage::fmt_duration(d)))

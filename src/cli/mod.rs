@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod eval_baseline;
 pub mod eval_dry_run;
 pub mod eval_progress;
 pub mod eval_setup;

@@ -36,7 +36,8 @@ pub struct Graded {
 
 /// Told how the eval goes, for a progress bar or log.
 pub trait Progress: Send {
-    /// A cell was graded (or failed); `done` of `total` so far.
+    /// A cell was graded (or failed); `done` of `total` so far. Called
+    /// after `cell_graded` of the same cell.
     fn cell_done(&mut self, run: &Tally, total: usize);
     /// The cell just graded, in full (the history records its grade at
     /// once, so an eval killed midway keeps what it reported done).
@@ -156,8 +157,9 @@ pub async fn run(
                         Verdict::Error => tally.errors += 1,
                     }
                     tally.cost += cell.cost.unwrap_or(0.0) + cell.grader_cost.unwrap_or(0.0);
-                    progress.cell_done(&tally, total);
+                    // Recorded before it is reported done.
                     progress.cell_graded(&cell);
+                    progress.cell_done(&tally, total);
                     finished[index] = Some(cell);
                 }
             }

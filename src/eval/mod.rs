@@ -22,8 +22,11 @@
 //! - `estimate`: calls, tokens and cost of a matrix before it runs.
 //! - `stats`: Wilson intervals, McNemar's exact test, the seeded bootstrap.
 //! - `report`: the summary, the output files, progress lines, exit codes.
+//! - `baseline`: a run compared case by case with an earlier one
+//!   (regressions beyond noise, flaky cases, deltas), for `--baseline`.
 
 pub mod assert;
+pub mod baseline;
 pub mod engine;
 pub mod estimate;
 pub mod execute;

@@ -1,5 +1,6 @@
 //! The statistics an eval report states: a Wilson 95% interval for a pass
-//! rate, McNemar's exact test on paired pass/fail, a seeded bootstrap
+//! rate, McNemar's exact test on paired pass/fail, Fisher's exact test and
+//! Newcombe's interval for two pass rates (baselines), a seeded bootstrap
 //! interval of a mean, and percentiles. Pure functions over numbers.
 
 /// The normal quantile for a two-sided 95% interval.
@@ -48,12 +49,7 @@ pub fn mcnemar_exact(b: usize, c: usize) -> f64 {
     }
     let k = b.min(c);
     // ln C(n, i) - n ln 2, summed in log space so large n cannot underflow.
-    let ln_fact: Vec<f64> = std::iter::once(0.0)
-        .chain((1..=n).scan(0.0, |acc, i| {
-            *acc += (i as f64).ln();
-            Some(*acc)
-        }))
-        .collect();
+    let ln_fact = ln_factorials(n);
     let ln_half_n = n as f64 * std::f64::consts::LN_2;
     let terms: Vec<f64> = (0..=k)
         .map(|i| ln_fact[n] - ln_fact[i] - ln_fact[n - i] - ln_half_n)
@@ -61,6 +57,62 @@ pub fn mcnemar_exact(b: usize, c: usize) -> f64 {
     let max = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let tail = max.exp() * terms.iter().map(|t| (t - max).exp()).sum::<f64>();
     (2.0 * tail).min(1.0)
+}
+
+/// ln(i!) for i in 0..=n.
+fn ln_factorials(n: usize) -> Vec<f64> {
+    std::iter::once(0.0)
+        .chain((1..=n).scan(0.0, |acc, i| {
+            *acc += (i as f64).ln();
+            Some(*acc)
+        }))
+        .collect()
+}
+
+/// Fisher's exact test, one-sided, on the 2×2 table of a case's runs
+/// before (`before_pass`, `before_fail`) and after (`after_pass`,
+/// `after_fail`): the probability, with the margins fixed, of a table at
+/// least as much in the baseline's favour as this one. Small means the
+/// pass rate dropped beyond noise. It is scipy's
+/// `fisher_exact([[bp, bf], [ap, af]], alternative='greater')`: the
+/// hypergeometric upper tail P(X ≥ bp).
+pub fn fisher_exact_greater(
+    before_pass: usize,
+    before_fail: usize,
+    after_pass: usize,
+    after_fail: usize,
+) -> f64 {
+    let n = before_pass + before_fail + after_pass + after_fail;
+    let passes = before_pass + after_pass;
+    let rows = before_pass + before_fail;
+    if n == 0 || rows == 0 || rows == n || passes == 0 || passes == n {
+        return 1.0;
+    }
+    let lf = ln_factorials(n);
+    let ln_choose = |a: usize, b: usize| lf[a] - lf[b] - lf[a - b];
+    let denom = ln_choose(n, rows);
+    let hi = passes.min(rows);
+    let p: f64 = (before_pass..=hi)
+        .filter(|&x| rows - x <= n - passes)
+        .map(|x| (ln_choose(passes, x) + ln_choose(n - passes, rows - x) - denom).exp())
+        .sum();
+    p.min(1.0)
+}
+
+/// Newcombe's hybrid score interval (95%; his method 10, from the two
+/// Wilson intervals) for the difference of two independent pass rates,
+/// `after` minus `before`, each `(passed, total)`. `None` when a side has
+/// no trials. statsmodels calls it `confint_proportions_2indep(...,
+/// method='newcomb')`.
+pub fn newcombe_diff(before: (usize, usize), after: (usize, usize)) -> Option<Interval> {
+    let (w1, w2) = (wilson(before.0, before.1)?, wilson(after.0, after.1)?);
+    let p1 = before.0.min(before.1) as f64 / before.1 as f64;
+    let p2 = after.0.min(after.1) as f64 / after.1 as f64;
+    let d = p2 - p1;
+    Some(Interval {
+        low: d - ((p2 - w2.low).powi(2) + (w1.high - p1).powi(2)).sqrt(),
+        high: d + ((w2.high - p2).powi(2) + (p1 - w1.low).powi(2)).sqrt(),
+    })
 }
 
 /// The mean of `values`; `None` when there are none.

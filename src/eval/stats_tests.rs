@@ -90,3 +90,53 @@ fn the_bootstrap_is_reproducible_and_agrees_with_scipy() {
     assert_eq!((c.low, c.high), (0.25, 0.25));
     assert_eq!(bootstrap_mean(&[], 500, 1), None);
 }
+
+#[test]
+fn fisher_one_sided_matches_scipy() {
+    // scipy 1.17: fisher_exact([[bp, bf], [ap, af]], alternative='greater').pvalue
+    let cases = [
+        ((10, 0, 3, 7), 0.001547987616099071),
+        ((3, 0, 1, 2), 0.20000000000000004),
+        ((1, 0, 0, 1), 0.5),
+        ((5, 0, 0, 5), 0.003968253968253969),
+        ((3, 2, 1, 4), 0.2619047619047619),
+        ((20, 5, 10, 15), 0.004289254075234562),
+        ((0, 3, 3, 0), 1.0),
+        ((200, 10, 150, 60), 1.1740065455529144e-11),
+    ];
+    for ((bp, bf, ap, af), want) in cases {
+        let p = fisher_exact_greater(bp, bf, ap, af);
+        assert!(
+            close(p, want, 1e-9 * want.max(1e-3)),
+            "[[{bp},{bf}],[{ap},{af}]]: {p} vs {want}"
+        );
+    }
+    // No variation at all: nothing to test.
+    assert_eq!(fisher_exact_greater(3, 0, 3, 0), 1.0);
+    assert_eq!(fisher_exact_greater(0, 0, 2, 1), 1.0);
+}
+
+#[test]
+fn newcombe_matches_statsmodels() {
+    // statsmodels 0.15: confint_proportions_2indep(after_k, after_n,
+    // before_k, before_n, method='newcomb', compare='diff'); the first is
+    // Newcombe's (1998) own example, 48/80 - 56/70.
+    let cases = [
+        (
+            (56, 70),
+            (48, 80),
+            -0.33387265403690614,
+            -0.05243147240236498,
+        ),
+        ((9, 10), (3, 10), -0.809017973535488, -0.1705227239345029),
+        ((4, 4), (2, 4), -0.8499610108478506, 0.10205127751366383),
+        ((3, 10), (3, 10), -0.359009315676308, 0.359009315676308),
+        ((0, 5), (5, 5), 0.38554900569034356, 1.0),
+    ];
+    for (before, after, lo, hi) in cases {
+        let i = newcombe_diff(before, after).unwrap();
+        assert!(close(i.low, lo, 1e-9), "{before:?}->{after:?}: {i:?}");
+        assert!(close(i.high, hi, 1e-9), "{before:?}->{after:?}: {i:?}");
+    }
+    assert_eq!(newcombe_diff((0, 0), (1, 1)), None);
+}

@@ -234,10 +234,10 @@ fn eval_row(r: &rusqlite::Row) -> rusqlite::Result<EvalInfo> {
 }
 
 /// The last finished eval of `suite` in workspace `ws` (`last` as a
-/// baseline reference).
+/// baseline reference); one stopped by Ctrl-C is not finished.
 pub fn last(conn: &Connection, ws: i64, suite: &str) -> Result<Option<EvalInfo>> {
     let sql = format!(
-        "SELECT {EVAL_COLUMNS} FROM evals WHERE workspace_id = ?1 AND suite = ?2 AND finished IS NOT NULL ORDER BY id DESC LIMIT 1"
+        "SELECT {EVAL_COLUMNS} FROM evals WHERE workspace_id = ?1 AND suite = ?2 AND finished IS NOT NULL AND interrupted = 0 ORDER BY id DESC LIMIT 1"
     );
     Ok(conn
         .query_row(&sql, params![ws, suite], eval_row)
@@ -272,9 +272,13 @@ pub fn find(conn: &Connection, ws: i64, prefix: &str) -> Result<EvalInfo> {
 pub struct StoredCase {
     pub call_uid: i64,
     pub variant: String,
+    /// The model's id, and its name as the eval showed it (label, else id).
     pub model: String,
+    pub model_name: String,
     pub case: usize,
     pub description: Option<String>,
+    /// The case's variables (`defaultTest`'s merged in).
+    pub vars: Map<String, Value>,
     pub repeat: u32,
     pub repeats: u32,
     pub verdict: String,
@@ -283,6 +287,8 @@ pub struct StoredCase {
     pub reason: Option<String>,
     pub cost: Option<f64>,
     pub total_ms: Option<i64>,
+    /// The call's wall time, retries included (the summary's latency).
+    pub wall_ms: Option<i64>,
 }
 
 /// Every graded cell of eval `eval_id` (row id), by case, variant, model
@@ -290,11 +296,21 @@ pub struct StoredCase {
 pub fn cases(conn: &Connection, eval_id: i64) -> Result<Vec<StoredCase>> {
     let mut st = conn.prepare(
         "SELECT c.uid, e.variant, c.model, e.case_index, e.description, e.repeat, e.repeats, e.verdict, e.pass,
-                e.score, e.reason, c.cost, c.total_ms
+                e.score, e.reason, c.cost, c.total_ms, c.model_name, e.vars, c.wall_ms, c.error
          FROM eval_results e JOIN calls c ON c.id = e.call_id WHERE e.eval_id = ?1
          ORDER BY e.case_index, e.variant, c.model, e.repeat",
     )?;
     let rows = st.query_map([eval_id], |r| {
+        let vars: String = r.get(14)?;
+        let error: Option<String> = r.get(16)?;
+        let verdict: String = r.get(7)?;
+        // A failed call has no grading reason: its error is why.
+        let reason: Option<String> = r.get(10)?;
+        let reason = if verdict == "error" {
+            error.or(reason)
+        } else {
+            reason
+        };
         Ok(StoredCase {
             call_uid: r.get(0)?,
             variant: r.get(1)?,
@@ -303,12 +319,18 @@ pub fn cases(conn: &Connection, eval_id: i64) -> Result<Vec<StoredCase>> {
             description: r.get(4)?,
             repeat: r.get(5)?,
             repeats: r.get(6)?,
-            verdict: r.get(7)?,
+            verdict,
             pass: r.get(8)?,
             score: r.get(9)?,
-            reason: r.get(10)?,
+            reason,
             cost: r.get(11)?,
             total_ms: r.get(12)?,
+            model_name: r.get(13)?,
+            vars: match serde_json::from_str(&vars) {
+                Ok(Value::Object(m)) => m,
+                _ => Map::new(),
+            },
+            wall_ms: r.get(15)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

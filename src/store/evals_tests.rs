@@ -102,6 +102,9 @@ fn an_eval_is_recorded_with_every_assertion() {
     assert_eq!(cases[2].pass, Some(false));
     assert_eq!(cases[2].reason.as_deref(), Some("expected \"refund\""));
     assert_eq!(cases[2].verdict, "fail");
+    assert_eq!(cases[2].model_name, "openai:a");
+    assert_eq!(cases[2].vars, serde_json::Map::new());
+    assert_eq!(cases[2].description.as_deref(), Some("case 2"));
     let (n, failing): (i64, String) = store
         .conn()
         .query_row(

@@ -95,11 +95,17 @@ impl HistoryWriter {
     /// Waits until everything sent so far is written (a CLI calls this
     /// before it exits); returns the first problem, if any, once.
     pub fn flush(&self) -> Option<String> {
+        self.wait_written();
+        self.take_problem()
+    }
+
+    /// Waits until everything sent so far is written (or failed to be:
+    /// the problem stays for `flush` to tell).
+    pub fn wait_written(&self) {
         let (ack, done) = mpsc::channel();
         self.send(Msg::Flush(ack));
         // A hang here would keep a CLI from exiting: give up after a while.
         let _ = done.recv_timeout(Duration::from_secs(60));
-        self.take_problem()
     }
 
     /// The first problem the writer met (the database could not be opened,

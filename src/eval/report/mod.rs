@@ -15,7 +15,7 @@ mod csv;
 mod exit;
 mod failing;
 mod failures;
-pub mod fmt;
+pub(crate) mod fmt;
 mod json;
 mod junit;
 mod markdown;
