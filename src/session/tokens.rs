@@ -98,7 +98,7 @@ pub fn breakdown(rendered: &RenderedPrompt, vars: &Map<String, Value>) -> Vec<To
         label: "history".into(),
         tokens: history,
     });
-    rest.sort_by(|a, b| b.tokens.cmp(&a.tokens));
+    rest.sort_by_key(|p| std::cmp::Reverse(p.tokens));
     out.extend(rest);
     out.retain(|p| p.tokens > 0);
     out
@@ -114,7 +114,7 @@ fn appearances(body: &str, value: &str) -> usize {
             let after = body[i + value.len()..].chars().next();
             let starts_word = value.chars().next().is_some_and(char::is_alphanumeric);
             let ends_word = value.chars().next_back().is_some_and(char::is_alphanumeric);
-            !(starts_word && word(before)) && !(ends_word && word(after))
+            !((starts_word && word(before)) || (ends_word && word(after)))
         })
         .count()
 }
