@@ -94,6 +94,51 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("↑↓", "move the highlight");
     h.row("enter", "open the highlighted prompt");
     h.row("esc", "close");
+    h.group(&format!("prompt versions ({})", key(Command::Versions)));
+    h.row(
+        "↑↓ / j k",
+        "pick a recorded version (its diff against the editor shows)",
+    );
+    h.row("pageup / pagedown / space", "scroll the diff");
+    h.row(
+        "enter",
+        "restore it into the editor as an unsaved edit (undo takes it back)",
+    );
+    h.row("esc / q", "close");
+    h.group(&format!("history screen ({})", key(Command::History)));
+    h.row(
+        "/",
+        "search answers and requests as you type (enter ends, esc clears)",
+    );
+    h.row(
+        "↑↓ / j k / pageup / pagedown",
+        "pick a call (its prompt's trend lines show)",
+    );
+    h.row("enter / o", "open the call: request and answer");
+    h.row("e", "(opened) load its prompt version into the editor");
+    h.row(
+        "r",
+        "(opened) re-run it on its model (variables as in the workbench)",
+    );
+    h.row("esc / q", "back to the list / to the workbench");
+    h.group(&format!(
+        "blind comparison ({} in outputs)",
+        app.keymap
+            .key_for(Context::Outputs, Command::Blind)
+            .unwrap_or("?")
+    ));
+    h.row("a / b", "answer A / answer B is better (names stay hidden)");
+    h.row("t / x", "a tie / both are bad");
+    h.row("↑↓ / j k", "scroll the answers");
+    h.row(
+        "esc / q",
+        "stop (votes given are kept); win rates show after the last pair",
+    );
+    h.group("rating prompt (outputs)");
+    h.row(
+        "up / down / 1-5 then a note",
+        "e.g. \"4 good but long\"; enter rates, esc gives up",
+    );
     h.group("search and go-to-line prompts");
     h.row("enter / esc", "go / give up");
     h.group("mouse");
