@@ -134,7 +134,7 @@ pub fn screen_redacted(app: &mut App, ids: &[String]) -> String {
             .map(|c| if c.is_ascii_digit() { '#' } else { c })
             .collect::<String>()
     };
-    let when = regex::Regex::new(r"\d\d-\d\d \d\d:\d\d|\d{4}-\d\d-\d\d|\b\d+(\.\d+)?m?s\b")
-        .expect("regex");
+    let when =
+        regex::Regex::new(r"(\d{4}-)?\d\d-\d\d \d\d:\d\d|\b\d+(\.\d+)?m?s\b").expect("regex");
     when.replace_all(&s, digits).into_owned()
 }

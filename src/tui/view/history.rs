@@ -218,10 +218,10 @@ fn trends(frame: &mut Frame, area: Rect, app: &App, s: &HistoryScreen) {
 /// A version's name line and three sparklines: pass rate, cost per call,
 /// mean latency; each labelled with its latest value.
 fn version_trend(frame: &mut Frame, r: Rect, t: &Theme, v: &VersionTrend) {
-    let saved = if v.saved { "saved" } else { "unsaved edit" };
+    let saved = if v.saved { "saved" } else { "unsaved" };
     let calls: u64 = v.days.iter().map(|d| d.calls).sum();
     let head = format!(
-        "{} · {saved} · {calls} call(s), {} day(s)",
+        "{} {saved} · {calls} calls · {} days",
         v.short,
         v.days.len()
     );
@@ -256,7 +256,7 @@ fn version_trend(frame: &mut Frame, r: Rect, t: &Theme, v: &VersionTrend) {
         (
             "cost",
             cost,
-            last.map_or("-".into(), |d| {
+            last.filter(|d| d.cost > 0.0).map_or("-".into(), |d| {
                 format!("${:.4}", d.cost / d.calls.max(1) as f64)
             }),
         ),

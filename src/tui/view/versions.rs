@@ -20,7 +20,13 @@ const ROWS: usize = 8;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &VersionsPopup) {
     let w = area.width.saturating_sub(4).min(110);
-    let h = area.height.saturating_sub(2);
+    // As tall as the list and the diff need, at most the screen.
+    let rows = p.list.as_ref().map_or(1, |l| l.len().min(ROWS) + 2);
+    let want = rows + p.diff.lines().count().max(1) + 3;
+    let h = area
+        .height
+        .saturating_sub(2)
+        .min(u16::try_from(want).unwrap_or(u16::MAX).max(6));
     let r = centered(area, w, h);
     if r.width < 20 || r.height < 6 {
         return;
