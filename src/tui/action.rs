@@ -115,7 +115,7 @@ impl Command {
             Command::Rate => "rate the focused answer (up/down/1-5, a note)",
             Command::RateUp => "thumbs up for the focused answer",
             Command::RateDown => "thumbs down for the focused answer",
-            Command::Blind => "blind comparison of the models' answers (A/B, names hidden)",
+            Command::Blind => "blind A/B vote on two models' answers",
         }
     }
 }
