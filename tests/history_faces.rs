@@ -5,7 +5,7 @@
 
 mod support;
 
-use pwb::store::{HistoryWriter, Store, ratings};
+use pwb::store::{HistoryWriter, Store, labels, ratings, versions};
 use pwb::tui::action::{Action, Command, KeyCode};
 use pwb::tui::app::{App, Pane};
 use std::time::Duration;
@@ -70,8 +70,14 @@ fn versions_popup_diffs_against_the_editor_and_restores_an_undoable_edit() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     workspace(dir, &server.base_v1());
-    let (mut app, _writer) = recording_app(dir);
+    let (mut app, writer) = recording_app(dir);
     two_versions(&mut app);
+    // The edit that ran is labelled (labels are files in the workspace).
+    assert_eq!(writer.flush(), None);
+    let store = Store::open(&writer.path).unwrap();
+    let ws = store.workspace(dir).unwrap().unwrap();
+    let latest = versions::find(store.conn(), ws, "greet", "latest").unwrap();
+    labels::write(dir, "production", &latest, "2026-11-30T12:00:00Z", "test").unwrap();
     // The editor holds the edit; the saved text is one version back.
     type_text(&mut app, "Please ");
     deliver_render(&mut app);
@@ -330,4 +336,22 @@ fn blind_pairs_hide_the_names_and_record_the_vote() {
         (winner, swapped),
         (item.pair.a.name.clone(), item.pair.swapped)
     );
+}
+
+#[test]
+fn help_lists_the_history_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    workspace(tmp.path(), "http://127.0.0.1:9/v1");
+    let mut app = open(tmp.path());
+    app.update(cmd(Command::Help));
+    let tall = support::tui::screen_sized(&mut app, 100, 160);
+    for needle in [
+        "prompt versions (f4)",
+        "history screen (f5)",
+        "blind comparison (B in outputs)",
+        "rate the focused answer (up/down/1-5, a note)",
+        "thumbs up for the focused answer",
+    ] {
+        assert!(tall.contains(needle), "{needle} missing:\n{tall}");
+    }
 }

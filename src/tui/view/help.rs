@@ -95,31 +95,19 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("enter", "open the highlighted prompt");
     h.row("esc", "close");
     h.group(&format!("prompt versions ({})", key(Command::Versions)));
-    h.row(
-        "↑↓ / j k",
-        "pick a recorded version (its diff against the editor shows)",
-    );
+    h.row("↑↓ / j k", "pick a version: its diff against the editor");
     h.row("pageup / pagedown / space", "scroll the diff");
-    h.row(
-        "enter",
-        "restore it into the editor as an unsaved edit (undo takes it back)",
-    );
+    h.row("enter", "restore it as an unsaved edit (undo: back)");
     h.row("esc / q", "close");
     h.group(&format!("history screen ({})", key(Command::History)));
+    h.row("/", "search as you type (enter ends, esc clears)");
     h.row(
-        "/",
-        "search answers and requests as you type (enter ends, esc clears)",
-    );
-    h.row(
-        "↑↓ / j k / pageup / pagedown",
-        "pick a call (its prompt's trend lines show)",
+        "↑↓ / j k / pageup pagedown",
+        "pick a call (trend lines of its prompt)",
     );
     h.row("enter / o", "open the call: request and answer");
     h.row("e", "(opened) load its prompt version into the editor");
-    h.row(
-        "r",
-        "(opened) re-run it on its model (variables as in the workbench)",
-    );
+    h.row("r", "(opened) re-run it on its model");
     h.row("esc / q", "back to the list / to the workbench");
     h.group(&format!(
         "blind comparison ({} in outputs)",
@@ -127,17 +115,14 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
             .key_for(Context::Outputs, Command::Blind)
             .unwrap_or("?")
     ));
-    h.row("a / b", "answer A / answer B is better (names stay hidden)");
+    h.row("a / b", "A / B is better (names stay hidden)");
     h.row("t / x", "a tie / both are bad");
     h.row("↑↓ / j k", "scroll the answers");
-    h.row(
-        "esc / q",
-        "stop (votes given are kept); win rates show after the last pair",
-    );
+    h.row("esc / q", "stop (votes given are kept)");
     h.group("rating prompt (outputs)");
     h.row(
-        "up / down / 1-5 then a note",
-        "e.g. \"4 good but long\"; enter rates, esc gives up",
+        "up / down / 1-5, a note",
+        "e.g. \"4 good but long\", then enter",
     );
     h.group("search and go-to-line prompts");
     h.row("enter / esc", "go / give up");
