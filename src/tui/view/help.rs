@@ -102,7 +102,7 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.group(&format!("history screen ({})", key(Command::History)));
     h.row("/", "search as you type (enter ends, esc clears)");
     h.row(
-        "↑↓ / j k / pageup pagedown",
+        "↑↓ j k pageup pagedown",
         "pick a call (trend lines of its prompt)",
     );
     h.row("enter / o", "open the call: request and answer");
