@@ -108,6 +108,15 @@ impl HistoryWriter {
         let _ = done.recv_timeout(Duration::from_secs(60));
     }
 
+    /// Waits until everything sent so far is written, leaving a problem
+    /// for `take_problem` (a face reads its history after this, off its
+    /// UI thread, and shows problems where it polls for them).
+    pub fn sync(&self) {
+        let (ack, done) = mpsc::channel();
+        self.send(Msg::Flush(ack));
+        let _ = done.recv_timeout(Duration::from_secs(60));
+    }
+
     /// The first problem the writer met (the database could not be opened,
     /// a write failed), once: a face shows it as a one-line warning.
     pub fn take_problem(&self) -> Option<String> {

@@ -54,6 +54,12 @@ pub enum Command {
     MoreSamples,
     FewerSamples,
     EditSweep,
+    Versions,
+    History,
+    Rate,
+    RateUp,
+    RateDown,
+    Blind,
 }
 
 impl Command {
@@ -104,6 +110,12 @@ impl Command {
             Command::MoreSamples => "one more sample per model (repeats)",
             Command::FewerSamples => "one sample fewer per model",
             Command::EditSweep => "temperature sweep of this model (0,0.7,1.2)",
+            Command::Versions => "recorded versions of this prompt: diff, restore",
+            Command::History => "history: recent calls, search, trends",
+            Command::Rate => "rate the focused answer (up/down/1-5, a note)",
+            Command::RateUp => "thumbs up for the focused answer",
+            Command::RateDown => "thumbs down for the focused answer",
+            Command::Blind => "blind A/B vote on two models' answers",
         }
     }
 }
@@ -188,6 +200,8 @@ pub enum Action {
         path: std::path::PathBuf,
         error: Option<String>,
     },
+    /// The history store answered a query.
+    History(crate::tui::history_query::Reply),
     /// An answer was written to a file (or not).
     AnswerWritten {
         col: usize,

@@ -2,12 +2,15 @@
 //! `Action` and returns `Effect`s (start a run, save a file) for the event
 //! loop to carry out; results come back as actions.
 
+mod blind;
 mod commands;
 mod export;
 mod history;
+mod history_screen;
 mod keys;
 mod render;
 mod vars;
+mod versions;
 
 pub use export::{WriteOutcome, write_answer};
 
@@ -97,6 +100,12 @@ pub enum Effect {
     },
     /// Put text on the system clipboard (OSC 52).
     Clipboard(String),
+    /// Ask the history store (off the UI thread: `history_query::carry_out`);
+    /// the answer comes back as `Action::History`.
+    History {
+        source: crate::tui::history_query::HistorySource,
+        query: crate::tui::history_query::Query,
+    },
     /// Write column `col`'s answer to a file (`write_answer`); the result
     /// comes back as `Action::AnswerWritten`.
     WriteAnswer {
@@ -155,6 +164,12 @@ pub struct App {
     autosaved: HashMap<usize, u64>,
     /// Records every call of every run (`None`: history is off).
     pub history: Option<std::sync::Arc<crate::store::HistoryWriter>>,
+    /// The History screen, when it is shown instead of the workbench.
+    pub history_screen: Option<Box<super::state::history::HistoryScreen>>,
+    /// The blind pairwise screen, when shown.
+    pub blind: Option<Box<super::state::blind::BlindScreen>>,
+    /// Draws the blind order (seeded in tests).
+    pub rng: fastrand::Rng,
 }
 
 impl App {
@@ -206,6 +221,9 @@ impl App {
             inputs_version: 0,
             autosaved: HashMap::new(),
             history: None,
+            history_screen: None,
+            blind: None,
+            rng: fastrand::Rng::new(),
         };
         app.refresh_render();
         if let Some(e) = partial_error {
@@ -347,6 +365,7 @@ impl App {
             }
             Action::RenderDue => self.refresh_render(),
             Action::Saved { path, error } => self.on_saved(path, error, &mut effects),
+            Action::History(reply) => self.on_history(reply, &mut effects),
             Action::AnswerWritten { col, path, outcome } => {
                 self.on_answer_written(col, path, outcome)
             }
@@ -470,6 +489,9 @@ impl App {
     /// Key hints for the status bar: the commands that work in the focused
     /// pane, with their keys from the keymap.
     pub fn hints(&self) -> Vec<(String, &'static str)> {
+        if self.history_screen.is_some() {
+            return self.history_hints();
+        }
         let ctx = self.focus.context();
         let cmds: &[Command] = match self.focus {
             Pane::Editor => &[
@@ -477,6 +499,7 @@ impl App {
                 Command::Save,
                 Command::Variables,
                 Command::Inspector,
+                Command::Versions,
             ],
             Pane::Examples => &[Command::Toggle, Command::MoveUp, Command::Run],
             Pane::Models => &[
@@ -491,6 +514,8 @@ impl App {
                 Command::ColumnNext,
                 Command::CycleDiff,
                 Command::SetReference,
+                Command::Rate,
+                Command::Blind,
                 Command::Run,
             ],
         };
@@ -504,6 +529,7 @@ impl App {
             out.insert(0, (k.to_string(), "cancel"));
         }
         for c in [
+            Command::History,
             Command::SwitchPrompt,
             Command::FocusNext,
             Command::Help,
@@ -564,6 +590,10 @@ fn short(c: Command) -> &'static str {
         Command::ToggleSync => "sync scroll",
         Command::PageDown => "scroll",
         Command::SwitchPrompt => "prompts",
+        Command::Versions => "versions",
+        Command::History => "history",
+        Command::Rate => "rate",
+        Command::Blind => "blind",
         Command::FocusNext => "pane",
         Command::Help => "help",
         Command::Quit => "quit",

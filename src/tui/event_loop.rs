@@ -144,6 +144,15 @@ fn apply(
                 let outcome = crate::tui::app::write_answer(&path, &text, overwrite);
                 let _ = tx.send(Action::AnswerWritten { col, path, outcome });
             }
+            Effect::History { source, query } => {
+                // Opening the store and querying it touch the disk: a
+                // worker does it and the answer comes back as an action.
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    let reply = crate::tui::history_query::carry_out(&source, query);
+                    let _ = tx.send(Action::History(reply));
+                });
+            }
             Effect::Clipboard(text) => {
                 let mut out = std::io::stdout();
                 let _ = out.write_all(osc52_copy(&text).as_bytes());

@@ -6,6 +6,7 @@ pub mod app;
 pub mod editor;
 pub mod event_loop;
 pub mod highlight;
+pub mod history_query;
 pub mod input;
 pub mod keymap;
 pub mod layout;

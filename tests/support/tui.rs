@@ -102,3 +102,39 @@ fn drive(app: &mut App, run: u64, cells: Vec<pwb::run::PlannedCell>, cache: Cach
         }
     });
 }
+
+/// Sends `action` and carries out the history queries it asks for (and
+/// those their answers ask for) at once, as the event loop's worker would;
+/// returns the other effects.
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut others = Vec::new();
+    let mut queue = vec![action];
+    while let Some(a) = queue.pop() {
+        for e in app.update(a) {
+            match e {
+                Effect::History { source, query } => queue.push(Action::History(
+                    pwb::tui::history_query::carry_out(&source, query),
+                )),
+                other => others.push(other),
+            }
+        }
+    }
+    others
+}
+
+/// `screen` with what changes from run to run made fixed: dates, times
+/// and durations become `#`, and each of `ids` becomes `id######`.
+pub fn screen_redacted(app: &mut App, ids: &[String]) -> String {
+    let mut s = screen(app);
+    for id in ids {
+        s = s.replace(id.as_str(), &"#".repeat(id.len()));
+    }
+    let digits = |m: &regex::Captures| {
+        m[0].chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect::<String>()
+    };
+    let when =
+        regex::Regex::new(r"(\d{4}-)?\d\d-\d\d \d\d:\d\d|\b\d+(\.\d+)?m?s\b").expect("regex");
+    when.replace_all(&s, digits).into_owned()
+}

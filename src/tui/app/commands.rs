@@ -53,6 +53,8 @@ impl App {
                 vars.cursor = vars.cursor.min(vars.entries.len().saturating_sub(1));
                 self.popup = Some(Popup::Variables);
             }
+            Command::Versions => self.open_versions(effects),
+            Command::History => self.toggle_history(effects),
             Command::SwitchPrompt => {
                 let names = self.prompt_names();
                 let switcher = Switcher::new(&names, self.prompt_idx);
@@ -265,6 +267,12 @@ impl App {
         if cmd == Command::SaveColumn {
             self.ask_answer_file();
             return;
+        }
+        if cmd == Command::Blind {
+            return self.open_blind();
+        }
+        if matches!(cmd, Command::Rate | Command::RateUp | Command::RateDown) {
+            return self.rate_command(cmd, effects);
         }
         let page = (self.size.1 / 3).max(1) as isize;
         let out = &mut self.outputs;

@@ -16,6 +16,14 @@ impl App {
             self.popup_key(key, effects);
             return;
         }
+        if self.blind.is_some() {
+            self.blind_key(key, effects);
+            return;
+        }
+        if self.history_screen.is_some() {
+            self.history_key(key, effects);
+            return;
+        }
         if self.models.edit.is_some() && self.focus == Pane::Models {
             self.field_edit_key(key, effects);
             return;
@@ -46,6 +54,12 @@ impl App {
                 .unwrap_or("")
                 .chars()
                 .for_each(|c| switcher.type_char(c)),
+            None if self.history_screen.as_ref().is_some_and(|s| s.typing) => {
+                if let Some(s) = self.history_screen.as_mut() {
+                    s.search.push_str(text.lines().next().unwrap_or(""));
+                }
+            }
+            None if self.history_screen.is_some() => {}
             None if self.focus == Pane::Editor => {
                 self.editor_mut().paste_text(&text);
             }
@@ -103,6 +117,7 @@ impl App {
                 Some(Popup::Inspector { scroll })
             }
             Popup::SwitchPrompt(switcher) if !close => self.switcher_key(switcher, key),
+            Popup::Versions(p) => self.versions_key(p, key),
             Popup::Recovery { prompt, text } => match key.code {
                 KeyCode::Char('r') | KeyCode::Enter => {
                     self.open_prompt(prompt);
@@ -209,6 +224,9 @@ impl App {
             self.finish_answer_file(col, overwrite, buffer, effects);
             return;
         }
+        if let LinePurpose::Rate { col } = purpose {
+            return self.finish_rating(col, buffer, effects);
+        }
         let ed = self.editor_mut();
         match purpose {
             LinePurpose::Search => {
@@ -224,12 +242,12 @@ impl App {
                 Ok(n) if n > 0 => ed.goto_line(n),
                 _ => self.set_status(Level::Warning, "type a line number"),
             },
-            LinePurpose::SaveColumn { .. } => {}
+            LinePurpose::SaveColumn { .. } | LinePurpose::Rate { .. } => {}
         }
     }
 
     pub(super) fn on_click(&mut self, col: u16, row: u16) {
-        if self.popup.is_some() {
+        if self.popup.is_some() || self.history_screen.is_some() || self.blind.is_some() {
             return;
         }
         let l = main_layout(Rect::new(0, 0, self.size.0, self.size.1));
@@ -258,6 +276,14 @@ impl App {
         // The wheel over help or the inspector scrolls it, not what is under.
         if let Some(Popup::Help { scroll } | Popup::Inspector { scroll }) = &mut self.popup {
             scroll.by(if down { 3 } else { -3 });
+            return;
+        }
+        if let Some(s) = self.history_screen.as_mut() {
+            match s.opened {
+                Some(_) if down => s.scroll += 3,
+                Some(_) => s.scroll = s.scroll.saturating_sub(3),
+                None => s.step(if down { 3 } else { -3 }),
+            }
             return;
         }
         let l = main_layout(Rect::new(0, 0, self.size.0, self.size.1));

@@ -61,6 +61,24 @@ impl EditorState {
         self.edit(EditKind::Other, Instant::now(), |ta| ta.insert_str(text))
     }
 
+    /// Replace the whole text as one edit that undo takes back (restoring
+    /// a recorded version); returns whether the text changed.
+    pub fn replace_all(&mut self, text: &str) -> bool {
+        if self.text() == text {
+            return false;
+        }
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let clipboard = self.textarea.yank_text();
+        let changed = self.edit(EditKind::Other, Instant::now(), |ta| {
+            ta.select_all();
+            ta.cut();
+            ta.insert_str(text);
+            true
+        });
+        self.textarea.set_yank_text(clipboard);
+        changed
+    }
+
     /// The internal clipboard (what `copy`, `cut` and kill keys put there).
     pub fn clipboard(&self) -> String {
         self.textarea.yank_text()

@@ -1,12 +1,15 @@
 //! The App's state, one file per pane or popup. Plain data plus small
 //! methods that `App::update` calls; views only read it.
 
+pub mod blind;
 pub mod diffs;
 pub mod examples;
 pub mod field;
+pub mod history;
 pub mod models;
 pub mod outputs;
 pub mod popup;
 pub mod scroll;
 pub mod switcher;
 pub mod vars;
+pub mod versions;

@@ -3,6 +3,7 @@
 
 use super::scroll::PopupScroll;
 use super::switcher::Switcher;
+use super::versions::VersionsPopup;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
@@ -25,6 +26,8 @@ pub enum Popup {
         purpose: LinePurpose,
         buffer: String,
     },
+    /// F4: the open prompt's recorded versions.
+    Versions(Box<VersionsPopup>),
     /// Quit with unsaved edits?
     ConfirmQuit,
 }
@@ -38,5 +41,9 @@ pub enum LinePurpose {
     SaveColumn {
         col: usize,
         overwrite: bool,
+    },
+    /// How to rate output column `col`'s answer.
+    Rate {
+        col: usize,
     },
 }

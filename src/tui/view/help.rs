@@ -94,6 +94,36 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("↑↓", "move the highlight");
     h.row("enter", "open the highlighted prompt");
     h.row("esc", "close");
+    h.group(&format!("prompt versions ({})", key(Command::Versions)));
+    h.row("↑↓ / j k", "pick a version: its diff against the editor");
+    h.row("pageup / pagedown / space", "scroll the diff");
+    h.row("enter", "restore it as an unsaved edit (undo: back)");
+    h.row("esc / q", "close");
+    h.group(&format!("history screen ({})", key(Command::History)));
+    h.row("/", "search as you type (enter ends, esc clears)");
+    h.row(
+        "↑↓ j k pageup pagedown",
+        "pick a call (trend lines of its prompt)",
+    );
+    h.row("enter / o", "open the call: request and answer");
+    h.row("e", "(opened) load its prompt version into the editor");
+    h.row("r", "(opened) re-run it on its model");
+    h.row("esc / q", "back to the list / to the workbench");
+    h.group(&format!(
+        "blind comparison ({} in outputs)",
+        app.keymap
+            .key_for(Context::Outputs, Command::Blind)
+            .unwrap_or("?")
+    ));
+    h.row("a / b", "A / B is better (names stay hidden)");
+    h.row("t / x", "a tie / both are bad");
+    h.row("↑↓ / j k", "scroll the answers");
+    h.row("esc / q", "stop (votes given are kept)");
+    h.group("rating prompt (outputs)");
+    h.row(
+        "up / down / 1-5, a note",
+        "e.g. \"4 good but long\", then enter",
+    );
     h.group("search and go-to-line prompts");
     h.row("enter / esc", "go / give up");
     h.group("mouse");

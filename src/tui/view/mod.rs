@@ -1,9 +1,11 @@
 //! Views: one file per pane or popup. They borrow the App and draw; the
 //! only state they touch is scroll (editor viewport, highlight cache).
 
+pub mod blind;
 pub mod editor;
 pub mod examples;
 pub mod help;
+pub mod history;
 pub mod inspector;
 pub mod models;
 pub mod outputs;
@@ -11,6 +13,7 @@ pub mod popups;
 pub mod status;
 pub mod text;
 pub mod variables;
+pub mod versions;
 
 use super::app::{App, Pane};
 use super::layout::main_layout;
@@ -26,6 +29,15 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         return;
     }
     frame.render_widget(Block::default().style(app.theme.base), area);
+    if let Some(s) = app.blind.as_deref() {
+        blind::draw(frame, area, app, s);
+        return;
+    }
+    if let Some(s) = app.history_screen.as_deref() {
+        history::draw(frame, area, app, s);
+        popups::draw(frame, area, app);
+        return;
+    }
     let l = main_layout(area);
     draw_editor(frame, l.editor, app);
     examples::draw(frame, l.examples, app);

@@ -4,7 +4,7 @@
 //! search / go-to-line prompt. Scrolling popups stop at their last line.
 
 use super::text::clip_ellipsis;
-use super::{help, inspector, variables};
+use super::{help, inspector, variables, versions};
 use crate::tui::app::{App, Pane};
 use crate::tui::layout::centered;
 use crate::tui::state::popup::{LinePurpose, Popup};
@@ -75,6 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             let title = format!(" Open prompt {}/{} ", matches.len(), names.len());
             boxed(frame, area, app, (&title, hints), lines, 0, (50, 18));
         }
+        Popup::Versions(p) => versions::draw(frame, area, app, p),
         Popup::Recovery { prompt, .. } => {
             let name = app
                 .session
@@ -116,6 +117,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
                 LinePurpose::SaveColumn {
                     overwrite: true, ..
                 } => "file exists (Enter replaces it, Esc keeps it): ",
+                LinePurpose::Rate { .. } => "rate (up, down or 1-5, then a note if you like): ",
             };
             if area.height < 2 {
                 return;

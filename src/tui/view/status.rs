@@ -1,6 +1,7 @@
 //! The status bar: the last message (info/warning/error) on the left, or
 //! why a value typed into the Models pane was refused; the keys that work
-//! in the focused pane on the right.
+//! in the focused pane on the right (help and quit kept when the others
+//! do not all fit).
 
 use crate::tui::app::{App, Level};
 use ratatui::Frame;
@@ -31,20 +32,75 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(" cache on ", t.status_key));
     }
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    let room = (area.width as usize).saturating_sub(used + 1);
     let mut hints: Vec<Span> = Vec::new();
     let mut hint_w = 0;
-    let room = (area.width as usize).saturating_sub(used + 1);
-    for (key, what) in app.hints() {
-        let w = key.width() + what.width() + 3;
-        if hint_w + w > room {
-            break;
-        }
+    for (key, what) in fitting(app.hints(), room) {
         hints.push(Span::styled(format!(" {key}"), t.status_key));
         hints.push(Span::styled(format!(" {what} "), t.status_bar));
-        hint_w += w;
+        hint_w += hint_width(&key, what);
     }
     let pad = (area.width as usize).saturating_sub(used + hint_w);
     spans.push(Span::styled(" ".repeat(pad), t.status_bar));
     spans.extend(hints);
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.status_bar), area);
+}
+
+fn hint_width(key: &str, what: &str) -> usize {
+    key.width() + what.width() + 3
+}
+
+/// The hints that fit in `room` cells: from the first on, but the last two
+/// (help and quit) are kept whenever they fit at all, so the way to every
+/// other key is always on screen.
+fn fitting(hints: Vec<(String, &'static str)>, room: usize) -> Vec<(String, &'static str)> {
+    let total: usize = hints.iter().map(|(k, w)| hint_width(k, w)).sum();
+    if total <= room {
+        return hints;
+    }
+    let tail_at = hints.len().saturating_sub(2);
+    let tail_w: usize = hints[tail_at..].iter().map(|(k, w)| hint_width(k, w)).sum();
+    let (head_room, keep_tail) = if tail_w <= room {
+        (room - tail_w, true)
+    } else {
+        (room, false)
+    };
+    let mut out = Vec::new();
+    let mut w = 0;
+    for (key, what) in &hints[..if keep_tail { tail_at } else { hints.len() }] {
+        let hw = hint_width(key, what);
+        if w + hw > head_room {
+            break;
+        }
+        w += hw;
+        out.push((key.clone(), *what));
+    }
+    if keep_tail {
+        out.extend(hints[tail_at..].iter().cloned());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_and_quit_stay_when_the_middle_does_not_fit() {
+        let h = |k: &str, w: &'static str| (k.to_string(), w);
+        let hints = vec![
+            h("a", "one"),
+            h("b", "two"),
+            h("f1", "help"),
+            h("q", "quit"),
+        ];
+        let keys = |v: Vec<(String, &str)>| v.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        // Everything fits: all of it, in order.
+        assert_eq!(keys(fitting(hints.clone(), 100)), ["a", "b", "f1", "q"]);
+        // Room for three: the first, then help and quit.
+        let three = 7 + 9 + 8;
+        assert_eq!(keys(fitting(hints.clone(), three)), ["a", "f1", "q"]);
+        // Not even help and quit fit: from the start, as many as fit.
+        assert_eq!(keys(fitting(hints, 8)), ["a"]);
+    }
 }
