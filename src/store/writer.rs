@@ -99,21 +99,14 @@ impl HistoryWriter {
         self.take_problem()
     }
 
-    /// Waits until everything sent so far is written (or failed to be:
-    /// the problem stays for `flush` to tell).
+    /// Waits until everything sent so far is written (or failed to be),
+    /// leaving a problem for `flush`/`take_problem` to tell (a face that
+    /// reads its history after this, or prints progress, says problems
+    /// where it polls for them).
     pub fn wait_written(&self) {
         let (ack, done) = mpsc::channel();
         self.send(Msg::Flush(ack));
         // A hang here would keep a CLI from exiting: give up after a while.
-        let _ = done.recv_timeout(Duration::from_secs(60));
-    }
-
-    /// Waits until everything sent so far is written, leaving a problem
-    /// for `take_problem` (a face reads its history after this, off its
-    /// UI thread, and shows problems where it polls for them).
-    pub fn sync(&self) {
-        let (ack, done) = mpsc::channel();
-        self.send(Msg::Flush(ack));
         let _ = done.recv_timeout(Duration::from_secs(60));
     }
 

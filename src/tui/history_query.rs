@@ -100,7 +100,7 @@ pub enum Reply {
 /// Runs `query` against the store (blocking: call it off the UI thread).
 pub fn carry_out(source: &HistorySource, query: Query) -> Reply {
     if let Some(w) = &source.writer {
-        w.sync();
+        w.wait_written();
     }
     let opened = || -> Result<(Store, Option<i64>), String> {
         let path = source.db.clone()?;

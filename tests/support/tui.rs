@@ -123,7 +123,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 /// `screen` with what changes from run to run made fixed: dates, times
-/// and durations become `#`, and each of `ids` becomes `id######`.
+/// and durations become `#`, each of `ids` becomes `#`s, and sparkline
+/// bars (drawn from measured times) become blanks.
 pub fn screen_redacted(app: &mut App, ids: &[String]) -> String {
     let mut s = screen(app);
     for id in ids {
@@ -136,5 +137,9 @@ pub fn screen_redacted(app: &mut App, ids: &[String]) -> String {
     };
     let when =
         regex::Regex::new(r"(\d{4}-)?\d\d-\d\d \d\d:\d\d|\b\d+(\.\d+)?m?s\b").expect("regex");
-    when.replace_all(&s, digits).into_owned()
+    // Sparkline bars follow measured times: blank them too.
+    when.replace_all(&s, digits)
+        .chars()
+        .map(|c| if ('▁'..='█').contains(&c) { ' ' } else { c })
+        .collect()
 }
