@@ -608,8 +608,12 @@ fn a_malformed_tool_file_is_located_with_a_hint() {
         ),
     ]);
     let r = check(ws.path());
-    let b = r.block("tools/get_weather.yaml:2:1: error: unknown key `paramaters` in a tool definition");
-    assert!(b.contains("hint: use name, description, parameters, inputSchema"), "{b}");
+    let b =
+        r.block("tools/get_weather.yaml:2:1: error: unknown key `paramaters` in a tool definition");
+    assert!(
+        b.contains("hint: use name, description, parameters, inputSchema"),
+        "{b}"
+    );
     assert_eq!(r.code, Some(1));
 }
 
@@ -635,7 +639,9 @@ fn a_tool_schema_that_does_not_compile_is_an_error() {
         b"description: Weather\nparameters:\n  type: object\n  properties:\n    city: {type: 12}\n",
     )]);
     let r = check(ws.path());
-    let b = r.block("tools/get_weather.yaml:2:1: error: `parameters` is not a JSON Schema that compiles");
+    let b = r.block(
+        "tools/get_weather.yaml:2:1: error: `parameters` is not a JSON Schema that compiles",
+    );
     assert!(b.contains("hint: fix the schema"), "{b}");
     let ws = workspace(&[
         ("tools/get_weather.yaml", b"parameters:\n  city: string\n"),

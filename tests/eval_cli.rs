@@ -446,7 +446,16 @@ fn max_cost_stops_starting_calls_and_says_so() {
     // openai:good costs $1/M in and $2/M out: 7 + 1 tokens is $0.000009.
     let (code, out, err) = pwb(
         dir.path(),
-        &["eval", "--no-cache", "-j", "1", "--max-cost", "0.000005", "-o", "r.json"],
+        &[
+            "eval",
+            "--no-cache",
+            "-j",
+            "1",
+            "--max-cost",
+            "0.000005",
+            "-o",
+            "r.json",
+        ],
     );
     assert_eq!(code, 100, "{out}\n{err}");
     assert_eq!(server.requests().len(), 1, "the second call never started");

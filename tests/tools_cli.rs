@@ -61,10 +61,22 @@ fn lines(out: &str) -> Vec<Value> {
 
 /// Runs `--json` on `model`; returns exit code, JSON lines, stderr, and
 /// the bodies the server got.
-fn run_json(server: &MockServer, model: &str, more: &[&str]) -> (i32, Vec<Value>, String, Vec<Value>) {
+fn run_json(
+    server: &MockServer,
+    model: &str,
+    more: &[&str],
+) -> (i32, Vec<Value>, String, Vec<Value>) {
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path(), server);
-    let mut args = vec!["run", "prompts/weather.prompt", "--var", "city=Paris", "-m", model, "--json"];
+    let mut args = vec![
+        "run",
+        "prompts/weather.prompt",
+        "--var",
+        "city=Paris",
+        "-m",
+        model,
+        "--json",
+    ];
     args.extend_from_slice(more);
     let (code, out, err) = pwb(dir.path(), &args);
     let bodies = server.requests().iter().map(|r| r.json()).collect();
@@ -93,7 +105,11 @@ fn openai_tool_call_streamed_in_pieces_then_answered_from_the_mock() {
     let server = MockServer::start(scripted(vec![(
         "gpt-t",
         vec![
-            Reply::sse(openai_tool_stream("call_1", "get_weather", &["{\"ci", "ty\": \"Pa", "ris\"}"])),
+            Reply::sse(openai_tool_stream(
+                "call_1",
+                "get_weather",
+                &["{\"ci", "ty\": \"Pa", "ris\"}"],
+            )),
             Reply::sse(openai_stream(&["Sunny, ", "21°C."], 30, Duration::ZERO)),
         ],
     )]));
@@ -101,7 +117,10 @@ fn openai_tool_call_streamed_in_pieces_then_answered_from_the_mock() {
     assert_eq!(code, 0, "{err}");
     assert_two_steps(&lines, "Sunny, 21°C.");
     assert_eq!(lines[0]["tool_calls"][0]["id"], "call_1");
-    assert_eq!(lines[0]["tool_calls"][0]["raw_arguments"], "{\"city\": \"Paris\"}");
+    assert_eq!(
+        lines[0]["tool_calls"][0]["raw_arguments"],
+        "{\"city\": \"Paris\"}"
+    );
     let first = &bodies[0];
     assert_eq!(
         first["tools"],
@@ -183,7 +202,10 @@ fn gemini_function_call_then_function_response() {
             "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
                            "required": ["city"]}}]}])
     );
-    assert_eq!(bodies[0]["toolConfig"], json!({"functionCallingConfig": {"mode": "AUTO"}}));
+    assert_eq!(
+        bodies[0]["toolConfig"],
+        json!({"functionCallingConfig": {"mode": "AUTO"}})
+    );
     let contents = &bodies[1]["contents"];
     assert_eq!(
         contents[1],
@@ -238,7 +260,12 @@ fn arguments_that_are_not_json_are_reported_and_stop_the_loop() {
     assert_eq!(call["valid"], false);
     assert_eq!(call["arguments"], Value::Null);
     assert_eq!(call["raw_arguments"], "{\"city\": \"Par");
-    assert!(call["problems"][0].as_str().unwrap().starts_with("arguments are not JSON"));
+    assert!(
+        call["problems"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("arguments are not JSON")
+    );
     assert_eq!(lines[1]["end"], "invalid_tool_call");
     assert_eq!(bodies.len(), 1, "nothing is sent after an invalid call");
 }
@@ -257,11 +284,20 @@ fn an_unknown_tool_and_arguments_the_schema_refuses_are_reported() {
     workspace(dir.path(), &server);
     let (code, out, _) = pwb(
         dir.path(),
-        &["run", "prompts/weather.prompt", "--var", "city=Paris", "-m", "openai:gpt-t"],
+        &[
+            "run",
+            "prompts/weather.prompt",
+            "--var",
+            "city=Paris",
+            "-m",
+            "openai:gpt-t",
+        ],
     );
     assert_eq!(code, 1);
     assert!(
-        out.contains("tool call: get_weather {\"city\":3} (invalid: /city: 3 is not of type \"string\")"),
+        out.contains(
+            "tool call: get_weather {\"city\":3} (invalid: /city: 3 is not of type \"string\")"
+        ),
         "{out}"
     );
 }
@@ -273,11 +309,25 @@ fn without_a_mock_the_run_stops_at_the_first_call_and_exits_0() {
     workspace(dir.path(), &server);
     let (code, out, err) = pwb(
         dir.path(),
-        &["run", "prompts/weather.prompt", "--var", "city=Paris", "-m", "openai:gpt-t", "--no-mocks"],
+        &[
+            "run",
+            "prompts/weather.prompt",
+            "--var",
+            "city=Paris",
+            "-m",
+            "openai:gpt-t",
+            "--no-mocks",
+        ],
     );
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "== openai:gpt-t · step 1 ==\ntool call: get_weather {\"city\":\"Paris\"}\n");
-    assert!(err.contains("stopped at the tool call: no mock result"), "{err}");
+    assert_eq!(
+        out,
+        "== openai:gpt-t · step 1 ==\ntool call: get_weather {\"city\":\"Paris\"}\n"
+    );
+    assert!(
+        err.contains("stopped at the tool call: no mock result"),
+        "{err}"
+    );
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -290,5 +340,10 @@ fn the_step_limit_is_said_and_exits_1() {
     assert_eq!(bodies.len(), 2, "two model calls, then the limit");
     assert_eq!(bodies[1]["messages"].as_array().unwrap().len(), 3);
     assert_eq!(lines[2]["end"], "step_limit");
-    assert!(lines[2]["note"].as_str().unwrap().contains("step limit reached (2 model calls)"));
+    assert!(
+        lines[2]["note"]
+            .as_str()
+            .unwrap()
+            .contains("step limit reached (2 model calls)")
+    );
 }

@@ -7,9 +7,9 @@
 
 use super::run_output::{Output, json_line};
 use crate::compare::Readout;
+use crate::run::PlannedCell;
 use crate::run::{RunEvent, Runner};
 use crate::session::agent::{AgentEnd, AgentLoop, AgentStep, CheckedCall, run_to_end};
-use crate::run::PlannedCell;
 use crate::workspace::ToolMock;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -57,7 +57,10 @@ pub async fn run_with_tools(
                         .to_string(),
                 ),
             ),
-            AgentEnd::InvalidCall => (false, Some("stopped: the model made an invalid tool call".into())),
+            AgentEnd::InvalidCall => (
+                false,
+                Some("stopped: the model made an invalid tool call".into()),
+            ),
             AgentEnd::StepLimit(n) => (
                 false,
                 Some(format!(
@@ -68,7 +71,10 @@ pub async fn run_with_tools(
             AgentEnd::Failed(_) => (false, None),
         };
         if out.json {
-            println!("{}", json!({"label": label, "end": end_name(&end), "steps": agent.steps.len(), "note": note}));
+            println!(
+                "{}",
+                json!({"label": label, "end": end_name(&end), "steps": agent.steps.len(), "note": note})
+            );
         } else if let Some(note) = note {
             eprintln!("{label}: {note}");
         }

@@ -114,7 +114,10 @@ fn problem(s: &ToolSource, line: usize, col: usize, message: String, hint: Strin
 
 /// One tool file to a `ToolDef`: a mapping with known keys, a name the
 /// providers accept, and parameters that are an object schema that compiles.
-pub fn compile_tool(s: &ToolSource, schemas: &HashMap<String, Value>) -> Result<ToolDef, PromptError> {
+pub fn compile_tool(
+    s: &ToolSource,
+    schemas: &HashMap<String, Value>,
+) -> Result<ToolDef, PromptError> {
     let value = if s.shown.extension().is_some_and(|e| e == "json") {
         serde_json::from_str(&s.source).map_err(|e| {
             let hint = "check commas, brackets and quotes".to_string();
@@ -177,7 +180,10 @@ pub fn compile_tool(s: &ToolSource, schemas: &HashMap<String, Value>) -> Result<
         Some(Value::String(d)) => Some(d.clone()),
         Some(other) => Some(other.to_string()),
     };
-    let key = match (map.contains_key("parameters"), map.contains_key("inputSchema")) {
+    let key = match (
+        map.contains_key("parameters"),
+        map.contains_key("inputSchema"),
+    ) {
         (true, true) => {
             let (line, col) = field_position(&s.source, "inputSchema");
             return Err(problem(

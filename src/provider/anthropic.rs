@@ -5,8 +5,8 @@
 use super::http::{client, send_traced};
 use super::key::ApiKey;
 use super::sse::{Flow, for_each_json};
-use super::types::ParamNames;
 use super::tool_wire;
+use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,

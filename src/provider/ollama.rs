@@ -3,8 +3,8 @@
 //! carrying the finish reason and token counts. No key.
 
 use super::http::{client, clip, send_traced, traced_bytes};
-use super::types::ParamNames;
 use super::tool_wire;
+use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
@@ -230,7 +230,9 @@ impl ChatStream {
             self.text.push_str(&t);
             out.push(StreamEvent::Text(t));
         }
-        let calls = line.pointer("/message/tool_calls").and_then(Value::as_array);
+        let calls = line
+            .pointer("/message/tool_calls")
+            .and_then(Value::as_array);
         for c in calls.into_iter().flatten() {
             let name = c.pointer("/function/name").and_then(Value::as_str);
             let call = match c.pointer("/function/arguments") {

@@ -3,8 +3,8 @@
 //! vLLM, LM Studio, Ollama's /v1) through `base_url`.
 
 use super::http::{client, clip, send_traced, traced_bytes};
-use super::tool_wire;
 use super::key::ApiKey;
+use super::tool_wire;
 use super::types::ParamNames;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
@@ -219,7 +219,8 @@ impl StreamAccumulator {
         let pos = match self.pending.iter().position(|p| p.0 == index) {
             Some(pos) => pos,
             None => {
-                self.pending.push((index, None, String::new(), String::new()));
+                self.pending
+                    .push((index, None, String::new(), String::new()));
                 self.pending.len() - 1
             }
         };
@@ -255,7 +256,9 @@ impl StreamAccumulator {
                 self.text.push_str(text);
                 out.push(StreamEvent::Text(text.to_string()));
             }
-            let deltas = choice.pointer("/delta/tool_calls").and_then(Value::as_array);
+            let deltas = choice
+                .pointer("/delta/tool_calls")
+                .and_then(Value::as_array);
             for d in deltas.into_iter().flatten() {
                 self.tool_delta(d);
             }

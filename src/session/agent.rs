@@ -222,7 +222,11 @@ fn turns(step: &AgentStep) -> (Message, Message) {
             },
             metadata: None,
         });
-        let output = c.result.as_ref().map(|r| r.0.clone()).unwrap_or(Value::Null);
+        let output = c
+            .result
+            .as_ref()
+            .map(|r| r.0.clone())
+            .unwrap_or(Value::Null);
         tool.content.push(Part::ToolResponse {
             tool_response: ToolResponse {
                 name: c.call.name.clone(),

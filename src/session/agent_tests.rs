@@ -52,7 +52,11 @@ fn outcome(text: &str, calls: Vec<ToolCall>) -> CellOutcome {
 }
 
 fn paris() -> ToolCall {
-    ToolCall::from_text(Some("c1".into()), "get_weather", r#"{"city":"Paris"}"#.into())
+    ToolCall::from_text(
+        Some("c1".into()),
+        "get_weather",
+        r#"{"city":"Paris"}"#.into(),
+    )
 }
 
 #[test]
@@ -64,11 +68,20 @@ fn a_mocked_call_continues_the_conversation_with_both_turns() {
     let msgs = &cell.request.messages;
     assert_eq!(msgs.len(), 3);
     assert_eq!(msgs[1].role, "model");
-    assert_eq!(msgs[1].plain_text(), "Looking.[tool call: get_weather {\"city\":\"Paris\"}]");
+    assert_eq!(
+        msgs[1].plain_text(),
+        "Looking.[tool call: get_weather {\"city\":\"Paris\"}]"
+    );
     assert_eq!(msgs[2].role, "tool");
     let resp: Vec<_> = msgs[2].tool_responses().collect();
-    assert_eq!((resp[0].output.clone(), resp[0].reference.as_deref()), (json!("sunny"), Some("c1")));
-    assert!(matches!(a.advance(outcome("Sunny.", vec![])), Next::Stop(AgentEnd::Answered)));
+    assert_eq!(
+        (resp[0].output.clone(), resp[0].reference.as_deref()),
+        (json!("sunny"), Some("c1"))
+    );
+    assert!(matches!(
+        a.advance(outcome("Sunny.", vec![])),
+        Next::Stop(AgentEnd::Answered)
+    ));
     assert_eq!(a.steps.len(), 2);
 }
 
@@ -76,7 +89,10 @@ fn a_mocked_call_continues_the_conversation_with_both_turns() {
 fn a_call_without_a_mock_waits_for_a_result_given_by_hand() {
     let mut a = agent(5);
     let rome = ToolCall::from_text(None, "get_weather", r#"{"city":"Rome"}"#.into());
-    assert!(matches!(a.advance(outcome("", vec![rome])), Next::Stop(AgentEnd::NeedsResult)));
+    assert!(matches!(
+        a.advance(outcome("", vec![rome])),
+        Next::Stop(AgentEnd::NeedsResult)
+    ));
     let Next::Send(cell) = a.answer(vec![json!({"temp": 30})]) else {
         panic!("an answered call goes on");
     };
@@ -88,7 +104,10 @@ fn a_call_without_a_mock_waits_for_a_result_given_by_hand() {
 fn malformed_calls_and_the_step_limit_stop_the_loop() {
     let mut a = agent(5);
     let bad = ToolCall::from_text(None, "get_weather", r#"{"city": 3}"#.into());
-    assert!(matches!(a.advance(outcome("", vec![bad])), Next::Stop(AgentEnd::InvalidCall)));
+    assert!(matches!(
+        a.advance(outcome("", vec![bad])),
+        Next::Stop(AgentEnd::InvalidCall)
+    ));
     assert_eq!(a.steps[0].calls[0].problems.len(), 1);
     let mut a = agent(1);
     assert!(matches!(

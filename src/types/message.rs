@@ -86,7 +86,10 @@ impl Message {
                     out.push(']');
                 }
                 Part::ToolRequest { tool_request, .. } => {
-                    out.push_str(&format!("[tool call: {} {}]", tool_request.name, tool_request.input));
+                    out.push_str(&format!(
+                        "[tool call: {} {}]",
+                        tool_request.name, tool_request.input
+                    ));
                 }
                 Part::ToolResponse { tool_response, .. } => {
                     out.push_str(&format!(

@@ -135,7 +135,11 @@ mod tests {
         assert_eq!(empty.input, Some(json!({})));
         let bad = ToolCall::from_text(None, "f", "{\"a\": ".into());
         assert_eq!(bad.input, None);
-        assert!(bad.parse_error.unwrap().starts_with("arguments are not JSON"));
+        assert!(
+            bad.parse_error
+                .unwrap()
+                .starts_with("arguments are not JSON")
+        );
         assert_eq!(bad.arguments, "{\"a\": ");
     }
 
@@ -146,7 +150,10 @@ mod tests {
             description: None,
             parameters: json!({}),
         }];
-        assert_eq!(ToolChoice::parse(&json!("auto"), &tools), Ok(ToolChoice::Auto));
+        assert_eq!(
+            ToolChoice::parse(&json!("auto"), &tools),
+            Ok(ToolChoice::Auto)
+        );
         assert_eq!(
             ToolChoice::parse(&json!({"name": "get_weather"}), &tools),
             Ok(ToolChoice::Tool("get_weather".into()))
@@ -157,12 +164,16 @@ mod tests {
     #[test]
     fn parts_read_and_write_dotprompts_tool_shapes() {
         use crate::types::Part;
-        let req: Part =
-            serde_json::from_value(json!({"toolRequest": {"name": "f", "input": {"a": 1}, "ref": "c1"}}))
-                .unwrap();
-        assert!(matches!(&req, Part::ToolRequest { tool_request, .. } if tool_request.reference.as_deref() == Some("c1")));
+        let req: Part = serde_json::from_value(
+            json!({"toolRequest": {"name": "f", "input": {"a": 1}, "ref": "c1"}}),
+        )
+        .unwrap();
+        assert!(
+            matches!(&req, Part::ToolRequest { tool_request, .. } if tool_request.reference.as_deref() == Some("c1"))
+        );
         let resp: Part =
-            serde_json::from_value(json!({"toolResponse": {"name": "f", "output": "sunny"}})).unwrap();
+            serde_json::from_value(json!({"toolResponse": {"name": "f", "output": "sunny"}}))
+                .unwrap();
         assert_eq!(
             serde_json::to_value(&resp).unwrap(),
             json!({"toolResponse": {"name": "f", "output": "sunny"}})

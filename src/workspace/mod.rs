@@ -20,7 +20,6 @@ pub mod recovery;
 mod render_check;
 pub mod save;
 pub mod testfile;
-pub mod tool_mocks;
 mod testfile_assert;
 mod testfile_case;
 mod testfile_csv;
@@ -28,6 +27,7 @@ mod testfile_expected;
 mod testfile_parse;
 mod testfile_sources;
 mod testfile_vars;
+pub mod tool_mocks;
 pub mod yaml_index;
 
 pub use crate::prompt::yaml_locate;

@@ -111,7 +111,9 @@ pub fn parse_mocks(source: &str, shown: &Path) -> (Vec<ToolMock>, Vec<Diagnostic
                 let (l, c) = at(Some("match"));
                 diags.push(
                     Diagnostic::error(shown, l, c, "`match` must be a mapping of arguments")
-                        .with_hint("write e.g. `match: {city: Paris}`; leave it out to match every call"),
+                        .with_hint(
+                            "write e.g. `match: {city: Paris}`; leave it out to match every call",
+                        ),
                 );
                 continue;
             }
@@ -147,16 +149,25 @@ mod tests {
         let (mocks, diags) = parse_mocks(src, Path::new("tools/mocks/w.yaml"));
         assert!(diags.is_empty(), "{diags:?}");
         let paris = json!({"city": "Paris", "unit": "C"});
-        assert_eq!(find_mock(&mocks, "get_weather", &paris).unwrap().result, json!({"temp": 21}));
+        assert_eq!(
+            find_mock(&mocks, "get_weather", &paris).unwrap().result,
+            json!({"temp": 21})
+        );
         let rome = find_mock(&mocks, "get_weather", &json!({"city": "Rome"})).unwrap();
-        assert_eq!((rome.result.clone(), rome.place()), (json!("unknown city"), "tools/mocks/w.yaml:4".into()));
+        assert_eq!(
+            (rome.result.clone(), rome.place()),
+            (json!("unknown city"), "tools/mocks/w.yaml:4".into())
+        );
         assert!(find_mock(&mocks, "other", &paris).is_none());
     }
 
     #[test]
     fn malformed_mocks_are_located() {
         let (_, diags) = parse_mocks("- tool: a\n  reslt: 1\n", Path::new("m.yaml"));
-        assert_eq!((diags[0].line, diags[0].message.as_str()), (2, "unknown key `reslt` in a mock"));
+        assert_eq!(
+            (diags[0].line, diags[0].message.as_str()),
+            (2, "unknown key `reslt` in a mock")
+        );
         let (_, diags) = parse_mocks("tool: a\n", Path::new("m.yaml"));
         assert_eq!(diags[0].message, "a mock file is a list of mock results");
     }

@@ -393,12 +393,16 @@ pub fn ollama_stream(thinking: &[&str], pieces: &[&str], done_reason: &str) -> V
 pub fn openai_tool_stream(id: &str, name: &str, pieces: &[&str]) -> Vec<Step> {
     use serde_json::json;
     let data = |v: serde_json::Value| Step::Send(format!("data: {v}\n\n"));
-    let mut steps = vec![data(json!({"choices": [{"index": 0, "delta": {"role": "assistant",
+    let mut steps = vec![data(
+        json!({"choices": [{"index": 0, "delta": {"role": "assistant",
         "content": null, "tool_calls": [{"index": 0, "id": id, "type": "function",
-        "function": {"name": name, "arguments": ""}}]}, "finish_reason": null}]}))];
+        "function": {"name": name, "arguments": ""}}]}, "finish_reason": null}]}),
+    )];
     for p in pieces {
-        steps.push(data(json!({"choices": [{"index": 0, "delta": {"tool_calls": [
-            {"index": 0, "function": {"arguments": p}}]}, "finish_reason": null}]})));
+        steps.push(data(
+            json!({"choices": [{"index": 0, "delta": {"tool_calls": [
+            {"index": 0, "function": {"arguments": p}}]}, "finish_reason": null}]}),
+        ));
     }
     steps.push(data(
         json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}),
@@ -419,21 +423,42 @@ pub fn anthropic_tool_stream(text: &str, id: &str, name: &str, pieces: &[&str]) 
             "role": "assistant", "content": [], "model": "claude-test", "stop_reason": null,
             "usage": {"input_tokens": 30, "output_tokens": 1}}}),
     )];
-    steps.push(sse_event("content_block_start", &json!({"type": "content_block_start",
-        "index": 0, "content_block": {"type": "text", "text": ""}})));
-    steps.push(sse_event("content_block_delta", &json!({"type": "content_block_delta",
-        "index": 0, "delta": {"type": "text_delta", "text": text}})));
-    steps.push(sse_event("content_block_stop", &json!({"type": "content_block_stop", "index": 0})));
-    steps.push(sse_event("content_block_start", &json!({"type": "content_block_start",
-        "index": 1, "content_block": {"type": "tool_use", "id": id, "name": name, "input": {}}})));
+    steps.push(sse_event(
+        "content_block_start",
+        &json!({"type": "content_block_start",
+        "index": 0, "content_block": {"type": "text", "text": ""}}),
+    ));
+    steps.push(sse_event(
+        "content_block_delta",
+        &json!({"type": "content_block_delta",
+        "index": 0, "delta": {"type": "text_delta", "text": text}}),
+    ));
+    steps.push(sse_event(
+        "content_block_stop",
+        &json!({"type": "content_block_stop", "index": 0}),
+    ));
+    steps.push(sse_event(
+        "content_block_start",
+        &json!({"type": "content_block_start",
+        "index": 1, "content_block": {"type": "tool_use", "id": id, "name": name, "input": {}}}),
+    ));
     for p in pieces {
-        steps.push(sse_event("content_block_delta", &json!({"type": "content_block_delta",
-            "index": 1, "delta": {"type": "input_json_delta", "partial_json": p}})));
+        steps.push(sse_event(
+            "content_block_delta",
+            &json!({"type": "content_block_delta",
+            "index": 1, "delta": {"type": "input_json_delta", "partial_json": p}}),
+        ));
     }
-    steps.push(sse_event("content_block_stop", &json!({"type": "content_block_stop", "index": 1})));
-    steps.push(sse_event("message_delta", &json!({"type": "message_delta",
+    steps.push(sse_event(
+        "content_block_stop",
+        &json!({"type": "content_block_stop", "index": 1}),
+    ));
+    steps.push(sse_event(
+        "message_delta",
+        &json!({"type": "message_delta",
         "delta": {"stop_reason": "tool_use", "stop_sequence": null},
-        "usage": {"output_tokens": 12}})));
+        "usage": {"output_tokens": 12}}),
+    ));
     steps.push(sse_event("message_stop", &json!({"type": "message_stop"})));
     steps
 }
@@ -449,7 +474,11 @@ pub fn gemini_tool_stream(name: &str, args: serde_json::Value) -> Vec<Step> {
                           "totalTokenCount": 30}});
     let line = format!("data: {chunk}\r\n\r\n");
     let (a, b) = line.split_at(line.len() / 2);
-    vec![Step::Send(a.to_string()), Step::Sleep(Duration::from_millis(10)), Step::Send(b.to_string())]
+    vec![
+        Step::Send(a.to_string()),
+        Step::Sleep(Duration::from_millis(10)),
+        Step::Send(b.to_string()),
+    ]
 }
 
 /// An Ollama stream whose message carries `tool_calls` (arguments an

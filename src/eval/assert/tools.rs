@@ -18,8 +18,10 @@ fn openai_json(calls: &[ToolCall]) -> Value {
     Value::Array(
         calls
             .iter()
-            .map(|c| json!({"id": c.id, "type": "function",
-                "function": {"name": c.name, "arguments": c.arguments}}))
+            .map(|c| {
+                json!({"id": c.id, "type": "function",
+                "function": {"name": c.name, "arguments": c.arguments}})
+            })
             .collect(),
     )
 }
@@ -77,7 +79,12 @@ pub fn is_valid_tools_call(a: &Args) -> Outcome {
 
 /// The tool names the answer called (a set, as promptfoo counts them).
 fn called_names(a: &Args) -> BTreeSet<String> {
-    a.ctx.cell.tool_calls.iter().map(|c| c.name.clone()).collect()
+    a.ctx
+        .cell
+        .tool_calls
+        .iter()
+        .map(|c| c.name.clone())
+        .collect()
 }
 
 /// `tool-call-f1`: F1 of the set of tools called against the expected set
@@ -99,9 +106,11 @@ pub fn tool_call_f1(a: &Args) -> Outcome {
             .filter(|n| !n.is_empty())
             .collect(),
         _ => {
-            return Err("\"tool-call-f1\" assertion requires a value: array of tool names or \
+            return Err(
+                "\"tool-call-f1\" assertion requires a value: array of tool names or \
                         comma-separated string"
-                .into());
+                    .into(),
+            );
         }
     };
     if expected.is_empty() {
@@ -110,7 +119,11 @@ pub fn tool_call_f1(a: &Args) -> Outcome {
     let expected: BTreeSet<String> = expected.into_iter().collect();
     let actual = called_names(a);
     let hits = expected.intersection(&actual).count() as f64;
-    let precision = if actual.is_empty() { 0.0 } else { hits / actual.len() as f64 };
+    let precision = if actual.is_empty() {
+        0.0
+    } else {
+        hits / actual.len() as f64
+    };
     let recall = hits / expected.len() as f64;
     let f1 = if precision + recall > 0.0 {
         2.0 * precision * recall / (precision + recall)
@@ -120,7 +133,11 @@ pub fn tool_call_f1(a: &Args) -> Outcome {
     let threshold = a.spec.threshold.unwrap_or(1.0);
     let pass = (f1 >= threshold) != a.inverse;
     let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
-    let called = if actual.is_empty() { "(none)".to_string() } else { list(&actual) };
+    let called = if actual.is_empty() {
+        "(none)".to_string()
+    } else {
+        list(&actual)
+    };
     let reason = if pass {
         format!(
             "Tool Call F1: {f1:.3} (precision={precision:.3}, recall={recall:.3}). \

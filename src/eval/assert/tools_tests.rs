@@ -24,7 +24,12 @@ fn call(name: &str, args: &str) -> ToolCall {
     ToolCall::from_text(Some("c".into()), name, args.into())
 }
 
-fn grade(cell: &CellOutcome, kind: &str, value: Value, threshold: Option<f64>) -> (bool, f64, String) {
+fn grade(
+    cell: &CellOutcome,
+    kind: &str,
+    value: Value,
+    threshold: Option<f64>,
+) -> (bool, f64, String) {
     let case = TestCase {
         asserts: vec![AssertSpec {
             kind: kind.into(),
@@ -42,7 +47,9 @@ fn grade(cell: &CellOutcome, kind: &str, value: Value, threshold: Option<f64>) -
         cell,
         cost: None,
     };
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let g = rt.block_on(grade_case(&case, &ctx, None, None));
     let r = &g.results[0];
     (r.pass, r.score, r.reason.clone())
@@ -51,9 +58,18 @@ fn grade(cell: &CellOutcome, kind: &str, value: Value, threshold: Option<f64>) -
 #[test]
 fn valid_tools_call_checks_names_and_schemas_and_ignores_not() {
     let ok = weather_cell(vec![call("get_weather", r#"{"city":"Paris"}"#)]);
-    assert_eq!(grade(&ok, "is-valid-openai-tools-call", Value::Null, None).0, true);
-    assert_eq!(grade(&ok, "not-is-valid-openai-tools-call", Value::Null, None).0, true);
-    assert_eq!(grade(&ok, "is-valid-function-call", Value::Null, None).0, true);
+    assert_eq!(
+        grade(&ok, "is-valid-openai-tools-call", Value::Null, None).0,
+        true
+    );
+    assert_eq!(
+        grade(&ok, "not-is-valid-openai-tools-call", Value::Null, None).0,
+        true
+    );
+    assert_eq!(
+        grade(&ok, "is-valid-function-call", Value::Null, None).0,
+        true
+    );
     let unknown = weather_cell(vec![call("get_time", "{}")]);
     assert_eq!(
         grade(&unknown, "is-valid-openai-tools-call", Value::Null, None).2,
@@ -62,7 +78,10 @@ fn valid_tools_call_checks_names_and_schemas_and_ignores_not() {
     let bad = weather_cell(vec![call("get_weather", r#"{"city":3}"#)]);
     let (pass, _, reason) = grade(&bad, "is-valid-openai-tools-call", Value::Null, None);
     assert!(!pass);
-    assert!(reason.starts_with("Call to \"get_weather\" does not match schema: /city"), "{reason}");
+    assert!(
+        reason.starts_with("Call to \"get_weather\" does not match schema: /city"),
+        "{reason}"
+    );
     let mut text = weather_cell(vec![]);
     text.text = "It is sunny.".into();
     assert_eq!(

@@ -23,7 +23,10 @@ fn json_schema_parameters_and_picoschema_input_schema_compile() {
     assert_eq!(t.description.as_deref(), Some("Weather now"));
     assert_eq!(t.parameters["required"], json!(["city"]));
     let pico = compile("inputSchema:\n  city: string, the city\n  days?: integer\n").unwrap();
-    assert_eq!(pico.name, "get_weather", "the file stem names an unnamed tool");
+    assert_eq!(
+        pico.name, "get_weather",
+        "the file stem names an unnamed tool"
+    );
     assert_eq!(
         pico.parameters,
         json!({"type": "object", "properties": {
@@ -36,16 +39,27 @@ fn json_schema_parameters_and_picoschema_input_schema_compile() {
 #[test]
 fn problems_are_located_with_a_hint() {
     let e = compile("name: get_weather\nparamaters:\n  type: object\n").unwrap_err();
-    assert_eq!((e.line, e.message.as_str()), (2, "unknown key `paramaters` in a tool definition"));
+    assert_eq!(
+        (e.line, e.message.as_str()),
+        (2, "unknown key `paramaters` in a tool definition")
+    );
     let e = compile("name: get weather\n").unwrap_err();
     assert_eq!(e.line, 1);
-    assert!(e.message.contains("not one every provider accepts"), "{}", e.message);
+    assert!(
+        e.message.contains("not one every provider accepts"),
+        "{}",
+        e.message
+    );
     let e = compile("name: w\nparameters:\n  type: string\n").unwrap_err();
     assert_eq!(e.line, 2);
     assert!(e.message.contains("must describe an object"));
     let e = compile("name: w\nparameters:\n  type: object\n  properties:\n    a: {type: 12}\n")
         .unwrap_err();
-    assert!(e.message.contains("is not a JSON Schema that compiles"), "{}", e.message);
+    assert!(
+        e.message.contains("is not a JSON Schema that compiles"),
+        "{}",
+        e.message
+    );
     let e = compile("name: w\nparameters: [\n").unwrap_err();
     assert_eq!(e.file.as_deref(), Some(Path::new("tools/get_weather.yaml")));
 }
