@@ -92,7 +92,9 @@ fn resolve_tools(
             ));
         }
     };
-    let mut defs = match meta.remove("toolDefs") {
+    let written = meta.remove("toolDefs");
+    let had_defs = written.is_some();
+    let mut defs = match written {
         Some(Value::Array(d)) => d,
         _ => Vec::new(),
     };
@@ -115,9 +117,7 @@ fn resolve_tools(
         };
         defs.push(serde_json::to_value(def).unwrap_or(Value::Null));
     }
-    if meta.contains_key("tools") {
-        meta.insert("toolDefs".into(), Value::Array(defs));
-    } else if !defs.is_empty() {
+    if had_defs || meta.contains_key("tools") {
         meta.insert("toolDefs".into(), Value::Array(defs));
     }
     if let Some(choice) = parsed.raw.as_ref().and_then(|r| r.get("toolChoice")) {

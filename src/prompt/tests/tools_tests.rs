@@ -74,3 +74,32 @@ fn arguments_are_checked_against_the_parameters() {
     assert!(problems[0].starts_with("/city: "), "{problems:?}");
     assert!(!argument_problems(&t, &json!({})).is_empty());
 }
+
+#[test]
+fn a_prompt_gets_its_tools_resolved_and_its_tool_choice_checked() {
+    use crate::prompt::{RenderData, Renderer, parse_document};
+    use crate::types::ToolChoice;
+    let mut r = Renderer::default();
+    r.add_tool(compile("description: Weather\nparameters:\n  city: string\n").unwrap());
+    let parsed =
+        parse_document("---\ntools: [get_weather]\ntoolChoice: get_weather\n---\nHi").unwrap();
+    let rendered = r.render(&parsed, &RenderData::default(), None).unwrap();
+    let defs = rendered.tool_defs();
+    assert_eq!(defs.len(), 1);
+    assert_eq!(defs[0].description.as_deref(), Some("Weather"));
+    assert_eq!(
+        serde_json::to_value(&rendered).unwrap()["toolDefs"][0]["inputSchema"]["required"],
+        json!(["city"]),
+        "serialized in Dotprompt's shape"
+    );
+    assert_eq!(rendered.tool_choice(), Some(ToolChoice::Tool("get_weather".into())));
+    let unknown = parse_document("---\nmodel: x\ntools: [get_wether]\n---\nHi").unwrap();
+    let e = r.render(&unknown, &RenderData::default(), None).unwrap_err();
+    assert_eq!((e.line, e.message.as_str()), (3, "unknown tool `get_wether`"));
+    assert!(e.hint.contains("did you mean `get_weather`?"), "{}", e.hint);
+    let bad = parse_document("---\ntools: [get_weather]\ntoolChoice: always\n---\nHi").unwrap();
+    let e = r.render(&bad, &RenderData::default(), None).unwrap_err();
+    assert_eq!(e.line, 3);
+    let none = parse_document("---\nmodel: x\n---\nHi").unwrap();
+    assert!(r.render(&none, &RenderData::default(), None).unwrap().tool_defs().is_empty());
+}
