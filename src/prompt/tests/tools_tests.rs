@@ -92,14 +92,27 @@ fn a_prompt_gets_its_tools_resolved_and_its_tool_choice_checked() {
         json!(["city"]),
         "serialized in Dotprompt's shape"
     );
-    assert_eq!(rendered.tool_choice(), Some(ToolChoice::Tool("get_weather".into())));
+    assert_eq!(
+        rendered.tool_choice(),
+        Some(ToolChoice::Tool("get_weather".into()))
+    );
     let unknown = parse_document("---\nmodel: x\ntools: [get_wether]\n---\nHi").unwrap();
-    let e = r.render(&unknown, &RenderData::default(), None).unwrap_err();
-    assert_eq!((e.line, e.message.as_str()), (3, "unknown tool `get_wether`"));
+    let e = r
+        .render(&unknown, &RenderData::default(), None)
+        .unwrap_err();
+    assert_eq!(
+        (e.line, e.message.as_str()),
+        (3, "unknown tool `get_wether`")
+    );
     assert!(e.hint.contains("did you mean `get_weather`?"), "{}", e.hint);
     let bad = parse_document("---\ntools: [get_weather]\ntoolChoice: always\n---\nHi").unwrap();
     let e = r.render(&bad, &RenderData::default(), None).unwrap_err();
     assert_eq!(e.line, 3);
     let none = parse_document("---\nmodel: x\n---\nHi").unwrap();
-    assert!(r.render(&none, &RenderData::default(), None).unwrap().tool_defs().is_empty());
+    assert!(
+        r.render(&none, &RenderData::default(), None)
+            .unwrap()
+            .tool_defs()
+            .is_empty()
+    );
 }
