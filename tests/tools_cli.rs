@@ -347,3 +347,28 @@ fn the_step_limit_is_said_and_exits_1() {
             .contains("step limit reached (2 model calls)")
     );
 }
+
+#[test]
+fn compare_reports_are_refused_for_a_prompt_with_tools() {
+    let server = openai_calls("get_weather", &["{}"]);
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server);
+    let (code, _, err) = pwb(
+        dir.path(),
+        &[
+            "run",
+            "prompts/weather.prompt",
+            "--var",
+            "city=Paris",
+            "-m",
+            "openai:gpt-t",
+            "--compare",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--compare and --format are not available for a prompt with tools"),
+        "{err}"
+    );
+    assert!(server.requests().is_empty());
+}

@@ -135,6 +135,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             sweep: sweep.clone(),
         })
         .collect();
+    let has_tools = !r.rendered.tool_defs().is_empty();
+    if has_tools && (args.compare || args.format.is_some()) {
+        return Ok(usage_error(
+            "--compare and --format are not available for a prompt with tools yet; use --json",
+        ));
+    }
     let cells = session.plan(&r.rendered, &picks, repeats);
     let history = super::history_open::writer(session);
     let recording = history.as_ref().map(|w| {
@@ -166,7 +172,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         runner: RunnerConfig::from_settings(&session.ws.config.runner),
         recording,
     };
-    let failed = if r.rendered.tool_defs().is_empty() {
+    let failed = if !has_tools {
         runtime.block_on(stream_out(cells, &out))
     } else {
         let mocks = if args.no_mocks {

@@ -153,7 +153,7 @@ fn print_cell(c: &CellOutcome, out: &Output, live: bool, blocks: bool) {
 }
 
 /// Every attempt's trace on stderr (a cached answer has none).
-fn print_traces(c: &CellOutcome, label: &str) {
+pub fn print_traces(c: &CellOutcome, label: &str) {
     if c.cached {
         eprintln!("-- trace {label}: answered from the response cache --");
         return;

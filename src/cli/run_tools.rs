@@ -5,7 +5,7 @@
 //! text mode as `tool call: NAME {args}` lines, `--json` one object per
 //! step with its tool calls (parsed arguments, validity, result).
 
-use super::run_output::{Output, json_line};
+use super::run_output::{Output, json_line, print_traces};
 use crate::compare::Readout;
 use crate::run::PlannedCell;
 use crate::run::{RunEvent, Runner};
@@ -42,6 +42,9 @@ pub async fn run_with_tools(
                     println!("{}", step_json(step, out));
                 } else {
                     print_step(step, &label, out);
+                }
+                if out.trace {
+                    print_traces(&step.outcome, &format!("{label} step {}", step.number));
                 }
                 let _ = stdout.flush();
             },
