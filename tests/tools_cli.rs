@@ -372,3 +372,40 @@ fn compare_reports_are_refused_for_a_prompt_with_tools() {
     );
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn each_step_of_the_loop_is_recorded_in_the_history() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![
+            Reply::sse(openai_tool_stream(
+                "call_1",
+                "get_weather",
+                &["{\"city\": \"Paris\"}"],
+            )),
+            Reply::sse(openai_stream(&["Sunny."], 30, Duration::ZERO)),
+        ],
+    )]));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server);
+    let (code, _, err) = pwb(
+        dir.path(),
+        &[
+            "run",
+            "prompts/weather.prompt",
+            "--var",
+            "city=Paris",
+            "-m",
+            "openai:gpt-t",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = pwb(dir.path(), &["history"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("openai:gpt-t")).count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("Sunny."), "{out}");
+}

@@ -32,6 +32,7 @@ pub async fn run_with_tools(
             &mut agent,
             &runner,
             out.cache,
+            out.recording.as_ref().map(|(r, c)| (r, c, &out.catalog)),
             |ev| {
                 if let RunEvent::Retrying { reason, .. } = ev {
                     eprintln!("{label}: retrying: {reason}");

@@ -5,6 +5,7 @@
 //! cell, runs it, and hands each outcome to [`AgentLoop::advance`], which
 //! says what to send next. [`run_to_end`] does that with the one runner.
 
+use super::record::{Recorder, RunContext};
 use crate::prompt::tools::argument_problems;
 use crate::run::{CellOutcome, CellStatus, PlannedCell};
 use crate::types::{Message, Part, ToolCall, ToolDef, ToolRequest, ToolResponse};
@@ -241,16 +242,26 @@ fn turns(step: &AgentStep) -> (Message, Message) {
 
 /// Runs the loop to its end on `runner`, calling `on_step` as each step
 /// settles (and `on_event` with every event, e.g. to stream text).
+/// `recording`, when given, records each step's call in the history.
 pub async fn run_to_end(
     agent: &mut AgentLoop,
     runner: &crate::run::Runner,
     cache: crate::run::CacheMode,
+    recording: Option<(
+        &std::sync::Arc<dyn Recorder>,
+        &RunContext,
+        &crate::usage::Catalog,
+    )>,
     mut on_event: impl FnMut(&crate::run::RunEvent),
     mut on_step: impl FnMut(&AgentStep),
 ) -> AgentEnd {
     let mut cell = agent.cell();
     loop {
-        let mut results = super::Collector::new(1, std::slice::from_ref(&cell), None);
+        let one = std::slice::from_ref(&cell);
+        let mut results = super::Collector::new(1, one, None);
+        if let Some((recorder, context, catalog)) = recording {
+            results = results.record(recorder.clone(), context.clone(), one, catalog);
+        }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         runner.start_as(1, crate::run::plan::into_cells_with(vec![cell], cache), tx);
         while results.is_running() {
