@@ -44,6 +44,7 @@ fn main() {
                     messages: vec![Message::text("user", "Say hello.")],
                     params: GenParams::default(),
                     json_schema: None,
+                    ..Default::default()
                 },
                 cache: None,
             })

@@ -37,6 +37,7 @@ fn planned(provider: &Arc<dyn Provider>, i: usize) -> PlannedCell {
             messages: vec![Message::text("user", format!("Case {i}: say hello."))],
             params: GenParams::default(),
             json_schema: None,
+            ..Default::default()
         },
         slot: CellSlot::default(),
     }

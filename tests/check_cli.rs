@@ -595,3 +595,59 @@ fn check_and_render_say_the_same_about_a_template() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+const WEATHER_PROMPT: &str = "---\ntools: [get_weather]\n---\nWeather?\n";
+
+#[test]
+fn a_malformed_tool_file_is_located_with_a_hint() {
+    let ws = workspace(&[
+        ("prompts/weather.prompt", WEATHER_PROMPT.as_bytes()),
+        (
+            "tools/get_weather.yaml",
+            b"name: get_weather\nparamaters:\n  type: object\n",
+        ),
+    ]);
+    let r = check(ws.path());
+    let b =
+        r.block("tools/get_weather.yaml:2:1: error: unknown key `paramaters` in a tool definition");
+    assert!(
+        b.contains("hint: use name, description, parameters, inputSchema"),
+        "{b}"
+    );
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn a_prompt_naming_an_unknown_tool_is_an_error_at_its_tools_line() {
+    let ws = workspace(&[
+        ("prompts/weather.prompt", WEATHER_PROMPT.as_bytes()),
+        (
+            "tools/get_wether.yaml",
+            b"name: get_wether\nparameters:\n  type: object\n",
+        ),
+    ]);
+    let r = check(ws.path());
+    let b = r.block("prompts/weather.prompt:2:1: error: unknown tool `get_weather`");
+    assert!(b.contains("hint: did you mean `get_wether`?"), "{b}");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn a_tool_schema_that_does_not_compile_is_an_error() {
+    let ws = workspace(&[(
+        "tools/get_weather.yaml",
+        b"description: Weather\nparameters:\n  type: object\n  properties:\n    city: {type: 12}\n",
+    )]);
+    let r = check(ws.path());
+    let b = r.block(
+        "tools/get_weather.yaml:2:1: error: `parameters` is not a JSON Schema that compiles",
+    );
+    assert!(b.contains("hint: fix the schema"), "{b}");
+    let ws = workspace(&[
+        ("tools/get_weather.yaml", b"parameters:\n  city: string\n"),
+        ("tools/mocks/w.yaml", b"- tool: get_weather\n  reslt: 1\n"),
+    ]);
+    let r = check(ws.path());
+    let b = r.block("tools/mocks/w.yaml:2:3: error: unknown key `reslt` in a mock");
+    assert!(b.contains("hint: a mock has `tool`"), "{b}");
+}

@@ -64,6 +64,7 @@ fn done(model: &str, text: &str, ms: u64) -> CellOutcome {
         completion: Completion {
             text: text.into(),
             thinking: String::new(),
+            tool_calls: Vec::new(),
             usage: Usage {
                 input_tokens: Some(1200),
                 output_tokens: Some(text.split_whitespace().count() as u64),
@@ -272,6 +273,7 @@ fn json_answers_are_validated_with_the_first_error_path() {
             completion: Completion {
                 text: text.into(),
                 thinking: String::new(),
+                tool_calls: Vec::new(),
                 usage: c.usage,
                 finish_reason: Some(FinishReason::Stop),
                 time_to_first_token: None,
@@ -379,6 +381,7 @@ fn run_and_answer(app: &mut App, answer: impl Fn(usize) -> (String, u64, u64)) -
             completion: Completion {
                 text,
                 thinking: String::new(),
+                tool_calls: Vec::new(),
                 usage: Usage {
                     input_tokens: Some(1200),
                     output_tokens: Some(out),

@@ -17,6 +17,7 @@ fn request(model: &str, texts: &[&str]) -> ChatRequest {
         messages: texts.iter().map(|t| Message::text("user", *t)).collect(),
         params: GenParams::default(),
         json_schema: None,
+        ..Default::default()
     }
 }
 

@@ -124,6 +124,7 @@ fn cancel_through_the_runner_returns_within_a_token() {
         messages: vec![Message::text("user", "Write a long story about a dragon.")],
         params: greedy(2000),
         json_schema: None,
+        ..Default::default()
     };
     runner.start(
         vec![Cell {
@@ -170,6 +171,7 @@ fn provider_streams_text_and_reports_usage_and_finish() {
         messages: vec![Message::text("user", QUESTION)],
         params: greedy(32),
         json_schema: None,
+        ..Default::default()
     };
     let mut streamed = String::new();
     let mut sink = |ev| {
@@ -203,6 +205,7 @@ fn provider_reports_loading_and_prompt_reading_before_text() {
         messages: vec![Message::text("user", QUESTION)],
         params: greedy(3),
         json_schema: None,
+        ..Default::default()
     };
     let mut events = Vec::new();
     let mut sink = |ev| match ev {

@@ -27,6 +27,7 @@ fn request(model: &str) -> ChatRequest {
             ..Default::default()
         },
         json_schema: None,
+        ..Default::default()
     }
 }
 

@@ -60,6 +60,7 @@ impl Wire {
                 messages: vec![Message::text("user", "Say hello.")],
                 params: GenParams::default(),
                 json_schema: None,
+                ..Default::default()
             },
             cache: None,
         }

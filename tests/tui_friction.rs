@@ -391,6 +391,7 @@ fn finished(run: u64, cell: usize) -> RunEvent {
         completion: Completion {
             text: "billing".into(),
             thinking: String::new(),
+            tool_calls: Vec::new(),
             usage: Usage {
                 input_tokens: Some(100),
                 output_tokens: Some(2),

@@ -143,6 +143,7 @@ fn finished(run: u64, cell: usize, text: &str, ms: u64) -> RunEvent {
         completion: Completion {
             text: text.into(),
             thinking: String::new(),
+            tool_calls: Vec::new(),
             usage: Usage {
                 input_tokens: Some(48),
                 output_tokens: Some(text.split_whitespace().count() as u64),

@@ -19,6 +19,7 @@ pub mod rate;
 pub mod render;
 pub mod run;
 pub mod run_output;
+pub mod run_tools;
 pub mod setup;
 pub mod stats;
 pub mod version_ref;

@@ -64,6 +64,13 @@ pub struct RunArgs {
     /// to stderr after its result.
     #[arg(long)]
     pub trace: bool,
+    /// For a prompt with tools: the most model calls in one conversation
+    /// (tool calls answered from tools/mocks/ continue it).
+    #[arg(long, value_name = "N", default_value_t = crate::session::agent::DEFAULT_MAX_STEPS)]
+    pub max_steps: u32,
+    /// Do not answer tool calls from tools/mocks/: stop at the first call.
+    #[arg(long)]
+    pub no_mocks: bool,
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
@@ -128,6 +135,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             sweep: sweep.clone(),
         })
         .collect();
+    let has_tools = !r.rendered.tool_defs().is_empty();
+    if has_tools && (args.compare || args.format.is_some()) {
+        return Ok(usage_error(
+            "--compare and --format are not available for a prompt with tools yet; use --json",
+        ));
+    }
     let cells = session.plan(&r.rendered, &picks, repeats);
     let history = super::history_open::writer(session);
     let recording = history.as_ref().map(|w| {
@@ -159,7 +172,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         runner: RunnerConfig::from_settings(&session.ws.config.runner),
         recording,
     };
-    let failed = runtime.block_on(stream_out(cells, &out));
+    let failed = if !has_tools {
+        runtime.block_on(stream_out(cells, &out))
+    } else {
+        let mocks = if args.no_mocks {
+            Vec::new()
+        } else {
+            session.ws.tool_mocks.clone()
+        };
+        runtime.block_on(super::run_tools::run_with_tools(
+            cells,
+            &out,
+            &mocks,
+            args.max_steps,
+        ))
+    };
     drop(out);
     super::history_open::finish(history);
     Ok(if failed {

@@ -153,7 +153,7 @@ fn print_cell(c: &CellOutcome, out: &Output, live: bool, blocks: bool) {
 }
 
 /// Every attempt's trace on stderr (a cached answer has none).
-fn print_traces(c: &CellOutcome, label: &str) {
+pub fn print_traces(c: &CellOutcome, label: &str) {
     if c.cached {
         eprintln!("-- trace {label}: answered from the response cache --");
         return;
@@ -174,7 +174,7 @@ fn print_traces(c: &CellOutcome, label: &str) {
 }
 
 /// The `--json` line of a settled cell.
-fn json_line(c: &CellOutcome, readout: &Readout) -> Value {
+pub fn json_line(c: &CellOutcome, readout: &Readout) -> Value {
     let ms = |d: Option<std::time::Duration>| d.map(|d| d.as_millis() as u64);
     let mut line = json!({
         "model": c.model,
@@ -192,6 +192,7 @@ fn json_line(c: &CellOutcome, readout: &Readout) -> Value {
         None => {
             let more = json!({
                 "thinking": c.thinking,
+                "tool_calls": c.tool_calls,
                 "usage": c.usage,
                 "finish_reason": c.finish_reason.as_ref().map(|f| f.as_str()),
                 "time_to_first_token_ms": ms(c.time_to_first_token),

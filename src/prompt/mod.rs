@@ -73,6 +73,7 @@ pub mod suggest;
 pub mod syntax;
 pub mod template;
 pub mod tokens;
+pub mod tools;
 pub mod yaml;
 pub mod yaml_locate;
 

@@ -28,6 +28,10 @@ pub const RESERVED_KEYS: &[&str] = &[
     "default",
 ];
 
+/// Frontmatter keys Genkit reads from a prompt file's raw frontmatter
+/// (outside Dotprompt's own keys): not unknown.
+pub const GENKIT_KEYS: &[&str] = &["toolChoice", "maxTurns", "returnToolRequests"];
+
 /// A parsed `.prompt` file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParsedPrompt {
@@ -276,7 +280,11 @@ pub fn lint(parsed: &ParsedPrompt) -> Vec<PromptWarning> {
     };
     let mut out: Vec<PromptWarning> = raw
         .keys()
-        .filter(|k| !RESERVED_KEYS.contains(&k.as_str()) && !k.contains('.'))
+        .filter(|k| {
+            !RESERVED_KEYS.contains(&k.as_str())
+                && !GENKIT_KEYS.contains(&k.as_str())
+                && !k.contains('.')
+        })
         .map(|k| PromptWarning {
             line: parsed.key_line(k),
             col: 1,

@@ -153,10 +153,15 @@ pub fn load_renderer(root: &Path) -> (super::Renderer, Vec<super::PromptError>) 
         }
     }
     let (schemas, schema_problems) = super::schemas::load_schemas(root);
+    let (tools, tool_problems) = super::tools::load_tools(root, &schemas);
     for (name, schema) in schemas {
         renderer.add_schema(&name, schema);
     }
+    for (_, tool) in tools {
+        renderer.add_tool(tool);
+    }
     problems.extend(schema_problems);
+    problems.extend(tool_problems);
     (renderer, problems)
 }
 

@@ -51,6 +51,8 @@ pub struct Renderer {
     /// prompt that includes it fails with it, as in Genkit.
     helper_problems: HashMap<String, HelperProblem>,
     schemas: HashMap<String, Value>,
+    /// Tool definitions by name (`tools/NAME.yaml`), for `tools: [NAME]`.
+    tools: HashMap<String, crate::types::ToolDef>,
 }
 
 impl Default for Renderer {
@@ -63,6 +65,7 @@ impl Default for Renderer {
             includes: HashMap::new(),
             helper_problems: HashMap::new(),
             schemas: HashMap::new(),
+            tools: HashMap::new(),
         }
     }
 }
@@ -167,6 +170,16 @@ impl Renderer {
         self.schemas.insert(name.to_string(), schema);
     }
 
+    /// Adds (or replaces) a tool definition for `tools: [NAME]`.
+    pub fn add_tool(&mut self, tool: crate::types::ToolDef) {
+        self.tools.insert(tool.name.clone(), tool);
+    }
+
+    /// The tool definitions known, by name.
+    pub fn tools(&self) -> &HashMap<String, crate::types::ToolDef> {
+        &self.tools
+    }
+
     pub fn partial_names(&self) -> impl Iterator<Item = &str> {
         self.partials.keys().map(String::as_str)
     }
@@ -178,7 +191,7 @@ impl Renderer {
         parsed: &ParsedPrompt,
         options: Option<&Value>,
     ) -> Result<Map<String, Value>, PromptError> {
-        resolve_metadata(parsed, options, &self.schemas)
+        resolve_metadata(parsed, options, &self.schemas, &self.tools)
     }
 
     /// Renders `parsed` to messages. `options` is call-time metadata merged

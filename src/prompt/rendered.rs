@@ -98,6 +98,18 @@ impl RenderedPrompt {
         }
     }
 
+    /// The tools the prompt offers, resolved (`toolDefs`).
+    pub fn tool_defs(&self) -> Vec<crate::types::ToolDef> {
+        super::metadata::tool_defs(&self.other)
+    }
+
+    /// The prompt's `toolChoice` (Genkit's frontmatter key), when it is
+    /// one (rendering checked it).
+    pub fn tool_choice(&self) -> Option<crate::types::ToolChoice> {
+        let choice = self.raw.as_ref()?.get("toolChoice")?;
+        crate::types::ToolChoice::parse(choice, &self.tool_defs()).ok()
+    }
+
     /// All message text joined (for token estimates and previews).
     pub fn plain_text(&self) -> String {
         self.messages

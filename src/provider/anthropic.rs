@@ -5,13 +5,14 @@
 use super::http::{client, send_traced};
 use super::key::ApiKey;
 use super::sse::{Flow, for_each_json};
+use super::tool_wire;
 use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
     ProviderError, StreamEvent, Trace, Usage,
 };
-use crate::types::ProviderKind;
+use crate::types::{ProviderKind, ToolCall};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -87,6 +88,7 @@ impl Anthropic {
         Ok(Completion {
             text: acc.text,
             thinking: acc.thinking,
+            tool_calls: acc.tool_calls,
             usage: acc.usage,
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
@@ -134,7 +136,12 @@ pub fn request_body(req: &ChatRequest) -> Value {
             "system" => system.push(text_with_media_notes(m)),
             role => {
                 let role = if role == "model" { "assistant" } else { "user" };
-                messages.push(json!({"role": role, "content": text_with_media_notes(m)}));
+                let content = if tool_wire::has_tool_parts(m) {
+                    tool_wire::anthropic_content(m)
+                } else {
+                    json!(text_with_media_notes(m))
+                };
+                messages.push(json!({"role": role, "content": content}));
             }
         }
     }
@@ -165,6 +172,12 @@ pub fn request_body(req: &ChatRequest) -> Value {
         body[k] = v;
     }
     // The Messages API has no seed parameter; `p.seed` is not sent.
+    if !req.tools.is_empty() {
+        body["tools"] = tool_wire::anthropic_tools(&req.tools);
+    }
+    if let Some(choice) = &req.tool_choice {
+        body["tool_choice"] = tool_wire::anthropic_tool_choice(choice);
+    }
     body
 }
 
@@ -181,6 +194,11 @@ pub struct MessageStream {
     pub first_token: Option<Duration>,
     /// `message_stop` arrived.
     pub stopped: bool,
+    /// Tool calls whose `tool_use` block has closed.
+    pub tool_calls: Vec<ToolCall>,
+    /// `tool_use` blocks still streaming, by block index: id, name, the
+    /// `input_json_delta` pieces so far.
+    open_tools: Vec<(u64, Option<String>, String, String)>,
 }
 
 impl MessageStream {
@@ -202,11 +220,33 @@ impl MessageStream {
             }
             "content_block_start" => {
                 let block = event.get("content_block").unwrap_or(&Value::Null);
+                if block.get("type").and_then(Value::as_str) == Some("tool_use") {
+                    let s = |k: &str| block.get(k).and_then(Value::as_str).map(str::to_string);
+                    let index = n(event, "index").unwrap_or(0);
+                    let name = s("name").unwrap_or_default();
+                    self.open_tools.push((index, s("id"), name, String::new()));
+                }
                 self.piece(block.get("type"), block, &mut out);
             }
             "content_block_delta" => {
                 let delta = event.get("delta").unwrap_or(&Value::Null);
+                if delta.get("type").and_then(Value::as_str) == Some("input_json_delta") {
+                    let index = n(event, "index").unwrap_or(0);
+                    let piece = delta.get("partial_json").and_then(Value::as_str);
+                    if let Some(open) = self.open_tools.iter_mut().find(|t| t.0 == index) {
+                        open.3.push_str(piece.unwrap_or(""));
+                    }
+                }
                 self.piece(delta.get("type"), delta, &mut out);
+            }
+            "content_block_stop" => {
+                let index = n(event, "index").unwrap_or(0);
+                if let Some(pos) = self.open_tools.iter().position(|t| t.0 == index) {
+                    let (_, id, name, args) = self.open_tools.remove(pos);
+                    let call = ToolCall::from_text(id, name, args);
+                    self.tool_calls.push(call.clone());
+                    out.push(StreamEvent::ToolCall(call));
+                }
             }
             "message_delta" => {
                 if let Some(reason) = event.pointer("/delta/stop_reason").and_then(Value::as_str) {
@@ -237,7 +277,7 @@ impl MessageStream {
                     message: format!("{message}{hint}"),
                 });
             }
-            // `ping`, `content_block_stop`, and event types added later.
+            // `ping` and event types added later.
             _ => {}
         }
         Ok(out)
@@ -320,6 +360,7 @@ mod tests {
             messages: vec![m],
             params: Default::default(),
             json_schema: None,
+            ..Default::default()
         };
         assert_eq!(
             request_body(&req)["messages"][0]["content"],

@@ -6,13 +6,14 @@ use super::gemini_schema::gemini_schema;
 use super::http::{client, send_traced};
 use super::key::ApiKey;
 use super::sse::{Flow, for_each_json};
+use super::tool_wire;
 use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
     ProviderError, StreamEvent, Trace, Usage,
 };
-use crate::types::ProviderKind;
+use crate::types::{ProviderKind, ToolCall};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -80,6 +81,7 @@ impl Gemini {
         Ok(Completion {
             text: acc.text,
             thinking: acc.thinking,
+            tool_calls: acc.tool_calls,
             usage: acc.usage,
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
@@ -130,13 +132,24 @@ pub fn request_body(req: &ChatRequest) -> Value {
                 } else {
                     "user"
                 };
-                contents.push(json!({"role": role, "parts": [{"text": text_with_media_notes(m)}]}));
+                let parts = if tool_wire::has_tool_parts(m) {
+                    tool_wire::gemini_parts(m)
+                } else {
+                    json!([{"text": text_with_media_notes(m)}])
+                };
+                contents.push(json!({"role": role, "parts": parts}));
             }
         }
     }
     let mut body = json!({"contents": contents});
     if !system.is_empty() {
         body["systemInstruction"] = json!({"parts": [{"text": system.join("\n\n")}]});
+    }
+    if !req.tools.is_empty() {
+        body["tools"] = tool_wire::gemini_tools(&req.tools);
+    }
+    if let Some(choice) = &req.tool_choice {
+        body["toolConfig"] = tool_wire::gemini_tool_config(choice);
     }
     let p = &req.params;
     let mut config = p.to_wire(&ParamNames {
@@ -169,6 +182,8 @@ pub struct GenerateStream {
     pub first_token: Option<Duration>,
     /// Why the safety filters stopped the prompt or the answer, if they did.
     pub blocked: Option<String>,
+    /// `functionCall` parts (each arrives whole).
+    pub tool_calls: Vec<ToolCall>,
 }
 
 impl GenerateStream {
@@ -195,6 +210,15 @@ impl GenerateStream {
         if let Some(cand) = chunk.pointer("/candidates/0") {
             let parts = cand.pointer("/content/parts").and_then(Value::as_array);
             for part in parts.into_iter().flatten() {
+                if let Some(fc) = part.get("functionCall") {
+                    let name = fc.get("name").and_then(Value::as_str).unwrap_or("");
+                    let id = fc.get("id").and_then(Value::as_str).map(str::to_string);
+                    let args = fc.get("args").cloned().unwrap_or_else(|| json!({}));
+                    let call = ToolCall::from_value(id, name, args);
+                    self.tool_calls.push(call.clone());
+                    out.push(StreamEvent::ToolCall(call));
+                    continue;
+                }
                 let Some(t) = part.get("text").and_then(Value::as_str) else {
                     continue;
                 };
@@ -210,7 +234,11 @@ impl GenerateStream {
                 }
             }
             if let Some(reason) = cand.get("finishReason").and_then(Value::as_str) {
-                let fr = finish_reason(reason);
+                let mut fr = finish_reason(reason);
+                if fr == FinishReason::Stop && !self.tool_calls.is_empty() {
+                    // Gemini ends a turn of function calls with STOP.
+                    fr = FinishReason::ToolCalls;
+                }
                 if fr == FinishReason::ContentFilter {
                     self.blocked = Some(reason.to_string());
                 }
@@ -239,6 +267,7 @@ impl GenerateStream {
     pub fn finish(&self) -> Result<(), ProviderError> {
         if let Some(reason) = &self.blocked
             && self.text.is_empty()
+            && self.tool_calls.is_empty()
         {
             return Err(ProviderError::Blocked(reason.clone()));
         }

@@ -17,6 +17,7 @@ pub mod openai;
 pub mod ranges;
 pub mod retry_hint;
 mod sse;
+pub mod tool_wire;
 pub mod trace;
 pub mod types;
 

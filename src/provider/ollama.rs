@@ -3,13 +3,14 @@
 //! carrying the finish reason and token counts. No key.
 
 use super::http::{client, clip, send_traced, traced_bytes};
+use super::tool_wire;
 use super::types::ParamNames;
 use super::types::text_with_media_notes;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
     ProviderError, StreamEvent, Trace, Usage,
 };
-use crate::types::ProviderKind;
+use crate::types::{ProviderKind, ToolCall};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -89,6 +90,7 @@ impl Ollama {
         Ok(Completion {
             text: acc.text,
             thinking: acc.thinking,
+            tool_calls: acc.tool_calls,
             usage: acc.usage,
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
@@ -148,13 +150,16 @@ pub fn request_body(req: &ChatRequest) -> Value {
     let messages: Vec<Value> = req
         .messages
         .iter()
-        .map(|m| {
+        .flat_map(|m| {
             let role = match m.role.as_str() {
                 "model" => "assistant",
                 "system" => "system",
                 _ => "user",
             };
-            json!({"role": role, "content": text_with_media_notes(m)})
+            if tool_wire::has_tool_parts(m) {
+                return tool_wire::ollama_messages(m, role);
+            }
+            vec![json!({"role": role, "content": text_with_media_notes(m)})]
         })
         .collect();
     let mut body = json!({"model": req.model, "messages": messages, "stream": true});
@@ -173,6 +178,10 @@ pub fn request_body(req: &ChatRequest) -> Value {
     if let Some(schema) = &req.json_schema {
         body["format"] = schema.clone();
     }
+    // Ollama has no tool choice; `req.tool_choice` is not sent.
+    if !req.tools.is_empty() {
+        body["tools"] = tool_wire::ollama_tools(&req.tools);
+    }
     body
 }
 
@@ -190,6 +199,8 @@ pub struct ChatStream {
     pub eval_duration: Option<Duration>,
     /// The `done: true` line arrived.
     pub done: bool,
+    /// `message.tool_calls` (each call arrives whole, arguments an object).
+    pub tool_calls: Vec<ToolCall>,
 }
 
 impl ChatStream {
@@ -219,6 +230,22 @@ impl ChatStream {
             self.text.push_str(&t);
             out.push(StreamEvent::Text(t));
         }
+        let calls = line
+            .pointer("/message/tool_calls")
+            .and_then(Value::as_array);
+        for c in calls.into_iter().flatten() {
+            let name = c.pointer("/function/name").and_then(Value::as_str);
+            let call = match c.pointer("/function/arguments") {
+                // Some servers send the arguments as a JSON string.
+                Some(Value::String(text)) => {
+                    ToolCall::from_text(None, name.unwrap_or(""), text.clone())
+                }
+                Some(args) => ToolCall::from_value(None, name.unwrap_or(""), args.clone()),
+                None => ToolCall::from_value(None, name.unwrap_or(""), json!({})),
+            };
+            self.tool_calls.push(call.clone());
+            out.push(StreamEvent::ToolCall(call));
+        }
         if line.get("done").and_then(Value::as_bool) == Some(true) {
             self.done = true;
             let n = |key: &str| line.get(key).and_then(Value::as_u64);
@@ -230,6 +257,8 @@ impl ChatStream {
             self.prompt_eval_duration = n("prompt_eval_duration").map(Duration::from_nanos);
             self.eval_duration = n("eval_duration").map(Duration::from_nanos);
             self.finish_reason = Some(match line.get("done_reason").and_then(Value::as_str) {
+                // Ollama says `stop` after tool calls too.
+                Some("stop") | None if !self.tool_calls.is_empty() => FinishReason::ToolCalls,
                 Some("stop") | None => FinishReason::Stop,
                 Some("length") => FinishReason::Length,
                 Some(other) => FinishReason::Other(other.to_string()),

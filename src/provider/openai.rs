@@ -4,13 +4,14 @@
 
 use super::http::{client, clip, send_traced, traced_bytes};
 use super::key::ApiKey;
+use super::tool_wire;
 use super::types::ParamNames;
 use super::{
     BoxFuture, ChatRequest, Completion, Endpoint, EventSink, FinishReason, KeyStatus, Provider,
     ProviderError, StreamEvent, Trace, Usage,
 };
 use crate::types::ProviderKind;
-use crate::types::{Message, Part};
+use crate::types::{Message, Part, ToolCall};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -56,7 +57,7 @@ impl OpenAi {
 
     /// The JSON body sent for a request (also shown by the inspector).
     fn body(&self, req: &ChatRequest) -> Value {
-        let messages: Vec<Value> = req.messages.iter().map(wire_message).collect();
+        let messages: Vec<Value> = req.messages.iter().flat_map(wire_messages).collect();
         let mut body = json!({
             "model": req.model,
             "messages": messages,
@@ -85,6 +86,12 @@ impl OpenAi {
                 "type": "json_schema",
                 "json_schema": {"name": "output", "schema": schema},
             });
+        }
+        if !req.tools.is_empty() {
+            body["tools"] = tool_wire::openai_tools(&req.tools);
+        }
+        if let Some(choice) = &req.tool_choice {
+            body["tool_choice"] = tool_wire::openai_tool_choice(choice);
         }
         body
     }
@@ -133,9 +140,13 @@ impl OpenAi {
                 "connection closed before the answer finished (no [DONE])".into(),
             ));
         }
+        for ev in acc.close_tool_calls() {
+            sink(ev);
+        }
         Ok(Completion {
             text: acc.text,
             thinking: String::new(),
+            tool_calls: acc.tool_calls,
             usage: acc.usage,
             finish_reason: acc.finish_reason,
             time_to_first_token: acc.first_token,
@@ -179,9 +190,52 @@ pub struct StreamAccumulator {
     pub usage: Usage,
     pub finish_reason: Option<FinishReason>,
     pub first_token: Option<std::time::Duration>,
+    /// Tool calls whose arguments are complete.
+    pub tool_calls: Vec<ToolCall>,
+    /// Tool calls still streaming, by `index`: id, name, arguments so far.
+    pending: Vec<(u64, Option<String>, String, String)>,
 }
 
 impl StreamAccumulator {
+    /// The tool calls still streaming, completed (the finish reason or the
+    /// end of the stream says their arguments are all there).
+    pub fn close_tool_calls(&mut self) -> Vec<StreamEvent> {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_by_key(|p| p.0);
+        pending
+            .into_iter()
+            .map(|(_, id, name, args)| {
+                let call = ToolCall::from_text(id, name, args);
+                self.tool_calls.push(call.clone());
+                StreamEvent::ToolCall(call)
+            })
+            .collect()
+    }
+
+    /// A `delta.tool_calls` entry: the first piece of a call carries its
+    /// id and name, later pieces more of its arguments.
+    fn tool_delta(&mut self, d: &Value) {
+        let index = d.get("index").and_then(Value::as_u64).unwrap_or(0);
+        let pos = match self.pending.iter().position(|p| p.0 == index) {
+            Some(pos) => pos,
+            None => {
+                self.pending
+                    .push((index, None, String::new(), String::new()));
+                self.pending.len() - 1
+            }
+        };
+        let entry = &mut self.pending[pos];
+        if let Some(id) = d.get("id").and_then(Value::as_str) {
+            entry.1 = Some(id.to_string());
+        }
+        if let Some(name) = d.pointer("/function/name").and_then(Value::as_str) {
+            entry.2.push_str(name);
+        }
+        if let Some(args) = d.pointer("/function/arguments").and_then(Value::as_str) {
+            entry.3.push_str(args);
+        }
+    }
+
     pub fn absorb(&mut self, chunk: &Value) -> Result<Vec<StreamEvent>, ProviderError> {
         if let Some(err) = chunk.get("error") {
             let msg = err
@@ -202,8 +256,15 @@ impl StreamAccumulator {
                 self.text.push_str(text);
                 out.push(StreamEvent::Text(text.to_string()));
             }
+            let deltas = choice
+                .pointer("/delta/tool_calls")
+                .and_then(Value::as_array);
+            for d in deltas.into_iter().flatten() {
+                self.tool_delta(d);
+            }
             if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
                 self.finish_reason = Some(FinishReason::from_openai(reason));
+                out.extend(self.close_tool_calls());
             }
         }
         if let Some(u) = chunk.get("usage").filter(|u| u.is_object()) {
@@ -221,13 +282,26 @@ impl StreamAccumulator {
     }
 }
 
+/// Dotprompt message -> OpenAI messages: one, or one `role: tool`
+/// message per tool result.
+pub fn wire_messages(m: &Message) -> Vec<Value> {
+    if tool_wire::has_tool_parts(m) {
+        return tool_wire::openai_messages(m, &openai_role(m));
+    }
+    vec![wire_message(m)]
+}
+
+fn openai_role(m: &Message) -> String {
+    match m.role.as_str() {
+        "model" => "assistant".into(),
+        other => other.into(),
+    }
+}
+
 /// Dotprompt message -> OpenAI message (`model` becomes `assistant`;
 /// media parts become `image_url` content parts).
 pub fn wire_message(m: &Message) -> Value {
-    let role = match m.role.as_str() {
-        "model" => "assistant",
-        other => other,
-    };
+    let role = openai_role(m);
     let has_media = m.content.iter().any(|p| matches!(p, Part::Media { .. }));
     if !has_media {
         return json!({"role": role, "content": m.plain_text()});
@@ -240,7 +314,7 @@ pub fn wire_message(m: &Message) -> Value {
             Part::Media { media, .. } => {
                 Some(json!({"type": "image_url", "image_url": {"url": media.url}}))
             }
-            Part::Metadata { .. } => None,
+            Part::ToolRequest { .. } | Part::ToolResponse { .. } | Part::Metadata { .. } => None,
         })
         .collect();
     json!({"role": role, "content": parts})
@@ -264,6 +338,7 @@ mod tests {
                 ..Default::default()
             },
             json_schema: Some(json!({"type": "object"})),
+            ..Default::default()
         };
         let b = p.request_body(&req);
         assert_eq!(p.url(), "http://127.0.0.1:1/v1/chat/completions");

@@ -1,14 +1,14 @@
 //! The provider-neutral request and result shapes every provider maps to
 //! and from its own wire format.
 
-use crate::types::Message;
+use crate::types::{Message, ToolCall, ToolChoice, ToolDef};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 pub use crate::types::{FinishReason, GenParams, ParamNames, Usage};
 
 /// What is sent to one model: the rendered messages and the parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChatRequest {
     /// The model name as the provider knows it (without the `provider:` prefix).
     pub model: String,
@@ -17,6 +17,12 @@ pub struct ChatRequest {
     /// JSON Schema the answer must follow, when the prompt declares one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_schema: Option<serde_json::Value>,
+    /// The tools the model may call (the prompt's `tools:` resolved).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<ToolDef>,
+    /// The prompt's `toolChoice`; `None` leaves it to the provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_choice: Option<ToolChoice>,
 }
 /// What streams out of a provider while it answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +37,8 @@ pub enum StreamEvent {
     /// What the call is busy with before text comes (the local model:
     /// "loading model…", "reading 329 prompt tokens…"); not part of the answer.
     Status(String),
+    /// A tool call, once its arguments are complete.
+    ToolCall(ToolCall),
 }
 
 /// The end result of one call.
@@ -40,6 +48,9 @@ pub struct Completion {
     /// The model's reasoning text when the provider streams it; empty otherwise.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub thinking: String,
+    /// The tools the model called, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolCall>,
     pub usage: Usage,
     pub finish_reason: Option<FinishReason>,
     /// Time from sending the request to the first text.
@@ -190,7 +201,7 @@ pub fn text_with_media_notes(m: &Message) -> String {
                 };
                 out.push_str(&format!("[media not sent: {what}]"));
             }
-            Part::Metadata { .. } => {}
+            Part::ToolRequest { .. } | Part::ToolResponse { .. } | Part::Metadata { .. } => {}
         }
     }
     out

@@ -66,6 +66,13 @@ pub fn sample_cache_key(provider: &dyn Provider, request: &ChatRequest, sample: 
     if sample > 0 {
         material["sample"] = json!(sample);
     }
+    // Only requests with tools carry them, so other keys stay as they were.
+    if !request.tools.is_empty() {
+        material["tools"] = json!(request.tools);
+    }
+    if let Some(choice) = &request.tool_choice {
+        material["tool_choice"] = json!(choice);
+    }
     let digest = Sha256::digest(material.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -21,6 +21,7 @@ fn req(text: &str, temperature: f64) -> ChatRequest {
             ..Default::default()
         },
         json_schema: None,
+        ..Default::default()
     }
 }
 
@@ -104,4 +105,20 @@ fn good_answers_round_trip_and_bad_ones_are_not_kept() {
         "the terminal event comes back to the runner, which sends it"
     );
     assert!(replay(None, 7, 1, &tx).is_none());
+}
+
+#[test]
+fn tools_are_part_of_the_key_only_when_offered() {
+    let p = crate::provider::echo::Echo;
+    let plain = req("hi", 0.0);
+    let mut with_tools = plain.clone();
+    with_tools.tools = vec![crate::types::ToolDef {
+        name: "f".into(),
+        description: None,
+        parameters: serde_json::json!({"type": "object"}),
+    }];
+    assert_ne!(cache_key(&p, &plain), cache_key(&p, &with_tools));
+    let mut choice = with_tools.clone();
+    choice.tool_choice = Some(crate::types::ToolChoice::Required);
+    assert_ne!(cache_key(&p, &with_tools), cache_key(&p, &choice));
 }

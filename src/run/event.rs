@@ -26,6 +26,12 @@ pub enum RunEvent {
         cell: usize,
         text: String,
     },
+    /// The model called a tool (its arguments complete).
+    ToolCall {
+        run: RunId,
+        cell: usize,
+        call: crate::types::ToolCall,
+    },
     /// Usage figures arrived (may precede `Finished`).
     Usage {
         run: RunId,
@@ -84,6 +90,7 @@ impl RunEvent {
             RunEvent::Started { run, .. }
             | RunEvent::Text { run, .. }
             | RunEvent::Thinking { run, .. }
+            | RunEvent::ToolCall { run, .. }
             | RunEvent::Usage { run, .. }
             | RunEvent::Trace { run, .. }
             | RunEvent::Retrying { run, .. }
@@ -99,6 +106,7 @@ impl RunEvent {
             RunEvent::Started { cell, .. }
             | RunEvent::Text { cell, .. }
             | RunEvent::Thinking { cell, .. }
+            | RunEvent::ToolCall { cell, .. }
             | RunEvent::Usage { cell, .. }
             | RunEvent::Trace { cell, .. }
             | RunEvent::Retrying { cell, .. }

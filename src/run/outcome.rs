@@ -6,7 +6,7 @@
 use super::event::RunEvent;
 use super::plan::{CellSlot, PlannedCell};
 use crate::provider::{Completion, Trace};
-use crate::types::{FinishReason, GenParams, ModelId, Usage};
+use crate::types::{FinishReason, GenParams, ModelId, ToolCall, ToolDef, Usage};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +49,11 @@ pub struct CellOutcome {
     pub text: String,
     /// The model's reasoning, kept apart from the answer.
     pub thinking: String,
+    /// The tools the model called, in order (arguments as streamed, parsed
+    /// or with the reason they do not parse).
+    pub tool_calls: Vec<ToolCall>,
+    /// The tools the request offered (for checking the calls).
+    pub tools: Vec<ToolDef>,
     pub usage: Usage,
     pub finish_reason: Option<FinishReason>,
     /// The answering call's own time to first token and total time (the
@@ -76,6 +81,8 @@ impl CellOutcome {
             status: CellStatus::Queued,
             text: String::new(),
             thinking: String::new(),
+            tool_calls: Vec::new(),
+            tools: Vec::new(),
             usage: Usage::default(),
             finish_reason: None,
             time_to_first_token: None,
@@ -90,12 +97,14 @@ impl CellOutcome {
 
     /// A queued outcome for a planned cell.
     pub fn planned(cell: &PlannedCell) -> CellOutcome {
-        CellOutcome::new(
+        let mut o = CellOutcome::new(
             cell.name.clone(),
             cell.model.clone(),
             cell.request.params.clone(),
         )
-        .with_slot(cell.slot)
+        .with_slot(cell.slot);
+        o.tools = cell.request.tools.clone();
+        o
     }
 
     pub fn with_slot(mut self, slot: CellSlot) -> Self {
@@ -148,6 +157,7 @@ impl CellOutcome {
         // The final text is authoritative (it equals the streamed deltas).
         self.text = c.text;
         self.thinking = c.thinking;
+        self.tool_calls = c.tool_calls;
         self.usage = c.usage;
         self.finish_reason = c.finish_reason;
         self.time_to_first_token = c.time_to_first_token;
@@ -186,6 +196,7 @@ impl CellOutcome {
                 // What streamed of the failed attempt is not the answer.
                 self.text.clear();
                 self.thinking.clear();
+                self.tool_calls.clear();
                 self.status = CellStatus::Retrying {
                     attempt,
                     max_retries,
@@ -199,6 +210,10 @@ impl CellOutcome {
                 self.text.push_str(&text);
             }
             RunEvent::Thinking { text, .. } => self.thinking.push_str(&text),
+            RunEvent::ToolCall { call, .. } => {
+                self.note = None;
+                self.tool_calls.push(call);
+            }
             RunEvent::Usage { usage, .. } => self.usage = usage,
             RunEvent::Trace { trace, .. } => {
                 if self.attempts.is_empty() {

@@ -262,6 +262,10 @@ async fn attempt(
             }
             StreamEvent::Usage(usage) => RunEvent::Usage { run, cell, usage },
             StreamEvent::Status(note) => RunEvent::Status { run, cell, note },
+            StreamEvent::ToolCall(call) => {
+                streamed.store(true, Ordering::Relaxed);
+                RunEvent::ToolCall { run, cell, call }
+            }
         };
         let _ = to.tx.send(msg);
     };

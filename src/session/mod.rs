@@ -5,6 +5,7 @@
 //! back into per-cell outcomes (`collect`). The TUI, `pwb run` and
 //! `pwb eval` all go through here; no face assembles a request itself.
 
+pub mod agent;
 pub mod collect;
 pub mod examples;
 pub mod locate;

@@ -46,6 +46,8 @@ impl Session {
     ) -> Vec<PlannedCell> {
         let samples = repeats.max(1);
         let schema = rendered.output_json_schema();
+        let tools = rendered.tool_defs();
+        let tool_choice = rendered.tool_choice();
         let mut cells = Vec::new();
         for (model, pick) in picks.iter().enumerate() {
             let mut endpoint = pick.model.endpoint.clone();
@@ -70,6 +72,8 @@ impl Session {
                     messages: rendered.messages.clone(),
                     params,
                     json_schema: schema.clone(),
+                    tools: tools.clone(),
+                    tool_choice: tool_choice.clone(),
                 };
                 for sample in 0..samples {
                     cells.push(PlannedCell {

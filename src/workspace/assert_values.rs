@@ -63,6 +63,24 @@ pub(super) fn check_value(
             Some(s) if !s.is_empty() || base == "levenshtein" => AssertVerdict::Ok,
             _ => bad(format!("`{kind}` takes a string value"), example(base)),
         },
+        "tool-call-f1" => match value {
+            Some(Value::String(s)) if !s.trim().is_empty() => AssertVerdict::Ok,
+            Some(v) if string_list(v) => AssertVerdict::Ok,
+            _ => bad(
+                format!("`{kind}` takes the expected tool names"),
+                "e.g. value: [get_weather, get_time] (or \"get_weather, get_time\")",
+            ),
+        },
+        "tool-called" => match value {
+            Some(Value::String(s)) if !s.is_empty() => AssertVerdict::Ok,
+            Some(Value::Object(o)) if o.get("name").is_some_and(Value::is_string) => {
+                AssertVerdict::Ok
+            }
+            _ => bad(
+                format!("`{kind}` takes a tool name, or {{name, arguments}}"),
+                "e.g. value: {name: get_weather, arguments: {city: Paris}}",
+            ),
+        },
         "contains-any" | "contains-all" | "icontains-any" | "icontains-all" => match value {
             Some(Value::String(s)) if !s.is_empty() => AssertVerdict::Ok,
             Some(Value::Array(a)) if !a.is_empty() => AssertVerdict::Ok,

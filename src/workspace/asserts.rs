@@ -39,6 +39,11 @@ pub const DETERMINISTIC: &[&str] = &[
     "is-refusal",
     "perplexity",
     "perplexity-score",
+    "is-valid-openai-tools-call",
+    "is-valid-openai-function-call",
+    "is-valid-function-call",
+    "tool-call-f1",
+    "tool-called",
 ];
 
 /// Types graded by a model (the suite's grader) or by embeddings.
@@ -64,19 +69,6 @@ pub const SCRIPTED: &[&str] = &["javascript", "python"];
 
 /// promptfoo types pwb does not run, with why (and what to do).
 pub const NOT_SUPPORTED: &[(&str, &str)] = &[
-    (
-        "is-valid-openai-function-call",
-        "tool calls come with tool support",
-    ),
-    (
-        "is-valid-openai-tools-call",
-        "tool calls come with tool support",
-    ),
-    (
-        "is-valid-function-call",
-        "tool calls come with tool support",
-    ),
-    ("tool-call-f1", "tool calls come with tool support"),
     ("classifier", "it runs a HuggingFace classifier"),
     ("moderation", "it calls a moderation API"),
     ("webhook", "it posts each answer to a URL"),

@@ -10,7 +10,9 @@ use super::partials_check::partial_checks;
 use super::render_check::render_checks;
 use super::yaml_locate::{Seg, locate_value};
 use crate::prompt::schemas::{SchemaSource, compile_schemas};
+use crate::prompt::tools::{ToolSource, compile_tools};
 use crate::prompt::{ParsedPrompt, PromptWarning};
+use crate::types::ToolDef;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -65,12 +67,14 @@ pub fn check(dir: &Path, more: PromptChecks<'_>) -> Result<CheckReport, Workspac
     diagnostics.extend(cross_checks(&ws));
     let (schemas, schema_problems) = compiled_schemas(&ws);
     diagnostics.extend(schema_problems);
+    let (tools, tool_problems) = compiled_tools(&ws, &schemas);
+    diagnostics.extend(tool_problems);
     let broken: HashSet<PathBuf> = diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| d.path.clone())
         .collect();
-    diagnostics.extend(render_checks(&ws, &broken, &schemas, more));
+    diagnostics.extend(render_checks(&ws, &broken, &schemas, &tools, more));
 
     let mut files: BTreeSet<PathBuf> = diagnostics.iter().map(|d| d.path.clone()).collect();
     files.insert(PathBuf::from("pwb.toml"));
@@ -78,7 +82,8 @@ pub fn check(dir: &Path, more: PromptChecks<'_>) -> Result<CheckReport, Workspac
     let listed = listed
         .chain(ws.examples.iter().map(|e| &e.path))
         .chain(ws.tests.iter().map(|t| &t.path))
-        .chain(ws.schemas.iter().map(|s| &s.path));
+        .chain(ws.schemas.iter().map(|s| &s.path))
+        .chain(ws.tools.iter().map(|s| &s.path));
     files.extend(listed.map(|p| relative_to(&ws.root, p)));
     // Folder-level problems (an unreadable or missing prompts/) are not files.
     let is_file = |p: &PathBuf| {
@@ -113,6 +118,32 @@ fn compiled_schemas(ws: &Workspace) -> (HashMap<String, Value>, Vec<Diagnostic>)
         })
         .collect();
     (schemas, diagnostics)
+}
+
+/// The workspace's tools compiled as the renderer compiles them
+/// (`prompt::tools`), and their problems.
+fn compiled_tools(
+    ws: &Workspace,
+    schemas: &HashMap<String, Value>,
+) -> (HashMap<String, ToolDef>, Vec<Diagnostic>) {
+    let sources: Vec<ToolSource> = ws
+        .tools
+        .iter()
+        .map(|s| ToolSource {
+            stem: s.name.clone(),
+            shown: relative_to(&ws.root, &s.path),
+            source: s.source.clone(),
+        })
+        .collect();
+    let (tools, problems) = compile_tools(&sources, schemas);
+    let diagnostics = problems
+        .into_iter()
+        .map(|e| {
+            let shown = e.file.clone().unwrap_or_default();
+            Diagnostic::error(shown, e.line, e.col, e.message).with_hint(e.hint)
+        })
+        .collect();
+    (tools, diagnostics)
 }
 
 /// Problems that involve more than one file.

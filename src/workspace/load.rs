@@ -58,6 +58,8 @@ impl Workspace {
         let (prompts, partials) = loader.prompts();
         let examples = loader.examples();
         let schemas = loader.schemas();
+        let tools = loader.tools();
+        let tool_mocks = loader.tool_mocks();
         let tests = loader.tests(&super::load_tree::prompt_folders(&prompts));
         let workspace = Workspace {
             root: dir.to_path_buf(),
@@ -67,6 +69,8 @@ impl Workspace {
             examples,
             tests,
             schemas,
+            tools,
+            tool_mocks,
         };
         Ok((workspace, loader.diags))
     }

@@ -261,4 +261,60 @@ impl Loader<'_> {
         }
         out
     }
+
+    /// `tools/NAME.yaml` (`.yml`, `.json`); `tools/mocks/` is mock results
+    /// (read by `pwb run`), other folders are reported and skipped.
+    pub(super) fn tools(&mut self) -> Vec<SchemaFile> {
+        let mut out: Vec<SchemaFile> = Vec::new();
+        for entry in self.list(&self.root.join("tools")) {
+            if entry.is_dir {
+                if entry.name != "mocks" {
+                    self.ignored(
+                        &entry,
+                        "folder inside tools/",
+                        "tools are tools/NAME.yaml; mock results go in tools/mocks/",
+                    );
+                }
+                continue;
+            }
+            let Some(name) = schema_name(&entry.path) else {
+                self.ignored(
+                    &entry,
+                    "not a tool file",
+                    "tools are tools/NAME.yaml, NAME.yml or NAME.json",
+                );
+                continue;
+            };
+            if let Some(source) = self.read(&entry.path) {
+                out.push(SchemaFile {
+                    name,
+                    path: entry.path,
+                    source,
+                });
+            }
+        }
+        out
+    }
+
+    /// `tools/mocks/*.yaml` (`.yml`, `.json`), parsed; problems reported.
+    pub(super) fn tool_mocks(&mut self) -> Vec<super::ToolMock> {
+        let mut out = Vec::new();
+        for entry in self.list(&self.root.join("tools").join("mocks")) {
+            if entry.is_dir || schema_name(&entry.path).is_none() {
+                self.ignored(
+                    &entry,
+                    "not a mock file",
+                    "mock results are tools/mocks/NAME.yaml",
+                );
+                continue;
+            }
+            if let Some(source) = self.read(&entry.path) {
+                let shown = self.shown(&entry.path);
+                let (mocks, diags) = super::tool_mocks::parse_mocks(&source, &shown);
+                out.extend(mocks);
+                self.diags.extend(diags);
+            }
+        }
+        out
+    }
 }

@@ -1,5 +1,5 @@
 //! The workspace on disk: `pwb.toml`, `prompts/` (and its subfolders),
-//! `examples/`, `tests/`, `schemas/`.
+//! `examples/`, `tests/`, `schemas/`, `tools/`.
 //! Loads and validates every file (problems become located `Diagnostic`s),
 //! saves atomically, and keeps crash-recovery copies for the editor.
 
@@ -27,6 +27,7 @@ mod testfile_expected;
 mod testfile_parse;
 mod testfile_sources;
 mod testfile_vars;
+pub mod tool_mocks;
 pub mod yaml_index;
 
 pub use crate::prompt::yaml_locate;
@@ -40,6 +41,7 @@ pub use error::WorkspaceError;
 pub use recovery::{clear_recovery, read_recovery, recovery_path, write_recovery};
 pub use save::{save_atomic, save_text};
 pub use testfile::{AssertSpec, TestCase, TestFile};
+pub use tool_mocks::{ToolMock, find_mock};
 
 use crate::prompt::Example;
 use crate::prompt::suggest;
@@ -58,6 +60,11 @@ pub struct Workspace {
     pub tests: Vec<TestFile>,
     /// `schemas/NAME.yaml` (`.yml`, `.json`): named schemas, as text.
     pub schemas: Vec<SchemaFile>,
+    /// `tools/NAME.yaml` (`.yml`, `.json`): tool definitions, as text
+    /// (`tools/mocks/` holds mock results, not definitions).
+    pub tools: Vec<SchemaFile>,
+    /// `tools/mocks/*.yaml`: canned tool results, in file order.
+    pub tool_mocks: Vec<ToolMock>,
 }
 
 /// A `.prompt` file as text: kept even when it does not parse, so the

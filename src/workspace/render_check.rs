@@ -14,6 +14,7 @@ use crate::prompt::{
     ParsedPrompt, RenderData, RenderedPrompt, Renderer, check_inputs, inputs::InputProblemKind,
     parse_document,
 };
+use crate::types::ToolDef;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -26,11 +27,15 @@ pub fn render_checks(
     ws: &Workspace,
     broken: &HashSet<PathBuf>,
     schemas: &HashMap<String, Value>,
+    tools: &HashMap<String, ToolDef>,
     more: PromptChecks<'_>,
 ) -> Vec<Diagnostic> {
     let mut renderer = Renderer::default();
     for (name, schema) in schemas {
         renderer.add_schema(name, schema.clone());
+    }
+    for tool in tools.values() {
+        renderer.add_tool(tool.clone());
     }
     for partial in &ws.partials {
         // A partial that does not compile was reported by its own check.

@@ -48,6 +48,7 @@ pub fn request(model: &str) -> ChatRequest {
             top_k: Some(40),
         },
         json_schema: None,
+        ..Default::default()
     }
 }
 

@@ -386,3 +386,117 @@ pub fn ollama_stream(thinking: &[&str], pieces: &[&str], done_reason: &str) -> V
     }
     steps
 }
+
+/// An OpenAI stream of one tool call whose arguments arrive in `pieces`
+/// (the first chunk names the call, later ones add arguments), then
+/// `finish_reason: tool_calls`, usage and `[DONE]`.
+pub fn openai_tool_stream(id: &str, name: &str, pieces: &[&str]) -> Vec<Step> {
+    use serde_json::json;
+    let data = |v: serde_json::Value| Step::Send(format!("data: {v}\n\n"));
+    let mut steps = vec![data(
+        json!({"choices": [{"index": 0, "delta": {"role": "assistant",
+        "content": null, "tool_calls": [{"index": 0, "id": id, "type": "function",
+        "function": {"name": name, "arguments": ""}}]}, "finish_reason": null}]}),
+    )];
+    for p in pieces {
+        steps.push(data(
+            json!({"choices": [{"index": 0, "delta": {"tool_calls": [
+            {"index": 0, "function": {"arguments": p}}]}, "finish_reason": null}]}),
+        ));
+    }
+    steps.push(data(
+        json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}),
+    ));
+    steps.push(data(json!({"choices": [], "usage": {"prompt_tokens": 20,
+        "completion_tokens": 7, "total_tokens": 27}})));
+    steps.push(Step::Send("data: [DONE]\n\n".into()));
+    steps
+}
+
+/// An Anthropic stream of a text block then one `tool_use` block whose
+/// input arrives as `input_json_delta` pieces; `stop_reason: tool_use`.
+pub fn anthropic_tool_stream(text: &str, id: &str, name: &str, pieces: &[&str]) -> Vec<Step> {
+    use serde_json::json;
+    let mut steps = vec![sse_event(
+        "message_start",
+        &json!({"type": "message_start", "message": {"id": "msg_t", "type": "message",
+            "role": "assistant", "content": [], "model": "claude-test", "stop_reason": null,
+            "usage": {"input_tokens": 30, "output_tokens": 1}}}),
+    )];
+    steps.push(sse_event(
+        "content_block_start",
+        &json!({"type": "content_block_start",
+        "index": 0, "content_block": {"type": "text", "text": ""}}),
+    ));
+    steps.push(sse_event(
+        "content_block_delta",
+        &json!({"type": "content_block_delta",
+        "index": 0, "delta": {"type": "text_delta", "text": text}}),
+    ));
+    steps.push(sse_event(
+        "content_block_stop",
+        &json!({"type": "content_block_stop", "index": 0}),
+    ));
+    steps.push(sse_event(
+        "content_block_start",
+        &json!({"type": "content_block_start",
+        "index": 1, "content_block": {"type": "tool_use", "id": id, "name": name, "input": {}}}),
+    ));
+    for p in pieces {
+        steps.push(sse_event(
+            "content_block_delta",
+            &json!({"type": "content_block_delta",
+            "index": 1, "delta": {"type": "input_json_delta", "partial_json": p}}),
+        ));
+    }
+    steps.push(sse_event(
+        "content_block_stop",
+        &json!({"type": "content_block_stop", "index": 1}),
+    ));
+    steps.push(sse_event(
+        "message_delta",
+        &json!({"type": "message_delta",
+        "delta": {"stop_reason": "tool_use", "stop_sequence": null},
+        "usage": {"output_tokens": 12}}),
+    ));
+    steps.push(sse_event("message_stop", &json!({"type": "message_stop"})));
+    steps
+}
+
+/// A Gemini stream whose one chunk holds a `functionCall` part (Gemini
+/// sends a call whole), split across two network chunks, ending `STOP`.
+pub fn gemini_tool_stream(name: &str, args: serde_json::Value) -> Vec<Step> {
+    use serde_json::json;
+    let chunk = json!({"candidates": [{"content": {"role": "model",
+        "parts": [{"functionCall": {"name": name, "args": args}}]},
+        "finishReason": "STOP", "index": 0}],
+        "usageMetadata": {"promptTokenCount": 25, "candidatesTokenCount": 5,
+                          "totalTokenCount": 30}});
+    let line = format!("data: {chunk}\r\n\r\n");
+    let (a, b) = line.split_at(line.len() / 2);
+    vec![
+        Step::Send(a.to_string()),
+        Step::Sleep(Duration::from_millis(10)),
+        Step::Send(b.to_string()),
+    ]
+}
+
+/// An Ollama stream whose message carries `tool_calls` (arguments an
+/// object), the line split across chunks, then the `done` line.
+pub fn ollama_tool_stream(name: &str, args: serde_json::Value) -> Vec<Step> {
+    use serde_json::json;
+    let call = json!({"model": "llama-test", "created_at": "2025-01-01T00:00:00Z",
+        "message": {"role": "assistant", "content": "",
+            "tool_calls": [{"function": {"name": name, "arguments": args}}]},
+        "done": false});
+    let done = json!({"model": "llama-test", "message": {"role": "assistant", "content": ""},
+        "done": true, "done_reason": "stop", "prompt_eval_count": 9, "eval_count": 4});
+    let l = format!("{call}\n");
+    let (a, b) = l.split_at(l.len() / 2);
+    vec![
+        Step::Send(a.to_string()),
+        Step::Sleep(Duration::from_millis(10)),
+        Step::Send(b.to_string()),
+        Step::Send(format!("{done}\n")),
+    ]
+}

@@ -20,6 +20,7 @@ mod scripted;
 mod similarity;
 mod sql;
 mod text;
+mod tools;
 mod treebank;
 pub mod value;
 mod xml;
@@ -108,6 +109,11 @@ fn handler(base: &str) -> Option<Handler> {
         "is-refusal" => meta::is_refusal,
         "perplexity" => meta::perplexity,
         "perplexity-score" => meta::perplexity_score,
+        "is-valid-openai-tools-call"
+        | "is-valid-openai-function-call"
+        | "is-valid-function-call" => tools::is_valid_tools_call,
+        "tool-call-f1" => tools::tool_call_f1,
+        "tool-called" => tools::tool_called,
         _ => return None,
     })
 }

@@ -121,6 +121,7 @@ impl<'a> RunnerGrader<'a> {
             messages: messages.clone(),
             params: GenParams::default(),
             json_schema: None,
+            ..Default::default()
         };
         let cache = CacheSlot::for_cell(self.cache, &cache_dir(), &*provider, &request);
         let queued = CellOutcome::new(id.to_string(), id.clone(), GenParams::default());
