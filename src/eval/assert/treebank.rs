@@ -176,10 +176,16 @@ fn contraction(chars: Vec<char>, a: &str, b: &str, space_after: bool) -> Vec<cha
                 .all(|(p, q)| p.to_lowercase().eq(q.to_lowercase()))
     };
     let n = a.len() + b.len();
+    // An ASCII character matches the pattern's (ASCII) first character
+    // only as itself in either case; others go through full lowercasing
+    // (the Kelvin sign lowercases to `k`).
+    let first = a[0];
+    let may_start = |c: char| !c.is_ascii() || c.to_ascii_lowercase() == first;
     let mut out = Vec::with_capacity(chars.len() + 8);
     let mut i = 0;
     while i < chars.len() {
         let fits = i + n <= chars.len()
+            && may_start(chars[i])
             && eq(&chars[i..i + a.len()], &a)
             && eq(&chars[i + a.len()..i + n], &b)
             && !(i > 0 && id(chars.get(i - 1)))
