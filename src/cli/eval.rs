@@ -183,8 +183,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         let stop = interrupt.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\nstopping: calls in flight are cancelled; what finished is reported");
+                eprintln!(
+                    "\nstopping: calls in flight are cancelled; what finished is reported (Ctrl-C again to quit at once)"
+                );
                 stop.cancel();
+            }
+            // A second Ctrl-C does not wait for the report.
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(i32::from(report::EXIT_INTERRUPTED));
             }
         });
         let mut runs: Vec<EvalRun> = Vec::new();
