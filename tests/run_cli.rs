@@ -211,3 +211,65 @@ fn a_value_the_provider_refuses_fails_that_cell_before_sending() {
     );
     assert!(server.requests().is_empty(), "nothing went out");
 }
+
+#[test]
+fn history_file_turns_go_before_the_last_user_message() {
+    let server =
+        MockServer::start(|_| Reply::sse(openai_stream(&["Hi again, Ada."], 30, Duration::ZERO)));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    std::fs::write(
+        dir.path().join("chat.yaml"),
+        "- role: user\n  content: I am Ada.\n- role: assistant\n  content: Nice to meet you.\n",
+    )
+    .unwrap();
+    let (code, out, err) = pwb(
+        dir.path(),
+        &[
+            "run",
+            "greet",
+            "--var",
+            "name=Ada",
+            "--history",
+            "chat.yaml",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "Hi again, Ada.\n");
+    let body = server.requests()[0].json();
+    let turns: Vec<(String, String)> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["role"].as_str().unwrap().to_string(),
+                m["content"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("system", "Be terse.\n"),
+        ("user", "I am Ada."),
+        ("assistant", "Nice to meet you."),
+        ("user", "Greet Ada."),
+    ];
+    assert_eq!(
+        turns,
+        want.iter()
+            .map(|(r, c)| (r.to_string(), c.to_string()))
+            .collect::<Vec<_>>()
+    );
+    // A bad turn is an error before any call.
+    std::fs::write(dir.path().join("bad.yaml"), "- role: bot\n  content: x\n").unwrap();
+    let (code, _, err) = pwb(
+        dir.path(),
+        &["run", "greet", "--var", "name=Ada", "--history", "bad.yaml"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--history bad.yaml: turn 1: role `bot` is not one of"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 1);
+}

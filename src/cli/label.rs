@@ -156,6 +156,7 @@ fn get(args: GetArgs) -> anyhow::Result<ExitCode> {
     let inputs = PromptInputs {
         vars,
         examples: v.examples.clone(),
+        ..Default::default()
     };
     match session.render_parsed(&parsed, &inputs) {
         Ok(r) => {

@@ -37,6 +37,11 @@ pub struct RenderArgs {
     /// value.
     #[arg(long)]
     pub strict: bool,
+    /// Earlier turns of the conversation: a JSON or YAML list of
+    /// `{role: user|model|assistant|system, content}`, placed where
+    /// Dotprompt places history.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
 }
 
 /// A prompt rendered for a command, with its workspace session.
@@ -196,9 +201,22 @@ pub fn render(args: &RenderArgs) -> anyhow::Result<Result<Rendered, ExitCode>> {
     };
     let input = session.input_meta(&parsed);
     let given = read_vars(args, input.as_ref())?;
+    let history = match &args.history {
+        Some(file) => match crate::session::history::read_history(&cwd.join(file), file) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!(
+                    "error: --history {e}\nhint: a list of turns: - {{role: user, content: \"...\"}}"
+                );
+                return Ok(Err(ExitCode::FAILURE));
+            }
+        },
+        None => Vec::new(),
+    };
     let inputs = PromptInputs {
         vars: given.clone(),
         examples,
+        history,
     };
     let rendered = match session.render_parsed(&parsed, &inputs) {
         Ok(r) => r,

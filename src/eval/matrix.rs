@@ -41,7 +41,7 @@ impl Variant for DotpromptVariant {
     ) -> Result<RenderedPrompt, String> {
         let inputs = PromptInputs {
             vars: vars.clone(),
-            examples: Vec::new(),
+            ..Default::default()
         };
         session
             .render(&self.source, &inputs)

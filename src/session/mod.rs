@@ -8,6 +8,7 @@
 pub mod agent;
 pub mod collect;
 pub mod examples;
+pub mod history;
 pub mod locate;
 pub mod models;
 pub mod plan;

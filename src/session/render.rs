@@ -7,6 +7,7 @@ use crate::prompt::{
     Example, ParsedPrompt, PromptError, PromptWarning, RenderData, RenderedPrompt, compile_check,
     lint, parse_document,
 };
+use crate::types::Message;
 use serde_json::{Map, Value};
 
 /// What a prompt is rendered with.
@@ -16,6 +17,9 @@ pub struct PromptInputs {
     pub vars: Map<String, Value>,
     /// Few-shot examples, in send order.
     pub examples: Vec<Example>,
+    /// Earlier turns of the conversation, placed as Dotprompt places
+    /// history (`history::read_history` reads them from a file).
+    pub history: Vec<Message>,
 }
 
 impl Session {
@@ -55,6 +59,7 @@ impl Session {
         let data = RenderData {
             input: inputs.vars.clone(),
             examples: inputs.examples.clone(),
+            messages: inputs.history.clone(),
             ..RenderData::default()
         };
         let mut r = self.renderer.render(parsed, &data, None)?;

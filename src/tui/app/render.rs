@@ -64,6 +64,7 @@ impl App {
         let inputs = PromptInputs {
             vars: self.current.vars.to_input(input.as_ref()),
             examples: self.current.examples.selected(),
+            ..Default::default()
         };
         match self.session.render_parsed(&parsed, &inputs) {
             Ok(r) => {
