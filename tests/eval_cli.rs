@@ -509,3 +509,21 @@ fn dry_run_prints_calls_tokens_and_cost_and_sends_nothing() {
     assert!(bad.contains("$?"), "bad has no price: {bad}");
     assert!(out.contains("price is unknown"), "{out}");
 }
+
+#[test]
+fn dry_run_flags_calls_over_the_context_window() {
+    let (server, dir) = setup(SUITE);
+    // pwb.toml ends with openai:good's [pricing] table: give it a tiny window.
+    let toml = dir.path().join("pwb.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("context = 10\n");
+    std::fs::write(&toml, text).unwrap();
+    let (code, out, err) = pwb(dir.path(), &["eval", "--dry-run"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(server.requests().len(), 0);
+    // Each request is 16 tokens (see the test above): 6 over a 10-token window.
+    assert!(
+        out.contains("2 over the 10 token window (by up to 6)"),
+        "{out}"
+    );
+}

@@ -273,3 +273,21 @@ fn history_file_turns_go_before_the_last_user_message() {
     );
     assert_eq!(server.requests().len(), 1);
 }
+
+#[test]
+fn a_request_over_the_context_window_is_flagged_before_it_is_sent() {
+    let server = MockServer::start(|_| Reply::sse(openai_stream(&["Hi"], 9, Duration::ZERO)));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1());
+    let toml = dir.path().join("pwb.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("\n[pricing.\"openai:fast\"]\ninput = 1.0\noutput = 1.0\ncontext = 5\n");
+    std::fs::write(&toml, text).unwrap();
+    let (code, _, err) = pwb(dir.path(), &["run", "greet", "--var", "name=Ada"]);
+    assert_eq!(code, 0, "{err}");
+    // "Be terse.\n" (4 tokens) + "Greet Ada." (3), 3 per message, 3 to prime.
+    assert!(
+        err.contains("warning: openai:fast: the request is about 16 tokens, 11 over its 5-token context window"),
+        "{err}"
+    );
+}

@@ -63,11 +63,7 @@ fn table(est: &[ModelEstimate]) -> String {
                     .map(|n| format!("≤ {}", thousands(n)))
                     .unwrap_or_else(|| "? (no max tokens)".into()),
                 range(m.cost_min, m.cost_max),
-                if m.unplanned > 0 {
-                    format!("{} cannot render", m.unplanned)
-                } else {
-                    String::new()
-                },
+                notes(m),
             ]
         })
         .collect();
@@ -86,6 +82,23 @@ fn table(est: &[ModelEstimate]) -> String {
     text.lines()
         .map(|l| format!("{}\n", l.trim_end()))
         .collect()
+}
+
+/// Cells that cannot render, calls over the context window.
+fn notes(m: &ModelEstimate) -> String {
+    let mut out = Vec::new();
+    if m.unplanned > 0 {
+        out.push(format!("{} cannot render", m.unplanned));
+    }
+    if let (true, Some(w)) = (m.over_window > 0, m.window) {
+        out.push(format!(
+            "{} over the {} token window (by up to {})",
+            m.over_window,
+            thousands(w),
+            thousands(m.max_excess)
+        ));
+    }
+    out.join("; ")
 }
 
 /// `$0.0012–$0.0150`, one figure when both ends agree, `$?` unknown.

@@ -142,6 +142,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let cells = session.plan(&r.rendered, &picks, repeats);
+    for c in &cells {
+        if let Some(o) = crate::session::window::over_window(c, &session.catalog) {
+            eprintln!(
+                "warning: {}: the request is about {} tokens, {} over its {}-token context window",
+                c.name,
+                o.tokens,
+                o.tokens - o.window,
+                o.window
+            );
+        }
+    }
     let history = super::history_open::writer(session);
     let recording = history.as_ref().map(|w| {
         let examples = session

@@ -3,7 +3,8 @@
 //! with o200k_base and OpenAI's per-message framing: what OpenAI's
 //! current models count, an estimate for the others, which says so), the output tokens at most (each call's max
 //! tokens), and the cost range from the catalog's prices: input only, up
-//! to input plus every call's max output. Nothing is sent.
+//! to input plus every call's max output; and the calls whose input
+//! alone would not fit the model's context window. Nothing is sent.
 
 use super::matrix::Entry;
 use crate::prompt::tokens::estimate_tokens;
@@ -29,6 +30,11 @@ pub struct ModelEstimate {
     /// when the price is unknown.
     pub cost_min: Option<f64>,
     pub cost_max: Option<f64>,
+    /// The model's context window, when the catalog knows it.
+    pub window: Option<u64>,
+    /// Calls whose input alone exceeds the window, and the largest excess.
+    pub over_window: usize,
+    pub max_excess: u64,
 }
 
 /// Estimates `entries` (a planned matrix) model by model, in the order
@@ -50,6 +56,9 @@ pub fn estimate(entries: &[Entry], catalog: &Catalog) -> Vec<ModelEstimate> {
                     max_output_tokens: Some(0),
                     cost_min: Some(0.0),
                     cost_max: Some(0.0),
+                    window: catalog.lookup(&id).and_then(|i| i.context_window),
+                    over_window: 0,
+                    max_excess: 0,
                 });
                 out.len() - 1
             }
@@ -69,6 +78,12 @@ pub fn estimate(entries: &[Entry], catalog: &Catalog) -> Vec<ModelEstimate> {
             .sum::<u64>()
             + 3;
         m.input_tokens += input;
+        if let Some(w) = m.window
+            && input > w
+        {
+            m.over_window += 1;
+            m.max_excess = m.max_excess.max(input - w);
+        }
         let max_out = cell.request.params.max_tokens.map(u64::from);
         m.max_output_tokens = m.max_output_tokens.zip(max_out).map(|(a, b)| a + b);
         let info = catalog.lookup(&id);

@@ -16,6 +16,7 @@ pub mod record;
 pub mod render;
 pub mod tokens;
 pub mod vars;
+pub mod window;
 
 pub use collect::Collector;
 pub use models::{ModelOption, ModelPick};
