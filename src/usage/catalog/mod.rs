@@ -96,6 +96,15 @@ impl ModelInfo {
     /// billed at their own rates; reasoning tokens are part of the output.
     pub fn cost(&self, usage: &Usage) -> Option<f64> {
         let price = self.price?;
+        // A free model (the local one) costs nothing whatever it used,
+        // also while streaming, before the token counts are in.
+        let free = price.input == 0.0
+            && price.output == 0.0
+            && price.cached_input.unwrap_or(0.0) == 0.0
+            && price.cache_write.unwrap_or(0.0) == 0.0;
+        if free {
+            return Some(0.0);
+        }
         let input = usage.input_tokens?;
         let output = usage.output_tokens?;
         let at = |tokens: u64, rate: Option<f64>| -> Option<f64> {

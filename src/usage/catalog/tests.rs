@@ -260,3 +260,19 @@ fn table_json_round_trips_one_line_per_model() {
     );
     assert_eq!(PriceTable::parse(&json).unwrap(), t);
 }
+
+#[test]
+fn a_free_model_costs_nothing_even_before_its_token_counts_are_in() {
+    let cat = Catalog::builtin();
+    let local = cat.lookup("local:smollm2-135m").expect("local");
+    assert_eq!(local.cost(&Usage::default()), Some(0.0));
+    let priced = ModelInfo {
+        price: Some(PricePerMillion {
+            input: 1.0,
+            output: 2.0,
+            ..Default::default()
+        }),
+        ..local.clone()
+    };
+    assert_eq!(priced.cost(&Usage::default()), None, "a priced call waits for its counts");
+}
