@@ -3,6 +3,7 @@
 //! Loads and validates every file (problems become located `Diagnostic`s),
 //! saves atomically, and keeps crash-recovery copies for the editor.
 
+pub mod append_case;
 mod assert_values;
 pub mod asserts;
 pub mod check;

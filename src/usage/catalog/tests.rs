@@ -274,5 +274,9 @@ fn a_free_model_costs_nothing_even_before_its_token_counts_are_in() {
         }),
         ..local.clone()
     };
-    assert_eq!(priced.cost(&Usage::default()), None, "a priced call waits for its counts");
+    assert_eq!(
+        priced.cost(&Usage::default()),
+        None,
+        "a priced call waits for its counts"
+    );
 }
