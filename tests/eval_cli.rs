@@ -527,3 +527,24 @@ fn dry_run_flags_calls_over_the_context_window() {
         "{out}"
     );
 }
+
+#[test]
+fn an_assertion_names_its_own_grader() {
+    let rubric = "tests:\n  - vars: { ticket: 'please refund me' }\n    assert:\n      - type: llm-rubric\n        value: answers politely\n        provider: openai:judge\n";
+    let (server, dir) = setup(rubric);
+    let (code, out, err) = pwb(dir.path(), &["eval", "--no-cache", "-o", "r.json"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| model_of(r) == "judge")
+            .count(),
+        1
+    );
+    let run = read_json(&dir.path().join("r.json"));
+    assert_eq!(
+        run["results"][0]["asserts"][0]["grader"]["model"],
+        "openai:judge"
+    );
+}

@@ -274,10 +274,15 @@ async fn run_suite(
     } else {
         CacheMode::ReadWrite
     };
-    let grader = p
-        .grader
-        .as_ref()
-        .map(|g| RunnerGrader::new(&p.session, &runner, RUN, cache, Some(g.clone())));
+    // Always a grader: an assertion or case may name its own even when
+    // the suite has no default (a missing one was refused before).
+    let grader = Some(RunnerGrader::new(
+        &p.session,
+        &runner,
+        RUN,
+        cache,
+        p.grader.clone(),
+    ));
     let grading = SuiteGrading {
         grader,
         scripts: Scripts::new(),
