@@ -19,6 +19,7 @@ pub fn prepare(suite: Suite, args: &EvalArgs, cwd: &Path) -> Result<Option<Prepa
         models: args.models.clone(),
         grader: args.grader.clone(),
         concurrency: args.concurrency,
+        record: true,
     };
     setup::prepare(suite, &opts, |cases| filter_cases(cases, args, cwd))
 }
@@ -62,4 +63,3 @@ fn filter_cases(
         })
         .collect())
 }
-

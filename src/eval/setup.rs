@@ -27,6 +27,8 @@ pub struct SetupOptions {
     pub grader: Option<String>,
     /// Calls in flight at most (`-j`).
     pub concurrency: Option<usize>,
+    /// Open the workspace's history writer (`Prepared::history`).
+    pub record: bool,
 }
 
 /// A suite ready to run.
@@ -131,7 +133,10 @@ pub fn prepare(
         runner.concurrency = j;
         runner.max_parallel = j;
     }
-    let history = store::writer_for(&session.ws.root, &session.ws.config.history).ok();
+    let history = opts
+        .record
+        .then(|| store::writer_for(&session.ws.root, &session.ws.config.history).ok())
+        .flatten();
     Ok(Some(Prepared {
         suite,
         session,
