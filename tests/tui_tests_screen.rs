@@ -202,3 +202,102 @@ fn f6_goes_back_to_outputs_and_the_help_lists_the_tests_keys() {
     let help = support::tui::screen_sized(&mut app, 100, 200);
     assert!(help.contains("tests: the prompt's suites"), "{help}");
 }
+
+#[test]
+fn a_model_graded_failure_opened_shows_the_graders_reason() {
+    use support::mock_llm::{MockServer, Reply, model_of, openai_stream};
+    let server = MockServer::start(|req| {
+        let text = match model_of(req).as_str() {
+            "judge" => r#"{"pass": false, "score": 0.2, "reason": "it is curt"}"#,
+            _ => "Ada.",
+        };
+        Reply::sse(openai_stream(&[text], 7, std::time::Duration::ZERO))
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let base = server.base_v1();
+    let toml = format!(
+        "[[models]]\nid = \"openai:good\"\nselected = true\nbase_url = \"{base}\"\n\n\
+         [[models]]\nid = \"openai:judge\"\nbase_url = \"{base}\"\n\n\
+         [eval]\ngrader = \"openai:judge\"\n\n[history]\nenabled = false\n"
+    );
+    let suite = "tests:\n  - description: polite\n    vars: { name: Ada }\n    assert:\n      - type: llm-rubric\n        value: answers politely\n";
+    write_files(
+        tmp.path(),
+        &[
+            ("pwb.toml", &toml),
+            ("prompts/greet.prompt", "Greet {{name}}.\n"),
+            ("tests/greet.yaml", suite),
+        ],
+    );
+    let mut app = open(tmp.path());
+    app.update(key(KeyCode::F(6)));
+    act_and_eval(&mut app, key(KeyCode::Char('r')));
+    let judged = server
+        .requests()
+        .iter()
+        .filter(|r| model_of(r) == "judge")
+        .count();
+    assert_eq!(judged, 1, "the grader was asked once");
+    app.update(key(KeyCode::Enter));
+    let text = screen(&mut app);
+    assert!(text.contains("grader: it is curt"), "{text}");
+    insta::assert_snapshot!("tests_drill_down_model_graded", text);
+}
+
+#[test]
+fn esc_stops_a_run_and_reports_of_an_older_run_are_ignored() {
+    use pwb::tui::app::Effect;
+    let (mut app, _tmp) = app();
+    let effects = app.update(key(KeyCode::Char('r')));
+    let Some(Effect::StartEval(job)) = effects.into_iter().next() else {
+        panic!("r starts a run");
+    };
+    assert_eq!(app.tests.running, Some(job.id));
+    // A second r while it runs starts nothing.
+    assert!(app.update(key(KeyCode::Char('r'))).is_empty());
+    let effects = app.update(key(KeyCode::Esc));
+    assert!(
+        matches!(effects.as_slice(), [Effect::CancelEval]),
+        "{effects:?}"
+    );
+    // The end of another run changes nothing; this run's end settles it.
+    use pwb::tui::eval_job::EvalEvent;
+    let end = |id| Action::Eval {
+        id,
+        event: EvalEvent::Finished { interrupted: true },
+    };
+    app.update(end(job.id + 100));
+    assert_eq!(app.tests.running, Some(job.id));
+    app.update(end(job.id));
+    assert_eq!(app.tests.running, None);
+    let g = app.tests.grid().unwrap();
+    assert!(
+        g.cells.is_empty(),
+        "cells never graded are not left running"
+    );
+    let status = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(status.starts_with("tests stopped"), "{status}");
+}
+
+#[test]
+fn a_prompt_without_a_suite_says_how_to_add_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("pwb.toml", "[[models]]\nid = \"echo\"\nselected = true\n"),
+            ("prompts/greet.prompt", "Greet {{name}}.\n"),
+        ],
+    );
+    let mut app = open(tmp.path());
+    app.update(key(KeyCode::F(6)));
+    let text = screen(&mut app);
+    assert!(
+        text.contains("no suite tests `greet`: add tests/greet.yaml"),
+        "{text}"
+    );
+}

@@ -298,6 +298,11 @@ impl App {
         self.parked.insert(self.prompt_idx, prev);
         self.prompt_idx = idx;
         self.refresh_render();
+        // Tests follow the open prompt (a run in progress keeps its grid).
+        if self.tests.shown && self.tests.running.is_none() {
+            self.load_suites();
+            self.tests.shown = true;
+        }
     }
 
     pub fn set_status(&mut self, level: Level, text: impl Into<String>) {

@@ -32,7 +32,7 @@ impl App {
 
     /// The workspace's suites whose prompts include the open prompt, with
     /// their cases, before any run.
-    fn load_suites(&mut self) {
+    pub(super) fn load_suites(&mut self) {
         let prompt = self.prompt_name().to_string();
         self.tests = crate::tui::state::test_grid::TestsScreen {
             prompt: prompt.clone(),
@@ -54,6 +54,9 @@ impl App {
     /// Loads and prepares the suites of `prompt`, as `pwb eval` would.
     fn prepare_suites(&self, prompt: &str) -> Result<Vec<Prepared>, String> {
         let root = &self.session.ws.root;
+        if !root.join("tests").is_dir() {
+            return Ok(Vec::new());
+        }
         let suites = suite::load(root, root).map_err(|diags| {
             let first = diags.first().map(|d| d.to_string()).unwrap_or_default();
             format!("the suites have errors (pwb check lists them): {first}")

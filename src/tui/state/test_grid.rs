@@ -157,7 +157,7 @@ impl SuiteGrid {
                         Verdict::Fail => p.fail += 1,
                         Verdict::Error => p.error += 1,
                     }
-                    p.cost += r.cost.unwrap_or(0.0) + r.grader_cost.unwrap_or(0.0);
+                    p.cost = add_cost(p.cost, r);
                 }
             }
         }
@@ -174,7 +174,7 @@ impl SuiteGrid {
                     s.passed += 1;
                 }
                 s.score_sum += r.grade.as_ref().map_or(0.0, |g| g.score);
-                s.cost += r.cost.unwrap_or(0.0) + r.grader_cost.unwrap_or(0.0);
+                s.cost = add_cost(s.cost, r);
             }
         }
         s
@@ -189,7 +189,8 @@ pub struct Progress {
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
-    pub cost: f64,
+    /// USD of the calls and their grading; `None` while no price is known.
+    pub cost: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -197,7 +198,15 @@ pub struct ColumnSummary {
     pub passed: usize,
     pub graded: usize,
     pub score_sum: f64,
-    pub cost: f64,
+    pub cost: Option<f64>,
+}
+
+/// `sum` plus what a cell cost, as far as prices are known.
+fn add_cost(sum: Option<f64>, r: &CellResult) -> Option<f64> {
+    match (r.cost, r.grader_cost) {
+        (None, None) => sum,
+        (a, b) => Some(sum.unwrap_or(0.0) + a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+    }
 }
 
 /// The Tests screen.
@@ -313,7 +322,7 @@ mod tests {
         assert_eq!(g.change_counts(), (1, 1));
         let p = g.progress();
         assert_eq!((p.pass, p.error, p.running), (1, 1, 0));
-        assert_eq!(p.cost, 1.0);
+        assert_eq!(p.cost, Some(1.0));
         assert_eq!(g.summary(0).passed, 1);
         assert!(g.is_failing(1) && !g.is_failing(0));
     }

@@ -42,7 +42,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         (None, Some(p)) => vec![Line::from(Span::styled(p.clone(), t.warning))],
         (None, None) => vec![Line::from(Span::styled("no suite loaded", t.dim))],
     };
-    frame.render_widget(Paragraph::new(lines).style(t.base), inner);
+    let para = Paragraph::new(lines).style(t.base);
+    let para = if s.grid().is_none() {
+        para.wrap(ratatui::widgets::Wrap { trim: false })
+    } else {
+        para
+    };
+    frame.render_widget(para, inner);
 }
 
 /// Header, case rows (scrolled to keep the cursor in view), summary row
@@ -111,7 +117,7 @@ fn grid_lines(
                 c.passed,
                 c.graded,
                 c.score_sum / c.graded as f64,
-                fmt_cost(Some(c.cost))
+                fmt_cost(c.cost)
             )
         };
         sum.push(Span::styled(pad(&text, cell_w), t.readout));
@@ -175,7 +181,7 @@ fn progress_line(s: &TestsScreen, g: &SuiteGrid, t: &Theme) -> Line<'static> {
         p.pass,
         p.fail,
         p.error,
-        fmt_cost(Some(p.cost))
+        fmt_cost(p.cost)
     );
     if !g.previous.is_empty() {
         let (fixed, broken) = g.change_counts();
