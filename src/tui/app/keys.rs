@@ -307,7 +307,9 @@ impl App {
             return;
         }
         let l = main_layout(Rect::new(0, 0, self.size.0, self.size.1));
-        if contains(l.outputs, col, row) {
+        if contains(l.outputs, col, row) && self.tests.shown {
+            self.tests.step(if down { 3 } else { -3 }, 0);
+        } else if contains(l.outputs, col, row) {
             self.outputs.scroll_by(if down { 3 } else { -3 });
         } else if contains(l.editor, col, row) {
             let ed = self.editor_mut();
