@@ -200,7 +200,7 @@ fn f6_goes_back_to_outputs_and_the_help_lists_the_tests_keys() {
     assert!(!app.tests.shown);
     app.update(key(KeyCode::F(1)));
     let help = support::tui::screen_sized(&mut app, 100, 200);
-    assert!(help.contains("tests: the prompt's suites"), "{help}");
+    assert!(help.contains("tests: the prompt's suites run"), "{help}");
 }
 
 #[test]

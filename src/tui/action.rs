@@ -117,7 +117,7 @@ impl Command {
             Command::RateUp => "thumbs up for the focused answer",
             Command::RateDown => "thumbs down for the focused answer",
             Command::Blind => "blind A/B vote on two models' answers",
-            Command::Tests => "tests: the prompt's suites as a grid (in place of outputs)",
+            Command::Tests => "tests: the prompt's suites run as a grid",
         }
     }
 }

@@ -114,7 +114,7 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
         key(Command::Tests)
     ));
     h.row("r", "run the suite (the editor's text, saved or not)");
-    h.row("F", "re-run the failing cases; cells show fixed / broken");
+    h.row("F", "re-run the failing cases (marks fixed / broken)");
     h.row("f", "show failing cases only (again: all)");
     h.row("←↑→↓ / h j k l", "move between cases and columns");
     h.row("enter", "open the cell: vars, request, answer, assertions");
