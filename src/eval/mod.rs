@@ -24,6 +24,8 @@
 //! - `report`: the summary, the output files, progress lines, exit codes.
 //! - `baseline`: a run compared case by case with an earlier one
 //!   (regressions beyond noise, flaky cases, deltas), for `--baseline`.
+//! - `setup`: a suite prepared to run (session, cases, models, grader),
+//!   shared by `pwb eval` and the TUI.
 
 pub mod assert;
 pub mod baseline;
@@ -37,6 +39,7 @@ pub mod matrix;
 pub mod report;
 pub mod result;
 pub mod script;
+pub mod setup;
 pub mod stats;
 pub mod suite;
 pub mod template;

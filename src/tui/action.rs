@@ -60,6 +60,7 @@ pub enum Command {
     RateUp,
     RateDown,
     Blind,
+    Tests,
 }
 
 impl Command {
@@ -116,6 +117,7 @@ impl Command {
             Command::RateUp => "thumbs up for the focused answer",
             Command::RateDown => "thumbs down for the focused answer",
             Command::Blind => "blind A/B vote on two models' answers",
+            Command::Tests => "tests: the prompt's suites run as a grid",
         }
     }
 }
@@ -207,5 +209,10 @@ pub enum Action {
         col: usize,
         path: std::path::PathBuf,
         outcome: crate::tui::app::WriteOutcome,
+    },
+    /// A Tests run (`id`) reporting a graded cell or its end.
+    Eval {
+        id: u64,
+        event: crate::tui::eval_job::EvalEvent,
     },
 }

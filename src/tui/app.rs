@@ -9,6 +9,7 @@ mod history;
 mod history_screen;
 mod keys;
 mod render;
+mod tests_screen;
 mod vars;
 mod versions;
 
@@ -114,6 +115,11 @@ pub enum Effect {
         text: String,
         overwrite: bool,
     },
+    /// Run a suite for the Tests screen (`eval_job::run`); its cells come
+    /// back as `Action::Eval`.
+    StartEval(Box<crate::tui::eval_job::EvalJob>),
+    /// Stop the Tests run in progress.
+    CancelEval,
 }
 
 /// The result of the last render of the current prompt.
@@ -168,6 +174,8 @@ pub struct App {
     pub history_screen: Option<Box<super::state::history::HistoryScreen>>,
     /// The blind pairwise screen, when shown.
     pub blind: Option<Box<super::state::blind::BlindScreen>>,
+    /// The Tests screen (F6): suites of the open prompt as a grid.
+    pub tests: super::state::test_grid::TestsScreen,
     /// Draws the blind order (seeded in tests).
     pub rng: fastrand::Rng,
 }
@@ -223,6 +231,7 @@ impl App {
             history: None,
             history_screen: None,
             blind: None,
+            tests: Default::default(),
             rng: fastrand::Rng::new(),
         };
         app.refresh_render();
@@ -289,6 +298,11 @@ impl App {
         self.parked.insert(self.prompt_idx, prev);
         self.prompt_idx = idx;
         self.refresh_render();
+        // Tests follow the open prompt (a run in progress keeps its grid).
+        if self.tests.shown && self.tests.running.is_none() {
+            self.load_suites();
+            self.tests.shown = true;
+        }
     }
 
     pub fn set_status(&mut self, level: Level, text: impl Into<String>) {
@@ -369,6 +383,7 @@ impl App {
             Action::AnswerWritten { col, path, outcome } => {
                 self.on_answer_written(col, path, outcome)
             }
+            Action::Eval { id, event } => self.on_eval(id, event),
         }
         self.refresh_render_soon();
         self.outputs.refresh_diffs(std::time::Instant::now());
@@ -492,6 +507,9 @@ impl App {
         if self.history_screen.is_some() {
             return self.history_hints();
         }
+        if self.focus == Pane::Outputs && self.tests.shown {
+            return self.tests_hints();
+        }
         let ctx = self.focus.context();
         let cmds: &[Command] = match self.focus {
             Pane::Editor => &[
@@ -530,6 +548,7 @@ impl App {
         }
         for c in [
             Command::History,
+            Command::Tests,
             Command::SwitchPrompt,
             Command::FocusNext,
             Command::Help,
@@ -594,6 +613,7 @@ fn short(c: Command) -> &'static str {
         Command::History => "history",
         Command::Rate => "rate",
         Command::Blind => "blind",
+        Command::Tests => "tests",
         Command::FocusNext => "pane",
         Command::Help => "help",
         Command::Quit => "quit",

@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 const FRAME: Duration = Duration::from_millis(16);
 const TICK: Duration = Duration::from_secs(2);
@@ -45,6 +46,8 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
         tokio::runtime::Handle::current(),
         RunnerConfig::from_settings(&app.session.ws.config.runner),
     );
+    // Stops the Tests run in progress.
+    let mut eval_stop: Option<CancellationToken> = None;
     let mut signals = Signals::new()?;
     let mut tick = tokio::time::interval(TICK);
     let mut last_draw = Instant::now() - FRAME;
@@ -76,7 +79,7 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
             _ = signals.recv() => {
                 // SIGTERM/SIGHUP/SIGINT: keep edits in recovery files, leave cleanly.
                 let effects = app.update(Action::Tick);
-                apply(effects, &runner, &run_tx, &tx, &data_dir);
+                apply(effects, &runner, &run_tx, &tx, &data_dir, &mut eval_stop);
                 break;
             }
             _ = tokio::time::sleep(wait) => {}
@@ -92,18 +95,21 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
         for action in batch {
             dirty = true;
             let effects = app.update(action);
-            apply(effects, &runner, &run_tx, &tx, &data_dir);
+            apply(effects, &runner, &run_tx, &tx, &data_dir, &mut eval_stop);
         }
         if app.quit {
             // Let saves requested on quit report back before leaving.
             while let Ok(a) = rx.try_recv() {
                 let effects = app.update(a);
-                apply(effects, &runner, &run_tx, &tx, &data_dir);
+                apply(effects, &runner, &run_tx, &tx, &data_dir, &mut eval_stop);
             }
             break;
         }
     }
     runner.cancel();
+    if let Some(stop) = eval_stop {
+        stop.cancel();
+    }
     drop(guard);
     Ok(())
 }
@@ -114,6 +120,7 @@ fn apply(
     run_tx: &mpsc::UnboundedSender<crate::run::RunEvent>,
     tx: &mpsc::UnboundedSender<Action>,
     data_dir: &Path,
+    eval_stop: &mut Option<CancellationToken>,
 ) {
     for effect in effects {
         match effect {
@@ -122,6 +129,18 @@ fn apply(
             }
             Effect::CancelRun => {
                 runner.cancel();
+            }
+            Effect::StartEval(job) => {
+                let stop = CancellationToken::new();
+                if let Some(old) = eval_stop.replace(stop.clone()) {
+                    old.cancel();
+                }
+                tokio::spawn(super::eval_job::run(*job, stop, tx.clone()));
+            }
+            Effect::CancelEval => {
+                if let Some(stop) = eval_stop.take() {
+                    stop.cancel();
+                }
             }
             Effect::Save { path, text } => {
                 let error = workspace::save_text(&path, &text)

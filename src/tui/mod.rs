@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod editor;
+pub mod eval_job;
 pub mod event_loop;
 pub mod highlight;
 pub mod history_query;

@@ -143,3 +143,46 @@ pub fn screen_redacted(app: &mut App, ids: &[String]) -> String {
         .map(|c| if ('▁'..='█').contains(&c) { ' ' } else { c })
         .collect()
 }
+
+/// Sends `action`; when it starts a Tests run, carries the run out with
+/// `eval_job::run` as the event loop would and returns what it reported
+/// (not yet given to the App: a test may deliver part of it), the
+/// graded cells in (case, column) order, the end last.
+pub fn eval_actions(app: &mut App, action: Action) -> Vec<Action> {
+    let mut job = None;
+    for e in app.update(action) {
+        if let Effect::StartEval(j) = e {
+            job = Some(j);
+        }
+    }
+    let Some(job) = job else {
+        return Vec::new();
+    };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    rt.block_on(pwb::tui::eval_job::run(
+        *job,
+        tokio_util::sync::CancellationToken::new(),
+        tx,
+    ));
+    let mut out = Vec::new();
+    while let Ok(a) = rx.try_recv() {
+        out.push(a);
+    }
+    let key = |a: &Action| match a {
+        Action::Eval {
+            event: pwb::tui::eval_job::EvalEvent::Cell { case, cell },
+            ..
+        } => (*case, cell.prompt.clone(), cell.model.clone()),
+        _ => (usize::MAX, String::new(), String::new()),
+    };
+    out.sort_by_key(key);
+    out
+}
+
+/// `eval_actions`, every action given to the App.
+pub fn act_and_eval(app: &mut App, action: Action) {
+    for a in eval_actions(app, action) {
+        app.update(a);
+    }
+}

@@ -55,6 +55,7 @@ impl App {
             }
             Command::Versions => self.open_versions(effects),
             Command::History => self.toggle_history(effects),
+            Command::Tests => self.toggle_tests(),
             Command::SwitchPrompt => {
                 let names = self.prompt_names();
                 let switcher = Switcher::new(&names, self.prompt_idx);

@@ -24,6 +24,10 @@ impl App {
             self.history_key(key, effects);
             return;
         }
+        if self.tests.shown && self.focus == Pane::Outputs {
+            self.tests_key(key, effects);
+            return;
+        }
         if self.models.edit.is_some() && self.focus == Pane::Models {
             self.field_edit_key(key, effects);
             return;
@@ -115,6 +119,19 @@ impl App {
             Popup::Inspector { mut scroll } if !close => {
                 scroll_key(&mut scroll, key);
                 Some(Popup::Inspector { scroll })
+            }
+            Popup::TestCell { .. } if key.code == KeyCode::Char('e') => {
+                // The cell opened is the one under the Tests cursor.
+                self.load_test_case();
+                None
+            }
+            Popup::TestCell {
+                case,
+                col,
+                mut scroll,
+            } if !close => {
+                scroll_key(&mut scroll, key);
+                Some(Popup::TestCell { case, col, scroll })
             }
             Popup::SwitchPrompt(switcher) if !close => self.switcher_key(switcher, key),
             Popup::Versions(p) => self.versions_key(p, key),
@@ -274,7 +291,10 @@ impl App {
 
     pub(super) fn on_scroll(&mut self, col: u16, row: u16, down: bool) {
         // The wheel over help or the inspector scrolls it, not what is under.
-        if let Some(Popup::Help { scroll } | Popup::Inspector { scroll }) = &mut self.popup {
+        if let Some(
+            Popup::Help { scroll } | Popup::Inspector { scroll } | Popup::TestCell { scroll, .. },
+        ) = &mut self.popup
+        {
             scroll.by(if down { 3 } else { -3 });
             return;
         }
@@ -287,7 +307,9 @@ impl App {
             return;
         }
         let l = main_layout(Rect::new(0, 0, self.size.0, self.size.1));
-        if contains(l.outputs, col, row) {
+        if contains(l.outputs, col, row) && self.tests.shown {
+            self.tests.step(if down { 3 } else { -3 }, 0);
+        } else if contains(l.outputs, col, row) {
             self.outputs.scroll_by(if down { 3 } else { -3 });
         } else if contains(l.editor, col, row) {
             let ed = self.editor_mut();

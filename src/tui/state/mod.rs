@@ -11,5 +11,6 @@ pub mod outputs;
 pub mod popup;
 pub mod scroll;
 pub mod switcher;
+pub mod test_grid;
 pub mod vars;
 pub mod versions;

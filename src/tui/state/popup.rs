@@ -28,6 +28,13 @@ pub enum Popup {
     },
     /// F4: the open prompt's recorded versions.
     Versions(Box<VersionsPopup>),
+    /// Enter on a Tests cell: the case, request, answer and every
+    /// assertion of (case, column) of the shown suite.
+    TestCell {
+        case: usize,
+        col: usize,
+        scroll: PopupScroll,
+    },
     /// Quit with unsaved edits?
     ConfirmQuit,
 }

@@ -110,6 +110,18 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("r", "(opened) re-run it on its model");
     h.row("esc / q", "back to the list / to the workbench");
     h.group(&format!(
+        "tests ({}, in place of outputs)",
+        key(Command::Tests)
+    ));
+    h.row("r", "run the suite (the editor's text, saved or not)");
+    h.row("F", "re-run the failing cases (marks fixed / broken)");
+    h.row("f", "show failing cases only (again: all)");
+    h.row("←↑→↓ / h j k l", "move between cases and columns");
+    h.row("enter", "open the cell: vars, request, answer, assertions");
+    h.row("e", "load the case into the workbench (vars, model)");
+    h.row("n", "next suite of this prompt");
+    h.row("esc", "stop the run");
+    h.group(&format!(
         "blind comparison ({} in outputs)",
         app.keymap
             .key_for(Context::Outputs, Command::Blind)

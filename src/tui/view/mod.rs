@@ -11,6 +11,8 @@ pub mod models;
 pub mod outputs;
 pub mod popups;
 pub mod status;
+pub mod tests;
+pub mod tests_detail;
 pub mod text;
 pub mod variables;
 pub mod versions;
@@ -42,7 +44,11 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     draw_editor(frame, l.editor, app);
     examples::draw(frame, l.examples, app);
     models::draw(frame, l.models, app);
-    outputs::draw(frame, l.outputs, app);
+    if app.tests.shown {
+        tests::draw(frame, l.outputs, app);
+    } else {
+        outputs::draw(frame, l.outputs, app);
+    }
     status::draw(frame, l.status, app);
     popups::draw(frame, area, app);
 }

@@ -4,7 +4,7 @@
 //! search / go-to-line prompt. Scrolling popups stop at their last line.
 
 use super::text::clip_ellipsis;
-use super::{help, inspector, variables, versions};
+use super::{help, inspector, tests_detail, variables, versions};
 use crate::tui::app::{App, Pane};
 use crate::tui::layout::centered;
 use crate::tui::state::popup::{LinePurpose, Popup};
@@ -32,6 +32,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             } else {
                 (" What will be sent", inspector::request_lines(app, width))
             };
+            scrolled(
+                frame,
+                area,
+                app,
+                title,
+                text.lines,
+                text.sections,
+                (110, u16::MAX),
+            );
+        }
+        Popup::TestCell { case, col, .. } => {
+            let (case, col) = (*case, *col);
+            let w = area.width.saturating_sub(4).min(110);
+            let text = tests_detail::lines(app, case, col, w.saturating_sub(2) as usize);
+            let title = " Test case · e loads it into the workbench";
             scrolled(
                 frame,
                 area,
@@ -187,7 +202,9 @@ fn scrolled(
     let r = popup_rect(area, lines.len(), size);
     let rows = r.height.saturating_sub(2) as usize;
     let starts = sections.iter().map(|(s, _)| *s).collect();
-    let Some(Popup::Help { scroll } | Popup::Inspector { scroll }) = app.popup.as_mut() else {
+    let Some(Popup::Help { scroll } | Popup::Inspector { scroll } | Popup::TestCell { scroll, .. }) =
+        app.popup.as_mut()
+    else {
         return;
     };
     scroll.fit(lines.len(), rows, starts);
