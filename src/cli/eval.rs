@@ -11,11 +11,9 @@ use super::eval_progress::EvalProgress;
 use super::eval_setup::{self, Prepared};
 use crate::eval::baseline::{self, compare};
 use crate::eval::engine::{self, Plan, Progress, Tally};
-use crate::eval::execute::{Execution, RUN};
-use crate::eval::graded::RunnerGrader;
+use crate::eval::execute::Execution;
 use crate::eval::grading::{SuiteGrading, apply_select_best};
 use crate::eval::report::{self, exit_code, parse_rate};
-use crate::eval::script::Scripts;
 use crate::eval::{CellResult as EvalCell, EvalRun, suite};
 use crate::run::variants::parse_repeat;
 use crate::run::{CacheMode, Runner};
@@ -274,19 +272,7 @@ async fn run_suite(
     } else {
         CacheMode::ReadWrite
     };
-    // Always a grader: an assertion or case may name its own even when
-    // the suite has no default (a missing one was refused before).
-    let grader = Some(RunnerGrader::new(
-        &p.session,
-        &runner,
-        RUN,
-        cache,
-        p.grader.clone(),
-    ));
-    let grading = SuiteGrading {
-        grader,
-        scripts: Scripts::new(),
-    };
+    let grading = SuiteGrading::new(&p.session, &runner, cache, p.grader.clone());
     let exec = Execution {
         runner: &runner,
         cache,

@@ -21,6 +21,30 @@ pub struct SuiteGrading<'a> {
     pub scripts: Scripts,
 }
 
+impl<'a> SuiteGrading<'a> {
+    /// Grading for one suite's run: grader calls join run `RUN` on
+    /// `runner`; `default` is the suite's grader (an assertion or case may
+    /// name its own even when there is none), and script workers start
+    /// when a javascript/python assertion first needs one.
+    pub fn new(
+        session: &'a crate::session::Session,
+        runner: &'a crate::run::Runner,
+        cache: crate::run::CacheMode,
+        default: Option<serde_json::Value>,
+    ) -> SuiteGrading<'a> {
+        SuiteGrading {
+            grader: Some(RunnerGrader::new(
+                session,
+                runner,
+                super::execute::RUN,
+                cache,
+                default,
+            )),
+            scripts: Scripts::new(),
+        }
+    }
+}
+
 impl Grading for SuiteGrading<'_> {
     fn grade<'a>(&'a self, case: &'a TestCase, ctx: AssertContext<'a>) -> BoxFuture<'a, Graded> {
         Box::pin(async move {

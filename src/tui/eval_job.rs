@@ -6,11 +6,9 @@
 use super::action::Action;
 use crate::eval::CellResult;
 use crate::eval::engine::{self, Plan, Progress, Tally};
-use crate::eval::execute::{Execution, RUN};
-use crate::eval::graded::RunnerGrader;
+use crate::eval::execute::Execution;
 use crate::eval::grading::{SuiteGrading, apply_select_best};
 use crate::eval::matrix::Variant;
-use crate::eval::script::Scripts;
 use crate::eval::setup::Prepared;
 use crate::run::{CacheMode, Runner};
 use tokio::sync::mpsc::UnboundedSender;
@@ -76,14 +74,7 @@ impl Progress for Sender<'_> {
 pub async fn run(job: EvalJob, interrupt: CancellationToken, tx: UnboundedSender<Action>) {
     let p = &job.prepared;
     let runner = Runner::new(tokio::runtime::Handle::current(), p.runner.clone());
-    let grader = p
-        .grader
-        .as_ref()
-        .map(|g| RunnerGrader::new(&p.session, &runner, RUN, job.cache, Some(g.clone())));
-    let grading = SuiteGrading {
-        grader,
-        scripts: Scripts::new(),
-    };
+    let grading = SuiteGrading::new(&p.session, &runner, job.cache, p.grader.clone());
     let exec = Execution {
         runner: &runner,
         cache: job.cache,
