@@ -94,7 +94,7 @@ fn num(v: Option<f64>) -> String {
     v.map_or("-".into(), |n| format!("{n:.0}"))
 }
 
-const HEADERS: [&str; 15] = [
+const HEADERS: [&str; 17] = [
     "PROMPT",
     "VERSION",
     "MODEL",
@@ -109,10 +109,12 @@ const HEADERS: [&str; 15] = [
     "OUT/CALL",
     "COST/CALL",
     "SPEND",
+    "UP/DOWN",
+    "RATING",
     "LAST",
 ];
 
-fn cells(s: &VersionStats) -> [String; 15] {
+fn cells(s: &VersionStats) -> [String; 17] {
     [
         s.prompt.clone(),
         s.version[..8.min(s.version.len())].to_string(),
@@ -128,6 +130,12 @@ fn cells(s: &VersionStats) -> [String; 15] {
         num(s.output_tokens_per_call),
         s.cost_per_call.map_or("-".into(), |c| fmt_cost(Some(c))),
         fmt_cost(Some(s.total_cost)),
+        if s.rated_up + s.rated_down == 0 {
+            "-".into()
+        } else {
+            format!("{}/{}", s.rated_up, s.rated_down)
+        },
+        s.mean_score.map_or("-".into(), |m| format!("{m:.1}")),
         ids::format_time(s.last),
     ]
 }
@@ -146,7 +154,7 @@ fn print_stats(rows: &[VersionStats], format: ReportFormat) {
             }
         }
         ReportFormat::Text => {
-            let table: Vec<[String; 15]> = rows.iter().map(cells).collect();
+            let table: Vec<[String; 17]> = rows.iter().map(cells).collect();
             let widths: Vec<usize> = (0..HEADERS.len())
                 .map(|i| {
                     table

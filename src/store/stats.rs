@@ -33,6 +33,11 @@ pub struct VersionStats {
     pub cost_per_call: Option<f64>,
     /// The spend of the calls whose price is known.
     pub total_cost: f64,
+    /// Human ratings joined in: calls whose latest thumb is up or down,
+    /// and the mean of their latest 1-5 scores.
+    pub rated_up: u64,
+    pub rated_down: u64,
+    pub mean_score: Option<f64>,
     pub first: i64,
     pub last: i64,
 }
@@ -54,6 +59,7 @@ struct Acc {
     tokens_in: (f64, u64),
     tokens_out: (f64, u64),
     cost: (f64, u64),
+    scores: (f64, u64),
 }
 
 /// The figures of every (prompt, version, model) the filter keeps, by
@@ -64,7 +70,11 @@ pub fn by_version(conn: &Connection, f: &CallFilter) -> Result<Vec<VersionStats>
     let sql = format!(
         "SELECT v.prompt, v.hash, c.model, c.status, c.ttft_ms, c.total_ms, c.input_tokens,
                 c.output_tokens, c.cost, c.created,
-                (SELECT e.pass FROM eval_results e WHERE e.call_id = c.id)
+                (SELECT e.pass FROM eval_results e WHERE e.call_id = c.id),
+                (SELECT r.thumb FROM ratings r WHERE r.call_id = c.id AND r.thumb IS NOT NULL
+                 ORDER BY r.id DESC LIMIT 1),
+                (SELECT r.score FROM ratings r WHERE r.call_id = c.id AND r.score IS NOT NULL
+                 ORDER BY r.id DESC LIMIT 1)
          FROM prompt_versions v CROSS JOIN calls c ON c.version_id = v.id
          WHERE v.workspace_id = {ws} AND {cond}",
         ws = f.workspace
@@ -113,6 +123,15 @@ pub fn by_version(conn: &Connection, f: &CallFilter) -> Result<Vec<VersionStats>
             s.graded += 1;
             s.passed += u64::from(pass);
         }
+        match r.get::<_, Option<i64>>(11)? {
+            Some(t) if t > 0 => s.rated_up += 1,
+            Some(_) => s.rated_down += 1,
+            None => {}
+        }
+        add(
+            &mut acc.scores,
+            r.get::<_, Option<i64>>(12)?.map(|v| v as f64),
+        );
     }
     let mut out: Vec<VersionStats> = groups
         .into_iter()
@@ -134,6 +153,7 @@ pub fn by_version(conn: &Connection, f: &CallFilter) -> Result<Vec<VersionStats>
             s.output_tokens_per_call = mean(acc.tokens_out);
             s.cost_per_call = mean(acc.cost);
             s.total_cost = acc.cost.0;
+            s.mean_score = mean(acc.scores);
             s
         })
         .collect();

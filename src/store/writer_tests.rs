@@ -278,3 +278,36 @@ fn an_unusable_database_is_one_problem_and_recording_goes_on() {
         b"this is not a database, not at all, no"
     );
 }
+
+#[test]
+fn ratings_join_the_statistics_latest_rating_of_a_call_counting() {
+    let (tmp, ws) = setup();
+    let w = writer(tmp.path());
+    let p = prompt("p", "x", true);
+    let ids: Vec<String> = (0..3)
+        .map(|i| {
+            w.record(answered(&ws, &p, "q", "openai:a", "ok", 100 + i))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(w.flush(), None);
+    let store = Store::open(&w.path).unwrap();
+    let id = store.workspace(&ws).unwrap().unwrap();
+    let row = |uid: &str| calls::resolve(store.conn(), id, uid).unwrap().0;
+    use ratings::{RatingValue, rate};
+    rate(store.conn(), row(&ids[0]), RatingValue::Up, None).unwrap();
+    rate(store.conn(), row(&ids[0]), RatingValue::Score(2), None).unwrap();
+    rate(store.conn(), row(&ids[1]), RatingValue::Down, None).unwrap();
+    rate(
+        store.conn(),
+        row(&ids[1]),
+        RatingValue::Up,
+        Some("on second look"),
+    )
+    .unwrap();
+    rate(store.conn(), row(&ids[2]), RatingValue::Down, None).unwrap();
+    rate(store.conn(), row(&ids[2]), RatingValue::Score(4), None).unwrap();
+    let s = &stats::by_version(store.conn(), &CallFilter::workspace(id)).unwrap()[0];
+    assert_eq!((s.rated_up, s.rated_down), (2, 1));
+    assert_eq!(s.mean_score, Some(3.0));
+}
