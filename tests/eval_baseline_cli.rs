@@ -266,7 +266,7 @@ fn an_unreadable_baseline_is_exit_1_before_any_call() {
     let (code, _, err) = pwb(d, &["eval", "--baseline", "yesterday"]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("`yesterday` is neither an eval id, `last`, `blessed` nor a results file"),
+        err.contains("`yesterday` is neither an eval id, `last`, `blessed`, a label of the suite's prompt nor a results file"),
         "{err}"
     );
     // A corrupt history: the gate cannot pass.
@@ -304,4 +304,42 @@ fn history_turned_off_cannot_give_a_baseline() {
         assert!(err.contains("enabled = true"), "{err}");
     }
     assert_eq!(server.requests().len(), 0);
+}
+
+#[test]
+fn a_labels_last_eval_is_a_baseline() {
+    let (_server, dir) = setup("");
+    let d = dir.path();
+    let (code, out, err) = pwb(d, &["eval", "--no-cache"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = pwb(d, &["label", "triage@latest", "production"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    // A later edit regresses; the label still names the first text.
+    set_prompt(d, "Answer briefly.");
+    let (code, _, _) = pwb(d, &["eval", "--no-cache"]);
+    assert_eq!(code, 100);
+    let (code, out, err) = pwb(
+        d,
+        &[
+            "eval",
+            "--no-cache",
+            "--baseline",
+            "production",
+            "--fail-on-regression",
+        ],
+    );
+    assert_eq!(code, 100, "{out}\n{err}");
+    assert!(out.contains("(label production)"), "{out}");
+    assert!(out.contains("2 regressed"), "{out}");
+    // A label no eval ran (the saved text, never evaluated): exit 1
+    // before any call.
+    set_prompt(d, "Something else, never evaluated.");
+    let (code, out, err) = pwb(d, &["label", "triage@saved", "staging"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, _, err) = pwb(d, &["eval", "--baseline", "staging"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("no finished eval of triage ran the text labelled staging"),
+        "{err}"
+    );
 }

@@ -1,6 +1,6 @@
 //! `pwb eval --baseline REF` and `--bless`: the baseline found and read
-//! before any call (a recorded eval by id, `last`, `blessed`, or a results
-//! file), and a finished eval promoted to its suite's baseline. Every
+//! before any call (a recorded eval by id, `last`, `blessed`, a label's
+//! last eval, or a results file), and a finished eval promoted to its suite's baseline. Every
 //! failure here is exit 1 with the reason: a gate never passes because
 //! the baseline could not be read.
 
@@ -8,8 +8,9 @@ use super::eval::EvalArgs;
 use super::eval_setup::Prepared;
 use crate::eval::Verdict;
 use crate::eval::baseline::{Baseline, BaselineCell, DEFAULT_ALPHA};
+use crate::eval::suite::SuitePrompt;
 use crate::store::evals::{self, EvalInfo, StoredCase};
-use crate::store::{Store, StoreError, ids};
+use crate::store::{Store, StoreError, ids, labels};
 use std::path::Path;
 use std::time::Duration;
 
@@ -91,11 +92,14 @@ fn store_of(p: &Prepared) -> Result<(Store, Option<i64>), String> {
 /// The recorded eval(s) `reference` names: one per suite for `last` and
 /// `blessed`, the one with that id otherwise.
 fn from_history(reference: &BaselineRef, prepared: &[Prepared]) -> Result<Baseline, String> {
-    if let BaselineRef::Eval(prefix) = reference
-        && ids::prefix_range(prefix).is_err()
+    if let BaselineRef::Eval(name) = reference
+        && ids::prefix_range(name).is_err()
     {
+        if prepared.iter().any(|p| !labelled(p, name).is_empty()) {
+            return from_label(name, prepared);
+        }
         return Err(format!(
-            "`{prefix}` is neither an eval id, `last`, `blessed` nor a results file\nhint: an eval id is 4 to 16 hex digits of the id `pwb eval` printed (`recorded as eval ID`); a results file ends in .json or .jsonl"
+            "`{name}` is neither an eval id, `last`, `blessed`, a label of the suite's prompt nor a results file\nhint: an eval id is 4 to 16 hex digits of the id `pwb eval` printed (`recorded as eval ID`); a label is one `pwb label` made (labels/NAME/); a results file ends in .json or .jsonl"
         ));
     }
     let mut names = Vec::new();
@@ -132,6 +136,56 @@ fn from_history(reference: &BaselineRef, prepared: &[Prepared]) -> Result<Baseli
             // An id names one eval, whatever suites this run has.
             break;
         }
+    }
+    Ok(Baseline {
+        name: names.join(", "),
+        cells,
+    })
+}
+
+/// The suite's workspace prompts that label `label` names, with the
+/// labelled text.
+fn labelled(p: &Prepared, label: &str) -> Vec<(String, String)> {
+    p.suite
+        .prompts
+        .iter()
+        .filter_map(|sp| match sp {
+            SuitePrompt::Workspace { name } => labels::read(&p.session.ws.root, label, name)
+                .ok()
+                .flatten()
+                .map(|l| (name.clone(), l.source)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A label's last eval: per suite, the last finished eval that ran the
+/// labelled text of the suite's prompt.
+fn from_label(label: &str, prepared: &[Prepared]) -> Result<Baseline, String> {
+    let say = |e: StoreError| format!("{e}\nhint: {}", e.hint());
+    let mut names = Vec::new();
+    let mut cells = Vec::new();
+    for p in prepared {
+        let suite = &p.suite.name;
+        let none = || {
+            format!(
+                "no finished eval of {suite} ran the text labelled {label}\nhint: check out that text and run `pwb eval` once, or give an eval id"
+            )
+        };
+        let (store, ws) = store_of(p)?;
+        let ws = ws.ok_or_else(none)?;
+        let mut found = None;
+        for (prompt, source) in labelled(p, label) {
+            found =
+                evals::last_with_source(store.conn(), ws, suite, &prompt, &source).map_err(say)?;
+            if found.is_some() {
+                break;
+            }
+        }
+        let info = found.ok_or_else(none)?;
+        let stored = evals::cases(store.conn(), info.id).map_err(say)?;
+        cells.extend(stored.iter().map(cell));
+        names.push(format!("eval {} (label {label})", ids::uid_short(info.uid)));
     }
     Ok(Baseline {
         name: names.join(", "),

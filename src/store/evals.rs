@@ -244,6 +244,29 @@ pub fn last(conn: &Connection, ws: i64, suite: &str) -> Result<Option<EvalInfo>>
         .optional()?)
 }
 
+/// The last finished eval of `suite` whose calls ran exactly `source` as
+/// prompt `prompt` (a label's text: the label's last eval).
+pub fn last_with_source(
+    conn: &Connection,
+    ws: i64,
+    suite: &str,
+    prompt: &str,
+    source: &str,
+) -> Result<Option<EvalInfo>> {
+    let sql = format!(
+        "SELECT {EVAL_COLUMNS} FROM evals WHERE workspace_id = ?1 AND suite = ?2
+           AND finished IS NOT NULL AND interrupted = 0
+           AND id IN (SELECT r.eval_id FROM eval_results r
+                      JOIN calls c ON c.id = r.call_id
+                      JOIN prompt_versions v ON v.id = c.version_id
+                      WHERE v.prompt = ?3 AND v.source = ?4)
+         ORDER BY id DESC LIMIT 1"
+    );
+    Ok(conn
+        .query_row(&sql, params![ws, suite, prompt, source], eval_row)
+        .optional()?)
+}
+
 /// The eval whose hex id starts with `prefix`.
 pub fn find(conn: &Connection, ws: i64, prefix: &str) -> Result<EvalInfo> {
     let (lo, hi) = ids::prefix_range(prefix)?;
