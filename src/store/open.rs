@@ -50,12 +50,30 @@ pub fn open(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| unavailable(reason(&e)))?;
-    setup(&mut conn, path).map_err(|e| match e {
-        StoreError::Sql(e) => unavailable(reason(&e)),
-        other => other,
-    })?;
-    Ok(conn)
+    // SQLite answers some lock conflicts at once, without its busy
+    // handler (two processes creating the file and switching it to WAL at
+    // the same moment): those are retried until the busy timeout.
+    let started = std::time::Instant::now();
+    loop {
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|e| unavailable(reason(&e)))?;
+        match setup(&mut conn, path) {
+            Ok(()) => return Ok(conn),
+            Err(StoreError::Sql(e)) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                drop(conn);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(StoreError::Sql(e)) => return Err(unavailable(reason(&e))),
+            Err(other) => return Err(other),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 fn setup(conn: &mut Connection, path: &Path) -> Result<()> {
@@ -70,7 +88,15 @@ fn setup(conn: &mut Connection, path: &Path) -> Result<()> {
     // In WAL mode NORMAL loses no committed transaction when a process dies.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    if migrations::version(conn)? == 0 && has_tables(conn)? {
+    // Version and tables read in one snapshot: another process creating
+    // the database at the same moment must not look like a stranger's.
+    let foreign = {
+        let tx = conn.transaction()?;
+        let foreign = migrations::version(&tx)? == 0 && has_tables(&tx)?;
+        tx.commit()?;
+        foreign
+    };
+    if foreign {
         return Err(StoreError::Unavailable {
             path: path.to_path_buf(),
             reason: "is a SQLite database of another program, not pwb's history".into(),
