@@ -301,3 +301,37 @@ fn a_prompt_without_a_suite_says_how_to_add_one() {
         "{text}"
     );
 }
+
+#[test]
+fn a_workspace_opened_by_a_relative_path_lists_its_suites() {
+    // `pwb sample-workspace`: the workspace path is relative to the cwd
+    // (the package root when tests run).
+    std::fs::create_dir_all("target").unwrap();
+    let tmp = tempfile::tempdir_in("target").unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "pwb.toml",
+                "[[models]]\nid = \"echo\"\nselected = true\n\n[history]\nenabled = false\n",
+            ),
+            ("prompts/greet.prompt", "Greet {{name}}.\n"),
+            ("tests/greet.yaml", SUITE),
+        ],
+    );
+    let cwd = std::env::current_dir().unwrap();
+    let rel = tmp
+        .path()
+        .strip_prefix(&cwd)
+        .unwrap_or(tmp.path())
+        .to_path_buf();
+    assert!(
+        rel.is_relative() && rel.join("pwb.toml").is_file(),
+        "{rel:?}"
+    );
+    let mut app = open(&rel);
+    app.update(cmd(Command::Tests));
+    let s = screen(&mut app);
+    assert!(!s.contains("does not exist"), "{s}");
+    assert!(s.contains("says hello"), "{s}");
+}

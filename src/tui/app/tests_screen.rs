@@ -57,7 +57,9 @@ impl App {
         if !root.join("tests").is_dir() {
             return Ok(Vec::new());
         }
-        let suites = suite::load(root, root).map_err(|diags| {
+        // `root` may be relative (`pwb sample-workspace`): it is loaded as
+        // "." inside it, not as a path under itself.
+        let suites = suite::load(std::path::Path::new("."), root).map_err(|diags| {
             let first = diags.first().map(|d| d.to_string()).unwrap_or_default();
             format!("the suites have errors (pwb check lists them): {first}")
         })?;
