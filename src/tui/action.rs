@@ -61,6 +61,7 @@ pub enum Command {
     RateDown,
     Blind,
     Tests,
+    AddCase,
 }
 
 impl Command {
@@ -118,6 +119,7 @@ impl Command {
             Command::RateDown => "thumbs down for the focused answer",
             Command::Blind => "blind A/B vote on two models' answers",
             Command::Tests => "tests: the prompt's suites run as a grid",
+            Command::AddCase => "add the vars as a test case, with a check",
         }
     }
 }
@@ -204,6 +206,12 @@ pub enum Action {
     },
     /// The history store answered a query.
     History(crate::tui::history_query::Reply),
+    /// A case was appended to a suite file (`Ok`: the file's warnings, if
+    /// any), or why not.
+    CaseAdded {
+        path: std::path::PathBuf,
+        result: Result<Vec<String>, String>,
+    },
     /// An answer was written to a file (or not).
     AnswerWritten {
         col: usize,

@@ -2,6 +2,7 @@
 //! `Action` and returns `Effect`s (start a run, save a file) for the event
 //! loop to carry out; results come back as actions.
 
+mod add_case;
 mod blind;
 mod commands;
 mod export;
@@ -13,6 +14,7 @@ mod tests_screen;
 mod vars;
 mod versions;
 
+pub use add_case::add_case;
 pub use export::{WriteOutcome, write_answer};
 
 use super::action::{Action, Command};
@@ -114,6 +116,12 @@ pub enum Effect {
         path: PathBuf,
         text: String,
         overwrite: bool,
+    },
+    /// Append a case to a suite file (`workspace::append_case`); the
+    /// result comes back as `Action::CaseAdded`.
+    AddCase {
+        path: PathBuf,
+        case: crate::workspace::append_case::NewCase,
     },
     /// Run a suite for the Tests screen (`eval_job::run`); its cells come
     /// back as `Action::Eval`.
@@ -383,6 +391,7 @@ impl App {
             Action::AnswerWritten { col, path, outcome } => {
                 self.on_answer_written(col, path, outcome)
             }
+            Action::CaseAdded { path, result } => self.on_case_added(path, result),
             Action::Eval { id, event } => self.on_eval(id, event),
         }
         self.refresh_render_soon();

@@ -154,6 +154,10 @@ fn apply(
             Effect::ClearRecovery { path } => {
                 let _ = workspace::clear_recovery(data_dir, &path);
             }
+            Effect::AddCase { path, case } => {
+                let result = crate::tui::app::add_case(&path, &case);
+                let _ = tx.send(Action::CaseAdded { path, result });
+            }
             Effect::WriteAnswer {
                 col,
                 path,

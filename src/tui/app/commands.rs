@@ -272,6 +272,15 @@ impl App {
         if cmd == Command::Blind {
             return self.open_blind();
         }
+        if cmd == Command::AddCase {
+            self.popup = Some(Popup::LineInput {
+                purpose: LinePurpose::AddCase {
+                    col: self.outputs.focus_col,
+                },
+                buffer: String::new(),
+            });
+            return;
+        }
         if matches!(cmd, Command::Rate | Command::RateUp | Command::RateDown) {
             return self.rate_command(cmd, effects);
         }

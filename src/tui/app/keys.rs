@@ -244,6 +244,9 @@ impl App {
         if let LinePurpose::Rate { col } = purpose {
             return self.finish_rating(col, buffer, effects);
         }
+        if let LinePurpose::AddCase { col } = purpose {
+            return self.finish_add_case(col, buffer, effects);
+        }
         let ed = self.editor_mut();
         match purpose {
             LinePurpose::Search => {
@@ -259,7 +262,9 @@ impl App {
                 Ok(n) if n > 0 => ed.goto_line(n),
                 _ => self.set_status(Level::Warning, "type a line number"),
             },
-            LinePurpose::SaveColumn { .. } | LinePurpose::Rate { .. } => {}
+            LinePurpose::SaveColumn { .. }
+            | LinePurpose::Rate { .. }
+            | LinePurpose::AddCase { .. } => {}
         }
     }
 

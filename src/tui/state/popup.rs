@@ -53,4 +53,8 @@ pub enum LinePurpose {
     Rate {
         col: usize,
     },
+    /// Which check the case added from output column `col` gets.
+    AddCase {
+        col: usize,
+    },
 }

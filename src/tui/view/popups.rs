@@ -133,6 +133,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
                     overwrite: true, ..
                 } => "file exists (Enter replaces it, Esc keeps it): ",
                 LinePurpose::Rate { .. } => "rate (up, down or 1-5, then a note if you like): ",
+                LinePurpose::AddCase { .. } => {
+                    "add as test, check: equals | contains TEXT | regex RE | is-json | rubric TEXT | none: "
+                }
             };
             if area.height < 2 {
                 return;
