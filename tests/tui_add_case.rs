@@ -7,34 +7,29 @@ mod support;
 use pwb::tui::action::{Action, Command, KeyCode};
 use pwb::tui::app::{App, Effect, Pane};
 use pwb::workspace::testfile::TestFile;
-use support::tui::{act_and_run, cmd, key, open, screen, type_text, write_files};
+use support::tui::{act_and_run, cmd, echo_workspace, key, open, screen, type_text};
 
 /// Comments and an odd indentation the append must leave alone.
 const SUITE: &str = "# greet's cases\ntests:\n    - description: greets Bo   # the first one\n      vars: {name: Bo}\n      assert:\n        - type: contains\n          value: Bo\n\n# shared checks\ndefaultTest:\n  assert:\n    - type: not-contains\n      value: '```'\n";
 
 fn app() -> (App, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "pwb.toml",
-                "[[models]]\nid = \"echo\"\nselected = true\n\n[history]\nenabled = false\n",
-            ),
-            ("prompts/greet.prompt", "Greet {{name}}.\n"),
-            ("tests/greet.yaml", SUITE),
-        ],
-    );
+    echo_workspace(tmp.path(), SUITE);
     let mut app = open(tmp.path());
+    set_name(&mut app, "Ada");
+    (app, tmp)
+}
+
+/// Sets the variable `name` in F3 and renders.
+fn set_name(app: &mut App, value: &str) {
     app.update(cmd(Command::Variables));
     app.update(key(KeyCode::Enter));
-    type_text(&mut app, "Ada");
+    type_text(app, value);
     app.update(key(KeyCode::Enter));
     app.update(key(KeyCode::Esc));
     if app.render_due().is_some() {
         app.update(Action::RenderDue);
     }
-    (app, tmp)
 }
 
 /// Types `check` into the `A` prompt and carries out the append as the
@@ -103,14 +98,7 @@ fn a_check_that_is_not_one_adds_nothing_and_a_missing_suite_is_made() {
     // A prompt with no suite yet gets tests/NAME.yaml.
     std::fs::remove_file(tmp.path().join("tests/greet.yaml")).unwrap();
     let mut app = open(tmp.path());
-    app.update(cmd(Command::Variables));
-    app.update(key(KeyCode::Enter));
-    type_text(&mut app, "Cy");
-    app.update(key(KeyCode::Enter));
-    app.update(key(KeyCode::Esc));
-    if app.render_due().is_some() {
-        app.update(Action::RenderDue);
-    }
+    set_name(&mut app, "Cy");
     add(&mut app, "contains Cy");
     let text = std::fs::read_to_string(tmp.path().join("tests/greet.yaml")).unwrap();
     assert!(

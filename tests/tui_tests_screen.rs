@@ -10,7 +10,8 @@ use pwb::tui::action::{Action, Command, KeyCode};
 use pwb::tui::app::{App, Pane};
 use pwb::tui::state::popup::Popup;
 use support::tui::{
-    act_and_eval, cmd, eval_actions, key, open, screen_redacted, type_text, write_files,
+    act_and_eval, cmd, echo_workspace, eval_actions, key, open, screen_redacted, type_text,
+    write_files,
 };
 
 const SUITE: &str = "\
@@ -39,17 +40,7 @@ tests:
 
 fn app() -> (App, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "pwb.toml",
-                "[[models]]\nid = \"echo\"\nselected = true\n\n[history]\nenabled = false\n",
-            ),
-            ("prompts/greet.prompt", "Greet {{name}}.\n"),
-            ("tests/greet.yaml", SUITE),
-        ],
-    );
+    echo_workspace(tmp.path(), SUITE);
     let mut app = open(tmp.path());
     app.update(cmd(Command::Tests));
     (app, tmp)
@@ -308,17 +299,7 @@ fn a_workspace_opened_by_a_relative_path_lists_its_suites() {
     // (the package root when tests run).
     std::fs::create_dir_all("target").unwrap();
     let tmp = tempfile::tempdir_in("target").unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "pwb.toml",
-                "[[models]]\nid = \"echo\"\nselected = true\n\n[history]\nenabled = false\n",
-            ),
-            ("prompts/greet.prompt", "Greet {{name}}.\n"),
-            ("tests/greet.yaml", SUITE),
-        ],
-    );
+    echo_workspace(tmp.path(), SUITE);
     let cwd = std::env::current_dir().unwrap();
     let rel = tmp
         .path()

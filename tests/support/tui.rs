@@ -24,6 +24,24 @@ pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// A workspace in `dir` whose one model is `echo` (no history), with
+/// `prompts/greet.prompt` (`Greet {{name}}.`) and `suite` as
+/// `tests/greet.yaml`.
+#[allow(dead_code)]
+pub fn echo_workspace(dir: &Path, suite: &str) {
+    write_files(
+        dir,
+        &[
+            (
+                "pwb.toml",
+                "[[models]]\nid = \"echo\"\nselected = true\n\n[history]\nenabled = false\n",
+            ),
+            ("prompts/greet.prompt", "Greet {{name}}.\n"),
+            ("tests/greet.yaml", suite),
+        ],
+    );
+}
+
 /// The App over the workspace in `dir`, 100×30.
 pub fn open(dir: &Path) -> App {
     let ws = Workspace::load(dir).expect("fixture workspace loads").0;
