@@ -49,29 +49,7 @@ pub fn split_ws(s: &str) -> Vec<&str> {
 }
 
 /// `Number.prototype.toString()` for the numbers grading prints.
-pub fn number(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    if n == 0.0 {
-        return "0".into();
-    }
-    let abs = n.abs();
-    if (1e-6..1e21).contains(&abs) {
-        // Rust's shortest round-trip digits are JavaScript's; only the
-        // exponent forms differ, and they are outside this range.
-        format!("{n}")
-    } else {
-        let s = format!("{n:e}");
-        match s.split_once('e') {
-            Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e}"),
-            _ => s,
-        }
-    }
-}
+pub use crate::prompt::nunjucks::js_number as number;
 
 /// `Number.prototype.toFixed(digits)`: a tie on the exact binary value
 /// rounds away from zero (Rust's formatting would round it to even).

@@ -149,7 +149,7 @@ pub fn tool_call_f1(a: &Args) -> Outcome {
             "Tool Call F1 score {f1:.3} is {} threshold {}. Expected: [{}], Called: [{called}]. \
              Precision={precision:.3}, Recall={recall:.3}",
             if a.inverse { "above" } else { "below" },
-            js_number(threshold),
+            super::js::number(threshold),
             list(&expected)
         )
     };
@@ -158,15 +158,6 @@ pub fn tool_call_f1(a: &Args) -> Outcome {
         score: f1,
         reason,
     })
-}
-
-/// A number as JavaScript prints it (`1`, not `1.0`).
-fn js_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
 }
 
 /// `tool-called` (pwb's): `value` is a tool name, or `{name, arguments}`

@@ -6,45 +6,12 @@
 
 use serde_json::Value;
 
-/// `String(x)` for a number: `1`, `0.5`, `1e+21`, `1e-7`, `NaN`.
-pub fn number(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let sign = if x < 0.0 { "-" } else { "" };
-    // Rust's `{:e}` gives the shortest digits that round-trip, as JS does.
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let k = digits.len() as i32;
-    let n = exp + 1;
-    let body = if k <= n && n <= 21 {
-        format!("{digits}{}", "0".repeat((n - k) as usize))
-    } else if 0 < n && n <= 21 {
-        format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
-    } else if -6 < n && n <= 0 {
-        format!("0.{}{digits}", "0".repeat((-n) as usize))
-    } else {
-        let e = n - 1;
-        let e = if e >= 0 {
-            format!("+{e}")
-        } else {
-            e.to_string()
-        };
-        match digits.len() {
-            1 => format!("{digits}e{e}"),
-            _ => format!("{}.{}e{e}", &digits[..1], &digits[1..]),
-        }
-    };
-    format!("{sign}{body}")
-}
+/// `String(x)` for a number: `1`, `0.5`, `1e+21`, `1e-7`, `NaN` (one
+/// implementation for pwb, next to the templates that print numbers).
+pub use crate::prompt::nunjucks::js_number as number;
+/// `String(value)`, as a template prints a value: text as is, `null` as
+/// nothing, arrays joined with `,`, objects as `[object Object]`.
+pub use crate::prompt::nunjucks::js_string as display;
 
 /// `x.toFixed(digits)`: rounds half away from zero on the exact value.
 pub fn to_fixed(x: f64, digits: usize) -> String {
@@ -179,19 +146,6 @@ fn write_json(v: &Value, out: &mut String) {
             out.push('}');
         }
         other => out.push_str(&other.to_string()),
-    }
-}
-
-/// `String(value)`, as a template prints a value: text as is, `null` as
-/// nothing, arrays joined with `,`, objects as `[object Object]`.
-pub fn display(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => number(n.as_f64().unwrap_or(f64::NAN)),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(","),
-        Value::Object(_) => "[object Object]".into(),
     }
 }
 
