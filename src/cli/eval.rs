@@ -12,7 +12,7 @@ use super::eval_setup::{self, Prepared};
 use crate::eval::baseline::{self, compare};
 use crate::eval::engine::{self, Plan, Progress, Tally};
 use crate::eval::execute::Execution;
-use crate::eval::grading::{SuiteGrading, apply_select_best};
+use crate::eval::grading::{SuiteGrading, grade_across_cells};
 use crate::eval::report::{self, exit_code, parse_rate};
 use crate::eval::{CellResult as EvalCell, EvalRun, suite};
 use crate::run::variants::parse_repeat;
@@ -306,21 +306,7 @@ async fn run_suite(
     };
     let mut run = engine::run(&p.session, &exec, plan, &grading, &mut progress).await;
     progress.bar.finish();
-    if let Some(grader) = &grading.grader
-        && !run.interrupted
-    {
-        apply_select_best(&mut run, &p.cases, grader).await;
-        // Those cells' grades changed: record them again.
-        for cell in &run.cells {
-            let compared = cell
-                .grade
-                .as_ref()
-                .is_some_and(|g| g.results.iter().any(|r| r.kind == "select-best"));
-            if compared {
-                progress.cell_graded(cell);
-            }
-        }
-    }
+    grade_across_cells(&mut run, &p.cases, &grading, &mut progress).await;
     let mut recorded = None;
     if let (Some(w), Some(eval)) = (&p.history, &eval_id) {
         w.finish_eval(eval, EvalEnd::of(&run));

@@ -81,6 +81,33 @@ pub fn grader_spend(results: &[GradingResult]) -> (Usage, Option<f64>) {
     (usage, cost)
 }
 
+/// After the matrix (unless the run was stopped): select-best over each
+/// case's answers, telling `progress` of every cell whose grade it
+/// changed (the history records those again).
+pub async fn grade_across_cells(
+    run: &mut EvalRun,
+    cases: &[TestCase],
+    grading: &SuiteGrading<'_>,
+    progress: &mut dyn super::engine::Progress,
+) {
+    let Some(grader) = &grading.grader else {
+        return;
+    };
+    if run.interrupted {
+        return;
+    }
+    apply_select_best(run, cases, grader).await;
+    for cell in &run.cells {
+        let compared = cell
+            .grade
+            .as_ref()
+            .is_some_and(|g| g.results.iter().any(|r| r.kind == "select-best"));
+        if compared {
+            progress.cell_graded(cell);
+        }
+    }
+}
+
 /// Grades the `select-best` assertion of each case, once per (case,
 /// repeat) over the answers of every prompt and model, as promptfoo does
 /// after its run: the chosen answer passes, the others fail (and so does

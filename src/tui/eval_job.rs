@@ -7,7 +7,7 @@ use super::action::Action;
 use crate::eval::CellResult;
 use crate::eval::engine::{self, Plan, Progress, Tally};
 use crate::eval::execute::Execution;
-use crate::eval::grading::{SuiteGrading, apply_select_best};
+use crate::eval::grading::{SuiteGrading, grade_across_cells};
 use crate::eval::matrix::Variant;
 use crate::eval::setup::Prepared;
 use crate::run::{CacheMode, Runner};
@@ -97,20 +97,7 @@ pub async fn run(job: EvalJob, interrupt: CancellationToken, tx: UnboundedSender
         case_index: &job.case_index,
     };
     let mut run = engine::run(&p.session, &exec, plan, &grading, &mut sender).await;
-    if let Some(grader) = &grading.grader
-        && !run.interrupted
-    {
-        apply_select_best(&mut run, &p.cases, grader).await;
-        for cell in &run.cells {
-            let compared = cell
-                .grade
-                .as_ref()
-                .is_some_and(|g| g.results.iter().any(|r| r.kind == "select-best"));
-            if compared {
-                sender.cell_graded(cell);
-            }
-        }
-    }
+    grade_across_cells(&mut run, &p.cases, &grading, &mut sender).await;
     sender.send(EvalEvent::Finished {
         interrupted: run.interrupted,
     });

@@ -118,22 +118,8 @@ fn handler(base: &str) -> Option<Handler> {
     })
 }
 
-/// Types graded by a model (helper C's `eval::graded`).
-pub const MODEL_GRADED: &[&str] = &[
-    "llm-rubric",
-    "g-eval",
-    "factuality",
-    "model-graded-factuality",
-    "model-graded-closedqa",
-    "answer-relevance",
-    "context-faithfulness",
-    "context-recall",
-    "context-relevance",
-    "similar",
-    "similar:cosine",
-    "similar:dot",
-    "similar:euclidean",
-];
+/// Types graded by a model or embeddings: the one list `pwb check` knows.
+use crate::workspace::asserts::MODEL_GRADED;
 
 /// Types that compare the answers of several cells; the engine grades them
 /// once every answer of a case is in, so a case's own grading skips them (as
