@@ -21,6 +21,8 @@
 //!   through the session; `execute`: feeding them to the one runner.
 //! - `estimate`: calls, tokens and cost of a matrix before it runs.
 //! - `stats`: Wilson intervals, McNemar's exact test, the seeded bootstrap.
+//! - `paired`: two variants over the same cases (wins, losses, McNemar p,
+//!   the interval of the score difference), for reports and the TUI.
 //! - `report`: the summary, the output files, progress lines, exit codes.
 //! - `baseline`: a run compared case by case with an earlier one
 //!   (regressions beyond noise, flaky cases, deltas), for `--baseline`.
@@ -36,6 +38,7 @@ pub mod grade;
 pub mod graded;
 pub mod grading;
 pub mod matrix;
+pub mod paired;
 pub mod report;
 pub mod result;
 pub mod script;

@@ -1,11 +1,12 @@
-//! Two variants compared over the same cases: with exactly two prompts
-//! (for each model) or two models (for each prompt), the cases where B
-//! wins, loses or ties, an exact p-value, and a bootstrap interval of the
-//! mean score difference, said in words.
+//! Two variants compared over the same cases: each prompt against the
+//! first (for each model), or two models (for each prompt), the cases
+//! where B wins, loses or ties, an exact p-value, and a bootstrap interval
+//! of the mean score difference (`eval::paired`), said in words.
 
 use super::analysis::{CaseStats, GroupStats};
 use super::fmt::{p_value, signed};
-use crate::eval::stats::{self, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, Interval};
+use crate::eval::paired::{self as pairing, Side};
+use crate::eval::stats::Interval;
 use std::collections::HashMap;
 
 /// What the two variants are.
@@ -46,10 +47,12 @@ pub struct Paired {
 pub(super) fn all(groups: &[GroupStats], prompts: &[&String], models: &[&String]) -> Vec<Paired> {
     let find = |p: &String, m: &String| groups.iter().find(|g| &g.prompt == p && &g.model == m);
     let mut out = Vec::new();
-    if let [pa, pb] = prompts {
-        for m in models {
-            if let (Some(a), Some(b)) = (find(pa, m), find(pb, m)) {
-                out.extend(compare(Axis::Prompts, a, b, m));
+    if let [pa, rest @ ..] = prompts {
+        for pb in rest {
+            for m in models {
+                if let (Some(a), Some(b)) = (find(pa, m), find(pb, m)) {
+                    out.extend(compare(Axis::Prompts, a, b, m));
+                }
             }
         }
     }
@@ -63,50 +66,40 @@ pub(super) fn all(groups: &[GroupStats], prompts: &[&String], models: &[&String]
     out
 }
 
-fn rate(c: &CaseStats) -> f64 {
-    c.tally.passed as f64 / c.runs().max(1) as f64
+fn side(c: &CaseStats) -> Side {
+    Side {
+        pass_rate: c.tally.passed as f64 / c.runs().max(1) as f64,
+        score: c.mean_score,
+    }
 }
 
 fn compare(axis: Axis, a: &GroupStats, b: &GroupStats, within: &str) -> Option<Paired> {
-    let (mut wins, mut losses, mut ties) = (0, 0, 0);
-    let mut diffs = Vec::new();
     let mut repeated = false;
     let by_key: HashMap<&str, &CaseStats> = a.cases.iter().map(|c| (c.key.as_str(), c)).collect();
-    for cb in &b.cases {
-        let Some(ca) = by_key.get(cb.key.as_str()) else {
-            continue;
-        };
-        repeated |= ca.runs() > 1 || cb.runs() > 1;
-        let (ra, rb) = (rate(ca), rate(cb));
-        if rb > ra {
-            wins += 1;
-        } else if rb < ra {
-            losses += 1;
-        } else {
-            ties += 1;
-        }
-        if let (Some(sa), Some(sb)) = (ca.mean_score, cb.mean_score) {
-            diffs.push(sb - sa);
-        }
-    }
-    let pairs = wins + losses + ties;
-    if pairs == 0 {
-        return None;
-    }
+    let sides: Vec<(Side, Side)> = b
+        .cases
+        .iter()
+        .filter_map(|cb| {
+            let ca = by_key.get(cb.key.as_str())?;
+            repeated |= ca.runs() > 1 || cb.runs() > 1;
+            Some((side(ca), side(cb)))
+        })
+        .collect();
+    let s = pairing::compare(sides)?;
     Some(Paired {
         axis,
         a: name(axis, a),
         b: name(axis, b),
         within: within.to_string(),
-        pairs,
-        wins,
-        losses,
-        ties,
-        p_value: stats::mcnemar_exact(wins, losses),
+        pairs: s.pairs,
+        wins: s.wins,
+        losses: s.losses,
+        ties: s.ties,
+        p_value: s.p_value,
         repeated,
-        score_pairs: diffs.len(),
-        score_diff: stats::mean(&diffs),
-        score_ci: stats::bootstrap_mean(&diffs, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
+        score_pairs: s.score_pairs,
+        score_diff: s.score_diff,
+        score_ci: s.score_ci,
     })
 }
 

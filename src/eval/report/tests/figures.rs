@@ -174,6 +174,40 @@ fn the_comparison_says_who_wins_and_whether_it_could_be_chance() {
 }
 
 #[test]
+fn with_three_prompts_each_is_compared_with_the_first() {
+    let mut run = seven_two();
+    // C passes every case A fails, and ties the rest.
+    let c: Vec<_> = run
+        .cells
+        .iter()
+        .filter(|c| c.prompt == "A")
+        .map(|c| {
+            let mut c = c.clone();
+            c.prompt = "C".into();
+            c.verdict = crate::eval::Verdict::Pass;
+            c
+        })
+        .collect();
+    run.cells.extend(c);
+    run.prompts.push("C".into());
+    let an = Analysis::of(&run);
+    let pairs: Vec<(&str, &str)> = an
+        .comparisons
+        .iter()
+        .map(|p| (p.a.as_str(), p.b.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [("A", "B"), ("A", "C")],
+        "each against the first, not C vs B"
+    );
+    let c = &an.comparisons[1];
+    assert_eq!((c.wins, c.losses, c.ties), (7, 0, 33));
+    // scipy.stats.binomtest(0, 7, 0.5).pvalue == 0.015625
+    assert!(close(c.p_value, 0.015625));
+}
+
+#[test]
 fn cases_pair_only_when_they_are_the_same_case() {
     // Case 0 of two different suites (other vars) is not the same case.
     let mut run = seven_two();
