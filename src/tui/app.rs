@@ -11,6 +11,7 @@ mod history_screen;
 mod keys;
 mod render;
 mod tests_screen;
+mod variants;
 mod vars;
 mod versions;
 

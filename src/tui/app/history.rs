@@ -77,6 +77,9 @@ impl App {
                 result,
                 labels,
             } => {
+                if self.variant_versions(&prompt, &result) {
+                    return;
+                }
                 let text = self.editor().text();
                 let Some(Popup::Versions(p)) = self.popup.as_mut() else {
                     return;

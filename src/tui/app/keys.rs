@@ -135,6 +135,7 @@ impl App {
             }
             Popup::SwitchPrompt(switcher) if !close => self.switcher_key(switcher, key),
             Popup::Versions(p) => self.versions_key(p, key),
+            Popup::VariantPicker(p) => self.variant_picker_key(p, key),
             Popup::Recovery { prompt, text } => match key.code {
                 KeyCode::Char('r') | KeyCode::Enter => {
                     self.open_prompt(prompt);

@@ -13,6 +13,7 @@ use crate::tui::eval_job::{EvalEvent, EvalJob};
 use crate::tui::keymap::Context;
 use crate::tui::state::popup::Popup;
 use crate::tui::state::test_grid::{Column, SuiteGrid};
+use crate::tui::state::variants::{VariantB, with_variant};
 use crate::tui::state::vars::LoadedCase;
 
 impl App {
@@ -45,7 +46,7 @@ impl App {
                 ));
             }
             Ok(found) => {
-                self.tests.suites = found.iter().map(grid_of).collect();
+                self.tests.suites = found.iter().map(|p| grid_of(p, None)).collect();
             }
             Err(e) => self.tests.problem = Some(e),
         }
@@ -98,7 +99,7 @@ impl App {
             return self.set_status(Level::Warning, msg);
         };
         // The file changed since it was loaded: its grid starts again.
-        let fresh = grid_of(&prepared);
+        let fresh = grid_of(&prepared, self.tests.variant.as_ref());
         if fresh.cases != grid.cases || fresh.columns != grid.columns {
             let idx = self.tests.suite;
             self.tests.suites[idx] = fresh;
@@ -142,7 +143,8 @@ impl App {
     /// or not.
     fn variants_of(&self, p: &Prepared) -> Vec<Box<dyn Variant>> {
         let open = self.prompt_name();
-        p.suite
+        let mut out: Vec<Box<dyn Variant>> = p
+            .suite
             .prompts
             .iter()
             .filter_map(|sp| match sp {
@@ -155,7 +157,9 @@ impl App {
                 }
                 other => other.variant(&p.session).ok(),
             })
-            .collect()
+            .collect();
+        out.extend(self.variant_b(&out));
+        out
     }
 
     /// A graded cell, or the end, of a Tests run.
@@ -217,6 +221,7 @@ impl App {
                 self.tests.step(0, 0);
             }
             KeyCode::Char('e') if plain => self.load_test_case(),
+            KeyCode::Char('v') if plain => self.open_variant_picker(effects),
             KeyCode::Char('n') if plain && !self.tests.suites.is_empty() => {
                 if self.tests.running.is_none() {
                     self.tests.suite = (self.tests.suite + 1) % self.tests.suites.len();
@@ -311,6 +316,7 @@ impl App {
             ("f".into(), "failing only"),
             ("enter".into(), "open"),
             ("e".into(), "to workbench"),
+            ("v".into(), "variant B"),
         ]);
         if self.tests.suites.len() > 1 {
             out.push(("n".into(), "next suite"));
@@ -337,7 +343,7 @@ impl App {
 }
 
 /// A prepared suite's grid: its cases, and a column per (prompt, model).
-fn grid_of(p: &Prepared) -> SuiteGrid {
+fn grid_of(p: &Prepared, b: Option<&VariantB>) -> SuiteGrid {
     let mut columns = Vec::new();
     for sp in &p.suite.prompts {
         for m in &p.models {
@@ -351,7 +357,7 @@ fn grid_of(p: &Prepared) -> SuiteGrid {
         name: p.suite.name.clone(),
         path: p.suite.path.clone(),
         cases: p.cases.clone(),
-        columns,
+        columns: with_variant(columns, b),
         ..Default::default()
     }
 }

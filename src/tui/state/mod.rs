@@ -12,5 +12,6 @@ pub mod popup;
 pub mod scroll;
 pub mod switcher;
 pub mod test_grid;
+pub mod variants;
 pub mod vars;
 pub mod versions;

@@ -35,6 +35,8 @@ pub enum Popup {
         col: usize,
         scroll: PopupScroll,
     },
+    /// `v` in Tests: variant B (another prompt, or a recorded version).
+    VariantPicker(Box<super::variants::VariantPicker>),
     /// Quit with unsaved edits?
     ConfirmQuit,
 }

@@ -228,6 +228,8 @@ pub struct TestsScreen {
     pub failing_only: bool,
     /// The eval running now, if any.
     pub running: Option<u64>,
+    /// Variant B beside the open prompt (`v`), if one is picked.
+    pub variant: Option<super::variants::VariantB>,
 }
 
 impl TestsScreen {

@@ -12,6 +12,7 @@ pub mod outputs;
 pub mod popups;
 pub mod status;
 pub mod tests;
+pub mod tests_compare;
 pub mod tests_detail;
 pub mod text;
 pub mod variables;

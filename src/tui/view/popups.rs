@@ -4,7 +4,7 @@
 //! search / go-to-line prompt. Scrolling popups stop at their last line.
 
 use super::text::clip_ellipsis;
-use super::{help, inspector, tests_detail, variables, versions};
+use super::{help, inspector, tests_compare, tests_detail, variables, versions};
 use crate::tui::app::{App, Pane};
 use crate::tui::layout::centered;
 use crate::tui::state::popup::{LinePurpose, Popup};
@@ -91,6 +91,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             boxed(frame, area, app, (&title, hints), lines, 0, (50, 18));
         }
         Popup::Versions(p) => versions::draw(frame, area, app, p),
+        Popup::VariantPicker(p) => {
+            let lines = tests_compare::picker_lines(app, p, 72);
+            let hints = " ↑↓ · Enter picks B · Esc ";
+            boxed(frame, area, app, (" Variant B ", hints), lines, 0, (76, 24));
+        }
         Popup::Recovery { prompt, .. } => {
             let name = app
                 .session

@@ -74,8 +74,9 @@ fn grid_lines(
     }
     lines.push(Line::from(head));
     let rows = s.rows();
-    // Header, summary and progress take three lines.
-    let room = height.saturating_sub(3).max(1);
+    let paired = super::tests_compare::paired_lines(g, t, LABEL_W, cell_w, pad);
+    // Header, summary, paired rows and progress.
+    let room = height.saturating_sub(3 + paired.len()).max(1);
     let cursor = s.row.min(rows.len().saturating_sub(1));
     let first = cursor.saturating_sub(room - 1);
     if rows.is_empty() {
@@ -123,6 +124,7 @@ fn grid_lines(
         sum.push(Span::styled(pad(&text, cell_w), t.readout));
     }
     lines.push(Line::from(sum));
+    lines.extend(paired);
     lines.push(progress_line(s, g, t));
     lines
 }

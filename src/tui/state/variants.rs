@@ -1,0 +1,183 @@
+//! Variant B of the Tests screen: a second prompt text (another prompt
+//! file, or a recorded version of the open prompt) run on the same cases
+//! and models beside the open prompt (variant A), its picker, and the
+//! paired comparison of each of its columns with A's on the same model.
+
+use super::test_grid::{Column, SuiteGrid};
+use crate::eval::Verdict;
+use crate::eval::paired::{self, PairedStats, Side};
+use crate::store::versions::VersionSummary;
+use std::collections::HashMap;
+
+/// The second variant: how the grid names it and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantB {
+    /// Another prompt's name, or `prompt@version`.
+    pub label: String,
+    pub source: String,
+}
+
+/// One choice of the picker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    /// Back to the open prompt alone.
+    Clear,
+    /// Another prompt of the workspace, by its index.
+    Prompt { idx: usize, name: String },
+    /// A recorded version of the open prompt.
+    Version(Box<VersionSummary>),
+}
+
+/// `v` in Tests: the prompts of the workspace, then the open prompt's
+/// recorded versions once the store answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantPicker {
+    /// The open prompt (variant A).
+    pub prompt: String,
+    pub choices: Vec<Choice>,
+    /// The versions are still asked for; or why there are none.
+    pub versions: VersionsState,
+    pub cursor: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VersionsState {
+    Loading,
+    Loaded,
+    Unavailable(String),
+}
+
+impl VariantPicker {
+    pub fn selected(&self) -> Option<&Choice> {
+        self.choices.get(self.cursor)
+    }
+
+    pub fn step(&mut self, by: isize) {
+        let n = self.choices.len();
+        if n > 0 {
+            self.cursor = (self.cursor as isize + by).clamp(0, n as isize - 1) as usize;
+        }
+    }
+
+    /// The store's answer: the versions join the end of the list.
+    pub fn versions_arrived(&mut self, result: Result<Vec<VersionSummary>, String>) {
+        match result {
+            Ok(list) => {
+                self.choices
+                    .extend(list.into_iter().map(|v| Choice::Version(Box::new(v))));
+                self.versions = VersionsState::Loaded;
+            }
+            Err(e) => self.versions = VersionsState::Unavailable(e),
+        }
+    }
+}
+
+/// `columns` plus a column of `b` on each model the first prompt runs on
+/// (appended, so the cells already there keep their places).
+pub fn with_variant(mut columns: Vec<Column>, b: Option<&VariantB>) -> Vec<Column> {
+    let Some(b) = b else { return columns };
+    let Some(first) = columns.first().map(|c| c.prompt.clone()) else {
+        return columns;
+    };
+    if columns.iter().any(|c| c.prompt == b.label) {
+        return columns;
+    }
+    let models: Vec<String> = columns
+        .iter()
+        .filter(|c| c.prompt == first)
+        .map(|c| c.model.clone())
+        .collect();
+    columns.extend(models.into_iter().map(|model| Column {
+        prompt: b.label.clone(),
+        model,
+    }));
+    columns
+}
+
+/// Sets the grid's columns to `columns`, keeping the results of every
+/// column that stays and dropping the rest.
+pub fn reshape(g: &mut SuiteGrid, columns: Vec<Column>) {
+    if g.columns == columns {
+        return;
+    }
+    let old = std::mem::replace(&mut g.columns, columns);
+    let moved: Vec<Option<usize>> = old
+        .iter()
+        .map(|c| g.columns.iter().position(|n| n == c))
+        .collect();
+    g.cells = remap(std::mem::take(&mut g.cells), &moved);
+    g.previous = remap(std::mem::take(&mut g.previous), &moved);
+    g.changes = remap(std::mem::take(&mut g.changes), &moved);
+}
+
+/// `m` with each column moved to `moved[col]`, or dropped.
+fn remap<V>(m: HashMap<(usize, usize), V>, moved: &[Option<usize>]) -> HashMap<(usize, usize), V> {
+    m.into_iter()
+        .filter_map(|((case, col), v)| Some(((case, (*moved.get(col)?)?), v)))
+        .collect()
+}
+
+/// Column `col` against the first prompt's column on the same model, over
+/// the cases both have graded; `None` for the first prompt's own columns.
+pub fn paired_of(g: &SuiteGrid, col: usize) -> Option<PairedStats> {
+    let b = g.columns.get(col)?;
+    let first = &g.columns.first()?.prompt;
+    if &b.prompt == first {
+        return None;
+    }
+    let a = g.column_of(first, &b.model)?;
+    let side = |r: &crate::eval::CellResult| {
+        let score = (r.verdict != Verdict::Error)
+            .then(|| r.grade.as_ref().map(|g| g.score))
+            .flatten();
+        Side::once(r.verdict == Verdict::Pass, score)
+    };
+    let pairs: Vec<(Side, Side)> = (0..g.cases.len())
+        .filter_map(|case| Some((side(g.result(case, a)?), side(g.result(case, col)?))))
+        .collect();
+    paired::compare(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(p: &str, m: &str) -> Column {
+        Column {
+            prompt: p.into(),
+            model: m.into(),
+        }
+    }
+
+    #[test]
+    fn b_gets_a_column_per_model_of_the_first_prompt_appended() {
+        let cols = vec![col("a", "m1"), col("a", "m2")];
+        let b = VariantB {
+            label: "a@1234".into(),
+            source: String::new(),
+        };
+        let with = with_variant(cols.clone(), Some(&b));
+        assert_eq!(
+            with,
+            [col("a", "m1"), col("a", "m2"), col("a@1234", "m1"), col("a@1234", "m2")]
+        );
+        assert_eq!(with_variant(with.clone(), Some(&b)), with, "only once");
+        assert_eq!(with_variant(cols.clone(), None), cols);
+    }
+
+    #[test]
+    fn reshaping_keeps_the_cells_of_columns_that_stay() {
+        let mut g = SuiteGrid {
+            cases: vec![Default::default()],
+            columns: vec![col("a", "m"), col("b", "m")],
+            ..Default::default()
+        };
+        g.cells
+            .insert((0, 1), crate::tui::state::test_grid::GridCell::Running);
+        g.cells
+            .insert((0, 0), crate::tui::state::test_grid::GridCell::Running);
+        reshape(&mut g, vec![col("b", "m")]);
+        assert_eq!(g.cells.len(), 1);
+        assert!(g.cells.contains_key(&(0, 0)), "b's cell moved to column 0");
+    }
+}
