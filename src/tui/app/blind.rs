@@ -1,6 +1,7 @@
-//! Blind pairwise voting over the latest run: every two models' answers
-//! to the same request (same sample, same sweep temperature) become a
-//! pair shown as A and B in random order; each vote is recorded in the
+//! Blind pairwise voting over the latest run (every two models' answers
+//! to the same request, same sample and sweep temperature) or over a
+//! suite's cases in the Tests grid (two variants, or two models): each
+//! pair is shown as A and B in random order; each vote is recorded in the
 //! history, and the win rates show once all pairs are voted on.
 
 use super::{App, Effect, Level};
@@ -40,6 +41,7 @@ impl App {
                     pair,
                     a_text,
                     b_text,
+                    context: None,
                 });
             }
         }
@@ -47,6 +49,71 @@ impl App {
             return self.set_status(
                 Level::Warning,
                 "a blind comparison needs answers of two models to the same request: run on two models",
+            );
+        }
+        self.blind = Some(Box::new(BlindScreen {
+            items,
+            ..Default::default()
+        }));
+    }
+
+    /// `B` in Tests: every case of the shown suite with answers in both
+    /// columns of a pair (variant B against the open prompt on each model,
+    /// else the grid's two columns).
+    pub(super) fn open_blind_suite(&mut self) {
+        if self.tests.running.is_some() {
+            return self.set_status(Level::Warning, "wait for the test run to finish");
+        }
+        let Some(g) = self.tests.grid() else {
+            return self.set_status(Level::Warning, "no suite to compare on");
+        };
+        let pairs = column_pairs(g);
+        if pairs.is_empty() {
+            return self.set_status(
+                Level::Warning,
+                "a blind pass needs two columns: pick variant B (v) or run the suite on two models",
+            );
+        }
+        let mut items = Vec::new();
+        for case in 0..g.cases.len() {
+            for &(x, y) in &pairs {
+                let (Some(rx), Some(ry)) = (g.result(case, x), g.result(case, y)) else {
+                    continue;
+                };
+                let answered = |r: &crate::eval::CellResult| {
+                    r.verdict != crate::eval::Verdict::Error && !r.outcome.text.is_empty()
+                };
+                if !answered(rx) || !answered(ry) {
+                    continue;
+                }
+                let (cx, cy) = (&g.columns[x], &g.columns[y]);
+                let name = |c: &crate::tui::state::test_grid::Column| {
+                    if cx.prompt != cy.prompt {
+                        c.prompt.clone()
+                    } else {
+                        c.model.clone()
+                    }
+                };
+                let c = |r: &crate::eval::CellResult, name: String| Contender {
+                    call: r.call_id.clone(),
+                    name,
+                };
+                let mut pair = BlindPair::shuffle(c(rx, name(cx)), c(ry, name(cy)), &mut self.rng);
+                pair.suite = Some(g.name.clone());
+                pair.case = Some(case);
+                let (a, b) = if pair.swapped { (ry, rx) } else { (rx, ry) };
+                items.push(BlindItem {
+                    pair,
+                    a_text: a.outcome.text.clone(),
+                    b_text: b.outcome.text.clone(),
+                    context: Some(format!("case {}: {}", case + 1, g.row_label(case))),
+                });
+            }
+        }
+        if items.is_empty() {
+            return self.set_status(
+                Level::Warning,
+                "no case has answers in both columns yet: r runs the suite",
             );
         }
         self.blind = Some(Box::new(BlindScreen {
@@ -90,4 +157,24 @@ impl App {
             self.set_status(Level::Warning, format!("vote not recorded: {e}"));
         }
     }
+}
+
+/// The pairs of grid columns a blind pass compares: each column of
+/// another prompt against the first prompt's on the same model; without
+/// one, the two columns of a two-column grid.
+fn column_pairs(g: &crate::tui::state::test_grid::SuiteGrid) -> Vec<(usize, usize)> {
+    let Some(first) = g.columns.first().map(|c| &c.prompt) else {
+        return Vec::new();
+    };
+    let variants: Vec<(usize, usize)> = (0..g.columns.len())
+        .filter(|&c| &g.columns[c].prompt != first)
+        .filter_map(|c| Some((g.column_of(first, &g.columns[c].model)?, c)))
+        .collect();
+    if !variants.is_empty() {
+        return variants;
+    }
+    if g.columns.len() == 2 {
+        return vec![(0, 1)];
+    }
+    Vec::new()
 }

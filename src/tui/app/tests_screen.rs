@@ -222,6 +222,7 @@ impl App {
             }
             KeyCode::Char('e') if plain => self.load_test_case(),
             KeyCode::Char('v') if plain => self.open_variant_picker(effects),
+            KeyCode::Char('B') if plain => self.open_blind_suite(),
             KeyCode::Char('n') if plain && !self.tests.suites.is_empty() => {
                 if self.tests.running.is_none() {
                     self.tests.suite = (self.tests.suite + 1) % self.tests.suites.len();
@@ -317,6 +318,7 @@ impl App {
             ("enter".into(), "open"),
             ("e".into(), "to workbench"),
             ("v".into(), "variant B"),
+            ("B".into(), "blind"),
         ]);
         if self.tests.suites.len() > 1 {
             out.push(("n".into(), "next suite"));

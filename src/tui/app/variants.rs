@@ -5,13 +5,13 @@
 
 use super::{App, Effect, Level};
 use crate::eval::matrix::{DotpromptVariant, Variant};
+use crate::store::versions::VersionSummary;
 use crate::tui::action::{KeyCode, KeyPress};
 use crate::tui::history_query::Query;
 use crate::tui::state::popup::Popup;
 use crate::tui::state::variants::{
     self, Choice, VariantB, VariantPicker, VersionsState, with_variant,
 };
-use crate::store::versions::VersionSummary;
 
 impl App {
     /// `v` in Tests: the picker, with the versions asked of the store.
@@ -105,7 +105,10 @@ impl App {
                         None => return,
                     },
                 };
-                Some(VariantB { label: name, source })
+                Some(VariantB {
+                    label: name,
+                    source,
+                })
             }
             Choice::Version(v) => Some(VariantB {
                 label: format!("{}@{}", v.version.prompt, v.version.short()),

@@ -1,5 +1,5 @@
 //! The blind pairwise screen: the answers of two models to the same
-//! request, shown as A and B in an order drawn at random (names hidden),
+//! request (or of two variants to a suite's case), shown as A and B in an order drawn at random (names hidden),
 //! the votes given so far, and once every pair has its vote, the win rates.
 
 use crate::store::pairwise::{Outcome, Vote};
@@ -11,6 +11,8 @@ pub struct BlindItem {
     pub pair: BlindPair,
     pub a_text: String,
     pub b_text: String,
+    /// What was asked (a suite's case), shown above the answers.
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

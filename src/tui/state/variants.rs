@@ -159,7 +159,12 @@ mod tests {
         let with = with_variant(cols.clone(), Some(&b));
         assert_eq!(
             with,
-            [col("a", "m1"), col("a", "m2"), col("a@1234", "m1"), col("a@1234", "m2")]
+            [
+                col("a", "m1"),
+                col("a", "m2"),
+                col("a@1234", "m1"),
+                col("a@1234", "m2")
+            ]
         );
         assert_eq!(with_variant(with.clone(), Some(&b)), with, "only once");
         assert_eq!(with_variant(cols.clone(), None), cols);

@@ -27,8 +27,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &BlindScreen) {
     let head = if s.done() {
         format!(" Blind comparison · {n} vote(s) · Esc returns to the workbench")
     } else {
+        let what = s
+            .current()
+            .and_then(|i| i.context.as_deref())
+            .map_or(String::new(), |c| format!(" · {c}"));
         format!(
-            " Blind comparison · pair {} of {n} · which answer is better?",
+            " Blind comparison · pair {} of {n}{what} · which answer is better?",
             s.at + 1
         )
     };

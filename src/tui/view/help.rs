@@ -120,6 +120,8 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("enter", "open the cell: vars, request, answer, assertions");
     h.row("e", "load the case into the workbench (vars, model)");
     h.row("n", "next suite of this prompt");
+    h.row("v", "variant B: another prompt or a recorded version");
+    h.row("B", "blind comparison of two columns, case by case");
     h.row("esc", "stop the run");
     h.group(&format!(
         "blind comparison ({} in outputs)",

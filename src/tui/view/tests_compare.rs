@@ -24,20 +24,26 @@ pub fn paired_lines(
         return Vec::new();
     }
     let first = g.columns.first().map_or("", |c| c.prompt.as_str());
-    let mut counts = vec![Span::styled(pad(&format!("vs {first}: +win −loss"), label_w), t.title)];
+    let mut counts = vec![Span::styled(
+        pad(&format!("vs {first}: +won -lost =tied"), label_w),
+        t.title,
+    )];
     let mut diffs = vec![Span::styled(pad("score Δ, 95% CI", label_w), t.title)];
     for s in &stats {
         let (c, d) = match s {
             None => (String::new(), String::new()),
             Some(s) => (
-                format!("+{} −{} ={} p {}", s.wins, s.losses, s.ties, p_text(s.p_value)),
+                format!(
+                    "+{} -{} ={} p {}",
+                    s.wins,
+                    s.losses,
+                    s.ties,
+                    p_text(s.p_value)
+                ),
                 match (s.score_diff, s.score_ci) {
-                    (Some(d), Some(ci)) => format!(
-                        "{} [{}, {}]",
-                        signed(d),
-                        signed(ci.low),
-                        signed(ci.high)
-                    ),
+                    (Some(d), Some(ci)) => {
+                        format!("{} [{}, {}]", signed(d), signed(ci.low), signed(ci.high))
+                    }
                     _ => "–".into(),
                 },
             ),
@@ -66,7 +72,10 @@ fn signed(x: f64) -> String {
 pub fn picker_lines(app: &App, p: &VariantPicker, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut lines = vec![Line::from(Span::styled(
-        format!("A is {} as edited; B runs on the same cases and models:", p.prompt),
+        format!(
+            "A is {} as edited; B runs on the same cases and models:",
+            p.prompt
+        ),
         t.dim,
     ))];
     let heading = |lines: &mut Vec<Line<'static>>, text: &str| {
@@ -102,7 +111,11 @@ pub fn picker_lines(app: &App, p: &VariantPicker, width: usize) -> Vec<Line<'sta
                 )
             }
         };
-        let style = if i == p.cursor { t.list_selected } else { t.popup };
+        let style = if i == p.cursor {
+            t.list_selected
+        } else {
+            t.popup
+        };
         lines.push(Line::from(Span::styled(
             super::text::clip_ellipsis(&text, width),
             style,
@@ -110,9 +123,10 @@ pub fn picker_lines(app: &App, p: &VariantPicker, width: usize) -> Vec<Line<'sta
     }
     match &p.versions {
         VersionsState::Loading => heading(&mut lines, "versions: asking the history…"),
-        VersionsState::Loaded if !in_versions => {
-            heading(&mut lines, &format!("versions of {}: none recorded", p.prompt))
-        }
+        VersionsState::Loaded if !in_versions => heading(
+            &mut lines,
+            &format!("versions of {}: none recorded", p.prompt),
+        ),
         VersionsState::Loaded => {}
         VersionsState::Unavailable(why) => heading(&mut lines, &format!("versions: {why}")),
     }
