@@ -117,13 +117,13 @@ fn another_prompt_runs_beside_the_open_one_with_the_paired_rows() {
     assert!(b.outcome.text.contains("Hello Ada!"), "{}", b.outcome.text);
     let a = g.result(0, 0).expect("A graded case 1");
     assert!(a.outcome.text.contains("Greet Ada."), "{}", a.outcome.text);
-    let p = pwb::tui::state::variants::paired_of(g, 1).expect("B vs A");
+    let p = pwb::tui::state::variants::paired_of(g, "greet", 1).expect("B vs A");
     assert_eq!((p.wins, p.losses, p.ties), (2, 1, 1));
     // scipy.stats.binomtest(1, 3, 0.5).pvalue == 1.0
     assert_eq!(p.p_value, 1.0);
     // Score differences 1, 0, 1, -1.
     assert_eq!(p.score_diff, Some(0.25));
-    assert!(pwb::tui::state::variants::paired_of(g, 0).is_none());
+    assert!(pwb::tui::state::variants::paired_of(g, "greet", 0).is_none());
     let text = screen(&mut app);
     assert!(text.contains("+2 -1 =1 p 1.000"), "{text}");
     insta::assert_snapshot!("variants_grid_paired", text);
@@ -181,7 +181,7 @@ fn a_recorded_version_is_variant_b_against_the_edited_text() {
             .contains("Hello Greet Ada.")
     );
     assert!(g.result(0, 1).unwrap().outcome.text.contains("Greet Ada."));
-    let p = pwb::tui::state::variants::paired_of(g, 1).expect("B vs A");
+    let p = pwb::tui::state::variants::paired_of(g, "greet", 1).expect("B vs A");
     assert_eq!(p.pairs, 4);
 }
 

@@ -67,7 +67,7 @@ impl App {
         let Some(g) = self.tests.grid() else {
             return self.set_status(Level::Warning, "no suite to compare on");
         };
-        let pairs = column_pairs(g);
+        let pairs = crate::tui::state::variants::blind_pairs(g, &self.tests.prompt);
         if pairs.is_empty() {
             return self.set_status(
                 Level::Warning,
@@ -157,24 +157,4 @@ impl App {
             self.set_status(Level::Warning, format!("vote not recorded: {e}"));
         }
     }
-}
-
-/// The pairs of grid columns a blind pass compares: each column of
-/// another prompt against the first prompt's on the same model; without
-/// one, the two columns of a two-column grid.
-fn column_pairs(g: &crate::tui::state::test_grid::SuiteGrid) -> Vec<(usize, usize)> {
-    let Some(first) = g.columns.first().map(|c| &c.prompt) else {
-        return Vec::new();
-    };
-    let variants: Vec<(usize, usize)> = (0..g.columns.len())
-        .filter(|&c| &g.columns[c].prompt != first)
-        .filter_map(|c| Some((g.column_of(first, &g.columns[c].model)?, c)))
-        .collect();
-    if !variants.is_empty() {
-        return variants;
-    }
-    if g.columns.len() == 2 {
-        return vec![(0, 1)];
-    }
-    Vec::new()
 }

@@ -46,7 +46,7 @@ impl App {
                 ));
             }
             Ok(found) => {
-                self.tests.suites = found.iter().map(|p| grid_of(p, None)).collect();
+                self.tests.suites = found.iter().map(|p| grid_of(p, &prompt, None)).collect();
             }
             Err(e) => self.tests.problem = Some(e),
         }
@@ -99,7 +99,7 @@ impl App {
             return self.set_status(Level::Warning, msg);
         };
         // The file changed since it was loaded: its grid starts again.
-        let fresh = grid_of(&prepared, self.tests.variant.as_ref());
+        let fresh = grid_of(&prepared, &prompt, self.tests.variant.as_ref());
         if fresh.cases != grid.cases || fresh.columns != grid.columns {
             let idx = self.tests.suite;
             self.tests.suites[idx] = fresh;
@@ -345,7 +345,7 @@ impl App {
 }
 
 /// A prepared suite's grid: its cases, and a column per (prompt, model).
-fn grid_of(p: &Prepared, b: Option<&VariantB>) -> SuiteGrid {
+fn grid_of(p: &Prepared, open: &str, b: Option<&VariantB>) -> SuiteGrid {
     let mut columns = Vec::new();
     for sp in &p.suite.prompts {
         for m in &p.models {
@@ -359,7 +359,7 @@ fn grid_of(p: &Prepared, b: Option<&VariantB>) -> SuiteGrid {
         name: p.suite.name.clone(),
         path: p.suite.path.clone(),
         cases: p.cases.clone(),
-        columns: with_variant(columns, b),
+        columns: with_variant(columns, open, b),
         ..Default::default()
     }
 }

@@ -126,6 +126,7 @@ impl App {
             let msg = format!("{} is already a column of the suite", b.label);
             return self.set_status(Level::Warning, msg);
         }
+        let open = self.tests.prompt.clone();
         for g in &mut self.tests.suites {
             let base: Vec<_> = g
                 .columns
@@ -133,7 +134,7 @@ impl App {
                 .filter(|c| Some(&c.prompt) != old.as_ref())
                 .cloned()
                 .collect();
-            variants::reshape(g, with_variant(base, b.as_ref()));
+            variants::reshape(g, with_variant(base, &open, b.as_ref()));
         }
         self.tests.step(0, 0);
         let msg = match &b {

@@ -72,11 +72,21 @@ impl VariantPicker {
     }
 }
 
-/// `columns` plus a column of `b` on each model the first prompt runs on
+/// Variant A among `columns`: the open prompt when it has a column, else
+/// the first prompt.
+pub fn variant_a<'a>(columns: &'a [Column], open: &str) -> Option<&'a str> {
+    columns
+        .iter()
+        .find(|c| c.prompt == open)
+        .or(columns.first())
+        .map(|c| c.prompt.as_str())
+}
+
+/// `columns` plus a column of `b` on each model variant A runs on
 /// (appended, so the cells already there keep their places).
-pub fn with_variant(mut columns: Vec<Column>, b: Option<&VariantB>) -> Vec<Column> {
+pub fn with_variant(mut columns: Vec<Column>, open: &str, b: Option<&VariantB>) -> Vec<Column> {
     let Some(b) = b else { return columns };
-    let Some(first) = columns.first().map(|c| c.prompt.clone()) else {
+    let Some(first) = variant_a(&columns, open).map(str::to_string) else {
         return columns;
     };
     if columns.iter().any(|c| c.prompt == b.label) {
@@ -117,12 +127,12 @@ fn remap<V>(m: HashMap<(usize, usize), V>, moved: &[Option<usize>]) -> HashMap<(
         .collect()
 }
 
-/// Column `col` against the first prompt's column on the same model, over
-/// the cases both have graded; `None` for the first prompt's own columns.
-pub fn paired_of(g: &SuiteGrid, col: usize) -> Option<PairedStats> {
+/// Column `col` against variant A's column on the same model, over the
+/// cases both have graded; `None` for A's own columns.
+pub fn paired_of(g: &SuiteGrid, open: &str, col: usize) -> Option<PairedStats> {
     let b = g.columns.get(col)?;
-    let first = &g.columns.first()?.prompt;
-    if &b.prompt == first {
+    let first = variant_a(&g.columns, open)?;
+    if b.prompt == first {
         return None;
     }
     let a = g.column_of(first, &b.model)?;
@@ -136,6 +146,26 @@ pub fn paired_of(g: &SuiteGrid, col: usize) -> Option<PairedStats> {
         .filter_map(|case| Some((side(g.result(case, a)?), side(g.result(case, col)?))))
         .collect();
     paired::compare(pairs)
+}
+
+/// The pairs of columns a blind pass compares: each column of another
+/// prompt against variant A's on the same model; without one, the two
+/// columns of a two-column grid.
+pub fn blind_pairs(g: &SuiteGrid, open: &str) -> Vec<(usize, usize)> {
+    let Some(first) = variant_a(&g.columns, open) else {
+        return Vec::new();
+    };
+    let variants: Vec<(usize, usize)> = (0..g.columns.len())
+        .filter(|&c| g.columns[c].prompt != first)
+        .filter_map(|c| Some((g.column_of(first, &g.columns[c].model)?, c)))
+        .collect();
+    if !variants.is_empty() {
+        return variants;
+    }
+    if g.columns.len() == 2 {
+        return vec![(0, 1)];
+    }
+    Vec::new()
 }
 
 #[cfg(test)]
@@ -156,7 +186,7 @@ mod tests {
             label: "a@1234".into(),
             source: String::new(),
         };
-        let with = with_variant(cols.clone(), Some(&b));
+        let with = with_variant(cols.clone(), "a", Some(&b));
         assert_eq!(
             with,
             [
@@ -166,8 +196,14 @@ mod tests {
                 col("a@1234", "m2")
             ]
         );
-        assert_eq!(with_variant(with.clone(), Some(&b)), with, "only once");
-        assert_eq!(with_variant(cols.clone(), None), cols);
+        assert_eq!(with_variant(with.clone(), "a", Some(&b)), with, "only once");
+        assert_eq!(with_variant(cols.clone(), "a", None), cols);
+        // A is the open prompt even when the suite lists another first.
+        let two = vec![col("x", "m1"), col("a", "m2")];
+        assert_eq!(
+            with_variant(two, "a", Some(&b)),
+            [col("x", "m1"), col("a", "m2"), col("a@1234", "m2")]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::eval::paired::PairedStats;
 use crate::tui::app::App;
 use crate::tui::state::test_grid::SuiteGrid;
-use crate::tui::state::variants::{Choice, VariantPicker, VersionsState, paired_of};
+use crate::tui::state::variants::{Choice, VariantPicker, VersionsState, paired_of, variant_a};
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 
@@ -14,16 +14,19 @@ use ratatui::text::{Line, Span};
 /// a graded pair yet: `+W −L =T p P` and `Δ D [lo, hi]`, each for B − A.
 pub fn paired_lines(
     g: &SuiteGrid,
+    open: &str,
     t: &Theme,
     label_w: usize,
     cell_w: usize,
     pad: fn(&str, usize) -> String,
 ) -> Vec<Line<'static>> {
-    let stats: Vec<Option<PairedStats>> = (0..g.columns.len()).map(|c| paired_of(g, c)).collect();
+    let stats: Vec<Option<PairedStats>> = (0..g.columns.len())
+        .map(|c| paired_of(g, open, c))
+        .collect();
     if stats.iter().all(Option::is_none) {
         return Vec::new();
     }
-    let first = g.columns.first().map_or("", |c| c.prompt.as_str());
+    let first = variant_a(&g.columns, open).unwrap_or("");
     let mut counts = vec![Span::styled(
         pad(&format!("vs {first}: +won -lost =tied"), label_w),
         t.title,
