@@ -12,8 +12,8 @@ use pwb::tui::app::App;
 use pwb::tui::state::popup::Popup;
 use pwb::tui::state::variants::Choice;
 use support::tui::{
-    act, act_and_eval, act_and_run, cmd, echo_workspace, key, open, screen_redacted, type_text,
-    write_files,
+    act, act_and_eval, act_and_run, cmd, echo_workspace, eval_actions, key, open, screen_redacted,
+    type_text, write_files,
 };
 
 /// greet renders `Greet NAME.`, welcome `Hello NAME!`: welcome passes
@@ -107,8 +107,22 @@ fn another_prompt_runs_beside_the_open_one_with_the_paired_rows() {
         .map(|c| (c.prompt.as_str(), c.model.as_str()))
         .collect();
     assert_eq!(cols, [("greet", "echo"), ("welcome", "echo")]);
+    let text = screen(&mut app);
+    assert!(text.contains("paired comparison after a run (r)"), "{text}");
 
-    act_and_eval(&mut app, key(KeyCode::Char('r')));
+    let events = eval_actions(&mut app, key(KeyCode::Char('r')));
+    assert_eq!(events.len(), 9, "eight graded cells and the end");
+    for a in events.iter().take(4).cloned() {
+        app.update(a);
+    }
+    let text = screen(&mut app);
+    assert!(
+        text.contains("paired comparison when the run ends"),
+        "{text}"
+    );
+    for a in events.into_iter().skip(4) {
+        app.update(a);
+    }
     let g = app.tests.grid().expect("grid");
     // B went through the session's rendering: the echo model answered
     // with welcome's text for each case.

@@ -175,6 +175,7 @@ impl App {
             }
             EvalEvent::Finished { interrupted } => {
                 self.tests.running = None;
+                self.refresh_paired();
                 let Some(g) = self.tests.grid_mut() else {
                     return;
                 };

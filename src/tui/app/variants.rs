@@ -145,7 +145,22 @@ impl App {
             None => format!("only {} again", self.tests.prompt),
         };
         self.tests.variant = b;
+        for i in 0..self.tests.suites.len() {
+            self.refresh_paired_of(i);
+        }
         self.set_status(Level::Info, msg);
+    }
+
+    /// The shown suite's paired rows, after a run.
+    pub(super) fn refresh_paired(&mut self) {
+        self.refresh_paired_of(self.tests.suite);
+    }
+
+    fn refresh_paired_of(&mut self, suite: usize) {
+        let t = &mut self.tests;
+        if let Some(g) = t.suites.get(suite) {
+            t.paired.refresh(suite, g, &t.prompt);
+        }
     }
 
     /// Variant B for a run, unless the suite already has it.

@@ -230,6 +230,8 @@ pub struct TestsScreen {
     pub running: Option<u64>,
     /// Variant B beside the open prompt (`v`), if one is picked.
     pub variant: Option<super::variants::VariantB>,
+    /// The paired rows as of each suite's last finished run.
+    pub paired: super::variants::PairedCache,
 }
 
 impl TestsScreen {

@@ -148,6 +148,42 @@ pub fn paired_of(g: &SuiteGrid, open: &str, col: usize) -> Option<PairedStats> {
     paired::compare(pairs)
 }
 
+/// The paired comparisons of each suite's columns as of its last finished
+/// run (their bootstrap is too costly to redo on every frame): refreshed
+/// when a run ends or variant B changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PairedCache {
+    /// Suite index → per column, its comparison with variant A.
+    by_suite: HashMap<usize, Vec<Option<PairedStats>>>,
+}
+
+impl PairedCache {
+    pub fn refresh(&mut self, suite: usize, g: &SuiteGrid, open: &str) {
+        let stats = (0..g.columns.len())
+            .map(|c| paired_of(g, open, c))
+            .collect();
+        self.by_suite.insert(suite, stats);
+    }
+
+    /// Suite `suite`'s comparisons, if computed for its current columns.
+    pub fn of(&self, suite: usize, columns: usize) -> Option<&[Option<PairedStats>]> {
+        self.by_suite
+            .get(&suite)
+            .map(Vec::as_slice)
+            .filter(|s| s.len() == columns)
+    }
+}
+
+/// Whether some column has a partner in variant A on its model.
+pub fn has_pairs(g: &SuiteGrid, open: &str) -> bool {
+    let Some(a) = variant_a(&g.columns, open) else {
+        return false;
+    };
+    g.columns
+        .iter()
+        .any(|c| c.prompt != a && g.column_of(a, &c.model).is_some())
+}
+
 /// The pairs of columns a blind pass compares: each column of another
 /// prompt against variant A's on the same model; without one, the two
 /// columns of a two-column grid.

@@ -74,7 +74,7 @@ fn grid_lines(
     }
     lines.push(Line::from(head));
     let rows = s.rows();
-    let paired = super::tests_compare::paired_lines(g, &s.prompt, t, LABEL_W, cell_w, pad);
+    let paired = super::tests_compare::paired_lines(s, g, t, LABEL_W, cell_w, pad);
     // Header, summary, paired rows and progress.
     let room = height.saturating_sub(3 + paired.len()).max(1);
     let cursor = s.row.min(rows.len().saturating_sub(1));

@@ -3,37 +3,52 @@
 //! wins, losses, ties, McNemar's exact p, the score difference with its
 //! 95% interval) and the lines of the variant picker.
 
-use crate::eval::paired::PairedStats;
 use crate::tui::app::App;
-use crate::tui::state::test_grid::SuiteGrid;
-use crate::tui::state::variants::{Choice, VariantPicker, VersionsState, paired_of, variant_a};
+use crate::tui::state::test_grid::{SuiteGrid, TestsScreen};
+use crate::tui::state::variants::{Choice, VariantPicker, VersionsState, has_pairs, variant_a};
 use crate::tui::theme::Theme;
 use ratatui::text::{Line, Span};
 
-/// Two rows aligned with the grid's columns, or none when no column has
-/// a graded pair yet: `+W −L =T p P` and `Δ D [lo, hi]`, each for B − A.
+/// Two rows aligned with the grid's columns, as of the last finished run
+/// (one line saying so while a run goes on; none when no column has a
+/// partner): `+W -L =T p P` and `Δ D [lo, hi]`, each for B − A.
 pub fn paired_lines(
+    s: &TestsScreen,
     g: &SuiteGrid,
-    open: &str,
     t: &Theme,
     label_w: usize,
     cell_w: usize,
     pad: fn(&str, usize) -> String,
 ) -> Vec<Line<'static>> {
-    let stats: Vec<Option<PairedStats>> = (0..g.columns.len())
-        .map(|c| paired_of(g, open, c))
-        .collect();
-    if stats.iter().all(Option::is_none) {
+    if !has_pairs(g, &s.prompt) {
         return Vec::new();
     }
-    let first = variant_a(&g.columns, open).unwrap_or("");
+    let first = variant_a(&g.columns, &s.prompt).unwrap_or("");
+    let ready = s
+        .paired
+        .of(s.suite, g.columns.len())
+        .filter(|st| s.running.is_none() && st.iter().any(Option::is_some));
+    let stats = match ready {
+        Some(stats) => stats,
+        None => {
+            let why = if s.running.is_some() {
+                "paired comparison when the run ends"
+            } else {
+                "paired comparison after a run (r)"
+            };
+            return vec![Line::from(vec![
+                Span::styled(pad(&format!("vs {first}"), label_w), t.title),
+                Span::styled(why, t.dim),
+            ])];
+        }
+    };
     let mut counts = vec![Span::styled(
         pad(&format!("vs {first}: +won -lost =tied"), label_w),
         t.title,
     )];
     let mut diffs = vec![Span::styled(pad("score Δ, 95% CI", label_w), t.title)];
-    for s in &stats {
-        let (c, d) = match s {
+    for st in stats {
+        let (c, d) = match st {
             None => (String::new(), String::new()),
             Some(s) => (
                 format!(
