@@ -11,9 +11,11 @@ use pwb::tui::action::{Action, Command, KeyCode};
 use pwb::tui::app::App;
 use pwb::tui::state::popup::Popup;
 use pwb::tui::state::variants::Choice;
+use std::time::Duration;
+use support::mock_llm::{MockServer, Reply, model_of, openai_stream};
 use support::tui::{
     act, act_and_eval, act_and_run, cmd, echo_workspace, eval_actions, key, open, screen_redacted,
-    type_text, write_files,
+    screen_sized, type_text, write_files,
 };
 
 /// greet renders `Greet NAME.`, welcome `Hello NAME!`: welcome passes
@@ -259,4 +261,67 @@ fn a_blind_pass_over_the_suite_hides_the_names_and_records_each_vote() {
         )
         .unwrap();
     assert_eq!((suite.as_str(), case, a), ("greet", 0, first.pair.a.name));
+}
+
+#[test]
+fn on_two_models_each_model_gets_its_own_paired_comparison() {
+    // `parrot` answers with the prompt; `shy` leaves out "Hello ".
+    let server = MockServer::start(|req| {
+        let body = req.json();
+        let q = body["messages"]
+            .as_array()
+            .and_then(|m| m.last())
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or_default()
+            .to_string();
+        let a = match model_of(req).as_str() {
+            "parrot" => q,
+            _ => q.replace("Hello ", ""),
+        };
+        Reply::sse(openai_stream(&[a.as_str()], 5, Duration::ZERO))
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let base = server.base_v1();
+    echo_workspace(tmp.path(), SUITE);
+    write_files(
+        tmp.path(),
+        &[
+            ("prompts/welcome.prompt", "Hello {{name}}!\n"),
+            (
+                "pwb.toml",
+                &format!(
+                    "[[models]]\nid = \"openai:parrot\"\nselected = true\nbase_url = \"{base}\"\n\n\
+                     [[models]]\nid = \"openai:shy\"\nselected = true\nbase_url = \"{base}\"\n\n\
+                     [history]\nenabled = false\n"
+                ),
+            ),
+        ],
+    );
+    let mut app = open(tmp.path());
+    app.update(cmd(Command::Tests));
+    pick(&mut app, "welcome");
+    act_and_eval(&mut app, key(KeyCode::Char('r')));
+    let g = app.tests.grid().expect("grid");
+    let cols: Vec<String> = g
+        .columns
+        .iter()
+        .map(|c| format!("{} · {}", c.prompt, c.model))
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            "greet · openai:parrot",
+            "greet · openai:shy",
+            "welcome · openai:parrot",
+            "welcome · openai:shy"
+        ]
+    );
+    let on = |col| pwb::tui::state::variants::paired_of(g, "greet", col).expect("paired");
+    let (parrot, shy) = (on(2), on(3));
+    assert_eq!((parrot.wins, parrot.losses, parrot.ties), (2, 1, 1));
+    assert_eq!((shy.wins, shy.losses, shy.ties), (0, 0, 4));
+    assert_eq!(shy.score_diff, Some(0.0));
+    let text = screen_sized(&mut app, 140, 30);
+    assert!(text.contains("+0 -0 =4 p 1.000"), "{text}");
+    insta::assert_snapshot!("variants_two_models", text);
 }
