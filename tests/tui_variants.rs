@@ -133,6 +133,17 @@ fn another_prompt_runs_beside_the_open_one_with_the_paired_rows() {
     assert!(b.outcome.text.contains("Hello Ada!"), "{}", b.outcome.text);
     let a = g.result(0, 0).expect("A graded case 1");
     assert!(a.outcome.text.contains("Greet Ada."), "{}", a.outcome.text);
+    // B's request is what the session renders from welcome's text, as for
+    // `pwb run` and A: no other way to build it.
+    let inputs = pwb::session::PromptInputs {
+        vars: g.cases[0].vars.clone(),
+        ..Default::default()
+    };
+    let want = app
+        .session
+        .render("Hello {{name}}!\n", &inputs)
+        .expect("welcome renders");
+    assert_eq!(b.messages, want.messages);
     let p = pwb::tui::state::variants::paired_of(g, "greet", 1).expect("B vs A");
     assert_eq!((p.wins, p.losses, p.ties), (2, 1, 1));
     // scipy.stats.binomtest(1, 3, 0.5).pvalue == 1.0
