@@ -10,6 +10,7 @@ mod history;
 mod history_screen;
 mod keys;
 mod render;
+mod tests_cell;
 mod tests_screen;
 mod vars;
 mod versions;

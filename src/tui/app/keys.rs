@@ -21,7 +21,9 @@ impl App {
             return;
         }
         if self.history_screen.is_some() {
-            self.history_key(key, effects);
+            if !self.history_rating_key(key, effects) {
+                self.history_key(key, effects);
+            }
             return;
         }
         if self.tests.shown && self.focus == Pane::Outputs {
@@ -128,10 +130,22 @@ impl App {
             Popup::TestCell {
                 case,
                 col,
+                mut sample,
                 mut scroll,
             } if !close => {
-                scroll_key(&mut scroll, key);
-                Some(Popup::TestCell { case, col, scroll })
+                if !self.test_cell_key((case, col, &mut sample), key, effects) {
+                    scroll_key(&mut scroll, key);
+                }
+                // R replaced the cell with the rating's line.
+                if self.popup.is_some() {
+                    return;
+                }
+                Some(Popup::TestCell {
+                    case,
+                    col,
+                    sample,
+                    scroll,
+                })
             }
             Popup::SwitchPrompt(switcher) if !close => self.switcher_key(switcher, key),
             Popup::Versions(p) => self.versions_key(p, key),
@@ -198,7 +212,8 @@ impl App {
                 KeyCode::Esc => None,
                 KeyCode::Enter => {
                     self.finish_line_input(purpose, &buffer, effects);
-                    None
+                    // What it finished may open a popup (a rated cell again).
+                    self.popup.take()
                 }
                 KeyCode::Backspace => {
                     buffer.pop();
@@ -244,6 +259,12 @@ impl App {
         if let LinePurpose::Rate { col } = purpose {
             return self.finish_rating(col, buffer, effects);
         }
+        if let LinePurpose::RateTest { case, col, sample } = purpose {
+            return self.finish_test_rating((case, col, sample), buffer, effects);
+        }
+        if let LinePurpose::RateHistory { uid } = purpose {
+            return self.finish_history_rating(uid, buffer, effects);
+        }
         if let LinePurpose::AddCase { col } = purpose {
             return self.finish_add_case(col, buffer, effects);
         }
@@ -264,6 +285,8 @@ impl App {
             },
             LinePurpose::SaveColumn { .. }
             | LinePurpose::Rate { .. }
+            | LinePurpose::RateTest { .. }
+            | LinePurpose::RateHistory { .. }
             | LinePurpose::AddCase { .. } => {}
         }
     }

@@ -12,7 +12,7 @@ use crate::tui::action::{Command, KeyCode, KeyPress};
 use crate::tui::eval_job::{EvalEvent, EvalJob};
 use crate::tui::keymap::Context;
 use crate::tui::state::popup::Popup;
-use crate::tui::state::test_grid::{Column, SuiteGrid};
+use crate::tui::state::test_grid::{Column, SuiteGrid, TestsScreen};
 use crate::tui::state::vars::LoadedCase;
 
 impl App {
@@ -34,10 +34,7 @@ impl App {
     /// their cases, before any run.
     pub(super) fn load_suites(&mut self) {
         let prompt = self.prompt_name().to_string();
-        self.tests = crate::tui::state::test_grid::TestsScreen {
-            prompt: prompt.clone(),
-            ..Default::default()
-        };
+        self.tests = TestsScreen::of_prompt(prompt.clone());
         match self.prepare_suites(&prompt) {
             Ok(found) if found.is_empty() => {
                 self.tests.problem = Some(format!(
@@ -49,6 +46,7 @@ impl App {
             }
             Err(e) => self.tests.problem = Some(e),
         }
+        self.tests.reload();
     }
 
     /// Loads and prepares the suites of `prompt`, as `pwb eval` would.
@@ -102,6 +100,7 @@ impl App {
         if fresh.cases != grid.cases || fresh.columns != grid.columns {
             let idx = self.tests.suite;
             self.tests.suites[idx] = fresh;
+            self.tests.reload();
         }
         let grid = &self.tests.suites[self.tests.suite];
         let case_index: Vec<usize> = (0..grid.cases.len())
@@ -119,15 +118,25 @@ impl App {
         } else {
             CacheMode::Off
         };
+        let repeats = self.models.repeats.max(1);
         if let Some(g) = self.tests.grid_mut() {
-            g.begin(&case_index);
+            g.begin(&case_index, repeats as usize);
         }
+        self.tests.refresh();
         self.tests.running = Some(id);
         let what = if failing { "failing cases" } else { "cases" };
-        let calls = case_index.len() * prepared.models.len() * variants.len();
+        let calls = case_index.len() * prepared.models.len() * variants.len() * repeats as usize;
+        let times = if repeats > 1 {
+            format!(" × {repeats} samples")
+        } else {
+            String::new()
+        };
         self.set_status(
             Level::Info,
-            format!("testing {} {what}: {calls} call(s)", case_index.len()),
+            format!(
+                "testing {} {what}{times}: {calls} call(s)",
+                case_index.len()
+            ),
         );
         effects.push(Effect::StartEval(Box::new(EvalJob {
             id,
@@ -135,6 +144,7 @@ impl App {
             variants,
             case_index,
             cache,
+            repeats,
         })));
     }
 
@@ -164,11 +174,7 @@ impl App {
             return;
         }
         match event {
-            EvalEvent::Cell { case, cell } => {
-                if let Some(g) = self.tests.grid_mut() {
-                    g.put(case, *cell);
-                }
-            }
+            EvalEvent::Cell { case, cell } => self.tests.put(case, *cell),
             EvalEvent::Finished { interrupted } => {
                 self.tests.running = None;
                 let Some(g) = self.tests.grid_mut() else {
@@ -192,6 +198,7 @@ impl App {
                 } else {
                     Level::Info
                 };
+                self.tests.refresh();
                 self.set_status(level, text);
             }
         }
@@ -201,6 +208,15 @@ impl App {
     pub(super) fn tests_key(&mut self, key: KeyPress, effects: &mut Vec<Effect>) {
         let page = (self.size.1 / 3).max(1) as isize;
         let plain = !key.ctrl && !key.alt;
+        if self.tests.typing {
+            return self.tests_filter_key(key);
+        }
+        if let Some(cmd) = self.rating_key(key) {
+            return match self.tests.selected() {
+                Some((case, col)) => self.rate_test_sample((case, col, 0), cmd, effects),
+                None => self.set_status(Level::Warning, "no answer to rate"),
+            };
+        }
         match key.code {
             KeyCode::Up | KeyCode::Char('k') if plain => self.tests.step(-1, 0),
             KeyCode::Down | KeyCode::Char('j') if plain => self.tests.step(1, 0),
@@ -209,23 +225,35 @@ impl App {
             KeyCode::PageUp => self.tests.step(-page, 0),
             KeyCode::PageDown => self.tests.step(page, 0),
             KeyCode::Home | KeyCode::Char('g') if plain => self.tests.row = 0,
+            KeyCode::End | KeyCode::Char('G') if plain => self.tests.step(isize::MAX / 2, 0),
             KeyCode::Enter => self.open_test_cell(),
             KeyCode::Char('r') if plain => self.run_tests(false, effects),
             KeyCode::Char('F') if plain => self.run_tests(true, effects),
             KeyCode::Char('f') if plain => {
                 self.tests.failing_only = !self.tests.failing_only;
-                self.tests.step(0, 0);
+                self.tests.refresh();
+            }
+            KeyCode::Char('/') if plain => self.tests.typing = true,
+            KeyCode::Char('s') if plain => {
+                self.tests.sort = self.tests.sort.next();
+                self.tests.refresh();
+                let msg = format!("tests sorted: {}", self.tests.sort.describe());
+                self.set_status(Level::Info, msg);
             }
             KeyCode::Char('e') if plain => self.load_test_case(),
             KeyCode::Char('n') if plain && !self.tests.suites.is_empty() => {
                 if self.tests.running.is_none() {
                     self.tests.suite = (self.tests.suite + 1) % self.tests.suites.len();
-                    self.tests.step(0, 0);
+                    self.tests.reload();
                 }
             }
             KeyCode::Esc if self.tests.running.is_some() => {
                 effects.push(Effect::CancelEval);
                 self.set_status(Level::Info, "stopping the test run");
+            }
+            KeyCode::Esc if !self.tests.filter.is_empty() => {
+                self.tests.filter.clear();
+                self.tests.refresh();
             }
             _ => {
                 if let Some(cmd) = self.keymap.lookup(Context::Global, key) {
@@ -233,6 +261,25 @@ impl App {
                 }
             }
         }
+    }
+
+    /// `/` typed: the text filter, applied as it is typed; enter keeps
+    /// it, esc clears it.
+    fn tests_filter_key(&mut self, key: KeyPress) {
+        let s = &mut self.tests;
+        match key.code {
+            KeyCode::Enter => s.typing = false,
+            KeyCode::Esc => {
+                s.typing = false;
+                s.filter.clear();
+            }
+            KeyCode::Backspace => {
+                s.filter.pop();
+            }
+            KeyCode::Char(c) if !key.ctrl && !key.alt => s.filter.push(c),
+            _ => return,
+        }
+        s.refresh();
     }
 
     /// Enter: the cell under the cursor, in full.
@@ -247,6 +294,7 @@ impl App {
                 self.popup = Some(Popup::TestCell {
                     case,
                     col,
+                    sample: 0,
                     scroll: Default::default(),
                 });
             }
@@ -302,8 +350,16 @@ impl App {
     /// The status bar's keys while Tests has the keys.
     pub(super) fn tests_hints(&self) -> Vec<(String, &'static str)> {
         let mut out: Vec<(String, &'static str)> = Vec::new();
+        if self.tests.typing {
+            return vec![
+                ("enter".into(), "keep filter"),
+                ("esc".into(), "clear filter"),
+            ];
+        }
         if self.tests.running.is_some() {
             out.push(("esc".into(), "stop"));
+        } else if !self.tests.filter.is_empty() {
+            out.push(("esc".into(), "clear filter"));
         }
         out.extend([
             ("r".into(), "run all"),
@@ -311,6 +367,8 @@ impl App {
             ("f".into(), "failing only"),
             ("enter".into(), "open"),
             ("e".into(), "to workbench"),
+            ("/".into(), "filter"),
+            ("s".into(), "sort"),
         ]);
         if self.tests.suites.len() > 1 {
             out.push(("n".into(), "next suite"));
@@ -347,11 +405,10 @@ fn grid_of(p: &Prepared) -> SuiteGrid {
             });
         }
     }
-    SuiteGrid {
-        name: p.suite.name.clone(),
-        path: p.suite.path.clone(),
-        cases: p.cases.clone(),
+    SuiteGrid::new(
+        p.suite.name.clone(),
+        p.suite.path.clone(),
+        p.cases.clone(),
         columns,
-        ..Default::default()
-    }
+    )
 }

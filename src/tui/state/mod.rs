@@ -12,5 +12,7 @@ pub mod popup;
 pub mod scroll;
 pub mod switcher;
 pub mod test_grid;
+pub mod test_summary;
+pub mod tests_screen;
 pub mod vars;
 pub mod versions;

@@ -13,6 +13,7 @@ pub mod popups;
 pub mod status;
 pub mod tests;
 pub mod tests_detail;
+pub mod tests_highlight;
 pub mod text;
 pub mod variables;
 pub mod versions;
