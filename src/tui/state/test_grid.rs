@@ -165,8 +165,9 @@ impl SuiteGrid {
     }
 
     /// The figures of a column over its graded samples.
-    pub fn stats(&self, col: usize) -> ColumnStats {
-        self.stats.get(col).cloned().unwrap_or_default()
+    pub fn stats(&self, col: usize) -> &ColumnStats {
+        static EMPTY: ColumnStats = ColumnStats::EMPTY;
+        self.stats.get(col).unwrap_or(&EMPTY)
     }
 
     fn stats_mut(&mut self, col: usize) -> &mut ColumnStats {

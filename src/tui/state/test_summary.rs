@@ -26,7 +26,20 @@ pub struct ColumnStats {
 }
 
 impl ColumnStats {
-    /// Adds (`sign` > 0) or takes out a graded sample.
+    /// A column with no sample yet.
+    pub const EMPTY: ColumnStats = ColumnStats {
+        passed: 0,
+        failed: 0,
+        errors: 0,
+        score_sum: 0.0,
+        scored: 0,
+        cost_sum: 0.0,
+        priced: 0,
+        cached: 0,
+        latencies: Vec::new(),
+    };
+
+    /// Adds (`add`) or takes out a graded sample.
     pub fn account(&mut self, r: &CellResult, add: bool) {
         let step = |n: &mut usize| {
             if add {

@@ -141,7 +141,7 @@ fn grid_lines(
     for (label, text) in SUMMARY_ROWS {
         let mut row = vec![Span::styled(pad(label, LABEL_W), t.title)];
         for col in 0..g.columns.len() {
-            row.push(Span::styled(pad(&text(&g.stats(col)), cell_w), t.readout));
+            row.push(Span::styled(pad(&text(g.stats(col)), cell_w), t.readout));
         }
         lines.push(Line::from(row));
     }
