@@ -109,7 +109,7 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("enter / o", "open the call: request and answer");
     h.row("e", "(opened) load its prompt version into the editor");
     h.row("r", "(opened) re-run it on its model");
-    h.row(&rate, "(opened) rate it: thumbs up / down, 1-5 and a note");
+    h.row(&rate, "(opened) rate it: thumbs, or 1-5 and a note");
     h.row("esc / q", "back to the list / to the workbench");
     h.group(&format!(
         "tests ({}, in place of outputs)",
@@ -118,32 +118,20 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("r", "run the suite (the editor's text, saved or not)");
     h.row("F", "re-run the failing cases (marks fixed / broken)");
     h.row("f", "show failing cases only (again: all)");
-    h.row(
-        "/",
-        "filter rows by text in labels and vars (enter keeps, esc clears)",
-    );
-    h.row(
-        "s",
-        "sort: case order, focused column's failures first, score ascending",
-    );
+    h.row("/", "filter rows by text as you type (esc clears)");
+    h.row("s", "sort: cases, failures first, score ascending");
     h.row("←↑→↓ / h j k l", "move between cases and columns");
     h.row("enter", "open the cell: vars, request, answer, assertions");
-    h.row("tab", "(opened, with repeats) the next sample");
-    h.row(
-        &rate,
-        "rate the cell's answer: thumbs up / down, 1-5 and a note",
-    );
+    h.row("tab", "(opened) the next sample, with repeats");
+    h.row(&rate, "rate the answer: thumbs, or 1-5 and a note");
     h.row("e", "load the case into the workbench (vars, model)");
     h.row("n", "next suite of this prompt");
-    h.row("esc", "stop the run (else clear the filter)");
-    h.row("c", "(after a mark) every sample came from the cache");
-    h.row(
-        "fixed / broken",
-        "(after a mark) ✗→✓ / ✓→✗ since the previous run",
-    );
+    h.row("esc", "stop the run, else clear the filter");
+    h.row("c", "(after a mark) the answer came from the cache");
+    h.row("fixed / broken", "✗→✓ / ✓→✗ since the previous run");
     h.row(
         "summary rows",
-        "pass rate [Wilson 95%], mean score · cost, p50 latency",
+        "pass rate [95% CI], score · cost, p50 latency",
     );
     h.group(&format!(
         "blind comparison ({} in outputs)",
