@@ -66,6 +66,12 @@ impl App {
                 }
             }
             None if self.history_screen.is_some() => {}
+            None if self.tests.shown && self.tests.typing => {
+                self.tests
+                    .filter
+                    .push_str(text.lines().next().unwrap_or(""));
+                self.tests.refresh();
+            }
             None if self.focus == Pane::Editor => {
                 self.editor_mut().paste_text(&text);
             }
