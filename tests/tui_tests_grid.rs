@@ -350,3 +350,41 @@ fn rating_from_history_is_stored_and_shown() {
     assert!(text.contains("rated: down · 2/5: too curt"), "{text}");
     insta::assert_snapshot!("history_call_rated", text);
 }
+
+#[test]
+fn a_failed_json_schema_names_the_path_in_the_assertions_line() {
+    let suite = "\
+prompt: greet
+tests:
+  - description: typed answer
+    vars: { name: Ada }
+    assert:
+      - type: is-json
+        value:
+          type: object
+          properties:
+            age: { type: string }
+";
+    let tmp = tempfile::tempdir().unwrap();
+    echo_workspace(tmp.path(), suite);
+    // The echo model answers with the rendered prompt: JSON whose age is
+    // a number.
+    write_files(
+        tmp.path(),
+        &[(
+            "prompts/greet.prompt",
+            "{\"name\": \"{{name}}\", \"age\": 36}\n",
+        )],
+    );
+    let mut app = open(tmp.path());
+    app.update(cmd(Command::Tests));
+    act_and_eval(&mut app, key(KeyCode::Char('r')));
+    app.update(key(KeyCode::Enter));
+    let text = screen(&mut app);
+    // The line wraps after "failed at".
+    assert!(
+        text.contains("· failed at") && text.contains("JSON path /age"),
+        "{text}"
+    );
+    insta::assert_snapshot!("tests_drill_down_json_path", text);
+}

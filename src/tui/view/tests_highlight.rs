@@ -101,12 +101,18 @@ fn find(hay: &str, needle: &str, fold: bool) -> Option<Range<usize>> {
     re.find(hay).map(|f| f.range())
 }
 
-/// The path of the first schema error in a JSON assertion's reason
-/// (`... Errors: /items/0/name must be string`).
+/// The path of the first schema error in a JSON assertion's reason, as
+/// ajv words it (`... Errors: data/items/0/name must be string`; `data`
+/// alone is the whole value).
 fn json_path(reason: &str) -> Option<String> {
     let errors = reason.split_once("Errors: ")?.1;
     let first = errors.split_whitespace().next()?;
-    first.starts_with('/').then(|| first.to_string())
+    let path = first.strip_prefix("data").unwrap_or(first);
+    match path {
+        "" => Some("/ (the whole value)".into()),
+        p if p.starts_with('/') => Some(p.to_string()),
+        _ => None,
+    }
 }
 
 /// `output` cut into runs at the marks (the first mark wins where two
@@ -181,9 +187,16 @@ mod tests {
 
     #[test]
     fn a_failed_json_schema_names_its_path() {
-        let reason = "JSON does not conform to the provided schema. Errors: /name must be string";
+        let reason =
+            "JSON does not conform to the provided schema. Errors: data/name must be string";
         let m = marks(&result("is-json", Value::Null, false, reason), "{}");
         assert_eq!(m.note.as_deref(), Some("failed at JSON path /name"));
+        let reason = "JSON does not conform to the provided schema. Errors: data must be object";
+        let m = marks(&result("is-json", Value::Null, false, reason), "[]");
+        assert_eq!(
+            m.note.as_deref(),
+            Some("failed at JSON path / (the whole value)")
+        );
     }
 
     #[test]
