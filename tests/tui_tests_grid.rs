@@ -59,8 +59,18 @@ fn screen(app: &mut App) -> String {
 /// Durations made fixed: measured times vary in digits on a loaded
 /// machine, so each becomes `#` and its unit.
 fn redact(text: &str) -> String {
-    let re = regex::Regex::new(r"[#\d]+(?:\.[#\d]+)?(ms|s)\b").unwrap();
-    re.replace_all(text, "#$1").into_owned()
+    // A time before padding keeps its line's width whatever its digits;
+    // one before a single space (a separator) just becomes `#unit`.
+    let re = regex::Regex::new(r"[#\d]+(?:\.[#\d]+)?(ms|s)\b( *)").unwrap();
+    re.replace_all(text, |m: &regex::Captures| {
+        let (short, pad) = (format!("#{}", &m[1]), &m[2]);
+        if pad.len() >= 2 {
+            format!("{short:<w$}", w = m[0].chars().count())
+        } else {
+            format!("{short}{pad}")
+        }
+    })
+    .into_owned()
 }
 
 fn status(app: &App) -> String {

@@ -11,6 +11,7 @@ mod history_screen;
 mod keys;
 mod render;
 mod tests_cell;
+mod tests_keys;
 mod tests_screen;
 mod vars;
 mod versions;

@@ -1,14 +1,15 @@
-//! The Tests screen's keys and results: the open prompt's suites loaded
+//! The Tests screen's runs and results: the open prompt's suites loaded
 //! as `pwb eval` loads them, a run of the suite (or of its failing cases)
 //! with the editor's unsaved text, each graded cell as it arrives, a
-//! cell opened, and a case loaded into the workbench to debug it.
+//! cell opened, and a case loaded into the workbench to debug it (its
+//! keys are in tests_keys.rs).
 
 use super::{App, Effect, Level, Pane};
 use crate::eval::matrix::{DotpromptVariant, Variant};
 use crate::eval::setup::{self, Prepared, SetupOptions};
 use crate::eval::suite::{self, SuitePrompt};
 use crate::run::CacheMode;
-use crate::tui::action::{Command, KeyCode, KeyPress};
+use crate::tui::action::Command;
 use crate::tui::eval_job::{EvalEvent, EvalJob};
 use crate::tui::keymap::Context;
 use crate::tui::state::popup::Popup;
@@ -78,7 +79,7 @@ impl App {
     }
 
     /// Runs the shown suite: every case, or only those failing now.
-    fn run_tests(&mut self, failing: bool, effects: &mut Vec<Effect>) {
+    pub(super) fn run_tests(&mut self, failing: bool, effects: &mut Vec<Effect>) {
         if self.tests.running.is_some() {
             return self.set_status(Level::Warning, "a test run is in progress (esc stops it)");
         }
@@ -204,86 +205,8 @@ impl App {
         }
     }
 
-    /// Keys while Tests is shown in the focused lower pane.
-    pub(super) fn tests_key(&mut self, key: KeyPress, effects: &mut Vec<Effect>) {
-        let page = (self.size.1 / 3).max(1) as isize;
-        let plain = !key.ctrl && !key.alt;
-        if self.tests.typing {
-            return self.tests_filter_key(key);
-        }
-        if let Some(cmd) = self.rating_key(key) {
-            return match self.tests.selected() {
-                Some((case, col)) => self.rate_test_sample((case, col, 0), cmd, effects),
-                None => self.set_status(Level::Warning, "no answer to rate"),
-            };
-        }
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') if plain => self.tests.step(-1, 0),
-            KeyCode::Down | KeyCode::Char('j') if plain => self.tests.step(1, 0),
-            KeyCode::Left | KeyCode::Char('h') if plain => self.tests.step(0, -1),
-            KeyCode::Right | KeyCode::Char('l') if plain => self.tests.step(0, 1),
-            KeyCode::PageUp => self.tests.step(-page, 0),
-            KeyCode::PageDown => self.tests.step(page, 0),
-            KeyCode::Home | KeyCode::Char('g') if plain => self.tests.row = 0,
-            KeyCode::End | KeyCode::Char('G') if plain => self.tests.step(isize::MAX / 2, 0),
-            KeyCode::Enter => self.open_test_cell(),
-            KeyCode::Char('r') if plain => self.run_tests(false, effects),
-            KeyCode::Char('F') if plain => self.run_tests(true, effects),
-            KeyCode::Char('f') if plain => {
-                self.tests.failing_only = !self.tests.failing_only;
-                self.tests.refresh();
-            }
-            KeyCode::Char('/') if plain => self.tests.typing = true,
-            KeyCode::Char('s') if plain => {
-                self.tests.sort = self.tests.sort.next();
-                self.tests.refresh();
-                let msg = format!("tests sorted: {}", self.tests.sort.describe());
-                self.set_status(Level::Info, msg);
-            }
-            KeyCode::Char('e') if plain => self.load_test_case(),
-            KeyCode::Char('n') if plain && !self.tests.suites.is_empty() => {
-                if self.tests.running.is_none() {
-                    self.tests.suite = (self.tests.suite + 1) % self.tests.suites.len();
-                    self.tests.reload();
-                }
-            }
-            KeyCode::Esc if self.tests.running.is_some() => {
-                effects.push(Effect::CancelEval);
-                self.set_status(Level::Info, "stopping the test run");
-            }
-            KeyCode::Esc if !self.tests.filter.is_empty() => {
-                self.tests.filter.clear();
-                self.tests.refresh();
-            }
-            _ => {
-                if let Some(cmd) = self.keymap.lookup(Context::Global, key) {
-                    self.command(cmd, effects);
-                }
-            }
-        }
-    }
-
-    /// `/` typed: the text filter, applied as it is typed; enter keeps
-    /// it, esc clears it.
-    fn tests_filter_key(&mut self, key: KeyPress) {
-        let s = &mut self.tests;
-        match key.code {
-            KeyCode::Enter => s.typing = false,
-            KeyCode::Esc => {
-                s.typing = false;
-                s.filter.clear();
-            }
-            KeyCode::Backspace => {
-                s.filter.pop();
-            }
-            KeyCode::Char(c) if !key.ctrl && !key.alt => s.filter.push(c),
-            _ => return,
-        }
-        s.refresh();
-    }
-
     /// Enter: the cell under the cursor, in full.
-    fn open_test_cell(&mut self) {
+    pub(super) fn open_test_cell(&mut self) {
         match self.tests.selected() {
             Some((case, col))
                 if self
@@ -345,52 +268,6 @@ impl App {
             .key_for(Context::Global, Command::Tests)
             .unwrap_or("tests");
         format!("{k} (tests)")
-    }
-
-    /// The status bar's keys while Tests has the keys.
-    pub(super) fn tests_hints(&self) -> Vec<(String, &'static str)> {
-        let mut out: Vec<(String, &'static str)> = Vec::new();
-        if self.tests.typing {
-            return vec![
-                ("enter".into(), "keep filter"),
-                ("esc".into(), "clear filter"),
-            ];
-        }
-        if self.tests.running.is_some() {
-            out.push(("esc".into(), "stop"));
-        } else if !self.tests.filter.is_empty() {
-            out.push(("esc".into(), "clear filter"));
-        }
-        out.extend([
-            ("r".into(), "run all"),
-            ("F".into(), "re-run failing"),
-            ("f".into(), "failing only"),
-            ("enter".into(), "open"),
-            ("e".into(), "to workbench"),
-            ("/".into(), "filter"),
-            ("s".into(), "sort"),
-        ]);
-        if self.tests.suites.len() > 1 {
-            out.push(("n".into(), "next suite"));
-        }
-        for c in [
-            Command::Tests,
-            Command::FocusNext,
-            Command::Help,
-            Command::Quit,
-        ] {
-            if let Some(k) = self.keymap.key_for(Context::Global, c) {
-                out.push((
-                    k.to_string(),
-                    if c == Command::Tests {
-                        "outputs"
-                    } else {
-                        super::short(c)
-                    },
-                ));
-            }
-        }
-        out
     }
 }
 

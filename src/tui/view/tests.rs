@@ -8,7 +8,6 @@ use super::text::clip_ellipsis;
 use crate::eval::Verdict;
 use crate::tui::app::{App, Pane};
 use crate::tui::state::test_grid::{Change, GridCell, SortOrder, SuiteGrid, TestsScreen};
-use crate::tui::state::test_summary::ColumnStats;
 use crate::tui::theme::Theme;
 use crate::usage::{fmt_cost, fmt_duration};
 use ratatui::Frame;
@@ -22,9 +21,9 @@ const LABEL_W: usize = 28;
 const CELL_W: usize = 16;
 
 /// The summary rows under the grid: a label and, per column, its text.
-/// Each is one function of a column's figures, so more rows (a paired
-/// comparison of variants) can sit beside them.
-type SummaryRow = (&'static str, fn(&ColumnStats) -> String);
+/// Each is one function of (grid, column), so more rows (a paired
+/// comparison of variants against another column) can sit beside them.
+type SummaryRow = (&'static str, fn(&SuiteGrid, usize) -> String);
 const SUMMARY_ROWS: [SummaryRow; 3] = [
     ("pass rate [95% CI]", pass_rate_cell),
     ("mean score · cost", score_cost_cell),
@@ -141,7 +140,7 @@ fn grid_lines(
     for (label, text) in SUMMARY_ROWS {
         let mut row = vec![Span::styled(pad(label, LABEL_W), t.title)];
         for col in 0..g.columns.len() {
-            row.push(Span::styled(pad(&text(g.stats(col)), cell_w), t.readout));
+            row.push(Span::styled(pad(&text(g, col), cell_w), t.readout));
         }
         lines.push(Line::from(row));
     }
@@ -150,7 +149,8 @@ fn grid_lines(
 }
 
 /// `2/4 50% [15–85]`
-fn pass_rate_cell(c: &ColumnStats) -> String {
+fn pass_rate_cell(g: &SuiteGrid, col: usize) -> String {
+    let c = g.stats(col);
     match c.pass_rate() {
         None => "–".into(),
         Some((rate, ci)) => format!(
@@ -165,7 +165,8 @@ fn pass_rate_cell(c: &ColumnStats) -> String {
 }
 
 /// `0.50 · $0.0012`
-fn score_cost_cell(c: &ColumnStats) -> String {
+fn score_cost_cell(g: &SuiteGrid, col: usize) -> String {
+    let c = g.stats(col);
     if c.total() == 0 {
         return "–".into();
     }
@@ -173,8 +174,8 @@ fn score_cost_cell(c: &ColumnStats) -> String {
     format!("{score} · {}", fmt_cost(c.cost()))
 }
 
-fn latency_cell(c: &ColumnStats) -> String {
-    c.latency_p50().map_or("–".into(), fmt_duration)
+fn latency_cell(g: &SuiteGrid, col: usize) -> String {
+    g.stats(col).latency_p50().map_or("–".into(), fmt_duration)
 }
 
 /// A cell: its mark in its style, a dim `c` when every sample came from
