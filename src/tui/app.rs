@@ -10,6 +10,8 @@ mod history;
 mod history_screen;
 mod keys;
 mod render;
+mod tests_cell;
+mod tests_keys;
 mod tests_screen;
 mod variants;
 mod vars;

@@ -24,6 +24,8 @@ pub struct EvalJob {
     /// `prepared.cases[i]` is the grid's case `case_index[i]`.
     pub case_index: Vec<usize>,
     pub cache: CacheMode,
+    /// Samples per case and column (the Models pane's repeats).
+    pub repeats: u32,
 }
 
 impl std::fmt::Debug for EvalJob {
@@ -88,7 +90,7 @@ pub async fn run(job: EvalJob, interrupt: CancellationToken, tx: UnboundedSender
         variants: job.variants,
         cases: &p.cases,
         models: p.models.clone(),
-        repeats: 1,
+        repeats: job.repeats.max(1),
         recording: None,
     };
     let mut sender = Sender {

@@ -90,7 +90,9 @@ pub enum Reply {
     Rated {
         what: String,
         value: RatingValue,
-        result: Result<(), String>,
+        /// The call rated, as asked, and its ratings after this one.
+        call: String,
+        result: Result<Vec<ratings::Rating>, String>,
     },
     Voted {
         result: Result<(), String>,
@@ -141,9 +143,11 @@ pub fn carry_out(source: &HistorySource, query: Query) -> Reply {
                 let call = calls::detail(s.conn(), id).map_err(err)?;
                 let sum = &call.summary;
                 let v = versions::find(s.conn(), ws, &sum.prompt, &sum.version).map_err(err)?;
+                let ratings = ratings::of_call(s.conn(), id).map_err(err)?;
                 Ok(Box::new(OpenedCall {
                     source: v.source,
                     call,
+                    ratings,
                 }))
             });
             Reply::Detail { uid, result }
@@ -164,11 +168,13 @@ pub fn carry_out(source: &HistorySource, query: Query) -> Reply {
             let result = opened().and_then(|(s, ws)| {
                 let ws = ws.ok_or("the call is not recorded")?;
                 let (id, _) = calls::resolve(s.conn(), ws, &call).map_err(err)?;
-                ratings::rate(s.conn(), id, value, note.as_deref()).map_err(err)
+                ratings::rate(s.conn(), id, value, note.as_deref()).map_err(err)?;
+                ratings::of_call(s.conn(), id).map_err(err)
             });
             Reply::Rated {
                 what,
                 value,
+                call,
                 result,
             }
         }

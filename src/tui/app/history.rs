@@ -103,12 +103,16 @@ impl App {
             Reply::Rated {
                 what,
                 value,
+                call,
                 result,
             } => match result {
-                Ok(()) => self.set_status(
-                    Level::Info,
-                    format!("rated the answer of {what}: {}", rating_word(value)),
-                ),
+                Ok(list) => {
+                    self.show_ratings(&call, list);
+                    self.set_status(
+                        Level::Info,
+                        format!("rated the answer of {what}: {}", rating_word(value)),
+                    )
+                }
                 Err(e) => self.set_status(Level::Warning, format!("not rated: {e}")),
             },
             Reply::Voted { .. } => self.on_voted(reply),

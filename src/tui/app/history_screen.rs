@@ -234,6 +234,7 @@ impl App {
             Some(s) if s.opened.is_some() => vec![
                 ("e".into(), "to editor"),
                 ("r".into(), "re-run"),
+                (self.rating_keys(), "rate"),
                 ("↑↓".into(), "scroll"),
                 ("esc".into(), "back"),
             ],

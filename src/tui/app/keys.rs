@@ -21,7 +21,9 @@ impl App {
             return;
         }
         if self.history_screen.is_some() {
-            self.history_key(key, effects);
+            if !self.history_rating_key(key, effects) {
+                self.history_key(key, effects);
+            }
             return;
         }
         if self.tests.shown && self.focus == Pane::Outputs {
@@ -64,6 +66,12 @@ impl App {
                 }
             }
             None if self.history_screen.is_some() => {}
+            None if self.tests.shown && self.tests.typing => {
+                self.tests
+                    .filter
+                    .push_str(text.lines().next().unwrap_or(""));
+                self.tests.refresh();
+            }
             None if self.focus == Pane::Editor => {
                 self.editor_mut().paste_text(&text);
             }
@@ -128,10 +136,22 @@ impl App {
             Popup::TestCell {
                 case,
                 col,
+                mut sample,
                 mut scroll,
             } if !close => {
-                scroll_key(&mut scroll, key);
-                Some(Popup::TestCell { case, col, scroll })
+                if !self.test_cell_key((case, col, &mut sample), key, effects) {
+                    scroll_key(&mut scroll, key);
+                }
+                // R replaced the cell with the rating's line.
+                if self.popup.is_some() {
+                    return;
+                }
+                Some(Popup::TestCell {
+                    case,
+                    col,
+                    sample,
+                    scroll,
+                })
             }
             Popup::SwitchPrompt(switcher) if !close => self.switcher_key(switcher, key),
             Popup::Versions(p) => self.versions_key(p, key),
@@ -199,7 +219,8 @@ impl App {
                 KeyCode::Esc => None,
                 KeyCode::Enter => {
                     self.finish_line_input(purpose, &buffer, effects);
-                    None
+                    // What it finished may open a popup (a rated cell again).
+                    self.popup.take()
                 }
                 KeyCode::Backspace => {
                     buffer.pop();
@@ -245,6 +266,12 @@ impl App {
         if let LinePurpose::Rate { col } = purpose {
             return self.finish_rating(col, buffer, effects);
         }
+        if let LinePurpose::RateTest { case, col, sample } = purpose {
+            return self.finish_test_rating((case, col, sample), buffer, effects);
+        }
+        if let LinePurpose::RateHistory { uid } = purpose {
+            return self.finish_history_rating(uid, buffer, effects);
+        }
         if let LinePurpose::AddCase { col } = purpose {
             return self.finish_add_case(col, buffer, effects);
         }
@@ -265,6 +292,8 @@ impl App {
             },
             LinePurpose::SaveColumn { .. }
             | LinePurpose::Rate { .. }
+            | LinePurpose::RateTest { .. }
+            | LinePurpose::RateHistory { .. }
             | LinePurpose::AddCase { .. } => {}
         }
     }

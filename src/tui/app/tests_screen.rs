@@ -1,18 +1,19 @@
-//! The Tests screen's keys and results: the open prompt's suites loaded
+//! The Tests screen's runs and results: the open prompt's suites loaded
 //! as `pwb eval` loads them, a run of the suite (or of its failing cases)
 //! with the editor's unsaved text, each graded cell as it arrives, a
-//! cell opened, and a case loaded into the workbench to debug it.
+//! cell opened, and a case loaded into the workbench to debug it (its
+//! keys are in tests_keys.rs).
 
 use super::{App, Effect, Level, Pane};
 use crate::eval::matrix::{DotpromptVariant, Variant};
 use crate::eval::setup::{self, Prepared, SetupOptions};
 use crate::eval::suite::{self, SuitePrompt};
 use crate::run::CacheMode;
-use crate::tui::action::{Command, KeyCode, KeyPress};
+use crate::tui::action::Command;
 use crate::tui::eval_job::{EvalEvent, EvalJob};
 use crate::tui::keymap::Context;
 use crate::tui::state::popup::Popup;
-use crate::tui::state::test_grid::{Column, SuiteGrid};
+use crate::tui::state::test_grid::{Column, SuiteGrid, TestsScreen};
 use crate::tui::state::variants::{VariantB, with_variant};
 use crate::tui::state::vars::LoadedCase;
 
@@ -35,10 +36,7 @@ impl App {
     /// their cases, before any run.
     pub(super) fn load_suites(&mut self) {
         let prompt = self.prompt_name().to_string();
-        self.tests = crate::tui::state::test_grid::TestsScreen {
-            prompt: prompt.clone(),
-            ..Default::default()
-        };
+        self.tests = TestsScreen::of_prompt(prompt.clone());
         match self.prepare_suites(&prompt) {
             Ok(found) if found.is_empty() => {
                 self.tests.problem = Some(format!(
@@ -50,6 +48,7 @@ impl App {
             }
             Err(e) => self.tests.problem = Some(e),
         }
+        self.tests.reload();
     }
 
     /// Loads and prepares the suites of `prompt`, as `pwb eval` would.
@@ -81,7 +80,7 @@ impl App {
     }
 
     /// Runs the shown suite: every case, or only those failing now.
-    fn run_tests(&mut self, failing: bool, effects: &mut Vec<Effect>) {
+    pub(super) fn run_tests(&mut self, failing: bool, effects: &mut Vec<Effect>) {
         if self.tests.running.is_some() {
             return self.set_status(Level::Warning, "a test run is in progress (esc stops it)");
         }
@@ -103,6 +102,7 @@ impl App {
         if fresh.cases != grid.cases || fresh.columns != grid.columns {
             let idx = self.tests.suite;
             self.tests.suites[idx] = fresh;
+            self.tests.reload();
         }
         let grid = &self.tests.suites[self.tests.suite];
         let case_index: Vec<usize> = (0..grid.cases.len())
@@ -120,15 +120,25 @@ impl App {
         } else {
             CacheMode::Off
         };
+        let repeats = self.models.repeats.max(1);
         if let Some(g) = self.tests.grid_mut() {
-            g.begin(&case_index);
+            g.begin(&case_index, repeats as usize);
         }
+        self.tests.refresh();
         self.tests.running = Some(id);
         let what = if failing { "failing cases" } else { "cases" };
-        let calls = case_index.len() * prepared.models.len() * variants.len();
+        let calls = case_index.len() * prepared.models.len() * variants.len() * repeats as usize;
+        let times = if repeats > 1 {
+            format!(" × {repeats} samples")
+        } else {
+            String::new()
+        };
         self.set_status(
             Level::Info,
-            format!("testing {} {what}: {calls} call(s)", case_index.len()),
+            format!(
+                "testing {} {what}{times}: {calls} call(s)",
+                case_index.len()
+            ),
         );
         effects.push(Effect::StartEval(Box::new(EvalJob {
             id,
@@ -136,6 +146,7 @@ impl App {
             variants,
             case_index,
             cache,
+            repeats,
         })));
     }
 
@@ -168,11 +179,7 @@ impl App {
             return;
         }
         match event {
-            EvalEvent::Cell { case, cell } => {
-                if let Some(g) = self.tests.grid_mut() {
-                    g.put(case, *cell);
-                }
-            }
+            EvalEvent::Cell { case, cell } => self.tests.put(case, *cell),
             EvalEvent::Finished { interrupted } => {
                 self.tests.running = None;
                 self.refresh_paired();
@@ -197,53 +204,14 @@ impl App {
                 } else {
                     Level::Info
                 };
+                self.tests.refresh();
                 self.set_status(level, text);
             }
         }
     }
 
-    /// Keys while Tests is shown in the focused lower pane.
-    pub(super) fn tests_key(&mut self, key: KeyPress, effects: &mut Vec<Effect>) {
-        let page = (self.size.1 / 3).max(1) as isize;
-        let plain = !key.ctrl && !key.alt;
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') if plain => self.tests.step(-1, 0),
-            KeyCode::Down | KeyCode::Char('j') if plain => self.tests.step(1, 0),
-            KeyCode::Left | KeyCode::Char('h') if plain => self.tests.step(0, -1),
-            KeyCode::Right | KeyCode::Char('l') if plain => self.tests.step(0, 1),
-            KeyCode::PageUp => self.tests.step(-page, 0),
-            KeyCode::PageDown => self.tests.step(page, 0),
-            KeyCode::Home | KeyCode::Char('g') if plain => self.tests.row = 0,
-            KeyCode::Enter => self.open_test_cell(),
-            KeyCode::Char('r') if plain => self.run_tests(false, effects),
-            KeyCode::Char('F') if plain => self.run_tests(true, effects),
-            KeyCode::Char('f') if plain => {
-                self.tests.failing_only = !self.tests.failing_only;
-                self.tests.step(0, 0);
-            }
-            KeyCode::Char('e') if plain => self.load_test_case(),
-            KeyCode::Char('v') if plain => self.open_variant_picker(effects),
-            KeyCode::Char('B') if plain => self.open_blind_suite(),
-            KeyCode::Char('n') if plain && !self.tests.suites.is_empty() => {
-                if self.tests.running.is_none() {
-                    self.tests.suite = (self.tests.suite + 1) % self.tests.suites.len();
-                    self.tests.step(0, 0);
-                }
-            }
-            KeyCode::Esc if self.tests.running.is_some() => {
-                effects.push(Effect::CancelEval);
-                self.set_status(Level::Info, "stopping the test run");
-            }
-            _ => {
-                if let Some(cmd) = self.keymap.lookup(Context::Global, key) {
-                    self.command(cmd, effects);
-                }
-            }
-        }
-    }
-
     /// Enter: the cell under the cursor, in full.
-    fn open_test_cell(&mut self) {
+    pub(super) fn open_test_cell(&mut self) {
         match self.tests.selected() {
             Some((case, col))
                 if self
@@ -254,6 +222,7 @@ impl App {
                 self.popup = Some(Popup::TestCell {
                     case,
                     col,
+                    sample: 0,
                     scroll: Default::default(),
                 });
             }
@@ -305,44 +274,6 @@ impl App {
             .unwrap_or("tests");
         format!("{k} (tests)")
     }
-
-    /// The status bar's keys while Tests has the keys.
-    pub(super) fn tests_hints(&self) -> Vec<(String, &'static str)> {
-        let mut out: Vec<(String, &'static str)> = Vec::new();
-        if self.tests.running.is_some() {
-            out.push(("esc".into(), "stop"));
-        }
-        out.extend([
-            ("r".into(), "run all"),
-            ("F".into(), "re-run failing"),
-            ("f".into(), "failing only"),
-            ("enter".into(), "open"),
-            ("e".into(), "to workbench"),
-            ("v".into(), "variant B"),
-            ("B".into(), "blind"),
-        ]);
-        if self.tests.suites.len() > 1 {
-            out.push(("n".into(), "next suite"));
-        }
-        for c in [
-            Command::Tests,
-            Command::FocusNext,
-            Command::Help,
-            Command::Quit,
-        ] {
-            if let Some(k) = self.keymap.key_for(Context::Global, c) {
-                out.push((
-                    k.to_string(),
-                    if c == Command::Tests {
-                        "outputs"
-                    } else {
-                        super::short(c)
-                    },
-                ));
-            }
-        }
-        out
-    }
 }
 
 /// A prepared suite's grid: its cases, and a column per (prompt, model).
@@ -356,11 +287,10 @@ fn grid_of(p: &Prepared, open: &str, b: Option<&VariantB>) -> SuiteGrid {
             });
         }
     }
-    SuiteGrid {
-        name: p.suite.name.clone(),
-        path: p.suite.path.clone(),
-        cases: p.cases.clone(),
-        columns: with_variant(columns, open, b),
-        ..Default::default()
-    }
+    SuiteGrid::new(
+        p.suite.name.clone(),
+        p.suite.path.clone(),
+        p.cases.clone(),
+        with_variant(columns, open, b),
+    )
 }

@@ -107,19 +107,14 @@ impl App {
 
     /// The one-line rating: `up`, `down` or `1`-`5`, then a note.
     pub(super) fn finish_rating(&mut self, col: usize, buffer: &str, effects: &mut Vec<Effect>) {
-        let text = buffer.trim();
-        let (first, note) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-        let Some(value) = RatingValue::parse(first) else {
-            return self.set_status(
-                Level::Warning,
-                "not rated: start with up, down (+ / -) or a score 1-5, then a note if you like",
-            );
+        let (value, note) = match super::tests_cell::parse_rating(buffer) {
+            Ok(v) => v,
+            Err(why) => return self.set_status(Level::Warning, why),
         };
         let (call, what) = match self.recorded_call(col) {
             Ok(found) => found,
             Err(why) => return self.set_status(Level::Warning, why),
         };
-        let note = Some(note.trim().to_string()).filter(|n| !n.is_empty());
         self.ask_history(
             Query::Rate {
                 call,

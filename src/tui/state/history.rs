@@ -11,6 +11,8 @@ pub struct OpenedCall {
     pub call: CallDetail,
     /// The version's `.prompt` text (what "load into editor" restores).
     pub source: String,
+    /// Its ratings, oldest first.
+    pub ratings: Vec<crate::store::ratings::Rating>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -12,6 +12,8 @@ pub mod popup;
 pub mod scroll;
 pub mod switcher;
 pub mod test_grid;
+pub mod test_summary;
+pub mod tests_screen;
 pub mod variants;
 pub mod vars;
 pub mod versions;

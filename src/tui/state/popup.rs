@@ -33,6 +33,8 @@ pub enum Popup {
     TestCell {
         case: usize,
         col: usize,
+        /// With repeats, the sample that rating keys rate (tab: next).
+        sample: usize,
         scroll: PopupScroll,
     },
     /// `v` in Tests: variant B (another prompt, or a recorded version).
@@ -54,6 +56,16 @@ pub enum LinePurpose {
     /// How to rate output column `col`'s answer.
     Rate {
         col: usize,
+    },
+    /// How to rate sample `sample` of Tests cell (`case`, `col`).
+    RateTest {
+        case: usize,
+        col: usize,
+        sample: usize,
+    },
+    /// How to rate the call opened on the History screen.
+    RateHistory {
+        uid: i64,
     },
     /// Which check the case added from output column `col` gets.
     AddCase {

@@ -118,6 +118,7 @@ pub fn reshape(g: &mut SuiteGrid, columns: Vec<Column>) {
     g.cells = remap(std::mem::take(&mut g.cells), &moved);
     g.previous = remap(std::mem::take(&mut g.previous), &moved);
     g.changes = remap(std::mem::take(&mut g.changes), &moved);
+    g.move_stats(&moved);
 }
 
 /// `m` with each column moved to `moved[col]`, or dropped.
@@ -244,17 +245,22 @@ mod tests {
 
     #[test]
     fn reshaping_keeps_the_cells_of_columns_that_stay() {
-        let mut g = SuiteGrid {
-            cases: vec![Default::default()],
-            columns: vec![col("a", "m"), col("b", "m")],
-            ..Default::default()
-        };
-        g.cells
-            .insert((0, 1), crate::tui::state::test_grid::GridCell::Running);
-        g.cells
-            .insert((0, 0), crate::tui::state::test_grid::GridCell::Running);
+        use crate::eval::Verdict;
+        use crate::tui::state::test_grid::tests::result;
+        let mut g = SuiteGrid::new(
+            String::new(),
+            Default::default(),
+            vec![Default::default()],
+            vec![col("a", "m"), col("b", "m")],
+        );
+        let mut passed = result(Verdict::Pass);
+        passed.prompt = "b".into();
+        passed.model = "m".into();
+        g.put(0, passed);
+        assert_eq!(g.stats(1).passed, 1);
         reshape(&mut g, vec![col("b", "m")]);
         assert_eq!(g.cells.len(), 1);
         assert!(g.cells.contains_key(&(0, 0)), "b's cell moved to column 0");
+        assert_eq!(g.stats(0).passed, 1, "its figures moved with it");
     }
 }

@@ -45,6 +45,7 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
         t,
     };
     let key = |cmd| app.keymap.key_for(Context::Global, cmd).unwrap_or("?");
+    let rate = app.rating_keys();
     for (ctx, title) in [
         (Context::Global, "everywhere".to_string()),
         (Context::Editor, "prompt editor".to_string()),
@@ -108,6 +109,7 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("enter / o", "open the call: request and answer");
     h.row("e", "(opened) load its prompt version into the editor");
     h.row("r", "(opened) re-run it on its model");
+    h.row(&rate, "(opened) rate it: thumbs, or 1-5 and a note");
     h.row("esc / q", "back to the list / to the workbench");
     h.group(&format!(
         "tests ({}, in place of outputs)",
@@ -116,13 +118,23 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("r", "run the suite (the editor's text, saved or not)");
     h.row("F", "re-run the failing cases (marks fixed / broken)");
     h.row("f", "show failing cases only (again: all)");
+    h.row("/", "filter rows by text as you type (esc clears)");
+    h.row("s", "sort: cases, failures first, score ascending");
     h.row("←↑→↓ / h j k l", "move between cases and columns");
     h.row("enter", "open the cell: vars, request, answer, assertions");
+    h.row("tab", "(opened) the next sample, with repeats");
+    h.row(&rate, "rate the answer: thumbs, or 1-5 and a note");
     h.row("e", "load the case into the workbench (vars, model)");
     h.row("n", "next suite of this prompt");
     h.row("v", "variant B: another prompt or a recorded version");
     h.row("B", "blind comparison of two columns, case by case");
-    h.row("esc", "stop the run");
+    h.row("esc", "stop the run, else clear the filter");
+    h.row("c", "(after a mark) the answer came from the cache");
+    h.row("fixed / broken", "✗→✓ / ✓→✗ since the previous run");
+    h.row(
+        "summary rows",
+        "pass rate [95% CI], score · cost, p50 latency",
+    );
     h.group(&format!(
         "blind comparison ({} in outputs)",
         app.keymap

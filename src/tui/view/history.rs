@@ -135,6 +135,23 @@ fn opened(frame: &mut Frame, area: Rect, app: &App, o: &OpenedCall, scroll: usiz
     lines.push(Line::from(Span::styled(head, t.title_focused)));
     let figures = figures(sum, c.cached, c.finish_reason.as_deref());
     lines.push(Line::from(Span::styled(figures, t.readout)));
+    let rated: Vec<String> = o.ratings.iter().map(|r| r.describe()).collect();
+    let rated = if rated.is_empty() {
+        let k = |c| {
+            app.keymap
+                .key_for(crate::tui::keymap::Context::Outputs, c)
+                .unwrap_or("-")
+        };
+        format!(
+            "not rated ({} / {} thumbs, {} a score 1-5 and a note)",
+            k(crate::tui::action::Command::RateUp),
+            k(crate::tui::action::Command::RateDown),
+            k(crate::tui::action::Command::Rate)
+        )
+    } else {
+        format!("rated: {}", rated.join(" · "))
+    };
+    lines.push(Line::from(Span::styled(rated, t.readout)));
     lines.push(Line::from(Span::styled("── request", t.dim)));
     for m in &c.messages {
         lines.push(Line::from(Span::styled(

@@ -14,6 +14,7 @@ pub mod status;
 pub mod tests;
 pub mod tests_compare;
 pub mod tests_detail;
+pub mod tests_highlight;
 pub mod text;
 pub mod variables;
 pub mod versions;

@@ -42,16 +42,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
                 (110, u16::MAX),
             );
         }
-        Popup::TestCell { case, col, .. } => {
+        Popup::TestCell {
+            case, col, sample, ..
+        } => {
             let (case, col) = (*case, *col);
             let w = area.width.saturating_sub(4).min(110);
-            let text = tests_detail::lines(app, case, col, w.saturating_sub(2) as usize);
-            let title = " Test case · e loads it into the workbench";
+            let text = tests_detail::lines(app, (case, col, *sample), w.saturating_sub(2) as usize);
+            let title = tests_detail::title(app);
             scrolled(
                 frame,
                 area,
                 app,
-                title,
+                &title,
                 text.lines,
                 text.sections,
                 (110, u16::MAX),
@@ -137,7 +139,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
                 LinePurpose::SaveColumn {
                     overwrite: true, ..
                 } => "file exists (Enter replaces it, Esc keeps it): ",
-                LinePurpose::Rate { .. } => "rate (up, down or 1-5, then a note if you like): ",
+                LinePurpose::Rate { .. }
+                | LinePurpose::RateTest { .. }
+                | LinePurpose::RateHistory { .. } => {
+                    "rate (up, down or 1-5, then a note if you like): "
+                }
                 LinePurpose::AddCase { .. } => {
                     "add as test, check: equals | contains TEXT | regex RE | is-json | rubric TEXT | none: "
                 }
