@@ -7,6 +7,8 @@
 
 pub mod agent;
 pub mod collect;
+pub mod context;
+pub mod count;
 pub mod examples;
 pub mod history;
 pub mod locate;
