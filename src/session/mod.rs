@@ -14,6 +14,7 @@ pub mod history;
 pub mod locate;
 pub mod models;
 pub mod plan;
+pub mod preflight;
 pub mod record;
 pub mod render;
 pub mod tokens;
