@@ -1,9 +1,13 @@
 //! The status bar: the last message (info/warning/error) on the left, or
-//! why a value typed into the Models pane was refused; the keys that work
-//! in the focused pane on the right (help and quit kept when the others
-//! do not all fit).
+//! why a value typed into the Models pane was refused; then what Ctrl-R
+//! would send (input and output tokens, cost range, models over their
+//! window); the keys that work in the focused pane on the right (help and
+//! quit kept when the others do not all fit).
 
+use crate::eval::report::fmt::thousands;
+use crate::session::preflight::Preflight;
 use crate::tui::app::{App, Level};
+use crate::usage::fmt_cost;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -31,6 +35,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if app.cache_on {
         spans.push(Span::styled(" cache on ", t.status_key));
     }
+    if app.history_screen.is_none()
+        && let Some(p) = &app.preflight.value
+        && !p.picks.is_empty()
+    {
+        spans.push(Span::styled(format!(" {} ", run_estimate(p)), t.readout));
+        let over = p.picks.iter().filter(|p| p.over_window().is_some()).count();
+        if over > 0 {
+            spans.push(Span::styled(format!(" {over} over window "), t.error));
+        }
+    }
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     let room = (area.width as usize).saturating_sub(used + 1);
     let mut hints: Vec<Span> = Vec::new();
@@ -44,6 +58,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     spans.push(Span::styled(" ".repeat(pad), t.status_bar));
     spans.extend(hints);
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.status_bar), area);
+}
+
+/// `≈1,234 in · ≤512 out · $0.0012–$0.0034`: what pressing Run would
+/// send and cost (`≈`: an estimate; `cost ?`: a price is unknown).
+pub fn run_estimate(p: &Preflight) -> String {
+    let mut parts = Vec::new();
+    let calls = p.calls();
+    if calls > 1 {
+        parts.push(format!("{calls} calls"));
+    }
+    let mark = if p.exact() { "" } else { "≈" };
+    parts.push(format!("{mark}{} in", thousands(p.input_tokens())));
+    parts.push(match p.output_tokens() {
+        (Some(e), Some(m)) if e == m => format!("≤{} out", thousands(m)),
+        (Some(e), Some(m)) => format!("≈{} out (≤{})", thousands(e), thousands(m)),
+        (Some(e), None) => format!("≈{} out", thousands(e)),
+        (None, _) => "out ?".to_string(),
+    });
+    parts.push(match p.cost() {
+        (Some(lo), Some(hi)) if fmt_cost(Some(lo)) == fmt_cost(Some(hi)) => fmt_cost(Some(lo)),
+        (Some(lo), Some(hi)) => format!("{}–{}", fmt_cost(Some(lo)), fmt_cost(Some(hi))),
+        (Some(lo), None) => format!("≥{}", fmt_cost(Some(lo))),
+        (None, _) => "cost ?".to_string(),
+    });
+    parts.join(" · ")
 }
 
 fn hint_width(key: &str, what: &str) -> usize {
