@@ -159,7 +159,9 @@ pub fn check(parsed: &ParsedPrompt) -> Option<PolicyProblem> {
         .unwrap_or((parsed.key_line(KEY), 1));
     let names: Vec<&str> = known.iter().map(String::as_str).collect();
     let hint = if names.is_empty() {
-        format!("the prompt reads no variables: use `{{{{{var}}}}}` in the template or name one it reads")
+        format!(
+            "the prompt reads no variables: use `{{{{{var}}}}}` in the template or name one it reads"
+        )
     } else {
         hint_for(var, &names)
     };
@@ -215,7 +217,9 @@ mod tests {
                 reserve: None
             })
         );
-        let p = policy(&parse("context:\n  fit: truncate\n  var: document\n  reserve: 500\n"));
+        let p = policy(&parse(
+            "context:\n  fit: truncate\n  var: document\n  reserve: 500\n",
+        ));
         assert_eq!(
             p.unwrap(),
             Some(ContextPolicy {
@@ -249,9 +253,13 @@ mod tests {
         let bad = parse("context:\n  fit: truncate\n  var: doc\n");
         let e = check(&bad).unwrap();
         assert_eq!((e.line, e.col), (4, 8));
-        assert_eq!(e.message, "`context.var` `doc` is not a variable of this prompt");
+        assert_eq!(
+            e.message,
+            "`context.var` `doc` is not a variable of this prompt"
+        );
         assert_eq!(e.hint, "expected one of: document");
-        let schema = parse("input:\n  schema:\n    notes?: string\ncontext: {fit: truncate, var: notes}\n");
+        let schema =
+            parse("input:\n  schema:\n    notes?: string\ncontext: {fit: truncate, var: notes}\n");
         assert_eq!(check(&schema), None);
     }
 }

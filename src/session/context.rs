@@ -107,7 +107,10 @@ fn trim_history(request: &mut ChatRequest, excess: u64, counting: Counting) -> S
         if saved >= excess {
             break;
         }
-        saved += turn.iter().map(|&i| counting.message(&msgs[i])).sum::<u64>();
+        saved += turn
+            .iter()
+            .map(|&i| counting.message(&msgs[i]))
+            .sum::<u64>();
         gone.extend(turn);
         dropped_turns += 1;
     }

@@ -130,14 +130,28 @@ fn truncate_keeps_the_start_of_the_variable_with_a_marker() {
     let window = before - 500 + 100;
     let cut = fit(&mut r, &policy, window, C, &values).expect("cut");
     assert!(cut.fits(), "{cut:?}");
-    assert!(cut.tokens_after + 20 >= cut.limit, "not much more than needed: {cut:?}");
+    assert!(
+        cut.tokens_after + 20 >= cut.limit,
+        "not much more than needed: {cut:?}"
+    );
     let user = r.messages[1].plain_text();
-    assert!(user.starts_with("Document:\nline 1. line 2. line 3."), "{user}");
+    assert!(
+        user.starts_with("Document:\nline 1. line 2. line 3."),
+        "{user}"
+    );
     assert!(user.ends_with("tokens cut to fit the context window]\nSummarize it."));
     assert!(!user.contains("line 400."));
     let n = estimate_tokens(&document);
-    assert!(cut.what.starts_with("truncated `document` ("), "{}", cut.what);
-    assert!(cut.what.ends_with(&format!(" of {n} tokens cut)")), "{}", cut.what);
+    assert!(
+        cut.what.starts_with("truncated `document` ("),
+        "{}",
+        cut.what
+    );
+    assert!(
+        cut.what.ends_with(&format!(" of {n} tokens cut)")),
+        "{}",
+        cut.what
+    );
     assert_eq!(r.messages[0].plain_text(), "Summarize documents.");
 }
 

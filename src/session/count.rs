@@ -51,9 +51,11 @@ impl Counting {
     /// warm it up in the background; see `prompt::tokens::warm_up`).
     pub fn text_if_ready(self, text: &str) -> Option<usize> {
         match self {
-            Counting::Exact("cl100k_base") => {
-                Some(tiktoken_rs::cl100k_base_singleton().encode_ordinary(text).len())
-            }
+            Counting::Exact("cl100k_base") => Some(
+                tiktoken_rs::cl100k_base_singleton()
+                    .encode_ordinary(text)
+                    .len(),
+            ),
             _ => estimate_tokens_if_ready(text),
         }
     }
@@ -61,9 +63,9 @@ impl Counting {
     /// Tokens of `text` (loads the tokenizer if need be).
     pub fn text(self, text: &str) -> usize {
         match self {
-            Counting::Exact("cl100k_base") => {
-                tiktoken_rs::cl100k_base_singleton().encode_ordinary(text).len()
-            }
+            Counting::Exact("cl100k_base") => tiktoken_rs::cl100k_base_singleton()
+                .encode_ordinary(text)
+                .len(),
             _ => estimate_tokens(text),
         }
     }
@@ -77,7 +79,11 @@ impl Counting {
 
     /// One message's tokens with its framing (OpenAI's chat recipe).
     pub fn message(self, m: &Message) -> u64 {
-        let role = if m.role == "model" { "assistant" } else { &m.role };
+        let role = if m.role == "model" {
+            "assistant"
+        } else {
+            &m.role
+        };
         (self.text(role) + self.text(&m.plain_text())) as u64 + 3
     }
 
@@ -129,7 +135,10 @@ mod tests {
         let cl = Counting::Exact("cl100k_base").text(text);
         assert_eq!(
             cl,
-            tiktoken_rs::cl100k_base().unwrap().encode_ordinary(text).len()
+            tiktoken_rs::cl100k_base()
+                .unwrap()
+                .encode_ordinary(text)
+                .len()
         );
         assert_eq!(o, estimate_tokens(text));
         assert_ne!(o, cl, "the two encodings differ on Japanese text");
@@ -147,7 +156,11 @@ mod tests {
         let theirs: Vec<M> = msgs
             .iter()
             .map(|m| M {
-                role: if m.role == "model" { "assistant".into() } else { m.role.clone() },
+                role: if m.role == "model" {
+                    "assistant".into()
+                } else {
+                    m.role.clone()
+                },
                 content: Some(m.plain_text()),
                 ..Default::default()
             })

@@ -84,7 +84,9 @@ impl Preflight {
             }
             let counting = picks_in
                 .get(cell.slot.model)
-                .map_or(Counting::Estimate, |p| Counting::for_endpoint(&p.model.endpoint));
+                .map_or(Counting::Estimate, |p| {
+                    Counting::for_endpoint(&p.model.endpoint)
+                });
             let info = catalog.lookup(&cell.model.to_string());
             picks.push(PickPreflight {
                 name: cell.name.clone(),

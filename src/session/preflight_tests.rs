@@ -58,9 +58,7 @@ fn input_tokens_are_tiktokens_chat_count_and_cost_the_catalogs_price() {
         },
         M {
             role: "user".into(),
-            content: Some(
-                "Ticket: I was charged twice for my subscription, 日本語.".into(),
-            ),
+            content: Some("Ticket: I was charged twice for my subscription, 日本語.".into()),
             ..Default::default()
         },
     ];
@@ -69,7 +67,12 @@ fn input_tokens_are_tiktokens_chat_count_and_cost_the_catalogs_price() {
     assert_eq!(pick.input_tokens, exact);
     assert_eq!((pick.calls, p.calls()), (3, 3));
     assert_eq!(p.input_tokens(), 3 * exact);
-    let price = s.catalog.lookup("openai:gpt-4o-mini").unwrap().price.unwrap();
+    let price = s
+        .catalog
+        .lookup("openai:gpt-4o-mini")
+        .unwrap()
+        .price
+        .unwrap();
     let per_call = |out: u64| (exact as f64 * price.input + out as f64 * price.output) / 1e6;
     let (lo, hi) = p.cost();
     assert!((lo.unwrap() - 3.0 * per_call(0)).abs() < 1e-12, "{lo:?}");
@@ -84,7 +87,12 @@ fn a_recent_average_narrows_the_output_and_the_cost() {
     let s = session("");
     let p = preflight(&s, &["openai:gpt-4o-mini"], 1, Some(12));
     assert_eq!(p.output_tokens(), (Some(12), Some(200)));
-    let price = s.catalog.lookup("openai:gpt-4o-mini").unwrap().price.unwrap();
+    let price = s
+        .catalog
+        .lookup("openai:gpt-4o-mini")
+        .unwrap()
+        .price
+        .unwrap();
     let input = p.picks[0].input_tokens as f64;
     let want = (input * price.input + 12.0 * price.output) / 1e6;
     assert!((p.cost().0.unwrap() - want).abs() < 1e-12);
@@ -97,10 +105,18 @@ fn over_the_window_says_by_how_much_and_unknown_prices_say_so() {
     let tiny = &p.picks[0];
     assert_eq!(tiny.window, Some(20));
     assert_eq!(tiny.over_window(), Some(tiny.input_tokens - 20));
-    assert_eq!(tiny.counting, Counting::Estimate, "not one of OpenAI's models");
+    assert_eq!(
+        tiny.counting,
+        Counting::Estimate,
+        "not one of OpenAI's models"
+    );
     let unknown = &p.picks[1];
     assert_eq!((unknown.cost_min, unknown.window), (None, None));
-    assert_eq!(p.cost(), (None, None), "one unknown price makes the total unknown");
+    assert_eq!(
+        p.cost(),
+        (None, None),
+        "one unknown price makes the total unknown"
+    );
     assert!(!p.exact());
 }
 

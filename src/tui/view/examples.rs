@@ -5,8 +5,8 @@
 
 use super::pane_block;
 use crate::session::tokens::TokenPart;
-use crate::tui::theme::Theme;
 use crate::tui::app::{App, Pane};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -184,9 +184,13 @@ mod tests {
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(
             text,
-            " ██████████████ ■sys 50% ■ex refund 30% ■ticket 20% ".replace("██████████████", &"█".repeat(12))
+            " ██████████████ ■sys 50% ■ex refund 30% ■ticket 20% "
+                .replace("██████████████", &"█".repeat(12))
         );
-        let cells: Vec<usize> = line.spans[1..4].iter().map(|s| s.content.chars().count()).collect();
+        let cells: Vec<usize> = line.spans[1..4]
+            .iter()
+            .map(|s| s.content.chars().count())
+            .collect();
         assert_eq!(cells, [6, 4, 2]);
         let narrow: String = token_bar(&parts, 24, &t)
             .spans

@@ -6,9 +6,9 @@ use super::text::wrap;
 use crate::eval::report::fmt::thousands;
 use crate::session::count::Counting;
 use crate::session::preflight::PickPreflight;
+use crate::tui::app::{App, RenderState};
 use crate::tui::theme::Theme;
 use ratatui::style::Style;
-use crate::tui::app::{App, RenderState};
 use ratatui::text::{Line, Span};
 
 /// Lines of text with the sections they hold: (first line, label).
@@ -137,7 +137,11 @@ fn breakdown_lines(app: &App, lines: &mut Vec<Line<'static>>, sections: &mut Vec
         "── where the input tokens go (≈ o200k_base) ──",
         t.title_focused,
     )));
-    let name_w = parts.iter().map(|p| p.label.chars().count()).max().unwrap_or(0);
+    let name_w = parts
+        .iter()
+        .map(|p| p.label.chars().count())
+        .max()
+        .unwrap_or(0);
     for p in parts {
         let pct = (p.tokens * 100 + total / 2) / total;
         let bar = "█".repeat((p.tokens * 20).div_ceil(total));

@@ -6,9 +6,9 @@
 use super::pane_block;
 use crate::run::variants::fmt_sweep;
 use crate::session::preflight::PickPreflight;
-use crate::tui::theme::Theme;
 use crate::tui::app::{App, Pane};
 use crate::tui::state::models::Field;
+use crate::tui::theme::Theme;
 use crate::usage::ModelInfo;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -35,7 +35,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 crate::session::count::Counting::Exact(enc) => format!("exact, {enc}"),
                 crate::session::count::Counting::Estimate => "estimate".into(),
             };
-            about = format!("in {}{} ({how}) · {about}", p.counting.mark(), kilo(p.input_tokens));
+            about = format!(
+                "in {}{} ({how}) · {about}",
+                p.counting.mark(),
+                kilo(p.input_tokens)
+            );
         }
         block = block.title_bottom(Span::styled(format!(" {about} "), t.dim));
     }
@@ -92,14 +96,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled(mark, style),
                 Span::raw(" "),
                 Span::raw(r.name().to_string()),
-                temp,
-                field(Field::MaxTokens, "max", max),
             ];
+            // Over the window matters more than the fields: it goes first.
             if r.checked
                 && let Some(p) = app.preflight.pick(r.name())
             {
                 spans.extend(fit_flags(p, t));
             }
+            spans.push(temp);
+            spans.push(field(Field::MaxTokens, "max", max));
             if let Some(flags) = info.and_then(flags) {
                 let used: usize = spans.iter().map(Span::width).sum();
                 if used + 2 + flags.chars().count() <= usize::from(inner.width) {
@@ -121,9 +126,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
 }
 
-/// How a checked model's request fits its window: `over ctx by 12k`
-/// (input alone), `no room for max by 300`, and what the prompt's
-/// `context:` policy cut (`trimmed`, `truncated`); `≈` on estimates.
+/// How a checked model's request fits its window: `over ctx ≈+12k`
+/// (input alone), `no room for max +300`, and what the prompt's
+/// `context:` policy cut (`trimmed 9k→8k`, `truncated`); `≈` on estimates.
 fn fit_flags(p: &PickPreflight, t: &Theme) -> Vec<Span<'static>> {
     let mark = p.counting.mark();
     let mut out = Vec::new();
@@ -134,14 +139,24 @@ fn fit_flags(p: &PickPreflight, t: &Theme) -> Vec<Span<'static>> {
             "truncated"
         };
         out.push(Span::styled(
-            format!(" {word} {}→{}", kilo(cut.tokens_before), kilo(cut.tokens_after)),
+            format!(
+                " {word} {}→{}",
+                kilo(cut.tokens_before),
+                kilo(cut.tokens_after)
+            ),
             t.warning,
         ));
     }
     if let Some(n) = p.over_window() {
-        out.push(Span::styled(format!(" over ctx by {mark}{}", kilo(n)), t.error));
+        out.push(Span::styled(
+            format!(" over ctx {mark}+{}", kilo(n)),
+            t.error,
+        ));
     } else if let Some(n) = p.no_room_for_output() {
-        out.push(Span::styled(format!(" no room for max by {mark}{}", kilo(n)), t.warning));
+        out.push(Span::styled(
+            format!(" no room for max {mark}+{}", kilo(n)),
+            t.warning,
+        ));
     }
     out
 }
