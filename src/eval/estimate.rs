@@ -1,13 +1,14 @@
 //! What an eval would cost before it runs (`pwb eval --dry-run`): per
 //! model, the calls of the planned matrix, their input tokens (counted
-//! with o200k_base and OpenAI's per-message framing: what OpenAI's
-//! current models count, an estimate for the others, which says so), the output tokens at most (each call's max
+//! with o200k_base and OpenAI's per-message framing, as `session::count`
+//! counts: what OpenAI's current models count, an estimate for the others,
+//! which says so), the output tokens at most (each call's max
 //! tokens), and the cost range from the catalog's prices: input only, up
 //! to input plus every call's max output; and the calls whose input
 //! alone would not fit the model's context window. Nothing is sent.
 
 use super::matrix::Entry;
-use crate::prompt::tokens::estimate_tokens;
+use crate::session::count::Counting;
 use crate::types::{ProviderKind, Usage};
 use crate::usage::Catalog;
 
@@ -69,14 +70,10 @@ pub fn estimate(entries: &[Entry], catalog: &Catalog) -> Vec<ModelEstimate> {
             continue;
         };
         m.calls += 1;
-        // OpenAI's counting recipe: each message's text, 3 tokens of
-        // framing per message, 3 to prime the reply.
-        let input: u64 = e
-            .messages
-            .iter()
-            .map(|msg| estimate_tokens(&msg.plain_text()) as u64 + 3)
-            .sum::<u64>()
-            + 3;
+        // OpenAI's counting recipe (role, text and 3 tokens of framing per
+        // message, 3 to prime the reply, the tools), over the request as
+        // sent: after the prompt's `context:` policy.
+        let input = Counting::Exact("o200k_base").request(&cell.request);
         m.input_tokens += input;
         if let Some(w) = m.window
             && input > w
