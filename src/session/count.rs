@@ -1,10 +1,13 @@
 //! Counting a request's input tokens the way its model does where pwb has
 //! the model's own tokenizer (OpenAI's models at OpenAI: o200k_base or
-//! cl100k_base, as tiktoken maps them), else an o200k_base estimate that
-//! says so. Framing follows OpenAI's recipe: 3 tokens per message, 3 to
-//! prime the reply; tool definitions count as their JSON.
+//! cl100k_base, as tiktoken maps them; a `local:` GGUF once its header is
+//! loaded: its tokenizer over its chat template), else an o200k_base
+//! estimate that says so. OpenAI framing follows its chat recipe (role,
+//! text and 3 tokens per message, 3 to prime the reply); tool definitions
+//! count as their JSON.
 
 use crate::prompt::tokens::{estimate_tokens, estimate_tokens_if_ready};
+use crate::provider::local::prompt_count::{self, PromptCounter};
 use crate::provider::{ChatRequest, Endpoint};
 use crate::types::{Message, ProviderKind, ToolDef};
 use tiktoken_rs::tokenizer::Tokenizer;
@@ -14,6 +17,8 @@ use tiktoken_rs::tokenizer::Tokenizer;
 pub enum Counting {
     /// With the model's own tokenizer (`o200k_base`, `cl100k_base`).
     Exact(&'static str),
+    /// With a local GGUF's own tokenizer and chat template.
+    Local(&'static PromptCounter),
     /// With o200k_base although the model tokenizes otherwise.
     Estimate,
 }
@@ -22,7 +27,14 @@ impl Counting {
     /// Which counting `endpoint`'s model gets: exact for OpenAI's own
     /// models at OpenAI (not an OpenAI-compatible server at a base URL,
     /// which runs some other model), an estimate for every other provider.
+    /// A `local:` model is exact once its counter is loaded
+    /// (`load_local`), an estimate until then.
     pub fn for_endpoint(endpoint: &Endpoint) -> Counting {
+        if endpoint.id.provider() == ProviderKind::Local {
+            return local_path(endpoint)
+                .and_then(|p| prompt_count::loaded(&p))
+                .map_or(Counting::Estimate, Counting::Local);
+        }
         if endpoint.id.provider() != ProviderKind::OpenAi || endpoint.base_url.is_some() {
             return Counting::Estimate;
         }
@@ -39,7 +51,17 @@ impl Counting {
     }
 
     pub fn is_exact(self) -> bool {
-        matches!(self, Counting::Exact(_))
+        !matches!(self, Counting::Estimate)
+    }
+
+    /// `exact, o200k_base`, `exact, the model's GGUF tokenizer`, or
+    /// `an estimate: o200k_base, not this model's tokenizer`.
+    pub fn describe(self) -> String {
+        match self {
+            Counting::Exact(enc) => format!("exact, {enc}"),
+            Counting::Local(_) => "exact, the model's GGUF tokenizer".into(),
+            Counting::Estimate => "an estimate: o200k_base, not this model's tokenizer".into(),
+        }
     }
 
     /// `≈` before an estimate, nothing before an exact count.
@@ -72,13 +94,28 @@ impl Counting {
 
     /// Input tokens of `messages` and `tools`: each message's role and
     /// text plus 3 of framing, 3 to prime the reply, and the tools' JSON.
+    /// A local model's count is its chat template's prompt (it takes no
+    /// tools).
     pub fn messages(self, messages: &[Message], tools: &[ToolDef]) -> u64 {
+        if let Counting::Local(c) = self {
+            return c.messages(messages) as u64;
+        }
         let texts: u64 = messages.iter().map(|m| self.message(m)).sum();
         texts + 3 + self.tools(tools)
     }
 
-    /// One message's tokens with its framing (OpenAI's chat recipe).
+    /// One message's tokens with its framing (OpenAI's chat recipe; a
+    /// local model's template turn).
     pub fn message(self, m: &Message) -> u64 {
+        if let Counting::Local(c) = self {
+            let role = if m.role == "model" {
+                "assistant"
+            } else {
+                &m.role
+            };
+            let turn = format!("<|im_start|>{role}\n{}<|im_end|>\n", m.plain_text());
+            return c.text(&turn) as u64;
+        }
         let role = if m.role == "model" {
             "assistant"
         } else {
@@ -100,6 +137,29 @@ impl Counting {
     pub fn request(self, request: &ChatRequest) -> u64 {
         self.messages(&request.messages, &request.tools)
     }
+}
+
+/// The GGUF a `local:` endpoint names, if it names one.
+fn local_path(endpoint: &Endpoint) -> Option<std::path::PathBuf> {
+    crate::provider::local::model_path(endpoint.id.model()).ok()
+}
+
+/// Loads the counters of the `local:` models among `endpoints` whose files
+/// exist (blocking: call from a background thread); after it, those
+/// models count exactly. Returns how many were loaded.
+pub fn load_local<'a>(endpoints: impl IntoIterator<Item = &'a Endpoint>) -> usize {
+    endpoints
+        .into_iter()
+        .filter(|e| e.id.provider() == ProviderKind::Local)
+        .filter_map(local_path)
+        .filter(|p| p.is_file())
+        .filter(|p| prompt_count::load(p).is_ok())
+        .count()
+}
+
+/// Changes whenever a local counter has loaded (UIs recount then).
+pub fn local_generation() -> u64 {
+    prompt_count::generation()
 }
 
 #[cfg(test)]

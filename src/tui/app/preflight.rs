@@ -1,7 +1,8 @@
 //! Keeping the next run's preflight current: after each action, work out
 //! again the checked models' tokens, cost and window fit, and the request's
 //! token breakdown, but only when the render, the model choices, the
-//! tokenizer's readiness or the recent outputs changed (never per frame).
+//! tokenizers' readiness (o200k_base, local GGUFs) or the recent outputs
+//! changed (never per frame).
 
 use super::{App, RenderState};
 use crate::run::CellStatus;
@@ -13,7 +14,14 @@ impl App {
     pub(super) fn refresh_preflight(&mut self) {
         let ready = crate::prompt::estimate_tokens_if_ready("").is_some();
         let mut h = DefaultHasher::new();
-        (self.render_key, ready, self.preflight.outputs_version).hash(&mut h);
+        let local = crate::session::count::local_generation();
+        (
+            self.render_key,
+            ready,
+            local,
+            self.preflight.outputs_version,
+        )
+            .hash(&mut h);
         self.models.repeats.hash(&mut h);
         for r in self.models.rows.iter().filter(|r| r.checked) {
             (r.name(), format!("{:?}{:?}", r.overrides, r.sweep)).hash(&mut h);

@@ -4,7 +4,6 @@
 
 use super::text::wrap;
 use crate::eval::report::fmt::thousands;
-use crate::session::count::Counting;
 use crate::session::preflight::PickPreflight;
 use crate::tui::app::{App, RenderState};
 use crate::tui::theme::Theme;
@@ -82,10 +81,7 @@ pub fn request_lines(app: &App, width: usize) -> Sectioned {
 /// One model's input tokens against its window, and what the prompt's
 /// `context:` policy cut.
 fn fit_lines(p: &PickPreflight, t: &Theme) -> Vec<(String, Style)> {
-    let how = match p.counting {
-        Counting::Exact(enc) => format!("exact, {enc}"),
-        Counting::Estimate => "an estimate: o200k_base, not this model's tokenizer".into(),
-    };
+    let how = p.counting.describe();
     let window = p
         .window
         .map(|w| format!(" of a {} token window", thousands(w)))

@@ -32,8 +32,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         };
         if let Some(p) = app.preflight.pick(row.name()).filter(|_| row.checked) {
             let how = match p.counting {
-                crate::session::count::Counting::Exact(enc) => format!("exact, {enc}"),
                 crate::session::count::Counting::Estimate => "estimate".into(),
+                exact => exact.describe(),
             };
             about = format!(
                 "in {}{} ({how}) · {about}",
