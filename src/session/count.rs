@@ -54,6 +54,15 @@ impl Counting {
         !matches!(self, Counting::Estimate)
     }
 
+    /// The tiktoken encoding it counts with (`None`: a local GGUF's).
+    pub fn encoder(self) -> Option<&'static str> {
+        match self {
+            Counting::Exact(enc) => Some(enc),
+            Counting::Estimate => Some("o200k_base"),
+            Counting::Local(_) => None,
+        }
+    }
+
     /// `exact, o200k_base`, `exact, the model's GGUF tokenizer`, or
     /// `an estimate: o200k_base, not this model's tokenizer`.
     pub fn describe(self) -> String {

@@ -74,6 +74,9 @@ impl Preflight {
         avg_output: impl Fn(&str) -> Option<u64>,
     ) -> Preflight {
         let mut picks: Vec<PickPreflight> = Vec::new();
+        // Models counted with the same encoder over the same request share
+        // one count (o200k_base serves OpenAI's models and every estimate).
+        let mut counted: Vec<(&'static str, &PlannedCell, u64)> = Vec::new();
         for (i, cell) in cells.iter().enumerate() {
             let first = i == 0 || cells[i - 1].slot.model != cell.slot.model;
             if !first {
@@ -92,7 +95,24 @@ impl Preflight {
                 name: cell.name.clone(),
                 calls: 1,
                 counting,
-                input_tokens: counting.request(&cell.request),
+                input_tokens: match counting.encoder() {
+                    Some(enc) => {
+                        let same = |(e, c, _): &&(&str, &PlannedCell, u64)| {
+                            *e == enc
+                                && c.request.messages == cell.request.messages
+                                && c.request.tools == cell.request.tools
+                        };
+                        match counted.iter().find(same) {
+                            Some((_, _, n)) => *n,
+                            None => {
+                                let n = counting.request(&cell.request);
+                                counted.push((enc, cell, n));
+                                n
+                            }
+                        }
+                    }
+                    None => counting.request(&cell.request),
+                },
                 max_tokens: cell.request.params.max_tokens.map(u64::from),
                 avg_output: avg_output(&cell.name),
                 window: info.and_then(|i| i.context_window),

@@ -391,7 +391,11 @@ impl App {
                 self.autosave(&mut effects);
                 self.poll_history();
             }
-            Action::RenderDue => self.refresh_render(),
+            Action::RenderDue => {
+                self.refresh_render();
+                // Typing paused: a deferred preflight is due too.
+                self.preflight.due = Some(std::time::Instant::now());
+            }
             Action::Saved { path, error } => self.on_saved(path, error, &mut effects),
             Action::History(reply) => self.on_history(reply, &mut effects),
             Action::AnswerWritten { col, path, outcome } => {

@@ -8,6 +8,12 @@ use super::{App, RenderState};
 use crate::run::CellStatus;
 use crate::session::preflight::Preflight;
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::{Duration, Instant};
+
+/// Working out slower than this waits for changes to pause for `PAUSE`
+/// (as a slow render does; see `app/render.rs`).
+const SLOW: Duration = Duration::from_millis(8);
+const PAUSE: Duration = Duration::from_millis(150);
 
 impl App {
     /// Recomputes `self.preflight` if anything it depends on changed.
@@ -28,8 +34,30 @@ impl App {
         }
         let key = h.finish();
         if key == self.preflight.key {
+            self.preflight.due = None;
             return;
         }
+        // Slow (a long document): wait until the changes pause. A due time
+        // already past (a pause, or `Action::RenderDue`) works it out now.
+        let now = Instant::now();
+        let forced = self.preflight.due.is_some_and(|d| d <= now);
+        if self.preflight.last_cost > SLOW && !forced {
+            if key != self.preflight.pending || self.preflight.due.is_none() {
+                self.preflight.pending = key;
+                self.preflight.due = Some(now + PAUSE);
+            }
+            // The event loop wakes for a due render: piggyback on it.
+            let due = self.preflight.due.unwrap_or(now);
+            self.render_due = Some(self.render_due.map_or(due, |r| r.min(due)));
+            return;
+        }
+        self.preflight.due = None;
+        let started = now;
+        self.compute_preflight(key, ready);
+        self.preflight.last_cost = started.elapsed();
+    }
+
+    fn compute_preflight(&mut self, key: u64, ready: bool) {
         self.preflight.key = key;
         self.preflight.value = None;
         self.preflight.parts.clear();
@@ -79,5 +107,54 @@ impl App {
         for (name, n) in seen {
             self.preflight.note_output(&name, n);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::Action;
+    use crate::tui::keymap::Keymap;
+    use crate::tui::theme::Theme;
+    use crate::workspace::Workspace;
+
+    fn app() -> App {
+        crate::prompt::tokens::warm_up();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("prompts")).unwrap();
+        std::fs::write(
+            dir.path().join("pwb.toml"),
+            "[[models]]\nid = \"openai:gpt-4o-mini\"\nselected = true\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("prompts/p.prompt"), "Hello there.\n").unwrap();
+        let ws = Workspace::load(dir.path()).unwrap().0;
+        App::new(ws, Keymap::builtin(), Theme::builtin("dark").unwrap())
+    }
+
+    fn input(app: &App) -> u64 {
+        app.preflight.value.as_ref().unwrap().input_tokens()
+    }
+
+    #[test]
+    fn a_slow_preflight_waits_for_a_pause_and_render_due_brings_it() {
+        let mut app = app();
+        let first = input(&app);
+        // Fast: a change is worked out at once.
+        app.editor_mut().set_text("Hello there. More words here.\n");
+        app.update(Action::Tick);
+        let second = input(&app);
+        assert!(second > first, "{first} → {second}");
+        // Slow: the next change waits, and the event loop is told when.
+        app.preflight.last_cost = Duration::from_millis(50);
+        app.editor_mut()
+            .set_text("Hello there. More words here. And yet more words.\n");
+        app.update(Action::Tick);
+        assert_eq!(input(&app), second, "not yet");
+        let due = app.render_due().expect("a wake-up is asked for");
+        assert!(due > Instant::now());
+        app.update(Action::RenderDue);
+        assert!(input(&app) > second, "worked out once due");
+        assert_eq!(app.preflight.due, None);
     }
 }

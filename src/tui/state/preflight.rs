@@ -22,6 +22,12 @@ pub struct PreflightState {
     pub outputs: HashMap<String, VecDeque<u64>>,
     /// Bumped when `outputs` changes.
     pub outputs_version: u64,
+    /// How long the last working-out took; when slow, changes wait for a
+    /// pause (`due`) as a slow render does.
+    pub last_cost: std::time::Duration,
+    /// When the pending change (`pending`, a key) is worked out.
+    pub due: Option<std::time::Instant>,
+    pub pending: u64,
 }
 
 impl PreflightState {
