@@ -155,4 +155,13 @@ fn check_points_at_a_bad_policy_with_a_hint() {
         "{out}"
     );
     assert!(out.contains("hint: did you mean `trim-history`?"), "{out}");
+    // Faces that render anyway warn, and do not apply it.
+    let (code, _, err) = pwb(dir.path(), &["render", "chat", "--var", "name=Ada"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            ":2:16: unknown `context.fit` `trim-histroy` (the context policy is not applied)"
+        ),
+        "{err}"
+    );
 }
