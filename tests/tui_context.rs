@@ -135,6 +135,13 @@ fn a_truncate_policy_cuts_the_variable_to_fit_and_says_so() {
             .plain_text()
             .contains("tokens cut")
     );
+    // Ctrl-R sends the cut request and says so.
+    let effects = app.update(ctrl('r'));
+    assert!(effects.iter().any(|e| matches!(e, Effect::StartRun { .. })));
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "running on 2 model(s) · context cut for openai:tiny (the inspector shows what)"
+    );
     app.update(Action::Command(Command::Inspector));
     let s = screen(&mut app);
     assert!(s.contains(&cut.describe()), "{s}");

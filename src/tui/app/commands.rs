@@ -113,6 +113,10 @@ impl App {
                     cells.len()
                 ),
             };
+            let msg = match self.cut_note() {
+                Some(cut) => format!("{msg} · {cut}"),
+                None => msg,
+            };
             self.set_status(Level::Info, msg);
         } else {
             self.set_status(

@@ -21,27 +21,26 @@ impl App {
         let ready = crate::prompt::estimate_tokens_if_ready("").is_some();
         let mut h = DefaultHasher::new();
         let local = crate::session::count::local_generation();
-        (
-            self.render_key,
-            ready,
-            local,
-            self.preflight.outputs_version,
-        )
-            .hash(&mut h);
+        (ready, local, self.preflight.outputs_version).hash(&mut h);
         self.models.repeats.hash(&mut h);
         for r in self.models.rows.iter().filter(|r| r.checked) {
             (r.name(), format!("{:?}{:?}", r.overrides, r.sweep)).hash(&mut h);
         }
+        let rest = h.finish();
+        self.render_key.hash(&mut h);
         let key = h.finish();
         if key == self.preflight.key {
             self.preflight.due = None;
             return;
         }
+        // Only the editor's text changed (typing), as a slow render defers.
+        let (prompt, _, inputs) = self.render_key;
+        let only_text = self.preflight.seen == Some((prompt, inputs, rest));
         // Slow (a long document): wait until the changes pause. A due time
         // already past (a pause, or `Action::RenderDue`) works it out now.
         let now = Instant::now();
         let forced = self.preflight.due.is_some_and(|d| d <= now);
-        if self.preflight.last_cost > SLOW && !forced {
+        if self.preflight.last_cost > SLOW && only_text && !forced {
             if key != self.preflight.pending || self.preflight.due.is_none() {
                 self.preflight.pending = key;
                 self.preflight.due = Some(now + PAUSE);
@@ -52,6 +51,7 @@ impl App {
             return;
         }
         self.preflight.due = None;
+        self.preflight.seen = Some((prompt, inputs, rest));
         let started = now;
         self.compute_preflight(key, ready);
         self.preflight.last_cost = started.elapsed();
@@ -93,6 +93,26 @@ impl App {
             })
             .collect();
         (!over.is_empty()).then(|| format!("sent over the window: {}", over.join(", ")))
+    }
+
+    /// `context cut for openai:tiny (F2 shows what)`, when the prompt's
+    /// `context:` policy cut a checked model's request.
+    pub(super) fn cut_note(&self) -> Option<String> {
+        let names: Vec<&str> = self
+            .preflight
+            .value
+            .as_ref()?
+            .picks
+            .iter()
+            .filter(|p| p.cut.is_some())
+            .map(|p| p.name.as_str())
+            .collect();
+        (!names.is_empty()).then(|| {
+            format!(
+                "context cut for {} (the inspector shows what)",
+                names.join(", ")
+            )
+        })
     }
 
     /// Remembers the output tokens of the finished run's answers.

@@ -28,6 +28,9 @@ pub struct PreflightState {
     /// When the pending change (`pending`, a key) is worked out.
     pub due: Option<std::time::Instant>,
     pub pending: u64,
+    /// (prompt, inputs version, everything else) of the last working-out:
+    /// only a change of the editor's text alone waits.
+    pub seen: Option<(usize, u64, u64)>,
 }
 
 impl PreflightState {
