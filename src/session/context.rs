@@ -59,6 +59,9 @@ pub fn fit(
         .or(request.params.max_tokens.map(u64::from))
         .unwrap_or(0);
     let limit = window.saturating_sub(reserve);
+    if bytes_bound(request, counting).is_some_and(|b| b <= limit) {
+        return None;
+    }
     let before = counting.request(request);
     if before <= limit {
         return None;
@@ -73,6 +76,26 @@ pub fn fit(
         tokens_after: counting.request(request),
         limit,
     })
+}
+
+/// At most how many tokens the request has, without counting: a token is
+/// at least one byte (tiktoken's encodings; a local template adds turns
+/// of its own, so no bound there).
+fn bytes_bound(request: &ChatRequest, counting: Counting) -> Option<u64> {
+    if counting.encoder().is_none() {
+        return None;
+    }
+    let messages: usize = request
+        .messages
+        .iter()
+        .map(|m| m.role.len().max("assistant".len()) + m.plain_text().len() + 3)
+        .sum();
+    let tools = if request.tools.is_empty() {
+        0
+    } else {
+        serde_json::to_string(&request.tools).map_or(0, |j| j.len())
+    };
+    Some((messages + 3 + tools) as u64)
 }
 
 fn is_history(m: &Message) -> bool {

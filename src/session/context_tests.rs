@@ -166,3 +166,16 @@ fn truncate_says_so_when_the_value_is_not_there() {
     assert_eq!(cut.what, "`doc` is not set: nothing to truncate");
     assert!(!cut.fits());
 }
+
+#[test]
+fn the_byte_bound_is_never_below_the_count() {
+    let mut msgs = conversation();
+    msgs.push(Message::text(
+        "user",
+        "日本語のテキスト, emoji 🎉, code `x += 1`",
+    ));
+    let r = request(msgs, None);
+    for c in [C, Counting::Exact("cl100k_base"), Counting::Estimate] {
+        assert!(bytes_bound(&r, c).unwrap() >= c.request(&r), "{c:?}");
+    }
+}
