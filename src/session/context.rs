@@ -82,9 +82,7 @@ pub fn fit(
 /// at least one byte (tiktoken's encodings; a local template adds turns
 /// of its own, so no bound there).
 fn bytes_bound(request: &ChatRequest, counting: Counting) -> Option<u64> {
-    if counting.encoder().is_none() {
-        return None;
-    }
+    counting.encoder()?;
     let messages: usize = request
         .messages
         .iter()
