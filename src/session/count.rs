@@ -6,7 +6,7 @@
 //! text and 3 tokens per message, 3 to prime the reply); tool definitions
 //! count as their JSON.
 
-use crate::prompt::tokens::{estimate_tokens, estimate_tokens_if_ready};
+use crate::prompt::tokens::estimate_tokens;
 use crate::provider::local::prompt_count::{self, PromptCounter};
 use crate::provider::{ChatRequest, Endpoint};
 use crate::types::{Message, ProviderKind, ToolDef};
@@ -76,19 +76,6 @@ impl Counting {
     /// `≈` before an estimate, nothing before an exact count.
     pub fn mark(self) -> &'static str {
         if self.is_exact() { "" } else { "≈" }
-    }
-
-    /// Tokens of `text`; `None` while o200k_base is still loading (UIs
-    /// warm it up in the background; see `prompt::tokens::warm_up`).
-    pub fn text_if_ready(self, text: &str) -> Option<usize> {
-        match self {
-            Counting::Exact("cl100k_base") => Some(
-                tiktoken_rs::cl100k_base_singleton()
-                    .encode_ordinary(text)
-                    .len(),
-            ),
-            _ => estimate_tokens_if_ready(text),
-        }
     }
 
     /// Tokens of `text` (loads the tokenizer if need be).

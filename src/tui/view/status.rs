@@ -35,7 +35,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if app.cache_on {
         spans.push(Span::styled(" cache on ", t.status_key));
     }
+    // What Ctrl-R would send (the workbench's run; not the Tests screen's).
     if app.history_screen.is_none()
+        && !app.tests.shown
         && let Some(p) = &app.preflight.value
         && !p.picks.is_empty()
     {
@@ -123,6 +125,46 @@ fn fitting(hints: Vec<(String, &'static str)>, room: usize) -> Vec<(String, &'st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::count::Counting;
+    use crate::session::preflight::PickPreflight;
+
+    fn pick(
+        counting: Counting,
+        max: Option<u64>,
+        avg: Option<u64>,
+        cost: (Option<f64>, Option<f64>),
+    ) -> PickPreflight {
+        PickPreflight {
+            name: "m".into(),
+            calls: 2,
+            counting,
+            input_tokens: 1500,
+            max_tokens: max,
+            avg_output: avg,
+            window: None,
+            cut: None,
+            cost_min: cost.0,
+            cost_max: cost.1,
+        }
+    }
+
+    #[test]
+    fn the_estimate_says_what_it_knows_and_what_it_does_not() {
+        let one = |p| run_estimate(&Preflight { picks: vec![p] });
+        let exact = Counting::Exact("o200k_base");
+        assert_eq!(
+            one(pick(exact, Some(200), None, (Some(0.001), Some(0.0042)))),
+            "2 calls · 3,000 in · ≤400 out · $0.0010–$0.0042"
+        );
+        assert_eq!(
+            one(pick(Counting::Estimate, Some(200), Some(12), (None, None))),
+            "2 calls · ≈3,000 in · ≈24 out (≤400) · cost ?"
+        );
+        assert_eq!(
+            one(pick(exact, None, None, (Some(0.001), None))),
+            "2 calls · 3,000 in · out ? · ≥$0.0010"
+        );
+    }
 
     #[test]
     fn help_and_quit_stay_when_the_middle_does_not_fit() {
