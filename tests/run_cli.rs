@@ -285,9 +285,10 @@ fn a_request_over_the_context_window_is_flagged_before_it_is_sent() {
     std::fs::write(&toml, text).unwrap();
     let (code, _, err) = pwb(dir.path(), &["run", "greet", "--var", "name=Ada"]);
     assert_eq!(code, 0, "{err}");
-    // "Be terse.\n" (4 tokens) + "Greet Ada." (3), 3 per message, 3 to prime.
+    // "Be terse.\n" (4 tokens) + "Greet Ada." (3), the roles (1 each),
+    // 3 per message, 3 to prime.
     assert!(
-        err.contains("warning: openai:fast: the request is about 16 tokens, 11 over its 5-token context window"),
+        err.contains("warning: openai:fast: the request is about 18 tokens, 13 over its 5-token context window"),
         "{err}"
     );
 }

@@ -15,7 +15,7 @@ pub fn report(prepared: &[Prepared], repeats: u32) -> String {
     for p in prepared {
         let variants = p.variants();
         let entries = matrix::plan(&p.session, &variants, &p.cases, &p.models, repeats);
-        let est = estimate(&entries, &p.session.catalog);
+        let est = estimate(&entries, &p.models, &p.session.catalog);
         out.push_str(&format!(
             "pwb eval {} --dry-run: {} prompt(s) × {} model(s) × {} case(s) × {repeats} repeat(s) = {} cells; nothing is sent\n\n",
             p.suite.name,
@@ -40,7 +40,7 @@ pub fn report(prepared: &[Prepared], repeats: u32) -> String {
     ));
     if all.iter().any(|m| !m.exact_tokens) {
         out.push_str(
-            "~ input tokens counted with o200k_base (OpenAI's tokenizer): an estimate for other providers\n",
+            "~ input tokens counted with o200k_base: an estimate for models other than OpenAI's own at OpenAI\n",
         );
     }
     if all.iter().any(|m| m.cost_min.is_none()) {

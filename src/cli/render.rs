@@ -72,12 +72,39 @@ pub fn run(cmd: RenderCmd) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
+    context_notes(&r);
     if cmd.tokens {
         print!("{}", tokens_table(&r));
     } else {
         println!("{}", serde_json::to_string_pretty(&r.rendered)?);
     }
     Ok(inputs_verdict(&r, &args))
+}
+
+/// With a `context:` policy, what it would cut for each of the models
+/// `pwb run` sends to by default (stderr); the printed prompt is as
+/// Dotprompt renders it, whole.
+fn context_notes(r: &Rendered) {
+    let session = &r.located.session;
+    let picks: Vec<_> = session
+        .default_models()
+        .into_iter()
+        .map(|m| crate::session::ModelPick {
+            model: m,
+            overrides: Default::default(),
+            sweep: Vec::new(),
+        })
+        .collect();
+    let (_, cuts) = session.plan_fitted(&r.rendered, &picks, 1);
+    for (pick, cut) in picks.iter().zip(cuts) {
+        if let Some(cut) = cut {
+            eprintln!(
+                "note: {}: {} (pwb run sends it cut; printed here whole)",
+                pick.model.name,
+                cut.describe()
+            );
+        }
+    }
 }
 
 /// `part  tokens  share  bar`, then the total.

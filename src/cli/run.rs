@@ -141,7 +141,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             "--compare and --format are not available for a prompt with tools yet; use --json",
         ));
     }
-    let cells = session.plan(&r.rendered, &picks, repeats);
+    let (cells, cuts) = session.plan_fitted(&r.rendered, &picks, repeats);
+    for (pick, cut) in picks.iter().zip(&cuts) {
+        if let Some(cut) = cut {
+            eprintln!("{}: {}", pick.model.name, cut.describe());
+        }
+    }
     for c in &cells {
         if let Some(o) = crate::session::window::over_window(c, &session.catalog) {
             eprintln!(
@@ -182,6 +187,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         catalog: session.catalog.clone(),
         runner: RunnerConfig::from_settings(&session.ws.config.runner),
         recording,
+        cuts,
     };
     let failed = if !has_tools {
         runtime.block_on(stream_out(cells, &out))

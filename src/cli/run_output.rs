@@ -41,6 +41,18 @@ pub struct Output {
     pub runner: RunnerConfig,
     /// Where each settled call is recorded (the history), if anywhere.
     pub recording: Option<(std::sync::Arc<dyn Recorder>, RunContext)>,
+    /// What the prompt's `context:` policy cut, per model (`Session::plan_fitted`).
+    pub cuts: Vec<Option<crate::session::context::ContextCut>>,
+}
+
+impl Output {
+    /// Adds `context` (what the policy cut from this cell's model's
+    /// request) to a `--json` line.
+    pub fn add_context(&self, line: &mut Value, c: &CellOutcome) {
+        if let Some(Some(cut)) = self.cuts.get(c.slot.model) {
+            line["context"] = json!(cut);
+        }
+    }
 }
 
 /// Runs the cells and prints as `out` says; returns whether any failed.
@@ -131,7 +143,9 @@ fn print_cell(c: &CellOutcome, out: &Output, live: bool, blocks: bool) {
     let label = c.label();
     let readout = Readout::new(c, out.catalog.lookup(&c.model.to_string()));
     if out.json {
-        println!("{}", json_line(c, &readout));
+        let mut line = json_line(c, &readout);
+        out.add_context(&mut line, c);
+        println!("{line}");
     } else if blocks {
         match c.error() {
             None if live => {

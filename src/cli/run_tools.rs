@@ -152,6 +152,7 @@ fn step_json(step: &AgentStep, out: &Output) -> Value {
     let o = &step.outcome;
     let readout = Readout::new(o, out.catalog.lookup(&o.model.to_string()));
     let mut line = json_line(o, &readout);
+    out.add_context(&mut line, o);
     line["step"] = json!(step.number);
     line["tool_calls"] = Value::Array(step.calls.iter().map(call_json).collect());
     line

@@ -1,14 +1,16 @@
 //! What an eval would cost before it runs (`pwb eval --dry-run`): per
 //! model, the calls of the planned matrix, their input tokens (counted
-//! with o200k_base and OpenAI's per-message framing: what OpenAI's
-//! current models count, an estimate for the others, which says so), the output tokens at most (each call's max
+//! with o200k_base and OpenAI's per-message framing, as `session::count`
+//! counts: what OpenAI's current models count, an estimate for the others,
+//! which says so), the output tokens at most (each call's max
 //! tokens), and the cost range from the catalog's prices: input only, up
 //! to input plus every call's max output; and the calls whose input
 //! alone would not fit the model's context window. Nothing is sent.
 
 use super::matrix::Entry;
-use crate::prompt::tokens::estimate_tokens;
-use crate::types::{ProviderKind, Usage};
+use crate::session::ModelPick;
+use crate::session::count::Counting;
+use crate::types::Usage;
 use crate::usage::Catalog;
 
 /// One model's share of the matrix.
@@ -39,7 +41,14 @@ pub struct ModelEstimate {
 
 /// Estimates `entries` (a planned matrix) model by model, in the order
 /// models first appear.
-pub fn estimate(entries: &[Entry], catalog: &Catalog) -> Vec<ModelEstimate> {
+/// `models` are the matrix's picks (`Entry::key.model` indexes them): how
+/// each model's tokens are counted (`session::count`).
+pub fn estimate(entries: &[Entry], models: &[ModelPick], catalog: &Catalog) -> Vec<ModelEstimate> {
+    let counting = |e: &Entry| {
+        models.get(e.key.model).map_or(Counting::Estimate, |p| {
+            Counting::for_endpoint(&p.model.endpoint)
+        })
+    };
     let mut out: Vec<ModelEstimate> = Vec::new();
     for e in entries {
         let id = e.model.to_string();
@@ -52,7 +61,7 @@ pub fn estimate(entries: &[Entry], catalog: &Catalog) -> Vec<ModelEstimate> {
                     calls: 0,
                     unplanned: 0,
                     input_tokens: 0,
-                    exact_tokens: e.model.provider() == ProviderKind::OpenAi,
+                    exact_tokens: counting(e).is_exact(),
                     max_output_tokens: Some(0),
                     cost_min: Some(0.0),
                     cost_max: Some(0.0),
@@ -69,14 +78,10 @@ pub fn estimate(entries: &[Entry], catalog: &Catalog) -> Vec<ModelEstimate> {
             continue;
         };
         m.calls += 1;
-        // OpenAI's counting recipe: each message's text, 3 tokens of
-        // framing per message, 3 to prime the reply.
-        let input: u64 = e
-            .messages
-            .iter()
-            .map(|msg| estimate_tokens(&msg.plain_text()) as u64 + 3)
-            .sum::<u64>()
-            + 3;
+        // OpenAI's counting recipe (role, text and 3 tokens of framing per
+        // message, 3 to prime the reply, the tools), over the request as
+        // sent: after the prompt's `context:` policy.
+        let input = counting(e).request(&cell.request);
         m.input_tokens += input;
         if let Some(w) = m.window
             && input > w

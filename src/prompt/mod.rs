@@ -52,6 +52,7 @@
 
 pub mod ast;
 pub mod config_keys;
+pub mod context_policy;
 pub mod error;
 pub mod example;
 pub mod fewshot;

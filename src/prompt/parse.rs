@@ -283,6 +283,7 @@ pub fn lint(parsed: &ParsedPrompt) -> Vec<PromptWarning> {
         .filter(|k| {
             !RESERVED_KEYS.contains(&k.as_str())
                 && !GENKIT_KEYS.contains(&k.as_str())
+                && k.as_str() != super::context_policy::KEY
                 && !k.contains('.')
         })
         .map(|k| PromptWarning {

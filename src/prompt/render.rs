@@ -231,6 +231,7 @@ impl Renderer {
             .cloned()
             .collect();
         out.variables = refs;
+        out.values = input;
         out.warnings = super::parse::lint(parsed);
         Ok(out)
     }

@@ -38,6 +38,10 @@ pub struct RenderedPrompt {
     /// serialized).
     #[serde(skip)]
     pub variables: Vec<String>,
+    /// The variables it was rendered with, over `input.default` (not
+    /// serialized; a `context:` policy truncates one of them).
+    #[serde(skip)]
+    pub values: Map<String, Value>,
     /// Warnings about the prompt file ([`super::lint`]: unknown keys,
     /// config keys that are not sent), for faces that show them (not
     /// serialized).
@@ -73,6 +77,7 @@ impl RenderedPrompt {
             other: meta,
             missing_vars: Vec::new(),
             variables: Vec::new(),
+            values: Map::new(),
             warnings: Vec::new(),
         }
     }

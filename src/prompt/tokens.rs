@@ -39,6 +39,28 @@ pub fn estimate_tokens(text: &str) -> usize {
     }
 }
 
+/// The start of `text` that holds its first `keep` o200k_base tokens (cut
+/// back to a character boundary); about four characters a token if the
+/// encoder cannot be loaded.
+pub fn token_prefix(text: &str, keep: usize) -> &str {
+    let bytes = match encoder() {
+        Some(bpe) => {
+            let ids = bpe.encode_ordinary(text);
+            let head = ids[..keep.min(ids.len())].to_vec();
+            bpe._decode_native_and_split(head).map(|b| b.len()).sum()
+        }
+        None => text
+            .char_indices()
+            .nth(keep * 4)
+            .map_or(text.len(), |(i, _)| i),
+    };
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +71,17 @@ mod tests {
         assert_eq!(estimate_tokens("hello"), 1);
         let n = estimate_tokens("The quick brown fox jumps over the lazy dog.");
         assert!((8..=12).contains(&n), "{n}");
+    }
+
+    #[test]
+    fn a_token_prefix_keeps_whole_characters() {
+        let text = "The quick brown fox jumps over the lazy dog. 日本語のテキスト";
+        assert_eq!(token_prefix(text, 2), "The quick");
+        assert_eq!(token_prefix(text, 0), "");
+        assert_eq!(token_prefix(text, 1000), text);
+        for k in 0..estimate_tokens(text) {
+            let head = token_prefix(text, k);
+            assert!(text.starts_with(head) && estimate_tokens(head) <= k, "{k}");
+        }
     }
 }

@@ -7,11 +7,14 @@
 
 pub mod agent;
 pub mod collect;
+pub mod context;
+pub mod count;
 pub mod examples;
 pub mod history;
 pub mod locate;
 pub mod models;
 pub mod plan;
+pub mod preflight;
 pub mod record;
 pub mod render;
 pub mod tokens;

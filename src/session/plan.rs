@@ -5,8 +5,11 @@
 //! what the inspector shows. A cell is (model, sweep temperature, sample).
 
 use super::Session;
+use super::context::{ContextCut, fit};
+use super::count::Counting;
 use super::models::ModelPick;
 use crate::prompt::RenderedPrompt;
+use crate::prompt::context_policy::policy_in_raw;
 use crate::provider::{self, ChatRequest};
 use crate::run::{CellSlot, PlannedCell};
 use crate::types::GenParams;
@@ -44,7 +47,21 @@ impl Session {
         picks: &[ModelPick],
         repeats: u32,
     ) -> Vec<PlannedCell> {
+        self.plan_fitted(rendered, picks, repeats).0
+    }
+
+    /// `plan`, with what the prompt's `context:` policy cut from each
+    /// pick's request to fit its model's window (`None`: nothing cut, no
+    /// policy, or the window is unknown), one entry per pick.
+    pub fn plan_fitted(
+        &self,
+        rendered: &RenderedPrompt,
+        picks: &[ModelPick],
+        repeats: u32,
+    ) -> (Vec<PlannedCell>, Vec<Option<ContextCut>>) {
         let samples = repeats.max(1);
+        let policy = policy_in_raw(rendered.raw.as_ref()).ok().flatten();
+        let mut cuts = Vec::new();
         let schema = rendered.output_json_schema();
         let tools = rendered.tool_defs();
         let tool_choice = rendered.tool_choice();
@@ -57,6 +74,26 @@ impl Session {
                 .and_then(|i| i.max_output_tokens);
             let provider = provider::build(&endpoint);
             let params = self.params_for(Some(rendered), pick);
+            let window = self
+                .catalog
+                .lookup(&endpoint.id.to_string())
+                .and_then(|i| i.context_window);
+            let mut messages = rendered.messages.clone();
+            let mut cut = None;
+            if let (Some(policy), Some(window)) = (&policy, window) {
+                let mut probe = ChatRequest {
+                    model: String::new(),
+                    messages: std::mem::take(&mut messages),
+                    params: params.clone(),
+                    json_schema: None,
+                    tools: tools.clone(),
+                    tool_choice: None,
+                };
+                let counting = Counting::for_endpoint(&endpoint);
+                cut = fit(&mut probe, policy, window, counting, &rendered.values);
+                messages = probe.messages;
+            }
+            cuts.push(cut);
             let temps: Vec<Option<f64>> = if pick.sweep.is_empty() {
                 vec![None]
             } else {
@@ -69,7 +106,7 @@ impl Session {
                 }
                 let request = ChatRequest {
                     model: pick.model.id().model().to_string(),
-                    messages: rendered.messages.clone(),
+                    messages: messages.clone(),
                     params,
                     json_schema: schema.clone(),
                     tools: tools.clone(),
@@ -91,7 +128,7 @@ impl Session {
                 }
             }
         }
-        cells
+        (cells, cuts)
     }
 }
 

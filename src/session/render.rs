@@ -37,6 +37,7 @@ impl Session {
     pub fn lint(&self, parsed: &ParsedPrompt) -> Vec<PromptWarning> {
         let mut out = lint(parsed);
         out.extend(crate::provider::ranges::prompt_warnings(parsed));
+        out.extend(policy_warning(parsed));
         out
     }
 
@@ -65,6 +66,7 @@ impl Session {
         let mut r = self.renderer.render(parsed, &data, None)?;
         r.warnings
             .extend(crate::provider::ranges::prompt_warnings(parsed));
+        r.warnings.extend(policy_warning(parsed));
         Ok(r)
     }
 
@@ -76,4 +78,16 @@ impl Session {
     ) -> Result<RenderedPrompt, PromptError> {
         self.render_parsed(&self.parse(source)?, inputs)
     }
+}
+
+/// A `context:` policy `pwb check` refuses, as a warning for the faces
+/// that render anyway: the policy is then not applied.
+fn policy_warning(parsed: &ParsedPrompt) -> Option<PromptWarning> {
+    let p = crate::prompt::context_policy::check(parsed)?;
+    Some(PromptWarning {
+        line: p.line,
+        col: p.col,
+        message: format!("{} (the context policy is not applied)", p.message),
+        hint: p.hint,
+    })
 }

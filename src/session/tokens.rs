@@ -1,8 +1,9 @@
 //! Where a request's input tokens go: the rendered messages split into
 //! the prompt's own text (system and other turns), each few-shot example,
-//! each variable's value where it appears, and history turns. Counted with
-//! o200k_base (an estimate for models that tokenize otherwise); the parts
-//! add up to the total of the messages' text.
+//! each variable's value where it appears, history turns, and the tool
+//! definitions (as JSON). Counted with o200k_base (an estimate for models
+//! that tokenize otherwise); the parts add up to the total of the
+//! messages' text and the tools.
 
 use crate::prompt::RenderedPrompt;
 use crate::prompt::helpers::stringify;
@@ -13,7 +14,7 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenPart {
     /// `system prompt`, `prompt text`, `example: NAME`, `variable: NAME`,
-    /// `history`.
+    /// `history`, `tools`.
     pub label: String,
     pub tokens: usize,
 }
@@ -98,6 +99,13 @@ pub fn breakdown(rendered: &RenderedPrompt, vars: &Map<String, Value>) -> Vec<To
         label: "history".into(),
         tokens: history,
     });
+    let tools = rendered.tool_defs();
+    if !tools.is_empty() {
+        rest.push(TokenPart {
+            label: "tools".into(),
+            tokens: estimate_tokens(&serde_json::to_string(&tools).unwrap_or_default()),
+        });
+    }
     rest.sort_by_key(|p| std::cmp::Reverse(p.tokens));
     out.extend(rest);
     out.retain(|p| p.tokens > 0);

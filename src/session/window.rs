@@ -2,9 +2,10 @@
 //! before it is sent. Every token is at least one byte, so a request of no
 //! more bytes than the window fits without counting; otherwise its tokens
 //! are counted with o200k_base (exact for OpenAI's current models, an
-//! estimate for others) plus OpenAI's per-message framing.
+//! estimate for others) plus OpenAI's per-message framing and the tools
+//! (`session::count`).
 
-use crate::prompt::tokens::estimate_tokens;
+use super::count::Counting;
 use crate::run::PlannedCell;
 use crate::usage::Catalog;
 
@@ -30,10 +31,6 @@ pub fn over_window(cell: &PlannedCell, catalog: &Catalog) -> Option<OverWindow> 
     if bytes as u64 <= window {
         return None;
     }
-    let tokens = texts
-        .iter()
-        .map(|t| estimate_tokens(t) as u64 + 3)
-        .sum::<u64>()
-        + 3;
+    let tokens = Counting::Exact("o200k_base").request(&cell.request);
     (tokens > window).then_some(OverWindow { tokens, window })
 }

@@ -9,6 +9,7 @@ mod export;
 mod history;
 mod history_screen;
 mod keys;
+mod preflight;
 mod render;
 mod tests_cell;
 mod tests_keys;
@@ -189,6 +190,8 @@ pub struct App {
     pub tests: super::state::test_grid::TestsScreen,
     /// Draws the blind order (seeded in tests).
     pub rng: fastrand::Rng,
+    /// Tokens, cost and window fit of the next run (`refresh_preflight`).
+    pub preflight: super::state::preflight::PreflightState,
 }
 
 impl App {
@@ -244,8 +247,10 @@ impl App {
             blind: None,
             tests: Default::default(),
             rng: fastrand::Rng::new(),
+            preflight: Default::default(),
         };
         app.refresh_render();
+        app.refresh_preflight();
         if let Some(e) = partial_error {
             app.set_status(Level::Warning, format!("partial skipped: {e}"));
         }
@@ -335,6 +340,7 @@ impl App {
 
     /// Replaces "running …" in the status bar with how the run ended.
     fn run_finished(&mut self) {
+        self.note_outputs();
         let tally = self.outputs.results.tally();
         let (done, failed, cancelled) = (tally.done, tally.failed, tally.cancelled);
         let mut text = format!("run finished: {done} answer(s)");
@@ -388,7 +394,11 @@ impl App {
                 self.autosave(&mut effects);
                 self.poll_history();
             }
-            Action::RenderDue => self.refresh_render(),
+            Action::RenderDue => {
+                self.refresh_render();
+                // Typing paused: a deferred preflight is due too.
+                self.preflight.due = Some(std::time::Instant::now());
+            }
             Action::Saved { path, error } => self.on_saved(path, error, &mut effects),
             Action::History(reply) => self.on_history(reply, &mut effects),
             Action::AnswerWritten { col, path, outcome } => {
@@ -398,6 +408,7 @@ impl App {
             Action::Eval { id, event } => self.on_eval(id, event),
         }
         self.refresh_render_soon();
+        self.refresh_preflight();
         self.outputs.refresh_diffs(std::time::Instant::now());
         effects
     }

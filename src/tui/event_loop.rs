@@ -41,6 +41,19 @@ pub async fn run(mut app: App, started: Instant) -> anyhow::Result<()> {
         crate::prompt::tokens::warm_up();
         let _ = warm_tx.send(Action::Tick);
     });
+    // Local models' own tokenizers (GGUF headers), for exact counts.
+    let local_tx = tx.clone();
+    let endpoints: Vec<_> = app
+        .session
+        .models()
+        .into_iter()
+        .map(|m| m.endpoint)
+        .collect();
+    std::thread::spawn(move || {
+        if crate::session::count::load_local(&endpoints) > 0 {
+            let _ = local_tx.send(Action::Tick);
+        }
+    });
     let (run_tx, mut run_rx) = mpsc::unbounded_channel();
     let runner = Runner::new(
         tokio::runtime::Handle::current(),

@@ -29,6 +29,9 @@ pub fn check_source(source: &str, shown: &Path, partial: bool) -> Vec<Diagnostic
         for w in lint(&parsed) {
             out.push(Diagnostic::warning(shown, w.line, w.col, w.message).with_hint(w.hint));
         }
+        if let Some(p) = crate::prompt::context_policy::check(&parsed) {
+            out.push(Diagnostic::error(shown, p.line, p.col, p.message).with_hint(p.hint));
+        }
     }
     if let Err(e) = compile_check(&parsed) {
         out.push(from_prompt_error(shown, &e));

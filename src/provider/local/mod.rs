@@ -7,6 +7,7 @@ pub mod error;
 pub mod generate;
 pub mod llama;
 pub mod model;
+pub mod prompt_count;
 pub mod stop;
 pub mod template;
 pub mod tokenizer;

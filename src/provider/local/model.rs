@@ -62,6 +62,24 @@ pub fn load_tokenizer(path: &Path) -> Result<GgufTokenizer, LocalError> {
     })
 }
 
+/// Reads only the GGUF header: the tokenizer and the chat template, what
+/// turns messages into the exact prompt ids (`prompt_count`).
+pub fn load_prompt_format(path: &Path) -> Result<(GgufTokenizer, ChatTemplate), LocalError> {
+    let (_, content) = open(path)?;
+    let tokenizer =
+        tokenizer::from_metadata(&content.metadata).map_err(|reason| LocalError::Tokenizer {
+            path: path.to_path_buf(),
+            reason,
+        })?;
+    let source = content
+        .metadata
+        .get("tokenizer.chat_template")
+        .and_then(|v| v.to_string().ok())
+        .map(String::as_str);
+    let template = ChatTemplate::from_jinja(source).map_err(|r| bad(path, r))?;
+    Ok((tokenizer, template))
+}
+
 fn bad(path: &Path, reason: impl std::fmt::Display) -> LocalError {
     LocalError::BadModel {
         path: path.to_path_buf(),

@@ -94,12 +94,15 @@ impl App {
             .iter()
             .filter_map(|c| Some(format!("{}: {}", c.label(), c.refusal()?)))
             .collect();
+        let over = self.over_window_note();
         if let Some(first) = refused.first() {
             let more = match refused.len() {
                 1 => String::new(),
                 n => format!(" (+{} more)", n - 1),
             };
             self.set_status(Level::Warning, format!("{first}{more}"));
+        } else if let Some(over) = over {
+            self.set_status(Level::Warning, over);
         } else if missing.is_empty() {
             let models = cells.last().map_or(0, |c| c.slot.model + 1);
             let msg = match self.models.repeats {
@@ -109,6 +112,10 @@ impl App {
                     "running {} calls on {models} model(s), {k} samples each",
                     cells.len()
                 ),
+            };
+            let msg = match self.cut_note() {
+                Some(cut) => format!("{msg} · {cut}"),
+                None => msg,
             };
             self.set_status(Level::Info, msg);
         } else {

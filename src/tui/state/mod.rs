@@ -9,6 +9,7 @@ pub mod history;
 pub mod models;
 pub mod outputs;
 pub mod popup;
+pub mod preflight;
 pub mod scroll;
 pub mod switcher;
 pub mod test_grid;

@@ -152,6 +152,27 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     );
     h.group("search and go-to-line prompts");
     h.row("enter / esc", "go / give up");
+    h.group("tokens and cost before a run");
+    h.row("status bar", "input · output tokens · cost range of ctrl-r");
+    h.row("≈1,234", "an estimate (o200k_base, not the model's own)");
+    h.row(
+        "1,234 (no ≈)",
+        "exact: OpenAI models (o200k_base, cl100k_base)",
+    );
+    h.row("≤512 out", "max tokens; ≈N out: the recent average");
+    h.row("cost ?", "a price is unknown: add it under [pricing]");
+    h.row(
+        "over ctx ≈+N",
+        "(models) the request is over the window by N",
+    );
+    h.row(
+        "trimmed / truncated",
+        "cut to fit by the prompt's context: policy",
+    );
+    h.row(
+        "examples ██▆▆ bar",
+        "where input tokens go (inspector: per part)",
+    );
     h.group("mouse");
     h.row("click", "focus a pane (and pick a list row)");
     h.row("wheel", "scroll the editor and the outputs");

@@ -3,7 +3,11 @@
 //! raw response); both in sections (a model, an attempt) to jump between.
 
 use super::text::wrap;
+use crate::eval::report::fmt::thousands;
+use crate::session::preflight::PickPreflight;
 use crate::tui::app::{App, RenderState};
+use crate::tui::theme::Theme;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 /// Lines of text with the sections they hold: (first line, label).
@@ -53,6 +57,13 @@ pub fn request_lines(app: &App, width: usize) -> Sectioned {
                         lines.push(Line::from(Span::styled(w, t.error)));
                     }
                 }
+                if let Some(p) = app.preflight.pick(&cell.name) {
+                    for (text, style) in fit_lines(p, t) {
+                        for w in wrap(&text, width.max(10)) {
+                            lines.push(Line::from(Span::styled(w, style)));
+                        }
+                    }
+                }
                 let body = serde_json::to_string_pretty(&cell.wire_body()).unwrap_or_default();
                 for l in body.lines() {
                     for w in wrap(l, width.max(10)) {
@@ -61,9 +72,88 @@ pub fn request_lines(app: &App, width: usize) -> Sectioned {
                 }
                 lines.push(Line::from(""));
             }
+            breakdown_lines(app, &mut lines, &mut sections);
         }
     }
     Sectioned { lines, sections }
+}
+
+/// One model's input tokens against its window, and what the prompt's
+/// `context:` policy cut.
+fn fit_lines(p: &PickPreflight, t: &Theme) -> Vec<(String, Style)> {
+    let how = p.counting.describe();
+    let window = p
+        .window
+        .map(|w| format!(" of a {} token window", thousands(w)))
+        .unwrap_or_else(|| " (window unknown)".into());
+    let mut out = vec![(
+        format!(
+            "input: {}{} tokens ({how}){window}",
+            p.counting.mark(),
+            thousands(p.input_tokens)
+        ),
+        t.dim,
+    )];
+    if let Some(cut) = &p.cut {
+        out.push((cut.describe(), t.warning));
+    }
+    if let Some(n) = p.over_window() {
+        out.push((
+            format!(
+                "over the window by {}{} tokens: the provider will likely refuse it \
+                 (add `context: {{fit: trim-history}}` or `{{fit: truncate, var: NAME}}` to the prompt)",
+                p.counting.mark(),
+                thousands(n)
+            ),
+            t.error,
+        ));
+    } else if let Some(n) = p.no_room_for_output() {
+        out.push((
+            format!(
+                "input plus max tokens is over the window by {}{}: lower max tokens or the input",
+                p.counting.mark(),
+                thousands(n)
+            ),
+            t.warning,
+        ));
+    }
+    out
+}
+
+/// Where the request's input tokens go, part by part, as its own section.
+fn breakdown_lines(app: &App, lines: &mut Vec<Line<'static>>, sections: &mut Vec<(usize, String)>) {
+    let parts = &app.preflight.parts;
+    let total: usize = parts.iter().map(|p| p.tokens).sum();
+    if total == 0 {
+        return;
+    }
+    let t = &app.theme;
+    sections.push((lines.len(), "tokens".into()));
+    lines.push(Line::from(Span::styled(
+        "── where the input tokens go (≈ o200k_base) ──",
+        t.title_focused,
+    )));
+    let name_w = parts
+        .iter()
+        .map(|p| p.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for p in parts {
+        let pct = (p.tokens * 100 + total / 2) / total;
+        let bar = "█".repeat((p.tokens * 20).div_ceil(total));
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "{:<name_w$}  {:>7}  {pct:>3}%  ",
+                p.label,
+                thousands(p.tokens as u64)
+            )),
+            Span::styled(bar, t.readout),
+        ]));
+    }
+    lines.push(Line::from(Span::styled(
+        format!("{:<name_w$}  {:>7}", "total", thousands(total as u64)),
+        t.dim,
+    )));
 }
 
 /// The focused output column's trace: every attempt's request as sent

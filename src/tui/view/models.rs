@@ -5,8 +5,10 @@
 
 use super::pane_block;
 use crate::run::variants::fmt_sweep;
+use crate::session::preflight::PickPreflight;
 use crate::tui::app::{App, Pane};
 use crate::tui::state::models::Field;
+use crate::tui::theme::Theme;
 use crate::usage::ModelInfo;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,10 +26,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     let mut block = pane_block(title, focused, t);
     if focused && let Some(row) = m.rows.get(m.cursor) {
-        let about = match app.session.catalog.lookup(&row.model.id().to_string()) {
+        let mut about = match app.session.catalog.lookup(&row.model.id().to_string()) {
             Some(info) => figures(info),
             None => "not in the price table: cost $?".to_string(),
         };
+        if let Some(p) = app.preflight.pick(row.name()).filter(|_| row.checked) {
+            let how = match p.counting {
+                crate::session::count::Counting::Estimate => "estimate".into(),
+                exact => exact.describe(),
+            };
+            about = format!(
+                "in {}{} ({how}) · {about}",
+                p.counting.mark(),
+                kilo(p.input_tokens)
+            );
+        }
         block = block.title_bottom(Span::styled(format!(" {about} "), t.dim));
     }
     let inner = block.inner(area);
@@ -83,9 +96,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled(mark, style),
                 Span::raw(" "),
                 Span::raw(r.name().to_string()),
-                temp,
-                field(Field::MaxTokens, "max", max),
             ];
+            // Over the window matters more than the fields: it goes first.
+            if r.checked
+                && let Some(p) = app.preflight.pick(r.name())
+            {
+                spans.extend(fit_flags(p, t));
+            }
+            spans.push(temp);
+            spans.push(field(Field::MaxTokens, "max", max));
             if let Some(flags) = info.and_then(flags) {
                 let used: usize = spans.iter().map(Span::width).sum();
                 if used + 2 + flags.chars().count() <= usize::from(inner.width) {
@@ -105,6 +124,41 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         let r = Rect::new(inner.x, y, inner.width, 1);
         frame.render_widget(Paragraph::new(err.as_str()).style(t.error), r);
     }
+}
+
+/// How a checked model's request fits its window: `over ctx ≈+12k`
+/// (input alone), `no room for max +300`, and what the prompt's
+/// `context:` policy cut (`trimmed 9k→8k`, `truncated`); `≈` on estimates.
+fn fit_flags(p: &PickPreflight, t: &Theme) -> Vec<Span<'static>> {
+    let mark = p.counting.mark();
+    let mut out = Vec::new();
+    if let Some(cut) = &p.cut {
+        let word = if cut.what.starts_with("dropped") {
+            "trimmed"
+        } else {
+            "truncated"
+        };
+        out.push(Span::styled(
+            format!(
+                " {word} {}→{}",
+                kilo(cut.tokens_before),
+                kilo(cut.tokens_after)
+            ),
+            t.warning,
+        ));
+    }
+    if let Some(n) = p.over_window() {
+        out.push(Span::styled(
+            format!(" over ctx {mark}+{}", kilo(n)),
+            t.error,
+        ));
+    } else if let Some(n) = p.no_room_for_output() {
+        out.push(Span::styled(
+            format!(" no room for max {mark}+{}", kilo(n)),
+            t.warning,
+        ));
+    }
+    out
 }
 
 /// `tools·json·vision·out 16k`: what a model can do, for a row's end.
