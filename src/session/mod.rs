@@ -7,6 +7,7 @@
 
 pub mod agent;
 pub mod collect;
+pub mod conversation;
 pub mod examples;
 pub mod history;
 pub mod locate;
