@@ -147,25 +147,26 @@ impl Conversation {
         Some(self.cell())
     }
 
-    /// The turns as a test case's `history` variable: `[{role, content}]`
-    /// of every turn but the latest answer (the one a check is about).
+    /// The turns as a test case's `history` variable: every turn but the
+    /// latest answer (the one a check is about) as the YAML text of a
+    /// list of `{role, content}`, as `--history` reads it. Text, because a
+    /// list value in a case's vars makes one case per item (promptfoo).
     pub fn history_var(&self) -> Value {
         let end = match self.turns.last() {
             Some(t) if t.role == "model" => self.turns.len() - 1,
             _ => self.turns.len(),
         };
-        Value::Array(
-            self.turns[..end]
-                .iter()
-                .map(|t| json!({"role": t.role, "content": t.plain_text()}))
-                .collect(),
-        )
+        let list: Vec<Value> = self.turns[..end]
+            .iter()
+            .map(|t| json!({"role": t.role, "content": t.plain_text()}))
+            .collect();
+        Value::String(serde_norway::to_string(&list).unwrap_or_default())
     }
 }
 
 /// A test case's variables split into the template's and the turns that
 /// follow the rendered prompt (its `history` variable, as a saved
-/// conversation writes it).
+/// conversation writes it: the text of a list of turns, or the list).
 pub fn split_history_var(
     vars: &Map<String, Value>,
 ) -> Result<(Map<String, Value>, Vec<Message>), String> {
@@ -173,7 +174,10 @@ pub fn split_history_var(
     let Some(history) = vars.remove(HISTORY_VAR) else {
         return Ok((vars, Vec::new()));
     };
-    let text = serde_json::to_string(&history).map_err(|e| e.to_string())?;
+    let text = match history {
+        Value::String(s) => s,
+        other => serde_json::to_string(&other).map_err(|e| e.to_string())?,
+    };
     let turns = super::history::parse_history(&text).map_err(|e| format!("{HISTORY_VAR}: {e}"))?;
     Ok((vars, turns))
 }

@@ -114,17 +114,22 @@ fn a_conversation_becomes_a_history_variable_and_back() {
     let c = three_turns();
     let var = c.history_var();
     assert_eq!(
-        var.as_array().unwrap().len(),
-        4,
+        var.as_str().unwrap(),
+        "- role: model\n  content: Hello!\n- role: user\n  content: Who are you?\n\
+         - role: model\n  content: A model.\n- role: user\n  content: Bye\n",
         "the latest answer is the checked one"
     );
-    assert_eq!(var[1], json!({"role": "user", "content": "Who are you?"}));
     let mut vars = Map::new();
     vars.insert("name".into(), json!("Ada"));
     vars.insert(HISTORY_VAR.into(), var);
     let (rest, turns) = split_history_var(&vars).unwrap();
     assert_eq!(rest.keys().collect::<Vec<_>>(), ["name"]);
     assert_eq!(turns, c.turns[..4]);
+    vars.insert(
+        HISTORY_VAR.into(),
+        json!([{"role": "user", "content": "x"}]),
+    );
+    assert_eq!(split_history_var(&vars).unwrap().1[0].plain_text(), "x");
     vars.insert(HISTORY_VAR.into(), json!([{"role": "bot", "content": "x"}]));
     assert!(
         split_history_var(&vars)

@@ -62,6 +62,9 @@ pub enum Command {
     Blind,
     Tests,
     AddCase,
+    Continue,
+    ContinueAll,
+    PickTurn,
 }
 
 impl Command {
@@ -120,6 +123,9 @@ impl Command {
             Command::Blind => "blind A/B vote on two models' answers",
             Command::Tests => "tests: the prompt's suites run as a grid",
             Command::AddCase => "add the vars as a test case, with a check",
+            Command::Continue => "the next turn of the focused conversation",
+            Command::ContinueAll => "the same next turn to every column",
+            Command::PickTurn => "pick an earlier turn: e edits it, d removes it",
         }
     }
 }

@@ -28,6 +28,10 @@ impl App {
             self.tests_key(key, effects);
             return;
         }
+        if self.convo.picked.is_some() && self.focus == Pane::Outputs {
+            self.turn_key(key, effects);
+            return;
+        }
         if self.models.edit.is_some() && self.focus == Pane::Models {
             self.field_edit_key(key, effects);
             return;
@@ -247,6 +251,12 @@ impl App {
         if let LinePurpose::AddCase { col } = purpose {
             return self.finish_add_case(col, buffer, effects);
         }
+        if let LinePurpose::Continue { col } = purpose {
+            return self.finish_continue(col, buffer, effects);
+        }
+        if let LinePurpose::EditTurn { col, turn } = purpose {
+            return self.finish_edit_turn(col, turn, buffer, effects);
+        }
         let ed = self.editor_mut();
         match purpose {
             LinePurpose::Search => {
@@ -264,7 +274,9 @@ impl App {
             },
             LinePurpose::SaveColumn { .. }
             | LinePurpose::Rate { .. }
-            | LinePurpose::AddCase { .. } => {}
+            | LinePurpose::AddCase { .. }
+            | LinePurpose::Continue { .. }
+            | LinePurpose::EditTurn { .. } => {}
         }
     }
 

@@ -57,4 +57,14 @@ pub enum LinePurpose {
     AddCase {
         col: usize,
     },
+    /// The next user turn of column `col`'s conversation (`None`: of
+    /// every column).
+    Continue {
+        col: Option<usize>,
+    },
+    /// New text of turn `turn` of column `col`'s conversation.
+    EditTurn {
+        col: usize,
+        turn: usize,
+    },
 }

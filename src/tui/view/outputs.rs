@@ -6,6 +6,7 @@
 
 mod diff;
 mod groups;
+mod turns;
 
 use super::pane_block;
 use super::text::{clean_line, clip, clip_ellipsis, wrap, wrap_tail, wrap_window};
@@ -243,6 +244,17 @@ fn draw_column(
     };
     let head_h = lines.len().min(inner.height as usize);
     let body_h = inner.height as usize - head_h;
+    if let Some(all) = turns::lines(app, index, col, w) {
+        let skip = if app.outputs.follow {
+            all.len().saturating_sub(body_h)
+        } else {
+            app.outputs.scroll_of(index)
+        };
+        lines.truncate(head_h);
+        lines.extend(all.into_iter().skip(skip).take(body_h));
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
     let mut body: Vec<Line> = Vec::new();
     if let CellStatus::Failed(err) = &col.status {
         for l in wrap(&format!("error: {err}"), w) {

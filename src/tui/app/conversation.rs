@@ -1,0 +1,302 @@
+//! Conversations in Outputs: `c` takes the focused column one turn further
+//! (its answer becomes a model turn, the typed line the next user turn,
+//! and the whole conversation goes to that column's model), `C` sends the
+//! same turn to every column, `t` picks an earlier turn to edit (`e`) or
+//! remove (`d`), after which the later turns are asked again. Each step
+//! is a run of its own joined to the runner's run in flight (Esc cancels
+//! both); its events stream into the column.
+
+use super::{App, Effect, Level};
+use crate::run::{CacheMode, CellStatus, PlannedCell, RunEvent};
+use crate::session::Collector;
+use crate::tui::action::{Command, KeyCode, KeyPress};
+use crate::tui::state::conversation::Step;
+use crate::tui::state::popup::{LinePurpose, Popup};
+
+impl App {
+    /// `continue`, `continue_all` and `pick_turn` in Outputs.
+    pub(super) fn conversation_command(&mut self, cmd: Command) {
+        let col = self.outputs.focus_col;
+        match cmd {
+            Command::Continue | Command::ContinueAll => {
+                let all = cmd == Command::ContinueAll;
+                let cols: Vec<usize> = if all {
+                    (0..self.outputs.columns().len()).collect()
+                } else {
+                    vec![col]
+                };
+                if let Err(why) = self.can_continue(&cols) {
+                    return self.set_status(Level::Warning, why);
+                }
+                let unsent = self.convo.of(col).and_then(|c| c.unsent.clone());
+                self.popup = Some(Popup::LineInput {
+                    purpose: LinePurpose::Continue {
+                        col: (!all).then_some(col),
+                    },
+                    buffer: unsent.unwrap_or_default(),
+                });
+            }
+            Command::PickTurn => {
+                if self.convo.of(col).is_none() {
+                    return self.set_status(
+                        Level::Warning,
+                        "no conversation in this column yet: c adds the next turn",
+                    );
+                }
+                self.convo.picked = None;
+                self.convo.step_pick(col, 0);
+                self.set_status(
+                    Level::Info,
+                    "pick a turn: ↑↓, e edits it, d removes it (the later turns are asked again), Esc",
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether every column of `cols` has a settled answer to go on from.
+    fn can_continue(&self, cols: &[usize]) -> Result<(), String> {
+        if cols.is_empty() {
+            return Err("no answers yet: run the prompt first (ctrl-r)".into());
+        }
+        for &col in cols {
+            let Some(cell) = self.outputs.columns().get(col) else {
+                return Err("no answers yet: run the prompt first (ctrl-r)".into());
+            };
+            if self.convo.is_waiting(col) || cell.is_running() {
+                return Err(format!("{} is still answering", cell.label()));
+            }
+            if self.convo.of(col).is_none() && cell.status != CellStatus::Done {
+                return Err(format!(
+                    "{} has no answer to go on from: run it again first",
+                    cell.label()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The typed next turn: every column of `col` (all when `None`) is
+    /// sent its conversation with it.
+    pub(super) fn finish_continue(
+        &mut self,
+        col: Option<usize>,
+        typed: &str,
+        effects: &mut Vec<Effect>,
+    ) {
+        let cols: Vec<usize> = match col {
+            Some(c) => vec![c],
+            None => (0..self.outputs.columns().len()).collect(),
+        };
+        if let Err(why) = self.can_continue(&cols) {
+            return self.set_status(Level::Warning, why);
+        }
+        let mut cells = Vec::new();
+        for &c in &cols {
+            let answer = self.outputs.columns()[c].text.clone();
+            let Some(conv) = self.convo.start(c, &answer) else {
+                continue;
+            };
+            match conv.say(typed) {
+                Ok(cell) => cells.push((c, cell)),
+                Err(why) => return self.set_status(Level::Warning, why),
+            }
+        }
+        let n = cells.len();
+        self.send_steps(cells, effects);
+        self.set_status(Level::Info, format!("next turn sent to {n} column(s)"));
+    }
+
+    /// The new text of a picked turn; the later turns are asked again.
+    pub(super) fn finish_edit_turn(
+        &mut self,
+        col: usize,
+        turn: usize,
+        typed: &str,
+        effects: &mut Vec<Effect>,
+    ) {
+        let Some(conv) = self.convo.of_mut(col) else {
+            return;
+        };
+        match conv.edit(turn, typed) {
+            Ok(next) => self.after_change(col, next, "turn edited", effects),
+            Err(why) => self.set_status(Level::Warning, why),
+        }
+    }
+
+    /// Keys while a turn is picked: ↑↓ move, `e` edits, `d` removes.
+    pub(super) fn turn_key(&mut self, key: KeyPress, effects: &mut Vec<Effect>) {
+        let col = self.outputs.focus_col;
+        let Some(turn) = self.convo.picked else {
+            return;
+        };
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.convo.step_pick(col, -1),
+            KeyCode::Down | KeyCode::Char('j') => self.convo.step_pick(col, 1),
+            KeyCode::Char('e') => {
+                let text = self
+                    .convo
+                    .of(col)
+                    .and_then(|c| c.turns.get(turn))
+                    .map(|t| t.plain_text())
+                    .unwrap_or_default();
+                self.convo.picked = None;
+                self.popup = Some(Popup::LineInput {
+                    purpose: LinePurpose::EditTurn { col, turn },
+                    buffer: text,
+                });
+            }
+            KeyCode::Char('d') => {
+                self.convo.picked = None;
+                let Some(conv) = self.convo.of_mut(col) else {
+                    return;
+                };
+                match conv.remove(turn) {
+                    Ok(next) => self.after_change(col, next, "turn removed", effects),
+                    Err(why) => self.set_status(Level::Warning, why),
+                }
+            }
+            KeyCode::Esc | KeyCode::Char('t') => {
+                self.convo.picked = None;
+                self.status = None;
+            }
+            _ => {
+                // Global commands (run, quit, help) still work.
+                if let Some(cmd) = self.keymap.lookup(self.focus.context(), key) {
+                    self.convo.picked = None;
+                    self.command(cmd, effects);
+                }
+            }
+        }
+    }
+
+    /// After an edit or removal: re-run from there, or show the latest
+    /// answer the conversation now ends with.
+    fn after_change(
+        &mut self,
+        col: usize,
+        next: Option<PlannedCell>,
+        what: &str,
+        effects: &mut Vec<Effect>,
+    ) {
+        match next {
+            Some(cell) => {
+                self.send_steps(vec![(col, cell)], effects);
+                self.set_status(Level::Info, format!("{what}: asking again from there"));
+            }
+            None => {
+                let last = self
+                    .convo
+                    .of(col)
+                    .and_then(|c| c.turns.last())
+                    .map(|t| t.plain_text());
+                if let (Some(text), Some(cell)) = (last, self.outputs.results.cells.get_mut(col)) {
+                    cell.text = text;
+                }
+                self.set_status(
+                    Level::Info,
+                    format!("{what}: nothing after it to ask again"),
+                );
+            }
+        }
+    }
+
+    /// Starts one step: a run of `cells`, each streaming into its column.
+    fn send_steps(&mut self, cells: Vec<(usize, PlannedCell)>, effects: &mut Vec<Effect>) {
+        if cells.is_empty() {
+            return;
+        }
+        let run = self.next_run_id();
+        let (cols, planned): (Vec<usize>, Vec<PlannedCell>) = cells.into_iter().unzip();
+        let schema = planned[0].request.json_schema.clone();
+        let collector = self.recorded(Collector::new(run, &planned, schema), &planned);
+        for (&col, cell) in cols.iter().zip(&collector.cells) {
+            if let Some(shown) = self.outputs.results.cells.get_mut(col) {
+                *shown = cell.clone();
+            }
+            if let Some(check) = self.outputs.results.checks.get_mut(col) {
+                *check = None;
+            }
+        }
+        self.outputs.follow = true;
+        self.convo.steps.push(Step {
+            run,
+            collector,
+            cols,
+        });
+        let cache = if self.cache_on {
+            CacheMode::ReadWrite
+        } else {
+            CacheMode::Off
+        };
+        effects.push(Effect::JoinRun {
+            run,
+            cells: planned,
+            cache,
+        });
+    }
+
+    /// An event of a conversation step: folded into its column; a settled
+    /// answer becomes a model turn and queued turns are sent on.
+    pub(super) fn on_conversation_event(&mut self, ev: RunEvent, effects: &mut Vec<Effect>) {
+        let run = ev.run();
+        let Some(si) = self.convo.steps.iter().position(|s| s.run == run) else {
+            return;
+        };
+        let step = &mut self.convo.steps[si];
+        let Some(i) = step.collector.apply(ev.clone()) else {
+            return;
+        };
+        let col = step.cols[i];
+        let settled = step.collector.cells[i].is_settled();
+        let (check, call_id) = (
+            step.collector.checks[i].clone(),
+            step.collector.call_ids[i].clone(),
+        );
+        let results = &mut self.outputs.results;
+        if let Some(cell) = results.cells.get_mut(col) {
+            cell.apply(ev);
+        }
+        if !settled {
+            return;
+        }
+        if let Some(c) = results.checks.get_mut(col) {
+            *c = check;
+        }
+        if let Some(c) = results.call_ids.get_mut(col) {
+            *c = call_id;
+        }
+        if step.collector.is_done() {
+            self.convo.steps.remove(si);
+        }
+        let Some(cell) = self.outputs.results.cells.get(col) else {
+            return;
+        };
+        let (done, text, label) = (
+            cell.status == CellStatus::Done,
+            cell.text.clone(),
+            cell.label(),
+        );
+        let Some(conv) = self.convo.of_mut(col) else {
+            return;
+        };
+        if done {
+            match conv.answered(&text) {
+                Some(next) => self.send_steps(vec![(col, next)], effects),
+                None => self.set_status(Level::Info, format!("{label} answered")),
+            }
+        } else {
+            conv.not_answered();
+            self.set_status(
+                Level::Warning,
+                format!("{label}: the turn was not answered (c sends it again)"),
+            );
+        }
+    }
+
+    /// The focused column's conversation as a test case variable, when
+    /// it has one (for add-as-test).
+    pub(super) fn conversation_var(&self, col: usize) -> Option<serde_json::Value> {
+        self.convo.of(col).map(|c| c.history_var())
+    }
+}
