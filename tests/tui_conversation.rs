@@ -6,7 +6,6 @@
 
 mod support;
 
-use pwb::run::{Runner, plan::into_cells_with};
 use pwb::tui::action::{Action, Command, KeyCode};
 use pwb::tui::app::{App, Effect, Pane};
 use serde_json::Value;
@@ -16,6 +15,7 @@ use support::mock_llm::{
     MockServer, Reply, anthropic_stream, gemini_stream, model_of, ollama_stream, openai_stream,
     scripted,
 };
+use support::steps::act;
 use support::tui::{cmd, key, open, screen_sized, type_text, write_files};
 
 const PROMPT: &str = "---\nconfig:\n  temperature: 0\n---\n{{role \"system\"}}\nBe brief.\n{{role \"user\"}}\nHi, I am {{name}}.\n";
@@ -70,47 +70,6 @@ fn tall_screen(app: &mut App) -> String {
     let timed = |l: &&str| l.contains("ttft") || l.contains("slowest");
     let kept: Vec<&str> = s.lines().filter(|l| !timed(l)).collect();
     kept.join("\n")
-}
-
-/// Carries out the runs `effects` start (and those their events start,
-/// as a conversation re-runs its later turns) with the real runner,
-/// feeding every event back, until no column is running.
-fn carry_out(app: &mut App, effects: Vec<Effect>) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let runner = Runner::new(
-            tokio::runtime::Handle::current(),
-            support::runs::test_config(),
-        );
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut pending = effects;
-        loop {
-            for e in pending.drain(..) {
-                match e {
-                    Effect::StartRun { run, cells, cache } => {
-                        runner.start_as(run, into_cells_with(cells, cache), tx.clone())
-                    }
-                    Effect::JoinRun { run, cells, cache } => {
-                        runner.join(run, 0, into_cells_with(cells, cache), tx.clone())
-                    }
-                    _ => {}
-                }
-            }
-            if !app.outputs.is_running() {
-                break;
-            }
-            let ev = tokio::time::timeout(Duration::from_secs(20), rx.recv())
-                .await
-                .expect("the run went quiet")
-                .expect("channel open");
-            pending = app.update(Action::Run(ev));
-        }
-    });
-}
-
-fn act(app: &mut App, action: Action) {
-    let effects = app.update(action);
-    carry_out(app, effects);
 }
 
 /// Types the next turn after `c` (or `C`) and sends it.

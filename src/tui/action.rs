@@ -65,6 +65,8 @@ pub enum Command {
     Continue,
     ContinueAll,
     PickTurn,
+    StepTools,
+    RunTools,
 }
 
 impl Command {
@@ -125,6 +127,8 @@ impl Command {
             Command::AddCase => "add the vars as a test case, with a check",
             Command::Continue => "the next turn of the focused conversation",
             Command::ContinueAll => "the same next turn to every column",
+            Command::StepTools => "answer the tool calls (mock or typed), one step",
+            Command::RunTools => "answer tool calls to the end (step limit)",
             Command::PickTurn => "pick an earlier turn: e edits it, d removes it",
         }
     }

@@ -12,6 +12,7 @@ mod history_screen;
 mod keys;
 mod render;
 mod tests_screen;
+mod tools;
 mod vars;
 mod versions;
 

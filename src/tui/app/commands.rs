@@ -279,6 +279,9 @@ impl App {
         ) {
             return self.conversation_command(cmd);
         }
+        if matches!(cmd, Command::StepTools | Command::RunTools) {
+            return self.step_tools(cmd == Command::RunTools, effects);
+        }
         if cmd == Command::AddCase {
             self.popup = Some(Popup::LineInput {
                 purpose: LinePurpose::AddCase {

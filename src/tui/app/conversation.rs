@@ -66,6 +66,12 @@ impl App {
             if self.convo.is_waiting(col) || cell.is_running() {
                 return Err(format!("{} is still answering", cell.label()));
             }
+            if !cell.tool_calls.is_empty() {
+                return Err(format!(
+                    "{} called a tool: x answers the call first",
+                    cell.label()
+                ));
+            }
             if self.convo.of(col).is_none() && cell.status != CellStatus::Done {
                 return Err(format!(
                     "{} has no answer to go on from: run it again first",
@@ -203,6 +209,17 @@ impl App {
 
     /// Starts one step: a run of `cells`, each streaming into its column.
     fn send_steps(&mut self, cells: Vec<(usize, PlannedCell)>, effects: &mut Vec<Effect>) {
+        self.send_run(cells, false, effects);
+    }
+
+    /// Starts a run of `cells` (each into its column), a step of agent
+    /// loops when `agent`, else of conversations.
+    pub(super) fn send_run(
+        &mut self,
+        cells: Vec<(usize, PlannedCell)>,
+        agent: bool,
+        effects: &mut Vec<Effect>,
+    ) {
         if cells.is_empty() {
             return;
         }
@@ -223,6 +240,7 @@ impl App {
             run,
             collector,
             cols,
+            agent,
         });
         let cache = if self.cache_on {
             CacheMode::ReadWrite
@@ -244,6 +262,7 @@ impl App {
             return;
         };
         let step = &mut self.convo.steps[si];
+        let agent = step.agent;
         let Some(i) = step.collector.apply(ev.clone()) else {
             return;
         };
@@ -268,6 +287,9 @@ impl App {
         }
         if step.collector.is_done() {
             self.convo.steps.remove(si);
+        }
+        if agent {
+            return self.agent_step_settled(col, effects);
         }
         let Some(cell) = self.outputs.results.cells.get(col) else {
             return;

@@ -254,6 +254,9 @@ impl App {
         if let LinePurpose::Continue { col } = purpose {
             return self.finish_continue(col, buffer, effects);
         }
+        if let LinePurpose::ToolResult { col } = purpose {
+            return self.finish_tool_result(col, buffer, effects);
+        }
         if let LinePurpose::EditTurn { col, turn } = purpose {
             return self.finish_edit_turn(col, turn, buffer, effects);
         }
@@ -276,7 +279,8 @@ impl App {
             | LinePurpose::Rate { .. }
             | LinePurpose::AddCase { .. }
             | LinePurpose::Continue { .. }
-            | LinePurpose::EditTurn { .. } => {}
+            | LinePurpose::EditTurn { .. }
+            | LinePurpose::ToolResult { .. } => {}
         }
     }
 

@@ -5,6 +5,7 @@
 
 use crate::run::{PlannedCell, event::RunId};
 use crate::session::Collector;
+use crate::session::agent::{AgentEnd, AgentLoop};
 use crate::session::conversation::Conversation;
 
 /// One step of conversations in flight: a run of one cell per column.
@@ -15,6 +16,22 @@ pub struct Step {
     pub collector: Collector,
     /// The column of each of the run's cells.
     pub cols: Vec<usize>,
+    /// A step of a column's agent loop (tool results sent back), not of
+    /// its conversation.
+    pub agent: bool,
+}
+
+/// A column's agent loop: its tool calls answered and sent back.
+#[derive(Debug, Clone)]
+pub struct AgentState {
+    pub agent: AgentLoop,
+    /// The column's answer is a step the loop has not been given yet
+    /// (stepping waits for the key).
+    pub unadvanced: bool,
+    /// Running to the end: each settled step goes on by itself.
+    pub to_end: bool,
+    /// Why the loop stopped, once it did.
+    pub end: Option<AgentEnd>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -23,6 +40,8 @@ pub struct Conversations {
     pub base: Vec<PlannedCell>,
     /// Each column's conversation, once continued.
     pub cols: Vec<Option<Conversation>>,
+    /// Each column's agent loop, once its tool calls are answered.
+    pub agents: Vec<Option<AgentState>>,
     pub steps: Vec<Step>,
     /// The turn picked in the focused column (`t`), for `e` and `d`.
     pub picked: Option<usize>,
@@ -33,6 +52,7 @@ impl Conversations {
     pub fn begin(&mut self, cells: &[PlannedCell]) {
         self.base = cells.to_vec();
         self.cols = vec![None; cells.len()];
+        self.agents = vec![None; cells.len()];
         self.steps.clear();
         self.picked = None;
     }
@@ -49,9 +69,22 @@ impl Conversations {
     /// Column `col`'s conversation, started from its first `answer` when
     /// it has none yet.
     pub fn start(&mut self, col: usize, answer: &str) -> Option<&mut Conversation> {
-        let base = self.base.get(col)?.clone();
+        // After tool calls, the conversation goes on from the loop's turns.
+        let base = match self.agent(col) {
+            Some(a) => a.agent.cell(),
+            None => self.base.get(col)?.clone(),
+        };
         let slot = self.cols.get_mut(col)?;
         Some(slot.get_or_insert_with(|| Conversation::new(base, answer)))
+    }
+
+    /// Column `col`'s agent loop.
+    pub fn agent(&self, col: usize) -> Option<&AgentState> {
+        self.agents.get(col).and_then(Option::as_ref)
+    }
+
+    pub fn agent_mut(&mut self, col: usize) -> Option<&mut AgentState> {
+        self.agents.get_mut(col).and_then(Option::as_mut)
     }
 
     /// Whether `run` is a step of a conversation.

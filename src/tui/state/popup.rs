@@ -62,6 +62,10 @@ pub enum LinePurpose {
     Continue {
         col: Option<usize>,
     },
+    /// The result of column `col`'s tool call that has no mock.
+    ToolResult {
+        col: usize,
+    },
     /// New text of turn `turn` of column `col`'s conversation.
     EditTurn {
         col: usize,

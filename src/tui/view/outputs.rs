@@ -6,6 +6,7 @@
 
 mod diff;
 mod groups;
+mod tool_calls;
 mod turns;
 
 use super::pane_block;
@@ -244,7 +245,9 @@ fn draw_column(
     };
     let head_h = lines.len().min(inner.height as usize);
     let body_h = inner.height as usize - head_h;
-    if let Some(all) = turns::lines(app, index, col, w) {
+    let conversation =
+        tool_calls::lines(app, index, col, w).or_else(|| turns::lines(app, index, col, w));
+    if let Some(all) = conversation {
         let skip = if app.outputs.follow {
             all.len().saturating_sub(body_h)
         } else {

@@ -1,0 +1,234 @@
+//! Tool calls in the Outputs columns: a streamed call (arguments split
+//! across chunks) shown with its name, pretty arguments and whether they
+//! validate; `X` answers it from tools/mocks/ and runs the loop to the
+//! final answer, `x` with no mock asks for the result by hand; the result
+//! goes back in the provider's shape (OpenAI and Anthropic); an unknown
+//! tool is shown as invalid; the step limit stops a loop that never ends.
+
+mod support;
+
+use pwb::tui::action::{Action, Command, KeyCode};
+use pwb::tui::app::{App, Pane};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::Duration;
+use support::mock_llm::{
+    MockServer, Reply, anthropic_stream, anthropic_tool_stream, openai_stream, openai_tool_stream,
+    scripted,
+};
+use support::steps::act;
+use support::tui::{cmd, key, open, screen_sized, type_text, write_files};
+
+/// A workspace whose prompt offers `get_weather` for `{{city}}` (set to
+/// `city`), with a mock result for Paris, and `model` selected.
+fn workspace(dir: &Path, model: &str, city: &str) -> App {
+    write_files(
+        dir,
+        &[
+            (
+                "pwb.toml",
+                &format!("{model}selected = true\n\n[history]\nenabled = false\n"),
+            ),
+            (
+                "prompts/weather.prompt",
+                "---\ntools: [get_weather]\n---\n{{role \"user\"}}Weather in {{city}}?",
+            ),
+            (
+                "tools/get_weather.yaml",
+                "name: get_weather\ndescription: Current weather for a city\nparameters:\n  \
+                 type: object\n  properties:\n    city: {type: string}\n  required: [city]\n",
+            ),
+            (
+                "tools/mocks/weather.yaml",
+                "- tool: get_weather\n  match: {city: Paris}\n  result: {temp_c: 21, sky: sunny}\n",
+            ),
+        ],
+    );
+    let mut app = open(dir);
+    app.update(cmd(Command::Variables));
+    app.update(key(KeyCode::Enter));
+    type_text(&mut app, city);
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Esc));
+    if app.render_due().is_some() {
+        app.update(Action::RenderDue);
+    }
+    app
+}
+
+fn openai_model(server: &MockServer) -> String {
+    format!(
+        "[[models]]\nid = \"openai:gpt-t\"\nbase_url = \"{}\"\n",
+        server.base_v1()
+    )
+}
+
+fn anthropic_model(server: &MockServer) -> String {
+    format!(
+        "[[models]]\nid = \"anthropic:claude-t\"\nbase_url = \"{}\"\napi_key = \"test-key\"\n",
+        server.base()
+    )
+}
+
+/// The Outputs pane of a 100×48 screen, without the lines whose figures
+/// timing decides.
+fn outputs(app: &mut App) -> String {
+    app.update(Action::Resize {
+        width: 100,
+        height: 48,
+    });
+    let s = screen_sized(app, 100, 48);
+    let lines: Vec<&str> = s.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.contains("Outputs"))
+        .unwrap_or(0);
+    let timed = regex::Regex::new(r"\b\d+(\.\d+)?m?s\b").unwrap();
+    lines[start..]
+        .iter()
+        .filter(|l| !timed.is_match(l))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn bodies(server: &MockServer) -> Vec<Value> {
+    server.requests().iter().map(|r| r.json()).collect()
+}
+
+fn ask(app: &mut App, command: Command) {
+    app.focus = Pane::Outputs;
+    act(app, cmd(command));
+}
+
+#[test]
+fn an_openai_tool_call_is_shown_answered_from_the_mocks_and_run_to_the_answer() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![
+            Reply::sse(openai_tool_stream(
+                "call_1",
+                "get_weather",
+                &["{\"ci", "ty\": \"Pa", "ris\"}"],
+            )),
+            Reply::sse(openai_stream(&["Sunny, ", "21 °C."], 30, Duration::ZERO)),
+        ],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &openai_model(&server), "Paris");
+    act(&mut app, cmd(Command::Run));
+    insta::assert_snapshot!("tool_call_openai", outputs(&mut app));
+    ask(&mut app, Command::RunTools);
+    insta::assert_snapshot!("tool_call_openai_answered", outputs(&mut app));
+    assert_eq!(app.outputs.columns()[0].text, "Sunny, 21 °C.");
+    let sent = bodies(&server);
+    assert_eq!(sent.len(), 2);
+    let messages = sent[1]["messages"].as_array().unwrap();
+    assert_eq!(messages[1]["role"], "assistant");
+    assert_eq!(messages[1]["tool_calls"][0]["id"], "call_1");
+    assert_eq!(
+        messages[1]["tool_calls"][0]["function"]["name"],
+        "get_weather"
+    );
+    assert_eq!(messages[2]["role"], "tool");
+    assert_eq!(messages[2]["tool_call_id"], "call_1");
+    let result: Value = serde_json::from_str(messages[2]["content"].as_str().unwrap()).unwrap();
+    assert_eq!(result, json!({"temp_c": 21, "sky": "sunny"}));
+}
+
+#[test]
+fn an_anthropic_tool_call_without_a_mock_is_answered_by_hand() {
+    let server = MockServer::start(scripted(vec![(
+        "claude-t",
+        vec![
+            Reply::sse(anthropic_tool_stream(
+                "Let me look.",
+                "toolu_1",
+                "get_weather",
+                &["{\"city\":", " \"Oslo\"}"],
+            )),
+            Reply::sse(anthropic_stream(&[], &["Cold: -3 °C."], "end_turn")),
+        ],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &anthropic_model(&server), "Oslo");
+    act(&mut app, cmd(Command::Run));
+    let s = outputs(&mut app);
+    assert!(s.contains("tool call get_weather ✓ valid"), "{s}");
+    assert!(s.contains("\"city\": \"Oslo\""), "{s}");
+    assert!(s.contains("→ no mock result: x asks for one"), "{s}");
+    ask(&mut app, Command::StepTools);
+    assert!(
+        matches!(
+            app.popup,
+            Some(pwb::tui::state::popup::Popup::LineInput { .. })
+        ),
+        "x asks for the result"
+    );
+    type_text(&mut app, "{\"temp_c\": -3}");
+    act(&mut app, key(KeyCode::Enter));
+    insta::assert_snapshot!("tool_call_anthropic_by_hand", outputs(&mut app));
+    let sent = bodies(&server);
+    assert_eq!(sent.len(), 2);
+    let messages = sent[1]["messages"].as_array().unwrap();
+    assert_eq!(messages[1]["role"], "assistant");
+    assert_eq!(messages[1]["content"][1]["type"], "tool_use");
+    assert_eq!(messages[1]["content"][1]["id"], "toolu_1");
+    assert_eq!(messages[2]["role"], "user");
+    assert_eq!(messages[2]["content"][0]["type"], "tool_result");
+    assert_eq!(messages[2]["content"][0]["tool_use_id"], "toolu_1");
+    assert!(
+        messages[2]["content"][0]["content"]
+            .to_string()
+            .contains("temp_c"),
+        "{}",
+        messages[2]
+    );
+}
+
+#[test]
+fn an_unknown_tool_is_shown_as_invalid_and_not_answered() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![Reply::sse(openai_tool_stream(
+            "call_9",
+            "get_time",
+            &["{\"tz\": ", "\"UTC\"}"],
+        ))],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &openai_model(&server), "Paris");
+    act(&mut app, cmd(Command::Run));
+    let s = outputs(&mut app);
+    assert!(s.contains("tool call get_time ✗ invalid"), "{s}");
+    assert!(s.contains("unknown tool `get_time`"), "{s}");
+    ask(&mut app, Command::StepTools);
+    let s = outputs(&mut app);
+    assert!(s.contains("stopped: an invalid tool call"), "{s}");
+    assert_eq!(bodies(&server).len(), 1, "nothing is sent back");
+}
+
+#[test]
+fn a_loop_that_keeps_calling_stops_at_the_step_limit() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![Reply::sse(openai_tool_stream(
+            "call_1",
+            "get_weather",
+            &["{\"city\": \"Paris\"}"],
+        ))],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &openai_model(&server), "Paris");
+    act(&mut app, cmd(Command::Run));
+    ask(&mut app, Command::RunTools);
+    let limit = pwb::session::agent::DEFAULT_MAX_STEPS as usize;
+    assert_eq!(bodies(&server).len(), limit);
+    let s = outputs(&mut app);
+    assert!(s.contains("stopped: the step limit"), "{s}");
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert!(
+        status.contains("step limit reached (5 model calls)"),
+        "{status}"
+    );
+}
