@@ -232,3 +232,43 @@ fn a_loop_that_keeps_calling_stops_at_the_step_limit() {
         "{status}"
     );
 }
+
+/// The TUI records each step of the loop with its tool calls, as
+/// `pwb run` does (schema v3's `calls.tool_calls`).
+#[test]
+fn the_history_records_the_tool_calls_of_tui_steps() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![
+            Reply::sse(openai_tool_stream(
+                "call_1",
+                "get_weather",
+                &["{\"city\": \"Paris\"}"],
+            )),
+            Reply::sse(openai_stream(&["Sunny."], 30, Duration::ZERO)),
+        ],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &openai_model(&server), "Paris");
+    let db = tmp.path().join("h.sqlite");
+    let writer = pwb::store::HistoryWriter::start(db.clone());
+    app.history = Some(writer.clone());
+    act(&mut app, cmd(Command::Run));
+    ask(&mut app, Command::RunTools);
+    assert_eq!(writer.flush(), None);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut st = conn
+        .prepare("SELECT face, tool_calls, answer FROM calls ORDER BY id")
+        .unwrap();
+    let rows: Vec<(String, Option<String>, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0].0, "tui");
+    let calls: Value = serde_json::from_str(rows[0].1.as_deref().expect("a call")).unwrap();
+    assert_eq!(calls[0]["name"], "get_weather");
+    assert_eq!(calls[0]["input"], json!({"city": "Paris"}));
+    assert_eq!((rows[1].1.as_deref(), rows[1].2.as_str()), (None, "Sunny."));
+}
