@@ -162,6 +162,10 @@ fn an_edited_earlier_turn_is_asked_again_with_the_later_turns() {
     app.update(key(KeyCode::Up));
     let s = tall_screen(&mut app);
     assert!(s.contains("▸ 3 · user"), "the picked turn is marked:\n{s}");
+    // On a short screen the column scrolls to it.
+    let short = screen_sized(&mut app, 100, 24);
+    assert!(short.contains("▸ 3 · user"), "{short}");
+    assert!(!short.contains("Goodbye, Ada."), "{short}");
     app.update(key(KeyCode::Char('e')));
     for _ in 0.."Who are you?".len() {
         app.update(key(KeyCode::Backspace));

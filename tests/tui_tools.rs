@@ -272,3 +272,79 @@ fn the_history_records_the_tool_calls_of_tui_steps() {
     assert_eq!(calls[0]["input"], json!({"city": "Paris"}));
     assert_eq!((rows[1].1.as_deref(), rows[1].2.as_str()), (None, "Sunny."));
 }
+
+/// Gemini and Ollama columns side by side: each streams a call, `X` on
+/// each answers it from the mock, and the result goes back in that
+/// provider's shape (`functionResponse`; a `tool` message).
+#[test]
+fn gemini_and_ollama_columns_answer_their_calls_from_the_mocks() {
+    use support::mock_llm::{gemini_stream, gemini_tool_stream, ollama_stream, ollama_tool_stream};
+    let server = MockServer::start(scripted(vec![
+        (
+            "gemini-t",
+            vec![
+                Reply::sse(gemini_tool_stream("get_weather", json!({"city": "Paris"}))),
+                Reply::sse(gemini_stream(&[], &["Sunny."], "STOP")),
+            ],
+        ),
+        (
+            "llama-t",
+            vec![
+                Reply::ndjson(ollama_tool_stream("get_weather", json!({"city": "Paris"}))),
+                Reply::ndjson(ollama_stream(&[], &["Sunny too."], "stop")),
+            ],
+        ),
+    ]));
+    let base = server.base();
+    let models = format!(
+        "[[models]]\nid = \"gemini:gemini-t\"\nbase_url = \"{base}\"\napi_key = \"k\"\n\
+         selected = true\n\n[[models]]\nid = \"ollama:llama-t\"\nbase_url = \"{base}\"\n"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &models, "Paris");
+    act(&mut app, cmd(Command::Run));
+    let s = outputs(&mut app);
+    assert_eq!(s.matches("tool call get_weather ✓ valid").count(), 2, "{s}");
+    ask(&mut app, Command::RunTools);
+    app.update(cmd(Command::ColumnNext));
+    ask(&mut app, Command::RunTools);
+    let texts: Vec<&str> = app
+        .outputs
+        .columns()
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect();
+    assert_eq!(texts, ["Sunny.", "Sunny too."]);
+    let second = |model: &str| -> Value {
+        let bodies: Vec<Value> = server
+            .requests()
+            .iter()
+            .filter(|r| support::mock_llm::model_of(r) == model)
+            .map(|r| r.json())
+            .collect();
+        assert_eq!(bodies.len(), 2, "{model}");
+        bodies[1].clone()
+    };
+    let gemini = second("gemini-t");
+    let contents = gemini["contents"].as_array().unwrap();
+    assert_eq!(contents[1]["role"], "model");
+    assert_eq!(
+        contents[1]["parts"][0]["functionCall"]["name"],
+        "get_weather"
+    );
+    let response = &contents[2]["parts"][0]["functionResponse"];
+    assert_eq!(response["name"], "get_weather");
+    assert!(
+        response["response"].to_string().contains("sunny"),
+        "{response}"
+    );
+    let ollama = second("llama-t");
+    let messages = ollama["messages"].as_array().unwrap();
+    assert_eq!(messages[1]["role"], "assistant");
+    assert_eq!(
+        messages[1]["tool_calls"][0]["function"]["name"],
+        "get_weather"
+    );
+    assert_eq!(messages[2]["role"], "tool");
+    assert!(messages[2]["content"].as_str().unwrap().contains("sunny"));
+}

@@ -248,11 +248,15 @@ fn draw_column(
     let conversation =
         tool_calls::lines(app, index, col, w).or_else(|| turns::lines(app, index, col, w));
     if let Some(all) = conversation {
-        let skip = if app.outputs.follow {
+        let mut skip = if app.outputs.follow {
             all.len().saturating_sub(body_h)
         } else {
             app.outputs.scroll_of(index)
         };
+        // The picked turn stays in view.
+        if let Some(at) = turns::picked_line(&all, app, index) {
+            skip = skip.min(at).max((at + 2).saturating_sub(body_h));
+        }
         lines.truncate(head_h);
         lines.extend(all.into_iter().skip(skip).take(body_h));
         frame.render_widget(Paragraph::new(lines), inner);

@@ -10,6 +10,20 @@ use crate::tui::view::text::wrap;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+/// The line of the picked turn's label in `lines`' output, when column
+/// `index` has the picked turn.
+pub(super) fn picked_line(lines: &[Line], app: &App, index: usize) -> Option<usize> {
+    app.convo.picked?;
+    if index != app.outputs.focus_col {
+        return None;
+    }
+    lines.iter().position(|l| {
+        l.spans
+            .first()
+            .is_some_and(|s| s.content.starts_with("── ▸"))
+    })
+}
+
 /// The column's conversation as lines `w` cells wide; `None` when the
 /// column has none (or a word diff shows its latest answer instead).
 pub(super) fn lines(
