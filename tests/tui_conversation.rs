@@ -368,3 +368,27 @@ fn a_continued_conversation_in_each_providers_wire_format() {
     assert_eq!(ollama["messages"][2]["content"], "Hello Ada!");
     assert_eq!(ollama["messages"][3]["content"], "How are you?");
 }
+
+#[test]
+fn the_same_turn_to_every_column_leaves_out_a_failed_one() {
+    let server = MockServer::start(scripted(vec![
+        ("alpha", vec![says("Hello Ada!"), says("Fine.")]),
+        (
+            "beta",
+            vec![Reply::json(400, r#"{"error":{"message":"bad request"}}"#)],
+        ),
+    ]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &two_openai_models(&server));
+    act(&mut app, cmd(Command::Run));
+    next_turn(&mut app, Command::ContinueAll, "How are you?");
+    assert_eq!(app.outputs.columns()[0].text, "Fine.");
+    assert_eq!(bodies(&server, "beta").len(), 1, "beta is not asked again");
+    assert!(app.convo.of(1).is_none());
+    // `c` on the failed column says why not.
+    app.update(cmd(Command::ColumnNext));
+    app.update(cmd(Command::Continue));
+    assert!(app.popup.is_none());
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(status.contains("has no answer to go on from"), "{status}");
+}

@@ -112,6 +112,7 @@ fn an_openai_tool_call_is_shown_answered_from_the_mocks_and_run_to_the_answer() 
                 &["{\"ci", "ty\": \"Pa", "ris\"}"],
             )),
             Reply::sse(openai_stream(&["Sunny, ", "21 °C."], 30, Duration::ZERO)),
+            Reply::sse(openai_stream(&["Rain."], 40, Duration::ZERO)),
         ],
     )]));
     let tmp = tempfile::tempdir().unwrap();
@@ -134,6 +135,21 @@ fn an_openai_tool_call_is_shown_answered_from_the_mocks_and_run_to_the_answer() 
     assert_eq!(messages[2]["tool_call_id"], "call_1");
     let result: Value = serde_json::from_str(messages[2]["content"].as_str().unwrap()).unwrap();
     assert_eq!(result, json!({"temp_c": 21, "sky": "sunny"}));
+    // The conversation goes on after the loop, its turns included.
+    app.update(cmd(Command::Continue));
+    type_text(&mut app, "And tomorrow?");
+    act(&mut app, key(KeyCode::Enter));
+    let sent = bodies(&server);
+    let roles: Vec<&str> = sent[2]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["user", "assistant", "tool", "assistant", "user"]);
+    assert_eq!(sent[2]["messages"][3]["content"], "Sunny, 21 °C.");
+    assert_eq!(sent[2]["messages"][4]["content"], "And tomorrow?");
+    assert_eq!(app.outputs.columns()[0].text, "Rain.");
 }
 
 #[test]

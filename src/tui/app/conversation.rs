@@ -9,6 +9,7 @@
 use super::{App, Effect, Level};
 use crate::run::{CacheMode, CellStatus, PlannedCell, RunEvent};
 use crate::session::Collector;
+use crate::session::conversation::Conversation;
 use crate::tui::action::{Command, KeyCode, KeyPress};
 use crate::tui::state::conversation::Step;
 use crate::tui::state::popup::{LinePurpose, Popup};
@@ -20,12 +21,7 @@ impl App {
         match cmd {
             Command::Continue | Command::ContinueAll => {
                 let all = cmd == Command::ContinueAll;
-                let cols: Vec<usize> = if all {
-                    (0..self.outputs.columns().len()).collect()
-                } else {
-                    vec![col]
-                };
-                if let Err(why) = self.can_continue(&cols) {
+                if let Err(why) = self.targets((!all).then_some(col)) {
                     return self.set_status(Level::Warning, why);
                 }
                 let unsent = self.convo.of(col).and_then(|c| c.unsent.clone());
@@ -54,30 +50,50 @@ impl App {
         }
     }
 
-    /// Whether every column of `cols` has a settled answer to go on from.
-    fn can_continue(&self, cols: &[usize]) -> Result<(), String> {
-        if cols.is_empty() {
-            return Err("no answers yet: run the prompt first (ctrl-r)".into());
+    /// The columns a next turn goes to: `col`, or (`None`) every column
+    /// that can go on (those that cannot are left as they are).
+    fn targets(&self, col: Option<usize>) -> Result<Vec<usize>, String> {
+        let cols: Vec<usize> = match col {
+            Some(c) => vec![c],
+            None => (0..self.outputs.columns().len()).collect(),
+        };
+        let mut first_problem = None;
+        let ok: Vec<usize> = cols
+            .into_iter()
+            .filter(|&c| match self.can_continue(c) {
+                Ok(()) => true,
+                Err(why) => {
+                    first_problem.get_or_insert(why);
+                    false
+                }
+            })
+            .collect();
+        match (ok.is_empty(), first_problem) {
+            (true, Some(why)) => Err(why),
+            (true, None) => Err("no answers yet: run the prompt first (ctrl-r)".into()),
+            (false, _) => Ok(ok),
         }
-        for &col in cols {
-            let Some(cell) = self.outputs.columns().get(col) else {
-                return Err("no answers yet: run the prompt first (ctrl-r)".into());
-            };
-            if self.convo.is_waiting(col) || cell.is_running() {
-                return Err(format!("{} is still answering", cell.label()));
-            }
-            if !cell.tool_calls.is_empty() {
-                return Err(format!(
-                    "{} called a tool: x answers the call first",
-                    cell.label()
-                ));
-            }
-            if self.convo.of(col).is_none() && cell.status != CellStatus::Done {
-                return Err(format!(
-                    "{} has no answer to go on from: run it again first",
-                    cell.label()
-                ));
-            }
+    }
+
+    /// Whether column `col` has a settled answer to go on from.
+    fn can_continue(&self, col: usize) -> Result<(), String> {
+        let Some(cell) = self.outputs.columns().get(col) else {
+            return Err("no answers yet: run the prompt first (ctrl-r)".into());
+        };
+        if self.convo.is_waiting(col) || cell.is_running() {
+            return Err(format!("{} is still answering", cell.label()));
+        }
+        if !cell.tool_calls.is_empty() {
+            return Err(format!(
+                "{} called a tool: x answers the call first",
+                cell.label()
+            ));
+        }
+        if self.convo.of(col).is_none() && cell.status != CellStatus::Done {
+            return Err(format!(
+                "{} has no answer to go on from: run it again first",
+                cell.label()
+            ));
         }
         Ok(())
     }
@@ -90,16 +106,18 @@ impl App {
         typed: &str,
         effects: &mut Vec<Effect>,
     ) {
-        let cols: Vec<usize> = match col {
-            Some(c) => vec![c],
-            None => (0..self.outputs.columns().len()).collect(),
+        let cols = match self.targets(col) {
+            Ok(cols) => cols,
+            Err(why) => return self.set_status(Level::Warning, why),
         };
-        if let Err(why) = self.can_continue(&cols) {
-            return self.set_status(Level::Warning, why);
-        }
+        let skipped = self.outputs.columns().len() - cols.len();
         let mut cells = Vec::new();
         for &c in &cols {
             let answer = self.outputs.columns()[c].text.clone();
+            // After a tool loop, its turns are the conversation so far.
+            if let Some(agent) = self.convo.agents.get_mut(c).and_then(Option::take) {
+                self.convo.cols[c] = Some(Conversation::new(agent.agent.cell(), &answer));
+            }
             let Some(conv) = self.convo.start(c, &answer) else {
                 continue;
             };
@@ -110,7 +128,13 @@ impl App {
         }
         let n = cells.len();
         self.send_steps(cells, effects);
-        self.set_status(Level::Info, format!("next turn sent to {n} column(s)"));
+        let mut msg = format!("next turn sent to {n} column(s)");
+        if col.is_none() && skipped > 0 {
+            msg.push_str(&format!(
+                " ({skipped} without an answer to go on from left out)"
+            ));
+        }
+        self.set_status(Level::Info, msg);
     }
 
     /// The new text of a picked turn; the later turns are asked again.

@@ -69,11 +69,7 @@ impl Conversations {
     /// Column `col`'s conversation, started from its first `answer` when
     /// it has none yet.
     pub fn start(&mut self, col: usize, answer: &str) -> Option<&mut Conversation> {
-        // After tool calls, the conversation goes on from the loop's turns.
-        let base = match self.agent(col) {
-            Some(a) => a.agent.cell(),
-            None => self.base.get(col)?.clone(),
-        };
+        let base = self.base.get(col)?.clone();
         let slot = self.cols.get_mut(col)?;
         Some(slot.get_or_insert_with(|| Conversation::new(base, answer)))
     }
