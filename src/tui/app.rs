@@ -13,6 +13,7 @@ mod keys;
 mod render;
 mod tests_screen;
 mod tools;
+mod turns;
 mod vars;
 mod versions;
 
