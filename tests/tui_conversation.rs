@@ -392,3 +392,36 @@ fn the_same_turn_to_every_column_leaves_out_a_failed_one() {
     let status = &app.status.as_ref().unwrap().text;
     assert!(status.contains("has no answer to go on from"), "{status}");
 }
+
+#[test]
+fn a_turn_that_failed_is_taken_back_and_offered_again() {
+    let server = MockServer::start(scripted(vec![(
+        "alpha",
+        vec![
+            says("Hello Ada!"),
+            Reply::json(400, r#"{"error":{"message":"too long"}}"#),
+        ],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let v1 = server.base_v1();
+    let models =
+        format!("[[models]]\nid = \"openai:alpha\"\nselected = true\nbase_url = \"{v1}\"\n");
+    let mut app = workspace(tmp.path(), &models);
+    act(&mut app, cmd(Command::Run));
+    next_turn(&mut app, Command::Continue, "Who are you?");
+    let s = tall_screen(&mut app);
+    assert!(s.contains("not answered: "), "{s}");
+    assert!(!s.contains("3 · user"), "the turn is taken back:\n{s}");
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status.contains("the turn was not answered (c sends it again)"),
+        "{status}"
+    );
+    app.update(cmd(Command::Continue));
+    match &app.popup {
+        Some(pwb::tui::state::popup::Popup::LineInput { buffer, .. }) => {
+            assert_eq!(buffer, "Who are you?")
+        }
+        other => panic!("no input: {other:?}"),
+    }
+}

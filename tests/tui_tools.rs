@@ -364,3 +364,22 @@ fn gemini_and_ollama_columns_answer_their_calls_from_the_mocks() {
     assert_eq!(messages[2]["role"], "tool");
     assert!(messages[2]["content"].as_str().unwrap().contains("sunny"));
 }
+
+#[test]
+fn arguments_that_are_not_json_are_shown_as_such() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![Reply::sse(openai_tool_stream(
+            "call_2",
+            "get_weather",
+            &["{\"city\": ", "Paris}"],
+        ))],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &openai_model(&server), "Paris");
+    act(&mut app, cmd(Command::Run));
+    let s = outputs(&mut app);
+    assert!(s.contains("tool call get_weather ✗ invalid"), "{s}");
+    assert!(s.contains("arguments are not JSON"), "{s}");
+    assert!(s.contains("{\"city\": Paris}"), "the raw arguments:\n{s}");
+}
