@@ -212,6 +212,8 @@ impl App {
         if !settled {
             return;
         }
+        // A diff keyed on lengths would miss a same-length new answer.
+        self.outputs.diffs.invalidate();
         if let Some(c) = results.checks.get_mut(col) {
             *c = check;
         }

@@ -94,6 +94,7 @@ impl App {
                 if let (Some(text), Some(cell)) = (last, self.outputs.results.cells.get_mut(col)) {
                     cell.text = text;
                 }
+                self.outputs.diffs.invalidate();
                 self.set_status(
                     Level::Info,
                     format!("{what}: nothing after it to ask again"),
