@@ -472,4 +472,15 @@ fn the_history_records_each_steps_tool_calls() {
     assert_eq!(detail.tool_calls.len(), 1);
     assert_eq!(detail.tool_calls[0].name, "get_weather");
     assert_eq!(detail.tool_calls[0].input, Some(json!({"city": "Paris"})));
+    // `pwb history show` prints them.
+    let uid: i64 = conn
+        .query_row("SELECT uid FROM calls WHERE id = ?1", [first], |r| r.get(0))
+        .unwrap();
+    let hex = pwb::store::ids::uid_hex(uid);
+    let (code, out, err) = pwb(dir.path(), &["history", "show", &hex]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("--- tool call get_weather ---\n{\"city\":\"Paris\"}"),
+        "{out}"
+    );
 }
