@@ -383,3 +383,46 @@ fn arguments_that_are_not_json_are_shown_as_such() {
     assert!(s.contains("arguments are not JSON"), "{s}");
     assert!(s.contains("{\"city\": Paris}"), "the raw arguments:\n{s}");
 }
+
+/// A conversation whose next answer calls a tool: the column shows the
+/// turns so far above the call, and the loop goes on from the whole
+/// conversation.
+#[test]
+fn a_tool_call_in_a_conversation_keeps_the_turns_before_it() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![
+            Reply::sse(openai_stream(&["Which unit?"], 20, Duration::ZERO)),
+            Reply::sse(openai_tool_stream(
+                "call_1",
+                "get_weather",
+                &["{\"city\": \"Paris\"}"],
+            )),
+            Reply::sse(openai_stream(&["Sunny, 21 °C."], 30, Duration::ZERO)),
+        ],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut app = workspace(tmp.path(), &openai_model(&server), "Paris");
+    act(&mut app, cmd(Command::Run));
+    app.focus = Pane::Outputs;
+    app.update(cmd(Command::Continue));
+    type_text(&mut app, "Celsius");
+    act(&mut app, key(KeyCode::Enter));
+    ask(&mut app, Command::RunTools);
+    let s = outputs(&mut app);
+    let at = |needle: &str| s.find(needle).unwrap_or_else(|| panic!("{needle} in\n{s}"));
+    assert!(at("2 · model") < at("Which unit?"));
+    assert!(at("3 · user") < at("Celsius"));
+    assert!(at("Celsius") < at("tool call get_weather ✓ valid"));
+    assert!(at("tool call get_weather") < at("step 2 · model"));
+    assert!(at("step 2 · model") < at("Sunny, 21 °C."));
+    let sent = bodies(&server);
+    let roles: Vec<&str> = sent[2]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["user", "assistant", "user", "assistant", "tool"]);
+    assert_eq!(sent[2]["messages"][2]["content"], "Celsius");
+}

@@ -245,8 +245,10 @@ fn draw_column(
     };
     let head_h = lines.len().min(inner.height as usize);
     let body_h = inner.height as usize - head_h;
-    let conversation =
-        tool_calls::lines(app, index, col, w).or_else(|| turns::lines(app, index, col, w));
+    let conversation = match tool_calls::lines(app, index, col, w) {
+        Some(tools) => Some([turns::before_tools(app, index, w), tools].concat()),
+        None => turns::lines(app, index, col, w),
+    };
     if let Some(all) = conversation {
         let mut skip = if app.outputs.follow {
             all.len().saturating_sub(body_h)

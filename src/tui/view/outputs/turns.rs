@@ -37,38 +37,7 @@ pub(super) fn lines(
         return None;
     }
     let t = &app.theme;
-    let picked = app.convo.picked.filter(|_| index == app.outputs.focus_col);
-    let mut out = Vec::new();
-    let prompt_turn = conv
-        .base
-        .request
-        .messages
-        .iter()
-        .rev()
-        .find(|m| m.role == "user")
-        .map(|m| m.plain_text())
-        .unwrap_or_default();
-    push_turn(
-        &mut out,
-        "1 · user (prompt)",
-        &prompt_turn,
-        w,
-        (t.title, t.dim),
-    );
-    for (i, turn) in conv.turns.iter().enumerate() {
-        let label = format!("{} · {}", i + 2, turn.role);
-        let style = if picked == Some(i) {
-            (t.list_selected, t.base)
-        } else {
-            (t.title, t.base)
-        };
-        let label = if picked == Some(i) {
-            format!("▸ {label}")
-        } else {
-            label
-        };
-        push_turn(&mut out, &label, &turn.plain_text(), w, style);
-    }
+    let mut out = settled_turns(app, index, conv.turns.len(), w);
     if conv.is_waiting() {
         let label = format!("{} · model", conv.turns.len() + 2);
         let text = if col.text.is_empty() && col.is_running() {
@@ -88,6 +57,60 @@ pub(super) fn lines(
         )));
     }
     Some(out)
+}
+
+/// The prompt's own user turn and the first `upto` turns after it (the
+/// picked one marked); nothing when column `index` has no conversation.
+fn settled_turns(app: &App, index: usize, upto: usize, w: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let Some(conv) = app.convo.of(index) else {
+        return out;
+    };
+    let t = &app.theme;
+    let picked = app.convo.picked.filter(|_| index == app.outputs.focus_col);
+    let prompt_turn = conv
+        .base
+        .request
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.role == "user")
+        .map(|m| m.plain_text())
+        .unwrap_or_default();
+    push_turn(
+        &mut out,
+        "1 · user (prompt)",
+        &prompt_turn,
+        w,
+        (t.title, t.dim),
+    );
+    for (i, turn) in conv.turns.iter().enumerate().take(upto) {
+        let label = format!("{} · {}", i + 2, turn.role);
+        let style = if picked == Some(i) {
+            (t.list_selected, t.base)
+        } else {
+            (t.title, t.base)
+        };
+        let label = if picked == Some(i) {
+            format!("▸ {label}")
+        } else {
+            label
+        };
+        push_turn(&mut out, &label, &turn.plain_text(), w, style);
+    }
+    out
+}
+
+/// A continued column's turns up to its last user turn: what came before
+/// the tool calls its latest answer made (drawn above them).
+pub(super) fn before_tools(app: &App, index: usize, w: usize) -> Vec<Line<'static>> {
+    let upto = app.convo.of(index).map_or(0, |c| {
+        c.turns
+            .iter()
+            .rposition(|t| t.role == "user")
+            .map_or(0, |i| i + 1)
+    });
+    settled_turns(app, index, upto, w)
 }
 
 /// `── LABEL ──` and the turn's text wrapped below it.
