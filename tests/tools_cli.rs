@@ -409,3 +409,78 @@ fn each_step_of_the_loop_is_recorded_in_the_history() {
     );
     assert!(out.contains("Sunny."), "{out}");
 }
+
+/// Each agent step of `pwb run` is recorded with its tool calls (schema
+/// v3's `calls.tool_calls`); the next step's request holds the result.
+#[test]
+fn the_history_records_each_steps_tool_calls() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![
+            Reply::sse(openai_tool_stream(
+                "call_1",
+                "get_weather",
+                &["{\"city\": ", "\"Paris\"}"],
+            )),
+            Reply::sse(openai_stream(&["Sunny."], 30, Duration::ZERO)),
+        ],
+    )]));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server);
+    let args = [
+        "run",
+        "prompts/weather.prompt",
+        "--var",
+        "city=Paris",
+        "-m",
+        "openai:gpt-t",
+    ];
+    let (code, _, err) = pwb(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    let db = dir.path().join(".data/history.sqlite");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut st = conn
+        .prepare(
+            "SELECT c.tool_calls, c.answer, q.messages FROM calls c \
+             JOIN requests q ON q.id = c.request_id ORDER BY c.id",
+        )
+        .unwrap();
+    let rows: Vec<(Option<String>, String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 2, "one row per step");
+    let calls: Value = serde_json::from_str(rows[0].0.as_deref().expect("step 1 called")).unwrap();
+    assert_eq!(calls[0]["id"], "call_1");
+    assert_eq!(calls[0]["name"], "get_weather");
+    assert_eq!(calls[0]["input"], json!({"city": "Paris"}));
+    assert_eq!(calls[0]["arguments"], "{\"city\": \"Paris\"}");
+    assert_eq!(rows[1].0, None, "the answer called nothing");
+    assert_eq!(rows[1].1, "Sunny.");
+    let sent: Value = serde_json::from_str(&rows[1].2).unwrap();
+    assert_eq!(
+        sent[2]["content"][0]["toolResponse"],
+        json!({"name": "get_weather", "output": {"temp_c": 21, "sky": "sunny"}, "ref": "call_1"})
+    );
+    // And the store reads them back.
+    let first: i64 = conn
+        .query_row("SELECT min(id) FROM calls", [], |r| r.get(0))
+        .unwrap();
+    let store = pwb::store::Store::open(&db).unwrap();
+    let detail = pwb::store::calls::detail(store.conn(), first).unwrap();
+    assert_eq!(detail.tool_calls.len(), 1);
+    assert_eq!(detail.tool_calls[0].name, "get_weather");
+    assert_eq!(detail.tool_calls[0].input, Some(json!({"city": "Paris"})));
+    // `pwb history show` prints them.
+    let uid: i64 = conn
+        .query_row("SELECT uid FROM calls WHERE id = ?1", [first], |r| r.get(0))
+        .unwrap();
+    let hex = pwb::store::ids::uid_hex(uid);
+    let (code, out, err) = pwb(dir.path(), &["history", "show", &hex]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("--- tool call get_weather ---\n{\"city\":\"Paris\"}"),
+        "{out}"
+    );
+}

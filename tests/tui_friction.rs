@@ -302,7 +302,7 @@ fn the_inspector_jumps_between_models_and_stops_at_its_last_line() {
 fn f1_lists_every_binding_grouped_and_stops_at_the_end() {
     let (_dir, mut app) = app();
     app.update(cmd(Command::Help));
-    let tall = screen_sized(&mut app, 100, 170);
+    let tall = screen_sized(&mut app, 100, 230);
     for needle in [
         "everywhere",
         "prompt editor",

@@ -53,24 +53,7 @@ fn app_with(suite: &str) -> (App, tempfile::TempDir) {
 }
 
 fn screen(app: &mut App) -> String {
-    redact(&screen_redacted(app, &[]))
-}
-
-/// Durations made fixed: measured times vary in digits on a loaded
-/// machine, so each becomes `#` and its unit.
-fn redact(text: &str) -> String {
-    // A time before padding keeps its line's width whatever its digits;
-    // one before a single space (a separator) just becomes `#unit`.
-    let re = regex::Regex::new(r"[#\d]+(?:\.[#\d]+)?(ms|s)\b( *)").unwrap();
-    re.replace_all(text, |m: &regex::Captures| {
-        let (short, pad) = (format!("#{}", &m[1]), &m[2]);
-        if pad.len() >= 2 {
-            format!("{short:<w$}", w = m[0].chars().count())
-        } else {
-            format!("{short}{pad}")
-        }
-    })
-    .into_owned()
+    screen_redacted(app, &[])
 }
 
 fn status(app: &App) -> String {
@@ -262,7 +245,10 @@ fn repeats_show_k_samples_and_how_many_passed() {
     assert!(matches!(app.popup, Some(Popup::TestCell { sample: 1, .. })));
     let text = support::tui::screen_sized(&mut app, 100, 60);
     assert!(text.contains("▶ sample 2/3"), "{text}");
-    insta::assert_snapshot!("tests_repeats_drill_down", redact(&text));
+    insta::assert_snapshot!(
+        "tests_repeats_drill_down",
+        support::tui::redact_times(&text)
+    );
 }
 
 /// An echo workspace whose calls the history records, with one recorded
@@ -356,7 +342,7 @@ fn rating_from_history_is_stored_and_shown() {
         ["down", "2/5: too curt"]
     );
     let short = &call[..8.min(call.len())];
-    let text = redact(&screen_redacted(&mut app, &[short.to_string()]));
+    let text = screen_redacted(&mut app, &[short.to_string()]);
     assert!(text.contains("rated: down · 2/5: too curt"), "{text}");
     insta::assert_snapshot!("history_call_rated", text);
 }

@@ -14,8 +14,8 @@ use pwb::tui::state::variants::Choice;
 use std::time::Duration;
 use support::mock_llm::{MockServer, Reply, model_of, openai_stream};
 use support::tui::{
-    act, act_and_eval, act_and_run, cmd, echo_workspace, eval_actions, key, open, screen_redacted,
-    screen_sized, type_text, write_files,
+    act, act_and_eval, act_and_run, cmd, echo_workspace, eval_actions, key, open, redact_times,
+    screen_redacted, screen_sized, type_text, write_files,
 };
 
 /// greet renders `Greet NAME.`, welcome `Hello NAME!`: welcome passes
@@ -332,7 +332,7 @@ fn on_two_models_each_model_gets_its_own_paired_comparison() {
     assert_eq!((parrot.wins, parrot.losses, parrot.ties), (2, 1, 1));
     assert_eq!((shy.wins, shy.losses, shy.ties), (0, 0, 4));
     assert_eq!(shy.score_diff, Some(0.0));
-    let text = screen_sized(&mut app, 140, 30);
+    let text = redact_times(&screen_sized(&mut app, 140, 30));
     assert!(text.contains("+0 -0 =4 p 1.000"), "{text}");
     insta::assert_snapshot!("variants_two_models", text);
 }

@@ -173,5 +173,12 @@ fn show(store: &crate::store::Store, ws: i64, id: &str) -> crate::store::Result<
         Some(e) => println!("--- error ---\n{e}"),
         None => println!("--- answer ---\n{}", d.answer),
     }
+    for c in &d.tool_calls {
+        let args = match &c.input {
+            Some(v) => v.to_string(),
+            None => c.arguments.clone(),
+        };
+        println!("--- tool call {} ---\n{args}", c.name);
+    }
     Ok(())
 }

@@ -39,13 +39,17 @@ impl Variant for DotpromptVariant {
         session: &Session,
         vars: &Map<String, Value>,
     ) -> Result<RenderedPrompt, String> {
+        // A saved conversation's turns follow the rendered prompt.
+        let (vars, turns) = crate::session::conversation::split_history_var(vars)?;
         let inputs = PromptInputs {
-            vars: vars.clone(),
+            vars,
             ..Default::default()
         };
-        session
+        let mut rendered = session
             .render(&self.source, &inputs)
-            .map_err(|e| format!("the prompt does not render: {e}"))
+            .map_err(|e| format!("the prompt does not render: {e}"))?;
+        rendered.messages.extend(turns);
+        Ok(rendered)
     }
 }
 

@@ -104,6 +104,7 @@ pub enum Next {
 }
 
 /// One cell's conversation with tools.
+#[derive(Debug, Clone)]
 pub struct AgentLoop {
     /// The cell as first planned; each step sends it with more messages.
     pub base: PlannedCell,

@@ -8,6 +8,7 @@
 pub mod agent;
 pub mod collect;
 pub mod context;
+pub mod conversation;
 pub mod count;
 pub mod examples;
 pub mod history;

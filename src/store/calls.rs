@@ -6,7 +6,7 @@ use super::error::{Result, StoreError};
 use super::filter::CallFilter;
 use super::ids;
 use crate::run::{CellOutcome, CellStatus};
-use crate::types::Message;
+use crate::types::{Message, ToolCall};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -55,6 +55,8 @@ pub struct CallDetail {
     pub sample: u32,
     pub samples: u32,
     pub sweep_temperature: Option<f64>,
+    /// The tools the model called, as they streamed in.
+    pub tool_calls: Vec<ToolCall>,
 }
 
 /// How a settled cell ended, as stored.
@@ -135,9 +137,9 @@ pub fn insert(conn: &Connection, c: &NewCall) -> rusqlite::Result<i64> {
         "INSERT INTO calls (uid, created, workspace_id, version_id, request_id, face, model, status,
             input_tokens, output_tokens, cost, ttft_ms, total_ms, wall_ms, cached, retries,
             model_index, sample, samples, sweep_temperature, finish_reason, model_name, params,
-            usage, error, attempts, answer, thinking)
+            usage, error, attempts, answer, thinking, tool_calls)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
         params![
             c.uid,
             c.created,
@@ -167,6 +169,8 @@ pub fn insert(conn: &Connection, c: &NewCall) -> rusqlite::Result<i64> {
             attempts_json(o).to_string(),
             o.text,
             o.thinking,
+            (!o.tool_calls.is_empty())
+                .then(|| serde_json::to_string(&o.tool_calls).unwrap_or_default()),
         ],
     )?;
     let id = conn.last_insert_rowid();
@@ -250,7 +254,8 @@ pub fn resolve(conn: &Connection, ws: i64, prefix: &str) -> Result<(i64, i64)> {
 pub fn detail(conn: &Connection, id: i64) -> Result<CallDetail> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, c.model_name, q.messages, c.answer, c.thinking, c.params, c.usage,
-            c.finish_reason, c.error, c.cached, c.attempts, c.sample, c.samples, c.sweep_temperature
+            c.finish_reason, c.error, c.cached, c.attempts, c.sample, c.samples, c.sweep_temperature,
+            c.tool_calls
          FROM calls c JOIN prompt_versions v ON v.id = c.version_id JOIN requests q ON q.id = c.request_id
          WHERE c.id = ?1"
     );
@@ -271,6 +276,10 @@ pub fn detail(conn: &Connection, id: i64) -> Result<CallDetail> {
             sample: r.get(23)?,
             samples: r.get(24)?,
             sweep_temperature: r.get(25)?,
+            tool_calls: r
+                .get::<_, Option<String>>(26)?
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default(),
         })
     })
     .map_err(StoreError::from)

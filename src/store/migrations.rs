@@ -8,7 +8,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
 /// Each step's SQL; step `i` takes a database from version `i` to `i + 1`.
-pub const STEPS: &[&str] = &[include_str!("schema/v1.sql"), include_str!("schema/v2.sql")];
+pub const STEPS: &[&str] = &[
+    include_str!("schema/v1.sql"),
+    include_str!("schema/v2.sql"),
+    include_str!("schema/v3.sql"),
+];
 
 /// The schema version this pwb writes.
 pub const LATEST: i64 = STEPS.len() as i64;

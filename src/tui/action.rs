@@ -62,6 +62,11 @@ pub enum Command {
     Blind,
     Tests,
     AddCase,
+    Continue,
+    ContinueAll,
+    PickTurn,
+    StepTools,
+    RunTools,
 }
 
 impl Command {
@@ -120,6 +125,11 @@ impl Command {
             Command::Blind => "blind A/B vote on two models' answers",
             Command::Tests => "tests: the prompt's suites run as a grid",
             Command::AddCase => "add the vars as a test case, with a check",
+            Command::Continue => "the next turn of the focused conversation",
+            Command::ContinueAll => "the same next turn to every column",
+            Command::StepTools => "answer the tool calls (mock or typed), one step",
+            Command::RunTools => "answer tool calls to the end (step limit)",
+            Command::PickTurn => "pick an earlier turn: e edits it, d removes it",
         }
     }
 }

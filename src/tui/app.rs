@@ -5,6 +5,7 @@
 mod add_case;
 mod blind;
 mod commands;
+mod conversation;
 mod export;
 mod history;
 mod history_screen;
@@ -14,6 +15,8 @@ mod render;
 mod tests_cell;
 mod tests_keys;
 mod tests_screen;
+mod tools;
+mod turns;
 mod variants;
 mod vars;
 mod versions;
@@ -94,6 +97,13 @@ pub enum Effect {
         cache: CacheMode,
     },
     CancelRun,
+    /// Start `cells` as run `run` beside the run in flight (sharing its
+    /// cancel): a conversation's next step.
+    JoinRun {
+        run: RunId,
+        cells: Vec<PlannedCell>,
+        cache: CacheMode,
+    },
     Save {
         path: PathBuf,
         text: String,
@@ -159,6 +169,8 @@ pub struct App {
     parked: HashMap<usize, PromptState>,
     pub models: ModelPicker,
     pub outputs: Outputs,
+    /// Conversations continued in the Outputs columns.
+    pub convo: super::state::conversation::Conversations,
     pub focus: Pane,
     pub popup: Option<Popup>,
     pub status: Option<StatusMsg>,
@@ -220,6 +232,7 @@ impl App {
                 ..Default::default()
             },
             outputs: Outputs::default(),
+            convo: Default::default(),
             focus: Pane::Editor,
             popup: None,
             status: None,
@@ -384,6 +397,9 @@ impl App {
             Action::Click { col, row } => self.on_click(col, row),
             Action::Scroll { col, row, down } => self.on_scroll(col, row, down),
             Action::Resize { width, height } => self.size = (width, height),
+            Action::Run(ev) if self.convo.owns(ev.run()) => {
+                self.on_conversation_event(ev, &mut effects)
+            }
             Action::Run(ev) => {
                 let terminal = ev.is_terminal();
                 if self.outputs.apply(ev) && terminal && !self.outputs.is_running() {
@@ -637,6 +653,8 @@ fn short(c: Command) -> &'static str {
         Command::Rate => "rate",
         Command::Blind => "blind",
         Command::Tests => "tests",
+        Command::Continue => "next turn",
+        Command::PickTurn => "turns",
         Command::FocusNext => "pane",
         Command::Help => "help",
         Command::Quit => "quit",

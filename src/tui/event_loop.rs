@@ -140,6 +140,9 @@ fn apply(
             Effect::StartRun { run, cells, cache } => {
                 runner.start_as(run, into_cells_with(cells, cache), run_tx.clone())
             }
+            Effect::JoinRun { run, cells, cache } => {
+                runner.join(run, 0, into_cells_with(cells, cache), run_tx.clone())
+            }
             Effect::CancelRun => {
                 runner.cancel();
             }

@@ -8,4 +8,5 @@ pub mod cli;
 pub mod fixtures;
 pub mod mock_llm;
 pub mod runs;
+pub mod steps;
 pub mod tui;

@@ -153,13 +153,30 @@ pub fn screen_redacted(app: &mut App, ids: &[String]) -> String {
             .map(|c| if c.is_ascii_digit() { '#' } else { c })
             .collect::<String>()
     };
-    let when =
-        regex::Regex::new(r"(\d{4}-)?\d\d-\d\d \d\d:\d\d|\b\d+(\.\d+)?m?s\b").expect("regex");
+    let when = regex::Regex::new(r"(\d{4}-)?\d\d-\d\d \d\d:\d\d").expect("regex");
     // Sparkline bars follow measured times: blank them too.
-    when.replace_all(&s, digits)
+    let s: String = when
+        .replace_all(&s, digits)
         .chars()
         .map(|c| if ('▁'..='█').contains(&c) { ' ' } else { c })
-        .collect()
+        .collect();
+    redact_times(&s)
+}
+
+/// Measured times made fixed: each becomes `#` and its unit, however many
+/// digits it had on a loaded machine. A time before padding keeps its
+/// line's width; one before a single space (a separator) just shrinks.
+pub fn redact_times(text: &str) -> String {
+    let re = regex::Regex::new(r"\b\d+(?:\.\d+)?(ms|s)\b( *)").expect("regex");
+    re.replace_all(text, |m: &regex::Captures| {
+        let (short, pad) = (format!("#{}", &m[1]), &m[2]);
+        if pad.len() >= 2 {
+            format!("{short:<w$}", w = m[0].chars().count())
+        } else {
+            format!("{short}{pad}")
+        }
+    })
+    .into_owned()
 }
 
 /// Sends `action`; when it starts a Tests run, carries the run out with

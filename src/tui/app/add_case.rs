@@ -112,9 +112,14 @@ impl App {
             Ok(c) => c,
             Err(why) => return self.set_status(Level::Warning, format!("not added: {why}")),
         };
+        let mut vars = self.current.vars.to_input(input.as_ref());
+        // A conversation's turns before the checked answer.
+        if let Some(turns) = self.conversation_var(col) {
+            vars.insert(crate::session::conversation::HISTORY_VAR.to_string(), turns);
+        }
         let case = NewCase {
             description: None,
-            vars: self.current.vars.to_input(input.as_ref()),
+            vars,
             asserts: check.into_iter().collect(),
         };
         effects.push(Effect::AddCase {

@@ -88,6 +88,7 @@ impl App {
         let run = self.next_run_id();
         let schema = self.rendered_prompt().and_then(|r| r.output_json_schema());
         let collector = self.recorded(Collector::new(run, &cells, schema), &cells);
+        self.convo.begin(&cells);
         self.outputs.begin(collector);
         let missing = self.missing_vars().to_vec();
         let refused: Vec<String> = cells
@@ -278,6 +279,15 @@ impl App {
         }
         if cmd == Command::Blind {
             return self.open_blind();
+        }
+        if matches!(
+            cmd,
+            Command::Continue | Command::ContinueAll | Command::PickTurn
+        ) {
+            return self.conversation_command(cmd);
+        }
+        if matches!(cmd, Command::StepTools | Command::RunTools) {
+            return self.step_tools(cmd == Command::RunTools, effects);
         }
         if cmd == Command::AddCase {
             self.popup = Some(Popup::LineInput {

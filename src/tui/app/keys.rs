@@ -30,6 +30,10 @@ impl App {
             self.tests_key(key, effects);
             return;
         }
+        if self.convo.picked.is_some() && self.focus == Pane::Outputs {
+            self.turn_key(key, effects);
+            return;
+        }
         if self.models.edit.is_some() && self.focus == Pane::Models {
             self.field_edit_key(key, effects);
             return;
@@ -275,6 +279,15 @@ impl App {
         if let LinePurpose::AddCase { col } = purpose {
             return self.finish_add_case(col, buffer, effects);
         }
+        if let LinePurpose::Continue { col } = purpose {
+            return self.finish_continue(col, buffer, effects);
+        }
+        if let LinePurpose::ToolResult { col } = purpose {
+            return self.finish_tool_result(col, buffer, effects);
+        }
+        if let LinePurpose::EditTurn { col, turn } = purpose {
+            return self.finish_edit_turn(col, turn, buffer, effects);
+        }
         let ed = self.editor_mut();
         match purpose {
             LinePurpose::Search => {
@@ -294,7 +307,10 @@ impl App {
             | LinePurpose::Rate { .. }
             | LinePurpose::RateTest { .. }
             | LinePurpose::RateHistory { .. }
-            | LinePurpose::AddCase { .. } => {}
+            | LinePurpose::AddCase { .. }
+            | LinePurpose::Continue { .. }
+            | LinePurpose::EditTurn { .. }
+            | LinePurpose::ToolResult { .. } => {}
         }
     }
 

@@ -2,6 +2,7 @@
 //! methods that `App::update` calls; views only read it.
 
 pub mod blind;
+pub mod conversation;
 pub mod diffs;
 pub mod examples;
 pub mod field;

@@ -71,4 +71,18 @@ pub enum LinePurpose {
     AddCase {
         col: usize,
     },
+    /// The next user turn of column `col`'s conversation (`None`: of
+    /// every column).
+    Continue {
+        col: Option<usize>,
+    },
+    /// The result of column `col`'s tool call that has no mock.
+    ToolResult {
+        col: usize,
+    },
+    /// New text of turn `turn` of column `col`'s conversation.
+    EditTurn {
+        col: usize,
+        turn: usize,
+    },
 }

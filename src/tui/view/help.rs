@@ -100,6 +100,16 @@ pub fn lines(app: &App) -> (Vec<Line<'static>>, Vec<(usize, String)>) {
     h.row("pageup / pagedown / space", "scroll the diff");
     h.row("enter", "restore it as an unsaved edit (undo: back)");
     h.row("esc / q", "close");
+    h.group(&format!(
+        "conversation turns ({} in outputs)",
+        app.keymap
+            .key_for(Context::Outputs, Command::PickTurn)
+            .unwrap_or("?")
+    ));
+    h.row("↑↓ / j k", "pick a turn of the focused column");
+    h.row("e", "edit it; the later turns are asked again");
+    h.row("d", "remove it and its answer (or question)");
+    h.row("esc", "done picking");
     h.group(&format!("history screen ({})", key(Command::History)));
     h.row("/", "search as you type (enter ends, esc clears)");
     h.row(

@@ -6,6 +6,8 @@
 
 mod diff;
 mod groups;
+mod tool_calls;
+mod turns;
 
 use super::pane_block;
 use super::text::{clean_line, clip, clip_ellipsis, wrap, wrap_tail, wrap_window};
@@ -243,6 +245,25 @@ fn draw_column(
     };
     let head_h = lines.len().min(inner.height as usize);
     let body_h = inner.height as usize - head_h;
+    let conversation = match tool_calls::lines(app, index, col, w) {
+        Some(tools) => Some([turns::before_tools(app, index, w), tools].concat()),
+        None => turns::lines(app, index, col, w),
+    };
+    if let Some(all) = conversation {
+        let mut skip = if app.outputs.follow {
+            all.len().saturating_sub(body_h)
+        } else {
+            app.outputs.scroll_of(index)
+        };
+        // The picked turn stays in view.
+        if let Some(at) = turns::picked_line(&all, app, index) {
+            skip = skip.min(at).max((at + 2).saturating_sub(body_h));
+        }
+        lines.truncate(head_h);
+        lines.extend(all.into_iter().skip(skip).take(body_h));
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
     let mut body: Vec<Line> = Vec::new();
     if let CellStatus::Failed(err) = &col.status {
         for l in wrap(&format!("error: {err}"), w) {

@@ -144,6 +144,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
                 | LinePurpose::RateHistory { .. } => {
                     "rate (up, down or 1-5, then a note if you like): "
                 }
+                LinePurpose::Continue { col: Some(_) } => "next turn: ",
+                LinePurpose::Continue { col: None } => "next turn, to every column: ",
+                LinePurpose::ToolResult { .. } => "tool result (JSON, else text): ",
+                LinePurpose::EditTurn { .. } => "edit the turn (Enter asks again from there): ",
                 LinePurpose::AddCase { .. } => {
                     "add as test, check: equals | contains TEXT | regex RE | is-json | rubric TEXT | none: "
                 }
