@@ -17,8 +17,13 @@ use crate::tui::state::vars::LoadedCase;
 
 impl App {
     /// F6: Tests in place of Outputs (loading the open prompt's suites),
-    /// or back to Outputs.
+    /// or back to Outputs; from another pane while Tests is shown (the
+    /// editor after `e`), to Tests, so `f6 F` re-runs the failing cases.
     pub(super) fn toggle_tests(&mut self) {
+        if self.tests.shown && self.focus != Pane::Outputs {
+            self.focus = Pane::Outputs;
+            return;
+        }
         if self.tests.shown {
             self.tests.shown = false;
             return;
