@@ -72,6 +72,7 @@ pub mod schemas;
 pub mod suggest;
 pub mod syntax;
 pub mod template;
+pub mod o200k;
 pub mod tokens;
 pub mod tools;
 pub mod yaml;

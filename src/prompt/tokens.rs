@@ -1,30 +1,30 @@
 //! Token estimates for prompts: tiktoken's `o200k_base` encoding (GPT-4o's),
-//! loaded once. Other models tokenize differently, so this is an estimate.
+//! in pwb's compact form ([`super::o200k`]), loaded once. Other models
+//! tokenize differently, so this is an estimate.
 
+use super::o200k::O200k;
 use std::sync::OnceLock;
-use tiktoken_rs::CoreBPE;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-fn encoder() -> Option<&'static CoreBPE> {
-    static BPE: OnceLock<Option<CoreBPE>> = OnceLock::new();
-    BPE.get_or_init(|| tiktoken_rs::o200k_base().ok()).as_ref()
+fn encoder() -> Option<&'static O200k> {
+    static BPE: OnceLock<Option<O200k>> = OnceLock::new();
+    BPE.get_or_init(|| O200k::load().ok()).as_ref()
 }
+
+static READY: AtomicBool = AtomicBool::new(false);
 
 /// The estimate if the encoder is already loaded, without waiting for it
-/// (loading takes ~150 ms; UIs call `warm_up` and show a placeholder).
+/// (UIs call `warm_up` on a background thread and show a placeholder).
 pub fn estimate_tokens_if_ready(text: &str) -> Option<usize> {
-    static_encoder_ready().then(|| estimate_tokens(text))
+    READY
+        .load(Ordering::Acquire)
+        .then(|| estimate_tokens(text))
 }
-
-fn static_encoder_ready() -> bool {
-    READY.load(std::sync::atomic::Ordering::Acquire)
-}
-
-static READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Loads the encoder (blocking); call from a background thread.
 pub fn warm_up() {
     let _ = encoder();
-    READY.store(true, std::sync::atomic::Ordering::Release);
+    READY.store(true, Ordering::Release);
 }
 
 /// Estimated token count of `text` (o200k_base; about one token per four
@@ -34,7 +34,7 @@ pub fn estimate_tokens(text: &str) -> usize {
         return 0;
     }
     match encoder() {
-        Some(bpe) => bpe.encode_ordinary(text).len(),
+        Some(bpe) => bpe.count(text),
         None => text.chars().count().div_ceil(4),
     }
 }
