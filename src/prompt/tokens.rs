@@ -16,9 +16,7 @@ static READY: AtomicBool = AtomicBool::new(false);
 /// The estimate if the encoder is already loaded, without waiting for it
 /// (UIs call `warm_up` on a background thread and show a placeholder).
 pub fn estimate_tokens_if_ready(text: &str) -> Option<usize> {
-    READY
-        .load(Ordering::Acquire)
-        .then(|| estimate_tokens(text))
+    READY.load(Ordering::Acquire).then(|| estimate_tokens(text))
 }
 
 /// Loads the encoder (blocking); call from a background thread.

@@ -134,12 +134,17 @@ impl App {
             Level::Info,
             format!("testing {} {what}: {calls} call(s)", case_index.len()),
         );
+        let ed = self.editor();
+        let contexts =
+            crate::tui::eval_job::contexts(&prepared, &prompt, &ed.text(), !ed.is_dirty());
         effects.push(Effect::StartEval(Box::new(EvalJob {
             id,
             prepared,
             variants,
             case_index,
             cache,
+            history: self.history.clone(),
+            contexts,
         })));
     }
 
