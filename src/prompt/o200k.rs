@@ -126,17 +126,13 @@ impl O200k {
                 Rank::MAX
             }
         };
-        loop {
-            let Some((i, &(_, min))) = parts[..parts.len() - 1]
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, (_, r))| *r)
-            else {
-                break;
-            };
-            if min == Rank::MAX {
-                break;
-            }
+        // The first pair of the lowest rank merges, until none is a token.
+        while let Some((i, _)) = parts[..parts.len() - 1]
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (_, r))| *r)
+            .filter(|(_, (_, r))| *r != Rank::MAX)
+        {
             parts[i].1 = pair_rank(&parts, i);
             if i > 0 {
                 parts[i - 1].1 = pair_rank(&parts, i - 1);

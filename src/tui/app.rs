@@ -16,6 +16,7 @@ mod versions;
 
 pub use add_case::add_case;
 pub use export::{WriteOutcome, write_answer};
+pub use tests_screen::load_grids;
 
 use super::action::{Action, Command};
 use super::editor::EditorState;
@@ -128,6 +129,13 @@ pub enum Effect {
     StartEval(Box<crate::tui::eval_job::EvalJob>),
     /// Stop the Tests run in progress.
     CancelEval,
+    /// Load the suites of `prompt` (`tests_screen::load_grids`); they
+    /// come back as `Action::SuitesLoaded`.
+    LoadSuites {
+        id: u64,
+        root: PathBuf,
+        prompt: String,
+    },
 }
 
 /// The result of the last render of the current prompt.
@@ -186,6 +194,11 @@ pub struct App {
     pub tests: super::state::test_grid::TestsScreen,
     /// Draws the blind order (seeded in tests).
     pub rng: fastrand::Rng,
+    /// Suites load off the UI thread (`Effect::LoadSuites`), as under the
+    /// event loop; else at once (`App::new`'s default).
+    pub suites_in_background: bool,
+    /// A background load of the suites asked for, not yet an effect.
+    suite_load_due: Option<u64>,
 }
 
 impl App {
@@ -241,6 +254,8 @@ impl App {
             blind: None,
             tests: Default::default(),
             rng: fastrand::Rng::new(),
+            suites_in_background: false,
+            suite_load_due: None,
         };
         app.refresh_render();
         if let Some(e) = partial_error {
@@ -393,6 +408,14 @@ impl App {
             }
             Action::CaseAdded { path, result } => self.on_case_added(path, result),
             Action::Eval { id, event } => self.on_eval(id, event),
+            Action::SuitesLoaded { id, result } => self.on_suites_loaded(id, result),
+        }
+        if let Some(id) = self.suite_load_due.take() {
+            effects.push(Effect::LoadSuites {
+                id,
+                root: self.session.ws.root.clone(),
+                prompt: self.tests.prompt.clone(),
+            });
         }
         self.refresh_render_soon();
         self.outputs.refresh_diffs(std::time::Instant::now());

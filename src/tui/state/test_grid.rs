@@ -228,6 +228,8 @@ pub struct TestsScreen {
     pub failing_only: bool,
     /// The eval running now, if any.
     pub running: Option<u64>,
+    /// The suites are being loaded in the background (this load's id).
+    pub loading: Option<u64>,
 }
 
 impl TestsScreen {
