@@ -91,4 +91,4 @@ pub use picoschema::{PicoschemaError, to_json_schema};
 pub use render::{RenderData, Renderer};
 pub use rendered::RenderedPrompt;
 pub use template::compile_check;
-pub use tokens::{estimate_tokens, estimate_tokens_if_ready};
+pub use tokens::{TokenEstimate, estimate_tokens, estimate_tokens_if_ready, estimate_tokens_now};

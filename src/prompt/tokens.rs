@@ -19,6 +19,34 @@ pub fn estimate_tokens_if_ready(text: &str) -> Option<usize> {
     READY.load(Ordering::Acquire).then(|| estimate_tokens(text))
 }
 
+/// A count that never waits for the encoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenEstimate {
+    pub tokens: usize,
+    /// `false`: the encoder was not loaded yet and `tokens` is the quick
+    /// guess (one token per four characters); show it as approximate.
+    pub exact: bool,
+}
+
+/// The o200k count once the encoder is loaded (`warm_up`), else the quick
+/// guess, marked: for a frame that must not wait.
+pub fn estimate_tokens_now(text: &str) -> TokenEstimate {
+    match estimate_tokens_if_ready(text) {
+        Some(tokens) => TokenEstimate {
+            tokens,
+            exact: true,
+        },
+        None => TokenEstimate {
+            tokens: quick_guess(text),
+            exact: false,
+        },
+    }
+}
+
+fn quick_guess(text: &str) -> usize {
+    text.chars().count().div_ceil(4)
+}
+
 /// Loads the encoder (blocking); call from a background thread.
 pub fn warm_up() {
     let _ = encoder();
@@ -33,7 +61,7 @@ pub fn estimate_tokens(text: &str) -> usize {
     }
     match encoder() {
         Some(bpe) => bpe.count(text),
-        None => text.chars().count().div_ceil(4),
+        None => quick_guess(text),
     }
 }
 
@@ -47,5 +75,19 @@ mod tests {
         assert_eq!(estimate_tokens("hello"), 1);
         let n = estimate_tokens("The quick brown fox jumps over the lazy dog.");
         assert!((8..=12).contains(&n), "{n}");
+    }
+
+    #[test]
+    fn a_count_now_is_exact_once_warm() {
+        assert_eq!(quick_guess("héllo wörld"), 3);
+        warm_up();
+        let now = estimate_tokens_now("hello world");
+        assert_eq!(
+            now,
+            TokenEstimate {
+                tokens: 2,
+                exact: true
+            }
+        );
     }
 }
