@@ -315,13 +315,13 @@ fn rating_from_the_drill_down_is_stored_and_shown() {
     let text = support::tui::screen_sized(&mut app, 100, 40);
     assert!(text.contains("rated: up · 4/5: clear and kind"), "{text}");
     insta::assert_snapshot!("tests_drill_down_rated", screen(&mut app));
-    // A cell whose answer was not recorded says so and stores nothing.
+    // Tests-screen runs are recorded, so case 2's answer is rated too.
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Down));
     act(&mut app, key(KeyCode::Char('-')));
     assert_eq!(
         status(&app),
-        "the answer of case 2 on echo is not recorded in the history"
+        "rated the answer of case 2 on echo: thumbs down"
     );
 }
 

@@ -194,6 +194,28 @@ fn f6_goes_back_to_outputs_and_the_help_lists_the_tests_keys() {
     assert!(help.contains("tests: the prompt's suites run"), "{help}");
 }
 
+/// After `e` the editor has the keys and Tests stays on screen; the
+/// status bar says "f6 (tests) and F": F6 gives Tests the keys (it does
+/// not hide it), so F re-runs instead of typing into the prompt.
+#[test]
+fn f6_after_loading_a_case_goes_to_tests_and_f_reruns() {
+    let (mut app, _tmp) = app();
+    act_and_eval(&mut app, key(KeyCode::Char('r')));
+    app.update(key(KeyCode::Char('e')));
+    assert_eq!(app.focus, Pane::Editor);
+    type_text(&mut app, "Hello ");
+    deliver_render(&mut app);
+    app.update(key(KeyCode::F(6)));
+    assert!(app.tests.shown, "Tests stays shown");
+    assert_eq!(app.focus, Pane::Outputs);
+    act_and_eval(&mut app, key(KeyCode::Char('F')));
+    assert!(!app.editor().text().contains('F'), "F did not type");
+    assert_eq!(app.tests.grid().unwrap().change_counts(), (2, 0));
+    // F6 again (Tests has the keys): back to Outputs.
+    app.update(key(KeyCode::F(6)));
+    assert!(!app.tests.shown);
+}
+
 #[test]
 fn a_model_graded_failure_opened_shows_the_graders_reason() {
     use support::mock_llm::{MockServer, Reply, model_of, openai_stream};

@@ -1,30 +1,56 @@
 //! Token estimates for prompts: tiktoken's `o200k_base` encoding (GPT-4o's),
-//! loaded once. Other models tokenize differently, so this is an estimate.
+//! in pwb's compact form ([`super::o200k`]), loaded once. Other models
+//! tokenize differently, so this is an estimate.
 
+use super::o200k::O200k;
 use std::sync::OnceLock;
-use tiktoken_rs::CoreBPE;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-fn encoder() -> Option<&'static CoreBPE> {
-    static BPE: OnceLock<Option<CoreBPE>> = OnceLock::new();
-    BPE.get_or_init(|| tiktoken_rs::o200k_base().ok()).as_ref()
+fn encoder() -> Option<&'static O200k> {
+    static BPE: OnceLock<Option<O200k>> = OnceLock::new();
+    BPE.get_or_init(|| O200k::load().ok()).as_ref()
 }
+
+static READY: AtomicBool = AtomicBool::new(false);
 
 /// The estimate if the encoder is already loaded, without waiting for it
-/// (loading takes ~150 ms; UIs call `warm_up` and show a placeholder).
+/// (UIs call `warm_up` on a background thread and show a placeholder).
 pub fn estimate_tokens_if_ready(text: &str) -> Option<usize> {
-    static_encoder_ready().then(|| estimate_tokens(text))
+    READY.load(Ordering::Acquire).then(|| estimate_tokens(text))
 }
 
-fn static_encoder_ready() -> bool {
-    READY.load(std::sync::atomic::Ordering::Acquire)
+/// A count that never waits for the encoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenEstimate {
+    pub tokens: usize,
+    /// `false`: the encoder was not loaded yet and `tokens` is the quick
+    /// guess (one token per four characters); show it as approximate.
+    pub exact: bool,
 }
 
-static READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// The o200k count once the encoder is loaded (`warm_up`), else the quick
+/// guess, marked: for a frame that must not wait.
+pub fn estimate_tokens_now(text: &str) -> TokenEstimate {
+    match estimate_tokens_if_ready(text) {
+        Some(tokens) => TokenEstimate {
+            tokens,
+            exact: true,
+        },
+        None => TokenEstimate {
+            tokens: quick_guess(text),
+            exact: false,
+        },
+    }
+}
+
+fn quick_guess(text: &str) -> usize {
+    text.chars().count().div_ceil(4)
+}
 
 /// Loads the encoder (blocking); call from a background thread.
 pub fn warm_up() {
     let _ = encoder();
-    READY.store(true, std::sync::atomic::Ordering::Release);
+    READY.store(true, Ordering::Release);
 }
 
 /// Estimated token count of `text` (o200k_base; about one token per four
@@ -34,8 +60,8 @@ pub fn estimate_tokens(text: &str) -> usize {
         return 0;
     }
     match encoder() {
-        Some(bpe) => bpe.encode_ordinary(text).len(),
-        None => text.chars().count().div_ceil(4),
+        Some(bpe) => bpe.count(text),
+        None => quick_guess(text),
     }
 }
 
@@ -45,9 +71,8 @@ pub fn estimate_tokens(text: &str) -> usize {
 pub fn token_prefix(text: &str, keep: usize) -> &str {
     let bytes = match encoder() {
         Some(bpe) => {
-            let ids = bpe.encode_ordinary(text);
-            let head = ids[..keep.min(ids.len())].to_vec();
-            bpe._decode_native_and_split(head).map(|b| b.len()).sum()
+            let ids = bpe.encode(text);
+            bpe.decoded_len(&ids[..keep.min(ids.len())])
         }
         None => text
             .char_indices()
@@ -83,5 +108,19 @@ mod tests {
             let head = token_prefix(text, k);
             assert!(text.starts_with(head) && estimate_tokens(head) <= k, "{k}");
         }
+    }
+
+    #[test]
+    fn a_count_now_is_exact_once_warm() {
+        assert_eq!(quick_guess("héllo wörld"), 3);
+        warm_up();
+        let now = estimate_tokens_now("hello world");
+        assert_eq!(
+            now,
+            TokenEstimate {
+                tokens: 2,
+                exact: true
+            }
+        );
     }
 }

@@ -233,4 +233,9 @@ pub enum Action {
         id: u64,
         event: crate::tui::eval_job::EvalEvent,
     },
+    /// The suites loaded in the background (`Effect::LoadSuites` `id`).
+    SuitesLoaded {
+        id: u64,
+        result: Result<Vec<crate::tui::state::test_grid::SuiteGrid>, String>,
+    },
 }

@@ -23,6 +23,7 @@ mod versions;
 
 pub use add_case::add_case;
 pub use export::{WriteOutcome, write_answer};
+pub use tests_screen::load_grids;
 
 use super::action::{Action, Command};
 use super::editor::EditorState;
@@ -142,6 +143,13 @@ pub enum Effect {
     StartEval(Box<crate::tui::eval_job::EvalJob>),
     /// Stop the Tests run in progress.
     CancelEval,
+    /// Load the suites of `prompt` (`tests_screen::load_grids`); they
+    /// come back as `Action::SuitesLoaded`.
+    LoadSuites {
+        id: u64,
+        root: PathBuf,
+        prompt: String,
+    },
 }
 
 /// The result of the last render of the current prompt.
@@ -204,6 +212,11 @@ pub struct App {
     pub rng: fastrand::Rng,
     /// Tokens, cost and window fit of the next run (`refresh_preflight`).
     pub preflight: super::state::preflight::PreflightState,
+    /// Suites load off the UI thread (`Effect::LoadSuites`), as under the
+    /// event loop; else at once (`App::new`'s default).
+    pub suites_in_background: bool,
+    /// A background load of the suites asked for, not yet an effect.
+    suite_load_due: Option<u64>,
 }
 
 impl App {
@@ -261,6 +274,8 @@ impl App {
             tests: Default::default(),
             rng: fastrand::Rng::new(),
             preflight: Default::default(),
+            suites_in_background: false,
+            suite_load_due: None,
         };
         app.refresh_render();
         app.refresh_preflight();
@@ -422,6 +437,14 @@ impl App {
             }
             Action::CaseAdded { path, result } => self.on_case_added(path, result),
             Action::Eval { id, event } => self.on_eval(id, event),
+            Action::SuitesLoaded { id, result } => self.on_suites_loaded(id, result),
+        }
+        if let Some(id) = self.suite_load_due.take() {
+            effects.push(Effect::LoadSuites {
+                id,
+                root: self.session.ws.root.clone(),
+                prompt: self.tests.prompt.clone(),
+            });
         }
         self.refresh_render_soon();
         self.refresh_preflight();

@@ -170,6 +170,13 @@ fn apply(
             Effect::ClearRecovery { path } => {
                 let _ = workspace::clear_recovery(data_dir, &path);
             }
+            Effect::LoadSuites { id, root, prompt } => {
+                let tx = tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::tui::app::load_grids(&root, &prompt);
+                    let _ = tx.send(Action::SuitesLoaded { id, result });
+                });
+            }
             Effect::AddCase { path, case } => {
                 let result = crate::tui::app::add_case(&path, &case);
                 let _ = tx.send(Action::CaseAdded { path, result });

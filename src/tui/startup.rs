@@ -20,6 +20,8 @@ pub fn build_app(dir: &Path, theme_name: &str) -> Result<App, String> {
     let history = crate::store::writer_for(&ws.root, &ws.config.history).ok();
     let mut app = App::new(ws, keymap, theme);
     app.history = history;
+    // The event loop loads suites off the UI thread.
+    app.suites_in_background = true;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
         let first = &diagnostics

@@ -16,11 +16,17 @@ use crate::tui::state::popup::Popup;
 use crate::tui::state::test_grid::{Column, SuiteGrid, TestsScreen};
 use crate::tui::state::variants::{VariantB, with_variant};
 use crate::tui::state::vars::LoadedCase;
+use std::path::Path;
 
 impl App {
     /// F6: Tests in place of Outputs (loading the open prompt's suites),
-    /// or back to Outputs.
+    /// or back to Outputs; from another pane while Tests is shown (the
+    /// editor after `e`), to Tests, so `f6 F` re-runs the failing cases.
     pub(super) fn toggle_tests(&mut self) {
+        if self.tests.shown && self.focus != Pane::Outputs {
+            self.focus = Pane::Outputs;
+            return;
+        }
         if self.tests.shown {
             self.tests.shown = false;
             return;
@@ -33,19 +39,39 @@ impl App {
     }
 
     /// The workspace's suites whose prompts include the open prompt, with
-    /// their cases, before any run.
+    /// their cases, before any run: in the background under the event
+    /// loop (the list says "loading…" until `on_suites_loaded`), else now.
     pub(super) fn load_suites(&mut self) {
         let prompt = self.prompt_name().to_string();
         self.tests = TestsScreen::of_prompt(prompt.clone());
-        match self.prepare_suites(&prompt) {
+        if self.suites_in_background {
+            let id = self.next_run_id();
+            self.tests.loading = Some(id);
+            self.suite_load_due = Some(id);
+            return;
+        }
+        let result = load_grids(&self.session.ws.root, &prompt);
+        self.show_suites(result);
+    }
+
+    /// The background load `id` is done (an older one is ignored).
+    pub(super) fn on_suites_loaded(&mut self, id: u64, result: Result<Vec<SuiteGrid>, String>) {
+        if self.tests.loading != Some(id) {
+            return;
+        }
+        self.tests.loading = None;
+        self.show_suites(result);
+    }
+
+    fn show_suites(&mut self, result: Result<Vec<SuiteGrid>, String>) {
+        match result {
             Ok(found) if found.is_empty() => {
+                let prompt = &self.tests.prompt;
                 self.tests.problem = Some(format!(
                     "no suite tests `{prompt}`: add tests/{prompt}.yaml (pwb check checks it)"
                 ));
             }
-            Ok(found) => {
-                self.tests.suites = found.iter().map(|p| grid_of(p, &prompt, None)).collect();
-            }
+            Ok(found) => self.tests.suites = found,
             Err(e) => self.tests.problem = Some(e),
         }
         self.tests.reload();
@@ -53,36 +79,16 @@ impl App {
 
     /// Loads and prepares the suites of `prompt`, as `pwb eval` would.
     fn prepare_suites(&self, prompt: &str) -> Result<Vec<Prepared>, String> {
-        let root = &self.session.ws.root;
-        if !root.join("tests").is_dir() {
-            return Ok(Vec::new());
-        }
-        // `root` may be relative (`pwb sample-workspace`): it is loaded as
-        // "." inside it, not as a path under itself.
-        let suites = suite::load(std::path::Path::new("."), root).map_err(|diags| {
-            let first = diags.first().map(|d| d.to_string()).unwrap_or_default();
-            format!("the suites have errors (pwb check lists them): {first}")
-        })?;
-        let mut out = Vec::new();
-        for s in suites {
-            let tests_it = s
-                .prompts
-                .iter()
-                .any(|p| matches!(p, SuitePrompt::Workspace { name } if name == prompt));
-            if !tests_it {
-                continue;
-            }
-            if let Some(p) = setup::prepare(s, &SetupOptions::default(), Ok)? {
-                out.push(p);
-            }
-        }
-        Ok(out)
+        prepare_at(&self.session.ws.root, prompt)
     }
 
     /// Runs the shown suite: every case, or only those failing now.
     pub(super) fn run_tests(&mut self, failing: bool, effects: &mut Vec<Effect>) {
         if self.tests.running.is_some() {
             return self.set_status(Level::Warning, "a test run is in progress (esc stops it)");
+        }
+        if self.tests.loading.is_some() {
+            return self.set_status(Level::Info, "the suites are still loading");
         }
         let Some(grid) = self.tests.grid() else {
             return self.set_status(Level::Warning, "no suite to run");
@@ -140,6 +146,31 @@ impl App {
                 case_index.len()
             ),
         );
+        let ed = self.editor();
+        let mut contexts =
+            crate::tui::eval_job::contexts(&prepared, &prompt, &ed.text(), !ed.is_dirty());
+        // Variant B, last of the variants, is recorded as a version of its
+        // prompt (`greet@1a2b` is a version of greet).
+        if let Some(b) = self
+            .tests
+            .variant
+            .as_ref()
+            .filter(|_| variants.len() > contexts.len())
+        {
+            let name = b.label.split('@').next().unwrap_or(&b.label);
+            let recorded = crate::session::record::PromptText::of(
+                &prepared.session,
+                name,
+                &b.source,
+                !b.label.contains('@'),
+                Vec::new(),
+            );
+            contexts.push(crate::session::record::RunContext {
+                face: crate::session::record::Face::Tui,
+                workspace: prepared.session.ws.root.clone(),
+                prompt: std::sync::Arc::new(recorded),
+            });
+        }
         effects.push(Effect::StartEval(Box::new(EvalJob {
             id,
             prepared,
@@ -147,6 +178,8 @@ impl App {
             case_index,
             cache,
             repeats,
+            history: self.history.clone(),
+            contexts,
         })));
     }
 
@@ -274,6 +307,44 @@ impl App {
             .unwrap_or("tests");
         format!("{k} (tests)")
     }
+}
+
+/// The grids of the suites of `prompt` in the workspace at `root`, before
+/// any run (files read, `file://` vars and CSV cases loaded: off the UI
+/// thread under the event loop).
+pub fn load_grids(root: &Path, prompt: &str) -> Result<Vec<SuiteGrid>, String> {
+    Ok(prepare_at(root, prompt)?
+        .iter()
+        .map(|p| grid_of(p, prompt, None))
+        .collect())
+}
+
+/// Loads and prepares the suites of `prompt` in the workspace at `root`,
+/// as `pwb eval` would.
+fn prepare_at(root: &Path, prompt: &str) -> Result<Vec<Prepared>, String> {
+    if !root.join("tests").is_dir() {
+        return Ok(Vec::new());
+    }
+    // `root` may be relative (`pwb sample-workspace`): it is loaded as
+    // "." inside it, not as a path under itself.
+    let suites = suite::load(Path::new("."), root).map_err(|diags| {
+        let first = diags.first().map(|d| d.to_string()).unwrap_or_default();
+        format!("the suites have errors (pwb check lists them): {first}")
+    })?;
+    let mut out = Vec::new();
+    for s in suites {
+        let tests_it = s
+            .prompts
+            .iter()
+            .any(|p| matches!(p, SuitePrompt::Workspace { name } if name == prompt));
+        if !tests_it {
+            continue;
+        }
+        if let Some(p) = setup::prepare(s, &SetupOptions::default(), Ok)? {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }
 
 /// A prepared suite's grid: its cases, and a column per (prompt, model).

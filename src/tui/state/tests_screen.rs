@@ -61,6 +61,8 @@ pub struct TestsScreen {
     pub sort: SortOrder,
     /// The eval running now, if any.
     pub running: Option<u64>,
+    /// The suites are being loaded in the background (this load's id).
+    pub loading: Option<u64>,
     /// Ratings given on this screen, by the rated call's id.
     pub ratings: std::collections::HashMap<String, Vec<crate::store::ratings::Rating>>,
     /// Variant B beside the open prompt (`v`), if one is picked.

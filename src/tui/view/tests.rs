@@ -40,6 +40,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let lines = match (s.grid(), &s.problem) {
         (Some(g), _) => grid_lines(s, g, t, inner.width as usize, inner.height as usize),
         (None, Some(p)) => vec![Line::from(Span::styled(p.clone(), t.warning))],
+        (None, None) if s.loading.is_some() => {
+            vec![Line::from(Span::styled("loading the suites…", t.dim))]
+        }
         (None, None) => vec![Line::from(Span::styled("no suite loaded", t.dim))],
     };
     let para = Paragraph::new(lines).style(t.base);
