@@ -289,6 +289,7 @@ async fn run_suite(
             suite: p.suite.name.clone(),
             prompts: variants.iter().map(|v| v.label().to_string()).collect(),
             models: p.models.iter().map(|m| m.model.name.clone()).collect(),
+            face: crate::session::record::Face::Eval,
         })
     });
     let plan = Plan {

@@ -7,6 +7,7 @@
 use super::error::{Result, StoreError};
 use super::ids;
 use crate::eval::{CaseGrade, CellResult, EvalRun, GradingResult, Verdict};
+use crate::session::record::Face;
 use crate::types::Usage;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
@@ -21,6 +22,8 @@ pub struct EvalStart {
     pub suite: String,
     pub prompts: Vec<String>,
     pub models: Vec<String>,
+    /// `pwb eval` (`Face::Eval`) or the Tests screen (`Face::Tui`).
+    pub face: Face,
 }
 
 impl EvalStart {
@@ -30,6 +33,7 @@ impl EvalStart {
             suite: run.suite.clone(),
             prompts: run.prompts.clone(),
             models: run.models.clone(),
+            face: Face::Eval,
         }
     }
 }
@@ -97,7 +101,7 @@ pub fn verdict_str(v: Verdict) -> &'static str {
 pub(crate) fn insert(conn: &Connection, uid: i64, ws: i64, s: &EvalStart) -> rusqlite::Result<i64> {
     crate::store::exec(
         conn,
-        "INSERT INTO evals (uid, workspace_id, suite, started, prompts, models) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO evals (uid, workspace_id, suite, started, prompts, models, face) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             uid,
             ws,
@@ -105,6 +109,7 @@ pub(crate) fn insert(conn: &Connection, uid: i64, ws: i64, s: &EvalStart) -> rus
             ids::now_ms(),
             serde_json::to_string(&s.prompts).unwrap_or_default(),
             serde_json::to_string(&s.models).unwrap_or_default(),
+            s.face.as_str(),
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -233,11 +238,13 @@ fn eval_row(r: &rusqlite::Row) -> rusqlite::Result<EvalInfo> {
     })
 }
 
-/// The last finished eval of `suite` in workspace `ws` (`last` as a
-/// baseline reference); one stopped by Ctrl-C is not finished.
+/// The last finished `pwb eval` of `suite` in workspace `ws` (`last` as a
+/// baseline reference); one stopped by Ctrl-C is not finished, and a run
+/// from the Tests screen (unsaved text, maybe only failing cases) is not
+/// a baseline unless named by its id.
 pub fn last(conn: &Connection, ws: i64, suite: &str) -> Result<Option<EvalInfo>> {
     let sql = format!(
-        "SELECT {EVAL_COLUMNS} FROM evals WHERE workspace_id = ?1 AND suite = ?2 AND finished IS NOT NULL AND interrupted = 0 ORDER BY id DESC LIMIT 1"
+        "SELECT {EVAL_COLUMNS} FROM evals WHERE workspace_id = ?1 AND suite = ?2 AND finished IS NOT NULL AND interrupted = 0 AND face = 'eval' ORDER BY id DESC LIMIT 1"
     );
     Ok(conn
         .query_row(&sql, params![ws, suite], eval_row)
@@ -255,7 +262,7 @@ pub fn last_with_source(
 ) -> Result<Option<EvalInfo>> {
     let sql = format!(
         "SELECT {EVAL_COLUMNS} FROM evals WHERE workspace_id = ?1 AND suite = ?2
-           AND finished IS NOT NULL AND interrupted = 0
+           AND finished IS NOT NULL AND interrupted = 0 AND face = 'eval'
            AND id IN (SELECT r.eval_id FROM eval_results r
                       JOIN calls c ON c.id = r.call_id
                       JOIN prompt_versions v ON v.id = c.version_id

@@ -67,6 +67,7 @@ fn an_eval_is_recorded_with_every_assertion() {
         suite: "tests/triage.yaml".into(),
         prompts: vec!["triage".into()],
         models: vec!["openai:a".into()],
+        face: Face::Eval,
     });
     for case in 0..4 {
         let call = w
@@ -130,5 +131,51 @@ fn an_eval_is_recorded_with_every_assertion() {
             .unwrap()
             .id,
         last.id
+    );
+}
+
+#[test]
+fn a_tests_screen_run_is_never_the_last_baseline_unless_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().to_path_buf();
+    let w = writer(tmp.path());
+    let start = |face| EvalStart {
+        workspace: ws.clone(),
+        suite: "tests/triage.yaml".into(),
+        prompts: vec!["triage".into()],
+        models: vec!["openai:a".into()],
+        face,
+    };
+    let end = EvalEnd {
+        wall_time: Duration::from_millis(5),
+        interrupted: false,
+        stopped_at_cost: None,
+    };
+    let cli = w.begin_eval(start(Face::Eval));
+    w.finish_eval(&cli, end.clone());
+    let tui = w.begin_eval(start(Face::Tui));
+    w.finish_eval(&tui, end);
+    assert_eq!(w.flush(), None);
+    let store = Store::open(&w.path).unwrap();
+    let id = store.workspace(&ws).unwrap().unwrap();
+    let last = last(store.conn(), id, "tests/triage.yaml")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        ids::uid_hex(last.uid),
+        cli,
+        "the CLI's eval, not the newer TUI run"
+    );
+    let face: String = store
+        .conn()
+        .query_row(
+            "SELECT face FROM evals WHERE id = ?1",
+            [find(store.conn(), id, &tui[..8]).unwrap().id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        face, "tui",
+        "the TUI run is kept and can be named by its id"
     );
 }

@@ -148,6 +148,7 @@ pub async fn run(job: EvalJob, interrupt: CancellationToken, tx: UnboundedSender
             suite: p.suite.name.clone(),
             prompts: job.variants.iter().map(|v| v.label().to_string()).collect(),
             models: p.models.iter().map(|m| m.model.name.clone()).collect(),
+            face: Face::Tui,
         })
     });
     let recording = job.history.as_ref().map(|w| {

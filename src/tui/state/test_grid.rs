@@ -175,10 +175,13 @@ impl SuiteGrid {
     pub fn move_stats(&mut self, moved: &[Option<usize>]) {
         let mut stats = vec![ColumnStats::default(); self.columns.len()];
         for (old, s) in std::mem::take(&mut self.stats).into_iter().enumerate() {
-            if let Some(Some(new)) = moved.get(old) {
-                if let Some(slot) = stats.get_mut(*new) {
-                    *slot = s;
-                }
+            if let Some(slot) = moved
+                .get(old)
+                .copied()
+                .flatten()
+                .and_then(|n| stats.get_mut(n))
+            {
+                *slot = s;
             }
         }
         self.stats = stats;
