@@ -6,9 +6,8 @@
 use fancy_regex::Regex;
 
 /// The tokens in rank order, each as one length byte then its bytes
-/// (written from tiktoken-rs's o200k_base by `tests::the_table_is_tiktokens`
-/// with `PWB_WRITE_O200K=1`).
-static TOKENS: &[u8] = include_bytes!("o200k_base.bin");
+/// (written by build.rs from tiktoken-rs's o200k_base).
+static TOKENS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/o200k_base.bin"));
 
 /// tiktoken's o200k_base split pattern.
 const PATTERN: &str = concat!(
