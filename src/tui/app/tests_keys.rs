@@ -107,6 +107,7 @@ impl App {
             ("e".into(), "to workbench"),
             ("/".into(), "filter"),
             ("s".into(), "sort"),
+            (self.rating_keys(), "rate"),
         ]);
         if self.tests.suites.len() > 1 {
             out.push(("n".into(), "next suite"));
