@@ -204,7 +204,10 @@ fn cell_spans(
         out.push(Span::styled(" c", sel(t.dim)));
         used += 2;
     }
-    out.push(Span::styled(" ".repeat(w.saturating_sub(used)), sel(t.base)));
+    out.push(Span::styled(
+        " ".repeat(w.saturating_sub(used)),
+        sel(t.base),
+    ));
     out
 }
 
