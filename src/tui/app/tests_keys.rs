@@ -111,6 +111,7 @@ impl App {
             ("B".into(), "blind"),
             ("/".into(), "filter"),
             ("s".into(), "sort"),
+            (self.rating_keys(), "rate"),
         ]);
         if self.tests.suites.len() > 1 {
             out.push(("n".into(), "next suite"));
