@@ -220,7 +220,11 @@ fn generate(dir: &Path, n: usize) -> (std::path::PathBuf, Duration, Duration) {
             ModelId::parse(model).expect("id"),
             GenParams::default(),
         );
-        o.apply(pwb::run::RunEvent::Started { run: 1, cell: 0 });
+        o.apply(pwb::run::RunEvent::Started {
+            run: 1,
+            cell: 0,
+            at: std::time::Instant::now(),
+        });
         o.apply(pwb::run::RunEvent::Finished {
             run: 1,
             cell: 0,

@@ -264,7 +264,11 @@ fn json_answers_are_validated_with_the_first_error_path() {
         (0, r#"{"label":"billing","score":3}"#),
         (1, r#"{"label":"bug","score":"high"}"#),
     ] {
-        app.update(Action::Run(RunEvent::Started { run, cell }));
+        app.update(Action::Run(RunEvent::Started {
+            run,
+            cell,
+            at: std::time::Instant::now(),
+        }));
         let mut c = done("openai:x", text, 400);
         c.text = text.into();
         app.update(Action::Run(RunEvent::Finished {
@@ -374,7 +378,11 @@ fn run_and_answer(app: &mut App, answer: impl Fn(usize) -> (String, u64, u64)) -
     let (run, labels) = (*run, cells.iter().map(|c| c.label()).collect::<Vec<_>>());
     for cell in 0..labels.len() {
         let (text, out, ms) = answer(cell);
-        app.update(Action::Run(RunEvent::Started { run, cell }));
+        app.update(Action::Run(RunEvent::Started {
+            run,
+            cell,
+            at: std::time::Instant::now(),
+        }));
         app.update(Action::Run(RunEvent::Finished {
             run,
             cell,

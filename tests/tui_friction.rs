@@ -423,7 +423,11 @@ fn column_headers_cut_a_name_the_same_way_in_every_column() {
         [pwb::tui::app::Effect::StartRun { run, .. }] => *run,
         other => panic!("expected a run, got {other:?}"),
     };
-    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Started {
+        run,
+        cell: 0,
+        at: std::time::Instant::now(),
+    }));
     app.update(Action::Run(RunEvent::Retrying {
         run,
         cell: 1,

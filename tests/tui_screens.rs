@@ -177,7 +177,11 @@ fn finished_two_model_run() {
             1830,
         ),
     ] {
-        app.update(Action::Run(RunEvent::Started { run, cell }));
+        app.update(Action::Run(RunEvent::Started {
+            run,
+            cell,
+            at: std::time::Instant::now(),
+        }));
         app.update(Action::Run(RunEvent::Text {
             run,
             cell,
@@ -207,7 +211,11 @@ fn thinking_shows_apart_above_the_answer() {
         panic!("expected one StartRun, got {effects:?}");
     };
     let run = *run;
-    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Started {
+        run,
+        cell: 0,
+        at: std::time::Instant::now(),
+    }));
     for piece in ["Invoice ", "means money."] {
         app.update(Action::Run(RunEvent::Thinking {
             run,
@@ -412,7 +420,11 @@ fn ctrl_k_turns_the_cache_on_and_f2_on_outputs_shows_the_trace() {
     trace.request_body = r#"{"model":"alpha"}"#.into();
     trace.status = Some(200);
     trace.raw = "data: [DONE]\n".into();
-    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Started {
+        run,
+        cell: 0,
+        at: std::time::Instant::now(),
+    }));
     app.update(Action::Run(RunEvent::Trace {
         run,
         cell: 0,
@@ -450,7 +462,11 @@ fn a_cell_waiting_to_retry_says_so_in_its_status() {
         }
     }
     let run = started.expect("a run starts");
-    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Started {
+        run,
+        cell: 0,
+        at: std::time::Instant::now(),
+    }));
     app.update(Action::Run(RunEvent::Retrying {
         run,
         cell: 0,
@@ -462,7 +478,11 @@ fn a_cell_waiting_to_retry_says_so_in_its_status() {
     }));
     let s = screen(&mut app);
     assert!(s.contains("retry 1/3 in 1.5s: HTTP 429"), "{s}");
-    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Started {
+        run,
+        cell: 0,
+        at: std::time::Instant::now(),
+    }));
     let s = screen(&mut app);
     assert!(!s.contains("retry 1/3") && s.contains("streaming"), "{s}");
 }
@@ -476,7 +496,11 @@ fn a_local_model_loading_says_so_until_text_arrives() {
         panic!("expected one StartRun, got {effects:?}");
     };
     let run = *run;
-    app.update(Action::Run(RunEvent::Started { run, cell: 0 }));
+    app.update(Action::Run(RunEvent::Started {
+        run,
+        cell: 0,
+        at: std::time::Instant::now(),
+    }));
     app.update(Action::Run(RunEvent::Status {
         run,
         cell: 0,

@@ -18,7 +18,11 @@ fn info() -> ModelInfo {
 
 fn cell(name: &str, params: GenParams, completion: Completion) -> CellOutcome {
     let mut c = CellOutcome::new(name.into(), ModelId::parse("openai:x").unwrap(), params);
-    c.apply(RunEvent::Started { run: 1, cell: 0 });
+    c.apply(RunEvent::Started {
+        run: 1,
+        cell: 0,
+        at: std::time::Instant::now(),
+    });
     c.apply(RunEvent::Finished {
         run: 1,
         cell: 0,
@@ -95,7 +99,11 @@ fn retries_show_their_cause_wait_and_the_wall_time() {
         ModelId::parse("openai:x").unwrap(),
         GenParams::default(),
     );
-    c.apply(RunEvent::Started { run: 1, cell: 0 });
+    c.apply(RunEvent::Started {
+        run: 1,
+        cell: 0,
+        at: std::time::Instant::now(),
+    });
     c.apply(RunEvent::Retrying {
         run: 1,
         cell: 0,
@@ -105,7 +113,11 @@ fn retries_show_their_cause_wait_and_the_wall_time() {
         cause: "HTTP 429".into(),
         reason: "HTTP 429 from u: rate limited".into(),
     });
-    c.apply(RunEvent::Started { run: 1, cell: 0 });
+    c.apply(RunEvent::Started {
+        run: 1,
+        cell: 0,
+        at: std::time::Instant::now(),
+    });
     c.apply(RunEvent::Finished {
         run: 1,
         cell: 0,

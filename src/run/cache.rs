@@ -150,7 +150,11 @@ pub fn replay(
     tx: &UnboundedSender<RunEvent>,
 ) -> Option<RunEvent> {
     let completion = slot.and_then(CacheSlot::load)?;
-    let _ = tx.send(RunEvent::Started { run, cell });
+    let _ = tx.send(RunEvent::Started {
+        run,
+        cell,
+        at: std::time::Instant::now(),
+    });
     let _ = tx.send(RunEvent::Text {
         run,
         cell,

@@ -97,7 +97,11 @@ fn good_answers_round_trip_and_bad_ones_are_not_kept() {
     let end = replay(Some(&slot), 7, 1, &tx);
     assert!(matches!(
         rx.try_recv(),
-        Ok(RunEvent::Started { run: 7, cell: 1 })
+        Ok(RunEvent::Started {
+            run: 7,
+            cell: 1,
+            ..
+        })
     ));
     assert!(matches!(rx.try_recv(), Ok(RunEvent::Text { text, .. }) if text == "Hello"));
     assert!(

@@ -9,10 +9,12 @@ pub type RunId = u64;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunEvent {
-    /// The request for this cell is being sent.
+    /// The request for this cell is being sent (`at`: when, so a wall
+    /// time counts from the send, not from when the event was read).
     Started {
         run: RunId,
         cell: usize,
+        at: std::time::Instant,
     },
     /// More answer text.
     Text {

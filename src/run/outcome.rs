@@ -171,9 +171,9 @@ impl CellOutcome {
     /// Folds one event of this cell in.
     pub fn apply(&mut self, ev: RunEvent) {
         match ev {
-            RunEvent::Started { .. } => {
+            RunEvent::Started { at, .. } => {
                 self.status = CellStatus::Streaming;
-                self.started.get_or_insert_with(Instant::now);
+                self.started.get_or_insert(at);
                 // Most calls take one attempt: room for one, not the four a
                 // first push reserves (an eval holds thousands of outcomes).
                 if self.attempts.capacity() == 0 {
@@ -259,7 +259,11 @@ mod tests {
     #[test]
     fn a_status_note_shows_until_text_arrives() {
         let mut o = outcome();
-        o.apply(RunEvent::Started { run: 3, cell: 0 });
+        o.apply(RunEvent::Started {
+            run: 3,
+            cell: 0,
+            at: std::time::Instant::now(),
+        });
         o.apply(RunEvent::Status {
             run: 3,
             cell: 0,
@@ -276,6 +280,24 @@ mod tests {
     }
 
     #[test]
+    fn the_wall_time_counts_from_the_send_not_from_when_the_event_was_read() {
+        let mut o = outcome();
+        let sent = Instant::now() - Duration::from_millis(800);
+        o.apply(RunEvent::Started {
+            run: 7,
+            cell: 0,
+            at: sent,
+        });
+        o.apply(RunEvent::Failed {
+            run: 7,
+            cell: 0,
+            error: "boom".into(),
+        });
+        assert_eq!(o.started, Some(sent));
+        assert!(o.wall_time.is_some_and(|w| w >= Duration::from_millis(800)));
+    }
+
+    #[test]
     fn every_attempt_is_kept_with_its_trace_cause_and_wait() {
         let mut o = outcome();
         let trace = |status| {
@@ -283,7 +305,11 @@ mod tests {
             t.status = Some(status);
             Box::new(t)
         };
-        o.apply(RunEvent::Started { run: 7, cell: 0 });
+        o.apply(RunEvent::Started {
+            run: 7,
+            cell: 0,
+            at: std::time::Instant::now(),
+        });
         let first = o.started;
         o.apply(RunEvent::Trace {
             run: 7,
@@ -301,7 +327,11 @@ mod tests {
         });
         assert!(matches!(o.status, CellStatus::Retrying { attempt: 1, .. }));
         assert!(o.is_running(), "a cell waiting to retry is still running");
-        o.apply(RunEvent::Started { run: 7, cell: 0 });
+        o.apply(RunEvent::Started {
+            run: 7,
+            cell: 0,
+            at: std::time::Instant::now(),
+        });
         assert_eq!(o.status, CellStatus::Streaming);
         assert_eq!(o.started, first, "timings count from the first send");
         o.apply(RunEvent::Trace {

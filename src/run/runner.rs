@@ -179,7 +179,11 @@ async fn drive(shared: &Shared, spec: Cell, to: &Reporter) -> RunEvent {
         if Instant::now() >= deadline {
             return to.failed(ProviderError::Timeout(TimeoutKind::Total(cfg.timeout)).to_string());
         }
-        let _ = to.tx.send(RunEvent::Started { run, cell });
+        let _ = to.tx.send(RunEvent::Started {
+            run,
+            cell,
+            at: std::time::Instant::now(),
+        });
         let (result, streamed) = attempt(&*provider, &spec.request, to, cfg, deadline).await;
         cache::remember(spec.cache.as_ref(), &result);
         let err = match result {

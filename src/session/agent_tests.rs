@@ -38,7 +38,11 @@ fn agent(max_steps: u32) -> AgentLoop {
 
 fn outcome(text: &str, calls: Vec<ToolCall>) -> CellOutcome {
     let mut o = CellOutcome::planned(&agent(1).cell());
-    o.apply(RunEvent::Started { run: 1, cell: 0 });
+    o.apply(RunEvent::Started {
+        run: 1,
+        cell: 0,
+        at: std::time::Instant::now(),
+    });
     o.apply(RunEvent::Finished {
         run: 1,
         cell: 0,

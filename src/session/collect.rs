@@ -257,7 +257,11 @@ mod tests {
             }
         );
         assert_eq!(
-            c.apply(RunEvent::Started { run: 2, cell: 0 }),
+            c.apply(RunEvent::Started {
+                run: 2,
+                cell: 0,
+                at: std::time::Instant::now()
+            }),
             None,
             "another run's event is stale"
         );

@@ -37,7 +37,11 @@ pub fn answered(
             ..Default::default()
         },
     );
-    o.apply(RunEvent::Started { run: 1, cell: 0 });
+    o.apply(RunEvent::Started {
+        run: 1,
+        cell: 0,
+        at: std::time::Instant::now(),
+    });
     o.apply(RunEvent::Finished {
         run: 1,
         cell: 0,

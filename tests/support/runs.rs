@@ -58,7 +58,11 @@ pub async fn run_all_with(runner: &Runner, cells: Vec<Cell>) -> Vec<CellResult> 
     let (tx, mut rx) = mpsc::unbounded_channel();
     runner.start(cells, tx);
     let blank = CellResult {
-        end: RunEvent::Started { run: 0, cell: 0 },
+        end: RunEvent::Started {
+            run: 0,
+            cell: 0,
+            at: std::time::Instant::now(),
+        },
         text: String::new(),
         thinking: String::new(),
         text_events: 0,

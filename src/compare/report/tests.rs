@@ -11,7 +11,11 @@ fn done(model: &str, slot: CellSlot, text: &str, out: u64, ms: u64) -> CellOutco
     };
     let mut c =
         CellOutcome::new(model.into(), ModelId::parse(model).unwrap(), params).with_slot(slot);
-    c.apply(RunEvent::Started { run: 1, cell: 0 });
+    c.apply(RunEvent::Started {
+        run: 1,
+        cell: 0,
+        at: std::time::Instant::now(),
+    });
     c.apply(RunEvent::Finished {
         run: 1,
         cell: 0,

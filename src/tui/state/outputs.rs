@@ -193,7 +193,14 @@ mod tests {
             text: "old".into()
         }));
         o.begin(Collector::of_outcomes(2, vec![cell], None));
-        assert!(!o.apply(RunEvent::Started { run: 1, cell: 0 }), "stale");
+        assert!(
+            !o.apply(RunEvent::Started {
+                run: 1,
+                cell: 0,
+                at: std::time::Instant::now()
+            }),
+            "stale"
+        );
         assert_eq!(o.previous["gpt"], "old");
     }
 }
