@@ -1,0 +1,356 @@
+//! `A` in Outputs: the short menu of checks a case made from the focused
+//! answer gets (several may be ticked), then the text of each ticked check
+//! that needs one, asked on a one-line input and held to the answer.
+
+use serde_json::{Value, json};
+
+/// One choice of the menu, in the order it is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckKind {
+    Equals,
+    Contains,
+    Regex,
+    IsJson,
+    Rubric,
+    Nothing,
+}
+
+pub const KINDS: [CheckKind; 6] = [
+    CheckKind::Equals,
+    CheckKind::Contains,
+    CheckKind::Regex,
+    CheckKind::IsJson,
+    CheckKind::Rubric,
+    CheckKind::Nothing,
+];
+
+impl CheckKind {
+    /// The letter that ticks it: its first.
+    pub fn key(self) -> char {
+        match self {
+            CheckKind::Equals => 'e',
+            CheckKind::Contains => 'c',
+            CheckKind::Regex => 'r',
+            CheckKind::IsJson => 'i',
+            CheckKind::Rubric => 'l',
+            CheckKind::Nothing => 'n',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckKind::Equals => "equals this answer",
+            CheckKind::Contains => "contains… (text in the answer)",
+            CheckKind::Regex => "regex… (ECMAScript, matching the answer)",
+            CheckKind::IsJson => "is-json with the prompt's output schema",
+            CheckKind::Rubric => "llm-rubric… (a typed rubric)",
+            CheckKind::Nothing => "no assertion (the case alone)",
+        }
+    }
+
+    /// What the one-line input asks for it.
+    pub fn ask(self) -> &'static str {
+        match self {
+            CheckKind::Contains => "contains (text in the answer): ",
+            CheckKind::Regex => "regex (ECMAScript, matching the answer): ",
+            _ => "llm-rubric (what a good answer does): ",
+        }
+    }
+
+    pub fn needs_text(self) -> bool {
+        matches!(
+            self,
+            CheckKind::Contains | CheckKind::Regex | CheckKind::Rubric
+        )
+    }
+}
+
+/// The text being typed for one ticked check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asking {
+    pub kind: CheckKind,
+    pub buffer: String,
+    /// Why the last Enter did not take the text.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseMenu {
+    /// The output column whose answer the case is made from.
+    pub col: usize,
+    pub answer: String,
+    pub schema: Option<Value>,
+    /// The suite file, as shown (relative to the workspace).
+    pub suite: String,
+    pub cursor: usize,
+    pub ticked: [bool; 6],
+    /// Why the last key did nothing (a greyed choice, nothing ticked).
+    pub note: Option<String>,
+    /// Once Enter went on: the checks picked, in menu order.
+    pub picked: Vec<CheckKind>,
+    /// The assertions made so far from `picked[..next]`.
+    pub asserts: Vec<Value>,
+    pub next: usize,
+    pub asking: Option<Asking>,
+}
+
+impl CaseMenu {
+    pub fn new(col: usize, answer: String, schema: Option<Value>, suite: String) -> Self {
+        let mut m = CaseMenu {
+            col,
+            answer,
+            schema,
+            suite,
+            cursor: 0,
+            ticked: [false; 6],
+            note: None,
+            picked: Vec::new(),
+            asserts: Vec::new(),
+            next: 0,
+            asking: None,
+        };
+        // Start on the first choice that can be taken.
+        m.cursor = (0..KINDS.len())
+            .find(|&i| m.why_off(KINDS[i]).is_none())
+            .unwrap_or(0);
+        m
+    }
+
+    /// Why `kind` cannot be picked here, if it cannot.
+    pub fn why_off(&self, kind: CheckKind) -> Option<&'static str> {
+        match kind {
+            CheckKind::IsJson if self.schema.is_none() => Some("the prompt has no output.schema"),
+            CheckKind::Equals | CheckKind::Contains | CheckKind::Regex
+                if self.answer.is_empty() =>
+            {
+                Some("the focused column has no answer yet (run the prompt first)")
+            }
+            _ => None,
+        }
+    }
+
+    pub fn step(&mut self, by: isize) {
+        let last = KINDS.len() as isize - 1;
+        self.cursor = (self.cursor as isize + by).clamp(0, last) as usize;
+        self.note = None;
+    }
+
+    /// Space on the cursor, or a choice's letter: ticks or unticks it.
+    /// "No assertion" and the checks exclude each other.
+    pub fn toggle(&mut self, i: usize) {
+        self.cursor = i;
+        if let Some(why) = self.why_off(KINDS[i]) {
+            self.note = Some(format!("{}: {why}", KINDS[i].label()));
+            return;
+        }
+        self.note = None;
+        self.ticked[i] = !self.ticked[i];
+        if self.ticked[i] {
+            let nothing = KINDS.len() - 1;
+            if i == nothing {
+                self.ticked = [false; 6];
+                self.ticked[nothing] = true;
+            } else {
+                self.ticked[nothing] = false;
+            }
+        }
+    }
+
+    /// Enter in the menu: the ticked choices, else the one under the
+    /// cursor; then the first text to ask. `Some` holds the assertions
+    /// when no text is needed; `None` with `note` set: nothing to go on.
+    pub fn go_on(&mut self) -> Option<Vec<Value>> {
+        let mut picked: Vec<CheckKind> = (0..KINDS.len())
+            .filter(|&i| self.ticked[i])
+            .map(|i| KINDS[i])
+            .collect();
+        if picked.is_empty() {
+            let kind = KINDS[self.cursor];
+            if let Some(why) = self.why_off(kind) {
+                self.note = Some(format!("{}: {why}", kind.label()));
+                return None;
+            }
+            picked.push(kind);
+        }
+        self.picked = picked;
+        self.advance()
+    }
+
+    /// Enter on the one-line input: the text checked against the answer;
+    /// a text that fails stays with the reason.
+    pub fn take_text(&mut self) -> Option<Vec<Value>> {
+        let ask = self.asking.as_mut()?;
+        match check_text(ask.kind, &ask.buffer, &self.answer) {
+            Ok(v) => {
+                self.asserts.push(v);
+                self.next += 1;
+                self.asking = None;
+                self.advance()
+            }
+            Err(why) => {
+                ask.error = Some(why);
+                None
+            }
+        }
+    }
+
+    /// Makes the picked checks that need no text, up to the next that
+    /// does (asked with its prefill); `Some` when all are made.
+    fn advance(&mut self) -> Option<Vec<Value>> {
+        while let Some(&kind) = self.picked.get(self.next) {
+            match kind {
+                CheckKind::Equals => self
+                    .asserts
+                    .push(json!({"type": "equals", "value": self.answer})),
+                CheckKind::IsJson => {
+                    let schema = self.schema.clone().unwrap_or(Value::Null);
+                    self.asserts
+                        .push(json!({"type": "is-json", "value": schema}));
+                }
+                CheckKind::Nothing => {}
+                _ => {
+                    let buffer = match kind {
+                        CheckKind::Contains => first_line(&self.answer).to_string(),
+                        _ => String::new(),
+                    };
+                    self.asking = Some(Asking {
+                        kind,
+                        buffer,
+                        error: None,
+                    });
+                    return None;
+                }
+            }
+            self.next += 1;
+        }
+        Some(std::mem::take(&mut self.asserts))
+    }
+
+    /// Where the input stands: (this text's number, how many texts).
+    pub fn text_progress(&self) -> (usize, usize) {
+        let texts = |ks: &[CheckKind]| ks.iter().filter(|k| k.needs_text()).count();
+        let upto = (self.next + 1).min(self.picked.len());
+        (texts(&self.picked[..upto]), texts(&self.picked))
+    }
+}
+
+/// The first line of the answer with text on it, trimmed.
+pub fn first_line(answer: &str) -> &str {
+    answer
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+/// The assertion `kind` makes of `text`, if it holds for `answer`: a
+/// check that fails on the answer it was made from would be a wrong test.
+pub fn check_text(kind: CheckKind, text: &str, answer: &str) -> Result<Value, String> {
+    if text.is_empty() {
+        return Err("type the text first (Esc adds nothing)".into());
+    }
+    match kind {
+        CheckKind::Contains if !answer.contains(text) => {
+            Err("the answer does not contain this text".into())
+        }
+        CheckKind::Contains => Ok(json!({"type": "contains", "value": text})),
+        CheckKind::Regex => {
+            let re = crate::workspace::compile_regex(text)
+                .map_err(|e| format!("not ECMAScript: {e}"))?;
+            if re.find(answer).is_none() {
+                return Err("the regex does not match the answer".into());
+            }
+            Ok(json!({"type": "regex", "value": text}))
+        }
+        _ => Ok(json!({"type": "llm-rubric", "value": text.trim()})),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn menu(schema: Option<Value>) -> CaseMenu {
+        CaseMenu::new(0, "Hello Ada.\nBye.".into(), schema, "tests/x.yaml".into())
+    }
+
+    #[test]
+    fn ticked_checks_are_made_in_menu_order_with_their_texts() {
+        let mut m = menu(Some(json!({"type": "object"})));
+        m.toggle(3);
+        m.toggle(1);
+        m.toggle(0);
+        assert_eq!(m.go_on(), None);
+        let ask = m.asking.as_ref().unwrap();
+        assert_eq!(
+            (ask.kind, ask.buffer.as_str()),
+            (CheckKind::Contains, "Hello Ada.")
+        );
+        assert_eq!(m.text_progress(), (1, 1));
+        let all = m.take_text().unwrap();
+        assert_eq!(
+            all,
+            vec![
+                json!({"type": "equals", "value": "Hello Ada.\nBye."}),
+                json!({"type": "contains", "value": "Hello Ada."}),
+                json!({"type": "is-json", "value": {"type": "object"}}),
+            ]
+        );
+    }
+
+    #[test]
+    fn greyed_choices_say_why_and_nothing_excludes_the_rest() {
+        let mut m = menu(None);
+        m.toggle(3);
+        assert!(!m.ticked[3]);
+        assert!(m.note.as_deref().unwrap().contains("no output.schema"));
+        m.toggle(0);
+        m.toggle(5);
+        assert_eq!(m.ticked, [false, false, false, false, false, true]);
+        assert_eq!(m.go_on(), Some(vec![]));
+        let mut empty = CaseMenu::new(0, String::new(), None, String::new());
+        assert_eq!(empty.cursor, 4);
+        empty.cursor = 0;
+        assert_eq!(empty.go_on(), None);
+        assert!(empty.note.as_deref().unwrap().contains("no answer yet"));
+    }
+
+    #[test]
+    fn a_text_must_hold_for_the_answer() {
+        let a = "Hello Ada.";
+        assert!(
+            check_text(CheckKind::Contains, "Bo", a)
+                .unwrap_err()
+                .contains("does not contain")
+        );
+        assert!(
+            check_text(CheckKind::Regex, "(?i)hello", a)
+                .unwrap_err()
+                .contains("inline flags")
+        );
+        assert!(
+            check_text(CheckKind::Regex, "^Bye", a)
+                .unwrap_err()
+                .contains("does not match")
+        );
+        assert_eq!(
+            check_text(CheckKind::Regex, "A\\w+\\.$", a).unwrap(),
+            json!({"type": "regex", "value": "A\\w+\\.$"})
+        );
+        assert!(check_text(CheckKind::Rubric, "", a).is_err());
+        let mut m = menu(None);
+        m.toggle(2);
+        m.go_on();
+        m.asking.as_mut().unwrap().buffer = "Bo+".into();
+        assert_eq!(m.take_text(), None);
+        assert!(
+            m.asking
+                .as_ref()
+                .unwrap()
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("does not match")
+        );
+    }
+}
