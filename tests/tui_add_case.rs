@@ -144,7 +144,7 @@ fn several_checks_are_picked_their_texts_held_to_the_answer_and_all_appended() {
     // answer is refused and the input stays.
     let s = screen(&mut app);
     assert!(
-        s.contains("(1/3) contains (text in the answer): Greet Ada.▏"),
+        s.contains("(1/3) contains (↑↓ a line of the answer): Greet Ada.▏"),
         "{s}"
     );
     ctrl_u(&mut app);
@@ -259,4 +259,38 @@ fn no_assertion_makes_a_missing_suite() {
     assert_eq!(carry_out(&mut app, effects), 1);
     let text = std::fs::read_to_string(tmp.path().join("tests/greet.yaml")).unwrap();
     assert_eq!(text, "tests:\n  - vars:\n      name: Cy\n");
+}
+
+#[test]
+fn up_and_down_put_another_line_of_the_answer_in_the_contains_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    echo_workspace(tmp.path(), SUITE);
+    support::tui::write_files(
+        tmp.path(),
+        &[("prompts/greet.prompt", "Greet {{name}}.\n\n  Then bye.\n")],
+    );
+    let mut app = open(tmp.path());
+    set_name(&mut app, "Ada");
+    act_and_run(&mut app, cmd(Command::Run));
+    app.focus = Pane::Outputs;
+    app.update(cmd(Command::AddCase));
+    press(&mut app, 'c');
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Down));
+    let s = screen(&mut app);
+    assert!(s.contains("a line of the answer): Then bye.▏"), "{s}");
+    app.update(key(KeyCode::Backspace));
+    let effects = app.update(key(KeyCode::Enter));
+    let case = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::AddCase { case, .. } => Some(case.clone()),
+            _ => None,
+        })
+        .expect("the edited line is in the answer");
+    assert_eq!(
+        case.asserts,
+        [serde_json::json!({"type": "contains", "value": "Then bye"})]
+    );
 }

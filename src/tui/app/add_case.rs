@@ -84,6 +84,10 @@ impl App {
         let done = match m.asking.as_mut() {
             Some(ask) => match key.code {
                 KeyCode::Enter => m.take_text(),
+                KeyCode::Up | KeyCode::Down => {
+                    m.step_line(if key.code == KeyCode::Up { -1 } else { 1 });
+                    None
+                }
                 KeyCode::Backspace => {
                     ask.buffer.pop();
                     ask.error = None;

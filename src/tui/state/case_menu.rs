@@ -51,7 +51,7 @@ impl CheckKind {
     /// What the one-line input asks for it.
     pub fn ask(self) -> &'static str {
         match self {
-            CheckKind::Contains => "contains (text in the answer): ",
+            CheckKind::Contains => "contains (↑↓ a line of the answer): ",
             CheckKind::Regex => "regex (ECMAScript, matching the answer): ",
             _ => "llm-rubric (what a good answer does): ",
         }
@@ -72,6 +72,8 @@ pub struct Asking {
     pub buffer: String,
     /// Why the last Enter did not take the text.
     pub error: Option<String>,
+    /// For `contains`: which line of the answer ↑/↓ last put in.
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,6 +219,7 @@ impl CaseMenu {
                         kind,
                         buffer,
                         error: None,
+                        line: 0,
                     });
                     return None;
                 }
@@ -224,6 +227,26 @@ impl CaseMenu {
             self.next += 1;
         }
         Some(std::mem::take(&mut self.asserts))
+    }
+
+    /// ↑/↓ on the `contains` input: the previous or next line of the
+    /// answer in place of the text (then edited as typed).
+    pub fn step_line(&mut self, by: isize) {
+        let lines: Vec<&str> = text_lines(&self.answer).collect();
+        let Some(ask) = self
+            .asking
+            .as_mut()
+            .filter(|a| a.kind == CheckKind::Contains)
+        else {
+            return;
+        };
+        if lines.is_empty() {
+            return;
+        }
+        let last = lines.len() as isize - 1;
+        ask.line = (ask.line as isize + by).clamp(0, last) as usize;
+        ask.buffer = lines[ask.line].to_string();
+        ask.error = None;
     }
 
     /// Where the input stands: (this text's number, how many texts).
@@ -236,11 +259,13 @@ impl CaseMenu {
 
 /// The first line of the answer with text on it, trimmed.
 pub fn first_line(answer: &str) -> &str {
-    answer
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("")
+    text_lines(answer).next().unwrap_or("")
+}
+
+/// The answer's lines with text on them, trimmed: what ↑/↓ offer for
+/// `contains`.
+fn text_lines(answer: &str) -> impl Iterator<Item = &str> {
+    answer.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
 /// The assertion `kind` makes of `text`, if it holds for `answer`: a
@@ -287,6 +312,10 @@ mod tests {
             (CheckKind::Contains, "Hello Ada.")
         );
         assert_eq!(m.text_progress(), (1, 1));
+        m.step_line(1);
+        m.step_line(1);
+        assert_eq!(m.asking.as_ref().unwrap().buffer, "Bye.");
+        m.step_line(-1);
         let all = m.take_text().unwrap();
         assert_eq!(
             all,
