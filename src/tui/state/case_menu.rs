@@ -122,7 +122,11 @@ impl CaseMenu {
     pub fn why_off(&self, kind: CheckKind) -> Option<&'static str> {
         match kind {
             CheckKind::IsJson if self.schema.is_none() => Some("the prompt has no output.schema"),
-            CheckKind::Equals | CheckKind::Contains | CheckKind::Regex
+            CheckKind::IsJson if !self.answer.is_empty() => self
+                .schema
+                .as_ref()
+                .and_then(|s| json_fails(&self.answer, s)),
+            CheckKind::Equals | CheckKind::Contains | CheckKind::Regex | CheckKind::IsJson
                 if self.answer.is_empty() =>
             {
                 Some("the focused column has no answer yet (run the prompt first)")
@@ -257,6 +261,22 @@ impl CaseMenu {
     }
 }
 
+/// Why `answer` fails is-json with `schema` (as `pwb eval` compiles it:
+/// draft 7, formats checked), if it does.
+fn json_fails(answer: &str, schema: &Value) -> Option<&'static str> {
+    let Ok(parsed) = serde_json::from_str::<Value>(answer) else {
+        return Some("the answer is not JSON");
+    };
+    let validator = jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(schema);
+    match validator {
+        Ok(v) if v.is_valid(&parsed) => None,
+        Ok(_) => Some("the answer does not fit the schema"),
+        Err(_) => Some("the output schema does not compile"),
+    }
+}
+
 /// The first line of the answer with text on it, trimmed.
 pub fn first_line(answer: &str) -> &str {
     text_lines(answer).next().unwrap_or("")
@@ -302,26 +322,36 @@ mod tests {
     #[test]
     fn ticked_checks_are_made_in_menu_order_with_their_texts() {
         let mut m = menu(Some(json!({"type": "object"})));
+        assert_eq!(m.why_off(CheckKind::IsJson), Some("the answer is not JSON"));
+        m.answer = "{\"a\": 1}\nBye.".into();
+        assert_eq!(m.why_off(CheckKind::IsJson), Some("the answer is not JSON"));
+        m.answer = "{\"a\": 1}\n".into();
+        assert_eq!(m.why_off(CheckKind::IsJson), None);
+        m.schema = Some(json!({"type": "array"}));
+        assert_eq!(
+            m.why_off(CheckKind::IsJson),
+            Some("the answer does not fit the schema")
+        );
+        m.schema = Some(json!({"type": "object"}));
+        let answer = "{\n  \"hello\": \"Ada\",\n  \"bye\": true\n}\n";
+        m.answer = answer.into();
         m.toggle(3);
         m.toggle(1);
         m.toggle(0);
         assert_eq!(m.go_on(), None);
         let ask = m.asking.as_ref().unwrap();
-        assert_eq!(
-            (ask.kind, ask.buffer.as_str()),
-            (CheckKind::Contains, "Hello Ada.")
-        );
+        assert_eq!((ask.kind, ask.buffer.as_str()), (CheckKind::Contains, "{"));
         assert_eq!(m.text_progress(), (1, 1));
         m.step_line(1);
         m.step_line(1);
-        assert_eq!(m.asking.as_ref().unwrap().buffer, "Bye.");
+        assert_eq!(m.asking.as_ref().unwrap().buffer, "\"bye\": true");
         m.step_line(-1);
         let all = m.take_text().unwrap();
         assert_eq!(
             all,
             vec![
-                json!({"type": "equals", "value": "Hello Ada.\nBye."}),
-                json!({"type": "contains", "value": "Hello Ada."}),
+                json!({"type": "equals", "value": answer}),
+                json!({"type": "contains", "value": "\"hello\": \"Ada\","}),
                 json!({"type": "is-json", "value": {"type": "object"}}),
             ]
         );
