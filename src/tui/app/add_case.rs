@@ -54,19 +54,24 @@ impl App {
             .get(col)
             .map(|c| c.text.clone())
             .unwrap_or_default();
-        let schema = match &self.rendered {
-            RenderState::Ok(r) => r.output_json_schema(),
+        let (schema, input) = match &self.rendered {
+            RenderState::Ok(r) => (r.output_json_schema(), r.input.clone()),
             RenderState::Err(_) => {
                 return self.set_status(Level::Warning, "not added: the prompt does not render");
             }
         };
+        let mut vars = self.current.vars.to_input(input.as_ref());
+        // A conversation's turns before the checked answer.
+        if let Some(turns) = self.conversation_var(col) {
+            vars.insert(crate::session::conversation::HISTORY_VAR.to_string(), turns);
+        }
         let path = self.suite_file();
         let suite = path
             .strip_prefix(&self.session.ws.root)
             .unwrap_or(&path)
             .display()
             .to_string();
-        let menu = CaseMenu::new(col, answer, schema, suite);
+        let menu = CaseMenu::new(col, (answer, schema), vars, suite);
         self.popup = Some(Popup::CaseMenu(Box::new(menu)));
     }
 
@@ -134,7 +139,7 @@ impl App {
         };
         match done {
             Some(asserts) => {
-                self.finish_add_case(m.col, asserts, effects);
+                self.finish_add_case(*m, asserts, effects);
                 None
             }
             None => Some(Popup::CaseMenu(m)),
@@ -142,21 +147,10 @@ impl App {
     }
 
     /// The checks are picked: the case goes to the event loop to append.
-    fn finish_add_case(&mut self, col: usize, asserts: Vec<Value>, effects: &mut Vec<Effect>) {
-        let input = match &self.rendered {
-            RenderState::Ok(r) => r.input.clone(),
-            RenderState::Err(_) => {
-                return self.set_status(Level::Warning, "not added: the prompt does not render");
-            }
-        };
-        let mut vars = self.current.vars.to_input(input.as_ref());
-        // A conversation's turns before the checked answer.
-        if let Some(turns) = self.conversation_var(col) {
-            vars.insert(crate::session::conversation::HISTORY_VAR.to_string(), turns);
-        }
+    fn finish_add_case(&mut self, m: CaseMenu, asserts: Vec<Value>, effects: &mut Vec<Effect>) {
         let case = NewCase {
             description: None,
-            vars,
+            vars: m.vars,
             asserts,
         };
         effects.push(Effect::AddCase {

@@ -2,7 +2,8 @@
 //! answer gets (several may be ticked), then the text of each ticked check
 //! that needs one, asked on a one-line input and held to the answer.
 
-use serde_json::{Value, json};
+use crate::eval::assert::value::render_str;
+use serde_json::{Map, Value, json};
 
 /// One choice of the menu, in the order it is listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +83,8 @@ pub struct CaseMenu {
     pub col: usize,
     pub answer: String,
     pub schema: Option<Value>,
+    /// The case's variables (what `pwb eval` fills `{{ }}` in values with).
+    pub vars: Map<String, Value>,
     /// The suite file, as shown (relative to the workspace).
     pub suite: String,
     pub cursor: usize,
@@ -97,11 +100,18 @@ pub struct CaseMenu {
 }
 
 impl CaseMenu {
-    pub fn new(col: usize, answer: String, schema: Option<Value>, suite: String) -> Self {
+    /// The menu for column `col`'s (answer, output schema).
+    pub fn new(
+        col: usize,
+        (answer, schema): (String, Option<Value>),
+        vars: Map<String, Value>,
+        suite: String,
+    ) -> Self {
         let mut m = CaseMenu {
             col,
             answer,
             schema,
+            vars,
             suite,
             cursor: 0,
             ticked: [false; 6],
@@ -130,6 +140,9 @@ impl CaseMenu {
                 if self.answer.is_empty() =>
             {
                 Some("the focused column has no answer yet (run the prompt first)")
+            }
+            CheckKind::Equals if render_str(&self.answer, &self.vars) != self.answer => {
+                Some("the answer holds {{ }}, which pwb eval would fill in from the vars")
             }
             _ => None,
         }
@@ -186,7 +199,7 @@ impl CaseMenu {
     /// a text that fails stays with the reason.
     pub fn take_text(&mut self) -> Option<Vec<Value>> {
         let ask = self.asking.as_mut()?;
-        match check_text(ask.kind, &ask.buffer, &self.answer) {
+        match check_text(ask.kind, &ask.buffer, (&self.answer, &self.vars)) {
             Ok(v) => {
                 self.asserts.push(v);
                 self.next += 1;
@@ -290,24 +303,33 @@ fn text_lines(answer: &str) -> impl Iterator<Item = &str> {
 
 /// The assertion `kind` makes of `text`, if it holds for `answer`: a
 /// check that fails on the answer it was made from would be a wrong test.
-pub fn check_text(kind: CheckKind, text: &str, answer: &str) -> Result<Value, String> {
-    if text.is_empty() {
+/// `pwb eval` fills `{{ }}` in a value from the case's vars before it
+/// checks: what it would check is what is held to the answer.
+pub fn check_text(
+    kind: CheckKind,
+    typed: &str,
+    (answer, vars): (&str, &Map<String, Value>),
+) -> Result<Value, String> {
+    if typed.is_empty() {
         return Err("type the text first (Esc adds nothing)".into());
     }
+    let filled = render_str(typed, vars);
+    let text = filled.as_str();
+    let value = |kind: &str| json!({"type": kind, "value": typed});
     match kind {
         CheckKind::Contains if !answer.contains(text) => {
             Err("the answer does not contain this text".into())
         }
-        CheckKind::Contains => Ok(json!({"type": "contains", "value": text})),
+        CheckKind::Contains => Ok(value("contains")),
         CheckKind::Regex => {
             let re = crate::workspace::compile_regex(text)
                 .map_err(|e| format!("not ECMAScript: {e}"))?;
             if re.find(answer).is_none() {
                 return Err("the regex does not match the answer".into());
             }
-            Ok(json!({"type": "regex", "value": text}))
+            Ok(value("regex"))
         }
-        _ => Ok(json!({"type": "llm-rubric", "value": text.trim()})),
+        _ => Ok(json!({"type": "llm-rubric", "value": typed.trim()})),
     }
 }
 
@@ -316,7 +338,13 @@ mod tests {
     use super::*;
 
     fn menu(schema: Option<Value>) -> CaseMenu {
-        CaseMenu::new(0, "Hello Ada.\nBye.".into(), schema, "tests/x.yaml".into())
+        let vars = Map::from_iter([("name".to_string(), json!("Ada"))]);
+        CaseMenu::new(
+            0,
+            ("Hello Ada.\nBye.".into(), schema),
+            vars,
+            "tests/x.yaml".into(),
+        )
     }
 
     #[test]
@@ -360,6 +388,13 @@ mod tests {
     #[test]
     fn greyed_choices_say_why_and_nothing_excludes_the_rest() {
         let mut m = menu(None);
+        m.answer = "Hi {{name}}".into();
+        assert!(
+            m.why_off(CheckKind::Equals)
+                .unwrap()
+                .contains("would fill in")
+        );
+        m.answer = "Hello Ada.\nBye.".into();
         m.toggle(3);
         assert!(!m.ticked[3]);
         assert!(m.note.as_deref().unwrap().contains("no output.schema"));
@@ -367,7 +402,7 @@ mod tests {
         m.toggle(5);
         assert_eq!(m.ticked, [false, false, false, false, false, true]);
         assert_eq!(m.go_on(), Some(vec![]));
-        let mut empty = CaseMenu::new(0, String::new(), None, String::new());
+        let mut empty = CaseMenu::new(0, (String::new(), None), Map::new(), String::new());
         assert_eq!(empty.cursor, 4);
         empty.cursor = 0;
         assert_eq!(empty.go_on(), None);
@@ -376,7 +411,14 @@ mod tests {
 
     #[test]
     fn a_text_must_hold_for_the_answer() {
-        let a = "Hello Ada.";
+        let vars = Map::from_iter([("name".to_string(), json!("Ada"))]);
+        let a = ("Hello Ada.", &vars);
+        // As pwb eval checks it: `{{name}}` filled in first, kept as typed.
+        assert_eq!(
+            check_text(CheckKind::Contains, "Hello {{name}}", a).unwrap(),
+            json!({"type": "contains", "value": "Hello {{name}}"})
+        );
+        assert!(check_text(CheckKind::Contains, "{{other}}Bo", a).is_err());
         assert!(
             check_text(CheckKind::Contains, "Bo", a)
                 .unwrap_err()
