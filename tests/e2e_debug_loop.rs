@@ -247,10 +247,10 @@ fn a_failing_case_is_fixed_in_the_tui_and_becomes_a_test() {
     session.keys(&["F6", "C-r"]);
     session.wait_for("the workbench answer", |s| s.contains("Asks how to change"));
     session.keys(&["A"]);
-    session.wait_for("the add-a-case prompt", |s| {
-        s.contains("add as test, check")
-    });
-    session.type_text(r#"regex "needs_human"\s*:\s*false"#);
+    session.wait_for("the add-a-case menu", |s| s.contains("Add as test case"));
+    session.keys(&["r", "Enter"]);
+    session.wait_for("the regex input", |s| s.contains("regex (ECMAScript"));
+    session.type_text(r#""needs_human"\s*:\s*false"#);
     session.keys(&["Enter"]);
     session.wait_for("the case added", |s| s.contains("added a case"));
     session.keys(&["C-s"]);

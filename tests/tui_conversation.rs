@@ -215,7 +215,7 @@ fn the_inspector_shows_the_whole_conversation_request() {
 fn a_conversation_is_saved_as_a_case_with_its_turns_in_history() {
     let (mut app, _server, tmp) = three_turns();
     app.update(cmd(Command::AddCase));
-    type_text(&mut app, "equals");
+    // The menu's cursor starts on `equals this answer`.
     let mut added = false;
     for e in app.update(key(KeyCode::Enter)) {
         if let Effect::AddCase { path, case } = e {

@@ -1,60 +1,17 @@
-//! From a debugging session to a test: `A` in Outputs appends the current
-//! variables as a new case of the prompt's suite (its `tests/` file, else
-//! `tests/NAME.yaml`), with the check typed on one line: `equals` (this
-//! answer), `contains TEXT`, `regex RE`, `is-json` (with the prompt's
-//! output schema), `rubric TEXT` (llm-rubric) or `none`. The file is
-//! appended by the event loop (`workspace::append_case`: the rest of the
-//! file kept byte for byte, re-checked as `pwb check` reads it).
+//! From a debugging session to a test: `A` in Outputs opens a short menu
+//! of checks (state::case_menu) for a case made of the current variables
+//! and the focused answer; the case is appended to the prompt's suite (its
+//! `tests/` file, else `tests/NAME.yaml`) by the event loop
+//! (`workspace::append_case`: the rest of the file kept byte for byte,
+//! re-checked as `pwb check` reads it).
 
 use super::{App, Effect, Level, RenderState};
+use crate::tui::action::{KeyCode, KeyPress};
+use crate::tui::state::case_menu::{CaseMenu, KINDS};
+use crate::tui::state::popup::Popup;
 use crate::workspace::append_case::{NewCase, append_case};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-/// The check a typed line asks for, given the focused answer and the
-/// prompt's output schema.
-pub fn check_of(
-    typed: &str,
-    answer: &str,
-    schema: Option<&Value>,
-) -> Result<Option<Value>, String> {
-    let typed = typed.trim();
-    let (word, rest) = typed.split_once(char::is_whitespace).unwrap_or((typed, ""));
-    let rest = rest.trim();
-    let need = |what: &str| -> Result<(), String> {
-        if rest.is_empty() {
-            Err(format!("`{word}` needs {what} after it"))
-        } else {
-            Ok(())
-        }
-    };
-    Ok(Some(match word {
-        "equals" => json!({"type": "equals", "value": answer}),
-        "contains" => {
-            need("the text")?;
-            json!({"type": "contains", "value": rest})
-        }
-        "regex" => {
-            need("a regular expression")?;
-            crate::workspace::compile_regex(rest).map_err(|e| format!("regex: {e}"))?;
-            json!({"type": "regex", "value": rest})
-        }
-        "is-json" => match schema {
-            Some(s) => json!({"type": "is-json", "value": s}),
-            None => json!({"type": "is-json"}),
-        },
-        "rubric" | "llm-rubric" => {
-            need("the rubric")?;
-            json!({"type": "llm-rubric", "value": rest})
-        }
-        "none" => return Ok(None),
-        _ => {
-            return Err(
-                "type equals, contains TEXT, regex RE, is-json, rubric TEXT or none".into(),
-            );
-        }
-    }))
-}
 
 /// Appends `case` to the suite file at `path` (made when missing). Run
 /// by the event loop; `Ok` holds the file's warnings.
@@ -88,8 +45,9 @@ impl App {
             })
     }
 
-    /// The one-line answer to `A`: the check, then the case is appended.
-    pub(super) fn finish_add_case(&mut self, col: usize, typed: &str, effects: &mut Vec<Effect>) {
+    /// `A` in Outputs: the menu of checks for the focused answer.
+    pub(super) fn open_case_menu(&mut self) {
+        let col = self.outputs.focus_col;
         let answer = self
             .outputs
             .columns()
@@ -102,25 +60,98 @@ impl App {
                 return self.set_status(Level::Warning, "not added: the prompt does not render");
             }
         };
-        if typed.trim() == "equals" && answer.is_empty() {
-            return self.set_status(
-                Level::Warning,
-                "not added: the focused column has no answer",
-            );
-        }
-        let check = match check_of(typed, &answer, schema.as_ref()) {
-            Ok(c) => c,
-            Err(why) => return self.set_status(Level::Warning, format!("not added: {why}")),
-        };
         let mut vars = self.current.vars.to_input(input.as_ref());
         // A conversation's turns before the checked answer.
         if let Some(turns) = self.conversation_var(col) {
             vars.insert(crate::session::conversation::HISTORY_VAR.to_string(), turns);
         }
+        let path = self.suite_file();
+        let suite = path
+            .strip_prefix(&self.session.ws.root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let menu = CaseMenu::new(col, (answer, schema), vars, suite);
+        self.popup = Some(Popup::CaseMenu(Box::new(menu)));
+    }
+
+    /// Keys of the menu, then of its one-line inputs; Esc adds nothing.
+    pub(super) fn case_menu_key(
+        &mut self,
+        mut m: Box<CaseMenu>,
+        key: KeyPress,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Popup> {
+        if key.code == KeyCode::Esc {
+            self.set_status(Level::Info, "no case added");
+            return None;
+        }
+        let done = match m.asking.as_mut() {
+            Some(ask) => match key.code {
+                KeyCode::Enter => m.take_text(),
+                KeyCode::Up | KeyCode::Down => {
+                    m.step_line(if key.code == KeyCode::Up { -1 } else { 1 });
+                    None
+                }
+                KeyCode::Backspace => {
+                    ask.buffer.pop();
+                    ask.error = None;
+                    None
+                }
+                KeyCode::Char('u') if key.ctrl => {
+                    ask.buffer.clear();
+                    ask.error = None;
+                    None
+                }
+                KeyCode::Char(c) if !key.ctrl && !key.alt => {
+                    ask.buffer.push(c);
+                    ask.error = None;
+                    None
+                }
+                _ => None,
+            },
+            None => match key.code {
+                KeyCode::Enter => m.go_on(),
+                KeyCode::Up | KeyCode::Char('k') => {
+                    m.step(-1);
+                    None
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    m.step(1);
+                    None
+                }
+                KeyCode::Char(' ') => {
+                    m.toggle(m.cursor);
+                    None
+                }
+                KeyCode::Char('q') => {
+                    self.set_status(Level::Info, "no case added");
+                    return None;
+                }
+                KeyCode::Char(c) if !key.ctrl && !key.alt => {
+                    if let Some(i) = KINDS.iter().position(|k| k.key() == c) {
+                        m.toggle(i);
+                    }
+                    None
+                }
+                _ => None,
+            },
+        };
+        match done {
+            Some(asserts) => {
+                self.finish_add_case(*m, asserts, effects);
+                None
+            }
+            None => Some(Popup::CaseMenu(m)),
+        }
+    }
+
+    /// The checks are picked: the case goes to the event loop to append.
+    fn finish_add_case(&mut self, m: CaseMenu, asserts: Vec<Value>, effects: &mut Vec<Effect>) {
         let case = NewCase {
             description: None,
-            vars,
-            asserts: check.into_iter().collect(),
+            vars: m.vars,
+            asserts,
         };
         effects.push(Effect::AddCase {
             path: self.suite_file(),
@@ -146,47 +177,5 @@ impl App {
             ),
             Err(why) => self.set_status(Level::Error, format!("not added to {shown}: {why}")),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_typed_line_is_the_check() {
-        let schema = json!({"type": "object"});
-        assert_eq!(
-            check_of("equals", "Hi Ada", None).unwrap(),
-            Some(json!({"type": "equals", "value": "Hi Ada"}))
-        );
-        assert_eq!(
-            check_of(" contains  refund ", "", None).unwrap(),
-            Some(json!({"type": "contains", "value": "refund"}))
-        );
-        assert_eq!(
-            check_of("is-json", "", Some(&schema)).unwrap(),
-            Some(json!({"type": "is-json", "value": schema}))
-        );
-        assert_eq!(
-            check_of("rubric is polite", "", None).unwrap(),
-            Some(json!({"type": "llm-rubric", "value": "is polite"}))
-        );
-        assert_eq!(check_of("none", "", None).unwrap(), None);
-        assert!(
-            check_of("regex (?i)x", "", None)
-                .unwrap_err()
-                .contains("inline flags")
-        );
-        assert!(
-            check_of("contains", "", None)
-                .unwrap_err()
-                .contains("needs the text")
-        );
-        assert!(
-            check_of("maybe", "", None)
-                .unwrap_err()
-                .starts_with("type equals")
-        );
     }
 }

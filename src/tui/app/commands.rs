@@ -290,13 +290,7 @@ impl App {
             return self.step_tools(cmd == Command::RunTools, effects);
         }
         if cmd == Command::AddCase {
-            self.popup = Some(Popup::LineInput {
-                purpose: LinePurpose::AddCase {
-                    col: self.outputs.focus_col,
-                },
-                buffer: String::new(),
-            });
-            return;
+            return self.open_case_menu();
         }
         if matches!(cmd, Command::Rate | Command::RateUp | Command::RateDown) {
             return self.rate_command(cmd, effects);

@@ -53,6 +53,11 @@ impl App {
             Some(Popup::LineInput { buffer, .. }) => {
                 buffer.push_str(text.lines().next().unwrap_or(""))
             }
+            Some(Popup::CaseMenu(m)) => {
+                if let Some(ask) = m.asking.as_mut() {
+                    ask.buffer.push_str(text.lines().next().unwrap_or(""));
+                }
+            }
             Some(Popup::Variables) => {
                 if let Some(field) = self.current.vars.editing.as_mut() {
                     field.insert_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
@@ -160,6 +165,7 @@ impl App {
             Popup::SwitchPrompt(switcher) if !close => self.switcher_key(switcher, key),
             Popup::Versions(p) => self.versions_key(p, key),
             Popup::VariantPicker(p) => self.variant_picker_key(p, key),
+            Popup::CaseMenu(m) => self.case_menu_key(m, key, effects),
             Popup::Recovery { prompt, text } => match key.code {
                 KeyCode::Char('r') | KeyCode::Enter => {
                     self.open_prompt(prompt);
@@ -276,9 +282,6 @@ impl App {
         if let LinePurpose::RateHistory { uid } = purpose {
             return self.finish_history_rating(uid, buffer, effects);
         }
-        if let LinePurpose::AddCase { col } = purpose {
-            return self.finish_add_case(col, buffer, effects);
-        }
         if let LinePurpose::Continue { col } = purpose {
             return self.finish_continue(col, buffer, effects);
         }
@@ -307,7 +310,6 @@ impl App {
             | LinePurpose::Rate { .. }
             | LinePurpose::RateTest { .. }
             | LinePurpose::RateHistory { .. }
-            | LinePurpose::AddCase { .. }
             | LinePurpose::Continue { .. }
             | LinePurpose::EditTurn { .. }
             | LinePurpose::ToolResult { .. } => {}

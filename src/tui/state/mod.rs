@@ -2,6 +2,7 @@
 //! methods that `App::update` calls; views only read it.
 
 pub mod blind;
+pub mod case_menu;
 pub mod conversation;
 pub mod diffs;
 pub mod examples;

@@ -39,6 +39,8 @@ pub enum Popup {
     },
     /// `v` in Tests: variant B (another prompt, or a recorded version).
     VariantPicker(Box<super::variants::VariantPicker>),
+    /// `A` in Outputs: the checks of a case made from the focused answer.
+    CaseMenu(Box<super::case_menu::CaseMenu>),
     /// Quit with unsaved edits?
     ConfirmQuit,
 }
@@ -66,10 +68,6 @@ pub enum LinePurpose {
     /// How to rate the call opened on the History screen.
     RateHistory {
         uid: i64,
-    },
-    /// Which check the case added from output column `col` gets.
-    AddCase {
-        col: usize,
     },
     /// The next user turn of column `col`'s conversation (`None`: of
     /// every column).

@@ -2,6 +2,7 @@
 //! only state they touch is scroll (editor viewport, highlight cache).
 
 pub mod blind;
+pub mod case_menu;
 pub mod editor;
 pub mod examples;
 pub mod help;

@@ -4,7 +4,7 @@
 //! search / go-to-line prompt. Scrolling popups stop at their last line.
 
 use super::text::clip_ellipsis;
-use super::{help, inspector, tests_compare, tests_detail, variables, versions};
+use super::{case_menu, help, inspector, tests_compare, tests_detail, variables, versions};
 use crate::tui::app::{App, Pane};
 use crate::tui::layout::centered;
 use crate::tui::state::popup::{LinePurpose, Popup};
@@ -98,6 +98,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
             let hints = " ↑↓ · Enter picks B · Esc ";
             boxed(frame, area, app, (" Variant B ", hints), lines, 0, (76, 24));
         }
+        Popup::CaseMenu(m) => {
+            let lines = case_menu::lines(app, m, 88);
+            let hints = case_menu::HINTS;
+            boxed(
+                frame,
+                area,
+                app,
+                (case_menu::TITLE, hints),
+                lines,
+                0,
+                (90, 14),
+            );
+            if let Some(line) = case_menu::input_line(app, m).filter(|_| area.height >= 2) {
+                let r = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+                frame.render_widget(Clear, r);
+                frame.render_widget(Paragraph::new(line).style(app.theme.popup), r);
+            }
+        }
         Popup::Recovery { prompt, .. } => {
             let name = app
                 .session
@@ -148,9 +166,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &mut App) {
                 LinePurpose::Continue { col: None } => "next turn, to every column: ",
                 LinePurpose::ToolResult { .. } => "tool result (JSON, else text): ",
                 LinePurpose::EditTurn { .. } => "edit the turn (Enter asks again from there): ",
-                LinePurpose::AddCase { .. } => {
-                    "add as test, check: equals | contains TEXT | regex RE | is-json | rubric TEXT | none: "
-                }
             };
             if area.height < 2 {
                 return;
