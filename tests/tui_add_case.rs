@@ -47,23 +47,9 @@ fn carry_out(app: &mut App, effects: Vec<Effect>) -> usize {
     n
 }
 
-/// The screen with measured times redacted; a line holding a time loses
-/// its padding before the border (a time of more digits shrinks it by as
-/// many cells), so a loaded machine draws the same snapshot.
+/// The screen with measured times redacted (support::tui::redact_times).
 fn stable(app: &mut App) -> String {
-    let pad = regex::Regex::new(r" {2,}│$").unwrap();
     support::tui::screen_redacted(app, &[])
-        .lines()
-        .map(|l| {
-            let inner = l.trim_matches('"');
-            if inner.contains("#ms") {
-                format!("\"{}\"", pad.replace(inner, " │"))
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn press(app: &mut App, c: char) -> Vec<Effect> {

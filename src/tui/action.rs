@@ -124,7 +124,7 @@ impl Command {
             Command::RateDown => "thumbs down for the focused answer",
             Command::Blind => "blind A/B vote on two models' answers",
             Command::Tests => "tests: the prompt's suites run as a grid",
-            Command::AddCase => "add the vars as a test case, checks picked from a menu",
+            Command::AddCase => "add the vars as a test case (menu of checks)",
             Command::Continue => "the next turn of the focused conversation",
             Command::ContinueAll => "the same next turn to every column",
             Command::StepTools => "answer the tool calls (mock or typed), one step",

@@ -164,19 +164,23 @@ pub fn screen_redacted(app: &mut App, ids: &[String]) -> String {
 }
 
 /// Measured times made fixed: each becomes `#` and its unit, however many
-/// digits it had on a loaded machine. A time before padding keeps its
-/// line's width; one before a single space (a separator) just shrinks.
+/// digits it had on a loaded machine; on a line that held one, every run
+/// of spaces becomes two, so padding around a time (left or right
+/// aligned) does not move what follows.
 pub fn redact_times(text: &str) -> String {
-    let re = regex::Regex::new(r"\b\d+(?:\.\d+)?(ms|s)\b( *)").expect("regex");
-    re.replace_all(text, |m: &regex::Captures| {
-        let (short, pad) = (format!("#{}", &m[1]), &m[2]);
-        if pad.len() >= 2 {
-            format!("{short:<w$}", w = m[0].chars().count())
-        } else {
-            format!("{short}{pad}")
-        }
-    })
-    .into_owned()
+    let time = regex::Regex::new(r"\b\d+(?:\.\d+)?(ms|s)\b").expect("regex");
+    let gap = regex::Regex::new(r" {2,}").expect("regex");
+    text.split('\n')
+        .map(|line| {
+            let fixed = time.replace_all(line, "#$1");
+            if fixed == line {
+                line.to_string()
+            } else {
+                gap.replace_all(&fixed, "  ").into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Sends `action`; when it starts a Tests run, carries the run out with
