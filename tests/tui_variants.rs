@@ -20,29 +20,7 @@ use support::tui::{
 
 /// greet renders `Greet NAME.`, welcome `Hello NAME!`: welcome passes
 /// cases 1 and 3 that greet fails and fails case 4 that greet passes.
-const SUITE: &str = "\
-prompt: greet
-tests:
-  - description: says hello
-    vars: { name: Ada }
-    assert:
-      - type: contains
-        value: Hello
-  - description: names the person
-    vars: { name: Bob }
-    assert:
-      - type: contains
-        value: Bob
-  - vars: { name: Cy }
-    assert:
-      - type: regex
-        value: '^Hello'
-  - description: stays plain
-    vars: { name: Di }
-    assert:
-      - type: not-contains
-        value: Hello
-";
+const SUITE: &str = support::tui::GREET_SUITE;
 
 fn app() -> (App, tempfile::TempDir) {
     let tmp = tempfile::tempdir().unwrap();

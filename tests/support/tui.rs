@@ -225,3 +225,30 @@ pub fn act_and_eval(app: &mut App, action: Action) {
         app.update(a);
     }
 }
+
+/// A suite of `echo_workspace`'s greet prompt (`Greet NAME.`): cases 2
+/// and 4 pass, 1 and 3 fail; the Tests screen's tests share it.
+#[allow(dead_code)]
+pub const GREET_SUITE: &str = "\
+prompt: greet
+tests:
+  - description: says hello
+    vars: { name: Ada }
+    assert:
+      - type: contains
+        value: Hello
+  - description: names the person
+    vars: { name: Bob }
+    assert:
+      - type: contains
+        value: Bob
+  - vars: { name: Cy }
+    assert:
+      - type: regex
+        value: '^Hello'
+  - description: stays plain
+    vars: { name: Di }
+    assert:
+      - type: not-contains
+        value: Hello
+";
