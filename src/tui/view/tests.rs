@@ -18,6 +18,8 @@ use ratatui::widgets::Paragraph;
 
 /// Width of the case column, and of each result column at least.
 const LABEL_W: usize = 28;
+/// The widest a case label gets when the cells leave room.
+const MAX_LABEL_W: usize = 72;
 const CELL_W: usize = 16;
 
 /// The summary rows under the grid: a label and, per column, its text.
@@ -94,8 +96,10 @@ fn grid_lines(
 ) -> Vec<Line<'static>> {
     let cols = g.columns.len().max(1);
     let cell_w = (width.saturating_sub(LABEL_W) / cols).clamp(CELL_W.min(width), 40);
+    // Room the cells leave goes to the case labels (up to a long line).
+    let label_w = width.saturating_sub(cols * cell_w).clamp(LABEL_W, MAX_LABEL_W);
     let mut lines = Vec::new();
-    let mut head = vec![Span::styled(pad("case", LABEL_W), t.title)];
+    let mut head = vec![Span::styled(pad("case", label_w), t.title)];
     let same_prompt = g.columns.iter().all(|o| o.prompt == g.columns[0].prompt);
     for c in &g.columns {
         let name = if same_prompt {
@@ -107,7 +111,7 @@ fn grid_lines(
     }
     lines.push(Line::from(head));
     let rows = s.rows();
-    let paired = super::tests_compare::paired_lines(s, g, t, LABEL_W, cell_w, pad);
+    let paired = super::tests_compare::paired_lines(s, g, t, label_w, cell_w, pad);
     // The header, the summary rows, the paired rows and the progress line.
     let room = height
         .saturating_sub(2 + SUMMARY_ROWS.len() + paired.len())
@@ -133,7 +137,7 @@ fn grid_lines(
             t.base
         };
         let mut spans = vec![Span::styled(
-            pad(&format!("{}. {}", case + 1, g.row_label(case)), LABEL_W),
+            pad(&format!("{}. {}", case + 1, g.row_label(case)), label_w),
             label_style,
         )];
         for col in 0..g.columns.len() {
@@ -144,7 +148,7 @@ fn grid_lines(
         lines.push(Line::from(spans));
     }
     for (label, text) in SUMMARY_ROWS {
-        let mut row = vec![Span::styled(pad(label, LABEL_W), t.title)];
+        let mut row = vec![Span::styled(pad(label, label_w), t.title)];
         for col in 0..g.columns.len() {
             row.push(Span::styled(pad(&text(g, col), cell_w), t.readout));
         }
