@@ -12,6 +12,7 @@ mod history_screen;
 mod keys;
 mod preflight;
 mod render;
+mod saved_turns;
 mod tests_cell;
 mod tests_keys;
 mod tests_screen;
@@ -416,9 +417,12 @@ impl App {
                 self.on_conversation_event(ev, &mut effects)
             }
             Action::Run(ev) => {
-                let terminal = ev.is_terminal();
-                if self.outputs.apply(ev) && terminal && !self.outputs.is_running() {
-                    self.run_finished();
+                let (terminal, cell) = (ev.is_terminal(), ev.cell());
+                if self.outputs.apply(ev) && terminal {
+                    self.main_cell_settled(cell);
+                    if !self.outputs.is_running() {
+                        self.run_finished();
+                    }
                 }
             }
             Action::Tick => {

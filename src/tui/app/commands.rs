@@ -89,6 +89,7 @@ impl App {
         let schema = self.rendered_prompt().and_then(|r| r.output_json_schema());
         let collector = self.recorded(Collector::new(run, &cells, schema), &cells);
         self.convo.begin(&cells);
+        self.restore_saved_turns(&cells);
         self.outputs.begin(collector);
         let missing = self.missing_vars().to_vec();
         let refused: Vec<String> = cells

@@ -110,7 +110,10 @@ impl App {
             total,
             label,
         };
-        self.current.vars.load(&vars, loaded);
+        let problem = self.current.vars.load(&vars, loaded);
         self.inputs_changed();
+        if let Err(why) = problem {
+            self.set_status(Level::Warning, format!("{why} (sent as a variable)"));
+        }
     }
 }
