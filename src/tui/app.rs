@@ -40,6 +40,7 @@ use crate::prompt::{self, RenderedPrompt};
 use crate::run::event::RunId;
 use crate::run::{CacheMode, PlannedCell};
 use crate::session::Session;
+use crate::session::context::ContextCut;
 use crate::types::GenParams;
 use crate::workspace::Workspace;
 use std::collections::HashMap;
@@ -539,13 +540,24 @@ impl App {
 
     /// The cells a run would send now: used by Run and by the inspector.
     pub fn planned_cells(&self) -> Result<Vec<PlannedCell>, String> {
+        Ok(self.planned_fitted()?.0)
+    }
+
+    /// `planned_cells`, with what the `context:` policy cut for each
+    /// column (`None`: nothing).
+    pub fn planned_fitted(&self) -> Result<(Vec<PlannedCell>, Vec<Option<ContextCut>>), String> {
         let r = match &self.rendered {
             RenderState::Ok(r) => r,
             RenderState::Err(e) => return Err(format!("the prompt does not render: {e}")),
         };
-        Ok(self
+        let (cells, cuts) = self
             .session
-            .plan(r, &self.models.picks(), self.models.repeats))
+            .plan_fitted(r, &self.models.picks(), self.models.repeats);
+        let cuts = cells
+            .iter()
+            .map(|c| cuts.get(c.slot.model).cloned().flatten())
+            .collect();
+        Ok((cells, cuts))
     }
 
     fn next_run_id(&mut self) -> RunId {
