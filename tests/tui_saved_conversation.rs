@@ -180,3 +180,30 @@ fn a_case_loaded_by_t_shows_its_turns_and_sends_what_pwb_eval_sends() {
     insta::assert_snapshot!("saved_conversation_loaded", kept.join("\n"));
     goes_on(&mut app, &server);
 }
+
+#[test]
+fn the_variables_popup_shows_the_saved_turns_and_x_drops_them() {
+    let server = server();
+    let tmp = tempfile::tempdir().unwrap();
+    workspace(tmp.path(), &server);
+    let mut app = open(tmp.path());
+    app.update(cmd(Command::Variables));
+    app.update(key(KeyCode::Char('t')));
+    let s = screen_sized(&mut app, 100, 30);
+    assert!(
+        s.contains("+ 2 saved turn(s) follow the prompt (the case's history)")
+            && s.contains("x drops the saved turns"),
+        "{s}"
+    );
+    assert!(!s.contains("│history "), "not a variable:\n{s}");
+    app.update(key(KeyCode::Char('x')));
+    app.update(key(KeyCode::Esc));
+    render(&mut app);
+    assert!(app.current.vars.history.is_empty());
+    act(&mut app, cmd(Command::Run));
+    assert_eq!(
+        turns(&last_body(&server)),
+        ["system: Be brief.", "user: Hi, I am Ada."]
+    );
+    assert!(app.convo.of(0).is_none(), "a plain answer, no conversation");
+}

@@ -37,6 +37,14 @@ impl App {
                 }
             }
             KeyCode::Char('t') => self.load_next_test_case(),
+            KeyCode::Char('x') if !vars.history.is_empty() => {
+                vars.history.clear();
+                self.inputs_changed();
+                self.set_status(
+                    Level::Info,
+                    "the case's saved turns are dropped: Ctrl-R sends the prompt alone",
+                );
+            }
             _ => {}
         }
         Some(Popup::Variables)
