@@ -173,6 +173,7 @@ fn result(case: usize, m: usize) -> CellResult {
         grader_usage: Default::default(),
         grader_cost: None,
         call_id: None,
+        context: None,
     }
 }
 

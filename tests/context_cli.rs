@@ -165,3 +165,72 @@ fn check_points_at_a_bad_policy_with_a_hint() {
         "{err}"
     );
 }
+
+#[test]
+fn eval_says_which_requests_were_cut_per_cell_and_counts_them() {
+    let server = MockServer::start(|_| Reply::sse(openai_stream(&["Done."], 90, Duration::ZERO)));
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server.base_v1(), "");
+    let long = "word ".repeat(300);
+    write_files(
+        dir.path(),
+        &[
+            (
+                "prompts/sum.prompt",
+                "---\nconfig:\n  maxOutputTokens: 20\ncontext: {fit: truncate, var: document}\n---\n\
+                 {{role \"user\"}}Summarize: {{document}}",
+            ),
+            (
+                "tests/sum.yaml",
+                &format!(
+                    "prompt: sum\ntests:\n  - description: long\n    vars: {{document: \"{long}\"}}\n    \
+                     assert: [{{type: contains, value: Done}}]\n  - description: short\n    \
+                     vars: {{document: a few words}}\n    assert: [{{type: contains, value: Done}}]\n"
+                ),
+            ),
+        ],
+    );
+    let (code, out, err) = pwb(dir.path(), &["eval", "--no-cache", "-o", "r.json"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("\n1 request trimmed to fit the window\n"),
+        "{out}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let of = |d: &str| {
+        results
+            .iter()
+            .find(|r| r["description"] == d)
+            .unwrap_or_else(|| panic!("{d} in {report}"))["context"]
+            .clone()
+    };
+    let cut = of("long");
+    assert!(
+        cut["what"]
+            .as_str()
+            .unwrap()
+            .starts_with("truncated `document`"),
+        "{cut}"
+    );
+    assert!(cut["tokens_after"].as_u64().unwrap() <= cut["limit"].as_u64().unwrap());
+    assert!(cut["tokens_before"].as_u64().unwrap() > cut["limit"].as_u64().unwrap());
+    assert_eq!(of("short"), serde_json::Value::Null);
+    // What was sent is what was cut.
+    let sent: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.json()["messages"][0]["content"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        sent.iter()
+            .any(|m| m.contains("tokens cut to fit the context window]")),
+        "{sent:?}"
+    );
+}

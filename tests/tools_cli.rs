@@ -349,6 +349,41 @@ fn the_step_limit_is_said_and_exits_1() {
 }
 
 #[test]
+fn the_step_limit_defaults_from_pwb_toml_and_the_flag_wins() {
+    let server = openai_calls("get_weather", &["{\"city\": \"Paris\"}"]);
+    let dir = tempfile::tempdir().unwrap();
+    workspace(dir.path(), &server);
+    let toml = std::fs::read_to_string(dir.path().join("pwb.toml")).unwrap();
+    write(
+        dir.path(),
+        "pwb.toml",
+        &format!("[tools]\nmax_steps = 3\n\n{toml}"),
+    );
+    let args = [
+        "run",
+        "prompts/weather.prompt",
+        "--var",
+        "city=Paris",
+        "-m",
+        "openai:gpt-t",
+        "--json",
+    ];
+    let (code, out, err) = pwb(dir.path(), &args);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert_eq!(server.requests().len(), 3, "pwb.toml's limit");
+    let mut more = args.to_vec();
+    more.extend(["--max-steps", "1"]);
+    let (code, out, _) = pwb(dir.path(), &more);
+    assert_eq!(code, 1);
+    assert_eq!(
+        server.requests().len(),
+        4,
+        "the flag's limit: one more call"
+    );
+    assert!(out.contains("step limit reached (1 model calls)"), "{out}");
+}
+
+#[test]
 fn compare_reports_are_refused_for_a_prompt_with_tools() {
     let server = openai_calls("get_weather", &["{}"]);
     let dir = tempfile::tempdir().unwrap();

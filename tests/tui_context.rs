@@ -208,3 +208,29 @@ fn the_examples_border_and_the_inspector_show_where_the_tokens_go() {
     assert!(s.contains("where the input tokens go"), "{s}");
     insta::assert_snapshot!("inspector_token_breakdown", s);
 }
+
+#[test]
+fn the_column_of_a_cut_request_says_what_was_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let prompt = PROMPT.replace(
+        "---\ninput:",
+        "---\ncontext: {fit: truncate, var: document, reserve: 0}\ninput:",
+    );
+    let mut app = workspace(dir.path(), &prompt, &long());
+    let cut = app
+        .preflight
+        .pick("openai:tiny")
+        .unwrap()
+        .cut
+        .clone()
+        .unwrap();
+    app.update(ctrl('r'));
+    assert!(app.outputs.cuts[0].is_some() && app.outputs.cuts[1].is_none());
+    let s = screen(&mut app);
+    let line = format!("context: {}", cut.what);
+    assert_eq!(s.matches(&line).count(), 1, "only tiny's column:\n{s}");
+    insta::assert_snapshot!("cut_under_the_readout", s);
+    // The next run of a prompt without a policy cuts nothing and says so.
+    app.outputs.begin(pwb::session::Collector::default());
+    assert!(app.outputs.cuts.is_empty());
+}

@@ -249,6 +249,29 @@ fn a_loop_that_keeps_calling_stops_at_the_step_limit() {
     );
 }
 
+#[test]
+fn the_step_limit_comes_from_pwb_toml() {
+    let server = MockServer::start(scripted(vec![(
+        "gpt-t",
+        vec![Reply::sse(openai_tool_stream(
+            "call_1",
+            "get_weather",
+            &["{\"city\": \"Paris\"}"],
+        ))],
+    )]));
+    let tmp = tempfile::tempdir().unwrap();
+    let model = format!("[tools]\nmax_steps = 2\n\n{}", openai_model(&server));
+    let mut app = workspace(tmp.path(), &model, "Paris");
+    act(&mut app, cmd(Command::Run));
+    ask(&mut app, Command::RunTools);
+    assert_eq!(bodies(&server).len(), 2);
+    let status = app.status.as_ref().unwrap().text.clone();
+    assert!(
+        status.contains("step limit reached (2 model calls)"),
+        "{status}"
+    );
+}
+
 /// The TUI records each step of the loop with its tool calls, as
 /// `pwb run` does (schema v3's `calls.tool_calls`).
 #[test]

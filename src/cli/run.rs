@@ -65,9 +65,10 @@ pub struct RunArgs {
     #[arg(long)]
     pub trace: bool,
     /// For a prompt with tools: the most model calls in one conversation
-    /// (tool calls answered from tools/mocks/ continue it).
-    #[arg(long, value_name = "N", default_value_t = crate::session::agent::DEFAULT_MAX_STEPS)]
-    pub max_steps: u32,
+    /// (tool calls answered from tools/mocks/ continue it) [default: pwb.toml's
+    /// `[tools] max_steps`, else 5].
+    #[arg(long, value_name = "N")]
+    pub max_steps: Option<u32>,
     /// Do not answer tool calls from tools/mocks/: stop at the first call.
     #[arg(long)]
     pub no_mocks: bool,
@@ -201,7 +202,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             cells,
             &out,
             &mocks,
-            args.max_steps,
+            args.max_steps
+                .unwrap_or_else(|| crate::session::agent::max_steps(&session.ws.config)),
         ))
     };
     drop(out);

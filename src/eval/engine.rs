@@ -100,6 +100,7 @@ pub async fn run(
     let repeats = plan.repeats.max(1);
     let entries = matrix::plan(session, &plan.variants, plan.cases, &plan.models, repeats);
     let keys: Vec<_> = entries.iter().map(|e| e.key).collect();
+    let cuts: Vec<_> = entries.iter().map(|e| e.cut.clone()).collect();
     let messages: Vec<Arc<Vec<Message>>> = entries
         .iter()
         .map(|e| Arc::new(e.messages.clone()))
@@ -150,7 +151,8 @@ pub async fn run(
                 },
                 Some((job, result)) = pending.next(), if !pending.is_empty() => {
                     let index = job.index;
-                    let cell = cell_result(plan_ref, keys_ref[index], job, result, repeats);
+                    let mut cell = cell_result(plan_ref, keys_ref[index], job, result, repeats);
+                    cell.context = cuts[index].clone();
                     match cell.verdict {
                         Verdict::Pass => tally.passed += 1,
                         Verdict::Fail => tally.failed += 1,
@@ -242,6 +244,7 @@ fn cell_result(
         grader_usage,
         grader_cost,
         call_id: job.call_id,
+        context: None,
     }
 }
 

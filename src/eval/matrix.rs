@@ -5,6 +5,7 @@
 
 use crate::prompt::RenderedPrompt;
 use crate::run::PlannedCell;
+use crate::session::context::ContextCut;
 use crate::session::{ModelPick, PromptInputs, Session};
 use crate::types::{Message, ModelId};
 use crate::workspace::TestCase;
@@ -72,6 +73,8 @@ pub struct Entry {
     /// The rendered request's messages (empty when it did not render).
     pub messages: Vec<Message>,
     pub planned: Result<PlannedCell, String>,
+    /// What the `context:` policy cut from the request, if anything.
+    pub cut: Option<ContextCut>,
 }
 
 /// Plans every entry: variants × cases × models × repeats, in that
@@ -88,9 +91,9 @@ pub fn plan(
     for (v, variant) in variants.iter().enumerate() {
         for (c, case) in cases.iter().enumerate() {
             let rendered = variant.render(session, &case.vars);
-            let cells = match &rendered {
-                Ok(r) => session.plan(r, models, repeats),
-                Err(_) => Vec::new(),
+            let (cells, cuts) = match &rendered {
+                Ok(r) => session.plan_fitted(r, models, repeats),
+                Err(_) => (Vec::new(), Vec::new()),
             };
             let mut cells = cells.into_iter();
             for (m, pick) in models.iter().enumerate() {
@@ -112,6 +115,7 @@ pub fn plan(
                         model: pick.model.id().clone(),
                         messages,
                         planned,
+                        cut: cuts.get(m).cloned().flatten(),
                     });
                 }
             }

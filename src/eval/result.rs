@@ -47,6 +47,9 @@ pub struct CellResult {
     pub grader_cost: Option<f64>,
     /// The id the history gave the call, when it was recorded.
     pub call_id: Option<String>,
+    /// What the prompt's `context:` policy cut from the request to fit
+    /// the model's window, when it cut anything.
+    pub context: Option<crate::session::context::ContextCut>,
 }
 
 /// A whole eval: what ran and every cell, in plan order.

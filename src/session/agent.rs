@@ -15,6 +15,12 @@ use serde_json::Value;
 /// The default `--max-steps`: model calls in one conversation.
 pub const DEFAULT_MAX_STEPS: u32 = 5;
 
+/// The step limit of a workspace's agent loops: `[tools] max_steps` in
+/// pwb.toml, else `DEFAULT_MAX_STEPS`.
+pub fn max_steps(config: &crate::workspace::WorkspaceConfig) -> u32 {
+    config.tools.max_steps.unwrap_or(DEFAULT_MAX_STEPS).max(1)
+}
+
 /// A tool call checked against the prompt's tools, with the result it gets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedCall {

@@ -12,6 +12,7 @@ mod history_screen;
 mod keys;
 mod preflight;
 mod render;
+mod saved_turns;
 mod tests_cell;
 mod tests_keys;
 mod tests_screen;
@@ -39,6 +40,7 @@ use crate::prompt::{self, RenderedPrompt};
 use crate::run::event::RunId;
 use crate::run::{CacheMode, PlannedCell};
 use crate::session::Session;
+use crate::session::context::ContextCut;
 use crate::types::GenParams;
 use crate::workspace::Workspace;
 use std::collections::HashMap;
@@ -416,9 +418,12 @@ impl App {
                 self.on_conversation_event(ev, &mut effects)
             }
             Action::Run(ev) => {
-                let terminal = ev.is_terminal();
-                if self.outputs.apply(ev) && terminal && !self.outputs.is_running() {
-                    self.run_finished();
+                let (terminal, cell) = (ev.is_terminal(), ev.cell());
+                if self.outputs.apply(ev) && terminal {
+                    self.main_cell_settled(cell);
+                    if !self.outputs.is_running() {
+                        self.run_finished();
+                    }
                 }
             }
             Action::Tick => {
@@ -535,13 +540,24 @@ impl App {
 
     /// The cells a run would send now: used by Run and by the inspector.
     pub fn planned_cells(&self) -> Result<Vec<PlannedCell>, String> {
+        Ok(self.planned_fitted()?.0)
+    }
+
+    /// `planned_cells`, with what the `context:` policy cut for each
+    /// column (`None`: nothing).
+    pub fn planned_fitted(&self) -> Result<(Vec<PlannedCell>, Vec<Option<ContextCut>>), String> {
         let r = match &self.rendered {
             RenderState::Ok(r) => r,
             RenderState::Err(e) => return Err(format!("the prompt does not render: {e}")),
         };
-        Ok(self
+        let (cells, cuts) = self
             .session
-            .plan(r, &self.models.picks(), self.models.repeats))
+            .plan_fitted(r, &self.models.picks(), self.models.repeats);
+        let cuts = cells
+            .iter()
+            .map(|c| cuts.get(c.slot.model).cloned().flatten())
+            .collect();
+        Ok((cells, cuts))
     }
 
     fn next_run_id(&mut self) -> RunId {

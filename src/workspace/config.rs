@@ -27,6 +27,23 @@ pub struct WorkspaceConfig {
     /// `[history]`: where calls are recorded, or that they are not.
     #[serde(default, skip_serializing_if = "HistorySettings::is_unset")]
     pub history: HistorySettings,
+    /// `[tools]`: how far an agent loop goes.
+    #[serde(default, skip_serializing_if = "ToolSettings::is_unset")]
+    pub tools: ToolSettings,
+}
+
+/// `[tools]` as written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ToolSettings {
+    /// The most model calls in one agent loop (tool results sent back):
+    /// the TUI's and the default of `pwb run --max-steps` (default 5).
+    pub max_steps: Option<u32>,
+}
+
+impl ToolSettings {
+    pub fn is_unset(&self) -> bool {
+        *self == ToolSettings::default()
+    }
 }
 
 /// `[eval]` as written.

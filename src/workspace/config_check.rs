@@ -10,7 +10,10 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-const TOP_KEYS: &[&str] = &["defaults", "models", "pricing", "runner", "eval", "history"];
+const TOP_KEYS: &[&str] = &[
+    "defaults", "models", "pricing", "runner", "eval", "history", "tools",
+];
+const TOOLS_KEYS: &[&str] = &["max_steps"];
 const EVAL_KEYS: &[&str] = &["grader"];
 const HISTORY_KEYS: &[&str] = &["enabled", "path"];
 const RUNNER_KEYS: &[&str] = &[
@@ -87,6 +90,9 @@ pub fn unknown_keys(source: &str, shown: &Path, doc: &DeTable<'_>) -> Vec<Diagno
     }
     if let Some(history) = doc.get("history").and_then(|v| table(v)) {
         check_keys(source, shown, history, HISTORY_KEYS, "[history]", &mut out);
+    }
+    if let Some(tools) = doc.get("tools").and_then(|v| table(v)) {
+        check_keys(source, shown, tools, TOOLS_KEYS, "[tools]", &mut out);
     }
     if let Some(pricing) = doc.get("pricing").and_then(|v| table(v)) {
         for (id, entry) in pricing.iter() {
@@ -254,6 +260,18 @@ pub fn validate(
     }
     if let Some(grader) = &config.eval.grader {
         out.extend(check_grader(source, shown, doc, config, grader));
+    }
+    if config.tools.max_steps == Some(0) {
+        let span = doc
+            .get("tools")
+            .and_then(|d| table(d))
+            .and_then(|d| d.get("max_steps"))
+            .map_or(0..0, |v| v.span());
+        let (p, l, c) = at(source, shown, span);
+        out.push(
+            Diagnostic::error(p, l, c, "[tools] max_steps must be at least 1")
+                .with_hint("e.g. max_steps = 10, or remove it for the default (5)"),
+        );
     }
     if let Some(t) = config
         .defaults

@@ -262,3 +262,21 @@ fn history_settings_parse_and_their_unknown_keys_warn() {
     let hint = diags[0].hint.as_deref().unwrap();
     assert!(hint.contains("path"), "{hint}");
 }
+
+#[test]
+fn tools_max_steps_parses_is_checked_and_its_unknown_keys_warn() {
+    let (config, diags) =
+        parse("[[models]]\nid = \"openai:x\"\n[tools]\nmax_steps = 12\nmax_step = 3\n");
+    assert_eq!(config.unwrap().tools.max_steps, Some(12));
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        diags[0].message,
+        "unknown key `max_step` in [tools] (ignored)"
+    );
+    let hint = diags[0].hint.as_deref().unwrap();
+    assert!(hint.contains("max_steps"), "{hint}");
+    let (_, diags) = parse("[[models]]\nid = \"openai:x\"\n[tools]\nmax_steps = 0\n");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].message, "[tools] max_steps must be at least 1");
+    assert_eq!((diags[0].line, diags[0].col), (4, 13));
+}

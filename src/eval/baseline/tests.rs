@@ -46,6 +46,7 @@ fn cell(model: &str, desc: &str, repeat: u32, repeats: u32, pass: bool, ms: u64)
         grader_usage: Default::default(),
         grader_cost: None,
         call_id: None,
+        context: None,
     }
 }
 

@@ -67,6 +67,7 @@ pub fn cell_json(c: &CellResult) -> Value {
         },
         "grader_usage": c.grader_usage,
         "grader_cost": c.grader_cost,
+        "context": c.context,
     })
 }
 

@@ -27,8 +27,28 @@ pub fn summary(run: &EvalRun) -> String {
         }
     }
     out.push('\n');
+    out.push_str(&trimmed(run));
     out.push_str(&closing(&an));
     out
+}
+
+/// How many requests the prompt's `context:` policy cut to fit their
+/// model's window (each cell's JSON says what), when any.
+fn trimmed(run: &EvalRun) -> String {
+    let n = run.cells.iter().filter(|c| c.context.is_some()).count();
+    let over = run
+        .cells
+        .iter()
+        .filter(|c| c.context.as_ref().is_some_and(|k| !k.fits()))
+        .count();
+    match (n, over) {
+        (0, _) => String::new(),
+        (n, 0) => format!("{} trimmed to fit the window\n", plural(n, "request")),
+        (n, over) => format!(
+            "{} trimmed to fit the window ({over} still over it)\n",
+            plural(n, "request")
+        ),
+    }
 }
 
 fn plural(n: usize, one: &str) -> String {

@@ -71,7 +71,7 @@ impl App {
     }
 
     fn start_run(&mut self, effects: &mut Vec<Effect>) {
-        let cells = match self.planned_cells() {
+        let (cells, cuts) = match self.planned_fitted() {
             Ok(c) => c,
             Err(e) => {
                 self.set_render_status(format!("cannot run: {e}"));
@@ -89,7 +89,9 @@ impl App {
         let schema = self.rendered_prompt().and_then(|r| r.output_json_schema());
         let collector = self.recorded(Collector::new(run, &cells, schema), &cells);
         self.convo.begin(&cells);
+        self.restore_saved_turns(&cells);
         self.outputs.begin(collector);
+        self.outputs.cuts = cuts;
         let missing = self.missing_vars().to_vec();
         let refused: Vec<String> = cells
             .iter()

@@ -67,7 +67,10 @@ impl App {
             ..Default::default()
         };
         match self.session.render_parsed(&parsed, &inputs) {
-            Ok(r) => {
+            Ok(mut r) => {
+                // A loaded case's saved conversation follows the prompt,
+                // as `pwb eval` sends it (eval::matrix).
+                r.messages.extend(self.current.vars.history.iter().cloned());
                 let mut names = vars::schema_kinds(input.as_ref());
                 let defaults = vars::defaults(input.as_ref());
                 for name in defaults.keys().chain(&r.missing_vars) {

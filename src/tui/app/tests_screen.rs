@@ -273,7 +273,7 @@ impl App {
         let Some(g) = self.tests.grid() else { return };
         let (vars, total, label) = (g.cases[case].vars.clone(), g.cases.len(), g.row_label(case));
         let model = g.columns[col].model.clone();
-        self.current.vars.load(
+        let saved_turns = self.current.vars.load(
             &vars,
             LoadedCase {
                 index: case,
@@ -298,6 +298,9 @@ impl App {
             format!("loaded “{label}”; {model} is not in the Models list")
         };
         self.set_status(if known { Level::Info } else { Level::Warning }, msg);
+        if let Err(why) = saved_turns {
+            self.set_status(Level::Warning, format!("{why} (sent as a variable)"));
+        }
     }
 
     fn tests_key_name(&self) -> String {

@@ -6,7 +6,7 @@
 
 use super::{App, Effect, Level};
 use crate::run::CellStatus;
-use crate::session::agent::{AgentEnd, AgentLoop, DEFAULT_MAX_STEPS, Next};
+use crate::session::agent::{AgentEnd, AgentLoop, Next, max_steps};
 use crate::tui::state::conversation::AgentState;
 use crate::tui::state::popup::{LinePurpose, Popup};
 use serde_json::Value;
@@ -36,7 +36,7 @@ impl App {
                 return;
             };
             let mocks = self.session.ws.tool_mocks.clone();
-            let agent = AgentLoop::new(base, mocks, DEFAULT_MAX_STEPS);
+            let agent = AgentLoop::new(base, mocks, max_steps(&self.session.ws.config));
             if let Some(slot) = self.convo.agents.get_mut(col) {
                 *slot = Some(AgentState {
                     agent,

@@ -37,6 +37,14 @@ impl App {
                 }
             }
             KeyCode::Char('t') => self.load_next_test_case(),
+            KeyCode::Char('x') if !vars.history.is_empty() => {
+                vars.history.clear();
+                self.inputs_changed();
+                self.set_status(
+                    Level::Info,
+                    "the case's saved turns are dropped: Ctrl-R sends the prompt alone",
+                );
+            }
             _ => {}
         }
         Some(Popup::Variables)
@@ -110,7 +118,10 @@ impl App {
             total,
             label,
         };
-        self.current.vars.load(&vars, loaded);
+        let problem = self.current.vars.load(&vars, loaded);
         self.inputs_changed();
+        if let Err(why) = problem {
+            self.set_status(Level::Warning, format!("{why} (sent as a variable)"));
+        }
     }
 }

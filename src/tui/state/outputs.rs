@@ -52,6 +52,9 @@ pub struct Outputs {
     pub unsynced: bool,
     /// Each column's scroll when unsynced.
     pub col_scroll: Vec<usize>,
+    /// What the prompt's `context:` policy cut from each column's request
+    /// to fit its model's window (`Session::plan_fitted`).
+    pub cuts: Vec<Option<crate::session::context::ContextCut>>,
 }
 
 impl Outputs {
@@ -63,6 +66,7 @@ impl Outputs {
             }
         }
         self.diffs.invalidate();
+        self.cuts.clear();
         self.results = results;
         let n = self.results.cells.len();
         self.scroll = 0;

@@ -366,6 +366,7 @@ pub(super) mod tests {
             grader_usage: Default::default(),
             grader_cost: None,
             call_id: None,
+            context: None,
         }
     }
 

@@ -8,7 +8,9 @@
 
 use super::field::FieldEdit;
 use crate::prompt::InputProblem;
+use crate::session::conversation::split_history_var;
 use crate::session::vars::{self, text_of};
+use crate::types::Message;
 use serde_json::{Map, Value};
 
 /// Where a variable's value comes from; the popup tags each value with it.
@@ -102,6 +104,9 @@ pub struct Variables {
     pub problems: Vec<InputProblem>,
     /// The prompt's `input.default` at the last render.
     defaults: Map<String, Value>,
+    /// The turns of the loaded case's saved conversation (its `history`
+    /// variable), sent after the rendered prompt as `pwb eval` sends them.
+    pub history: Vec<Message>,
 }
 
 impl Variables {
@@ -154,8 +159,22 @@ impl Variables {
     }
 
     /// Shows test case `case`: its `vars`, and every other variable back
-    /// to its default (or unset), as the case renders on its own.
-    pub fn load(&mut self, vars: &Map<String, Value>, case: LoadedCase) {
+    /// to its default (or unset), as the case renders on its own. A saved
+    /// conversation (`history`) becomes the turns after the prompt; when
+    /// it does not read as turns, it stays a variable and the error says
+    /// why.
+    pub fn load(&mut self, vars: &Map<String, Value>, case: LoadedCase) -> Result<(), String> {
+        let (vars, problem) = match split_history_var(vars) {
+            Ok((rest, turns)) => {
+                self.history = turns;
+                (rest, Ok(()))
+            }
+            Err(e) => {
+                self.history.clear();
+                (vars.clone(), Err(e))
+            }
+        };
+        let vars = &vars;
         for e in &mut self.entries {
             if !vars.contains_key(&e.name) {
                 e.reset(&self.defaults);
@@ -179,6 +198,7 @@ impl Variables {
             }
         }
         self.test_case = Some(case);
+        problem
     }
 
     /// What is wrong with variable `name`, if anything.
@@ -243,7 +263,8 @@ mod tests {
                 .as_object()
                 .unwrap(),
             case(0),
-        );
+        )
+        .unwrap();
         let got = v.to_input(Some(&input));
         assert_eq!(got["text"], json!("123"), "schema says string");
         assert_eq!(got["tone"], json!("dry"));
@@ -292,7 +313,8 @@ mod tests {
         );
         // A test case shows only its own values; the rest go back to the
         // defaults, tagged so.
-        v.load(json!({"tone": "loud"}).as_object().unwrap(), case(1));
+        v.load(json!({"tone": "loud"}).as_object().unwrap(), case(1))
+            .unwrap();
         assert_eq!(
             tags(&v),
             [
@@ -305,5 +327,37 @@ mod tests {
         v.sync(&names(), json!({"text": "hey"}).as_object().unwrap());
         assert_eq!(v.entries[1].origin, Origin::Unset);
         assert_eq!(v.entries[1].text, "");
+    }
+
+    #[test]
+    fn a_saved_conversation_loads_as_turns_not_as_a_variable() {
+        let mut v = Variables::default();
+        let history = "- role: user\n  content: hi\n- role: model\n  content: hello\n- role: user\n  content: and?\n";
+        let vars = json!({"tone": "dry", "history": history});
+        v.load(vars.as_object().unwrap(), case(0)).unwrap();
+        assert!(v.entries.iter().all(|e| e.name != "history"));
+        let turns: Vec<_> = v
+            .history
+            .iter()
+            .map(|m| (m.role.as_str(), m.plain_text()))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                ("user", "hi".into()),
+                ("model", "hello".into()),
+                ("user", "and?".into())
+            ]
+        );
+        // The next case has none: no turns are left over.
+        v.load(json!({"tone": "wet"}).as_object().unwrap(), case(1))
+            .unwrap();
+        assert!(v.history.is_empty());
+        // Not turns: kept as a variable, and the error says why.
+        let bad = json!({"history": "- role: bot\n  content: x\n"});
+        let err = v.load(bad.as_object().unwrap(), case(2)).unwrap_err();
+        assert!(err.starts_with("history:"), "{err}");
+        assert!(v.entries.iter().any(|e| e.name == "history"));
+        assert!(v.history.is_empty());
     }
 }

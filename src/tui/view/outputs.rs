@@ -170,6 +170,15 @@ fn name_room(shown: &[CellOutcome], rects: &[Rect], marker_w: usize, t: &Theme) 
     longest.min(room.max(MIN_NAME))
 }
 
+/// What the `context:` policy cut from a column's request, in one line.
+fn cut_line(cut: &crate::session::context::ContextCut) -> String {
+    let mut s = format!("context: {}", cut.what);
+    if !cut.fits() {
+        s.push_str(", still over the window");
+    }
+    s
+}
+
 /// A column's figures with its model's catalog entry.
 fn readout<'a>(col: &'a CellOutcome, app: &'a App) -> Readout<'a> {
     Readout::new(col, app.session.catalog.lookup(&col.model.to_string()))
@@ -225,6 +234,11 @@ fn draw_column(
     for readout in readout(col, app).lines(bar) {
         for l in wrap(&readout, w) {
             lines.push(Line::from(Span::styled(l, t.readout)));
+        }
+    }
+    if let Some(cut) = app.outputs.cuts.get(index).and_then(Option::as_ref) {
+        for l in wrap(&cut_line(cut), w) {
+            lines.push(Line::from(Span::styled(l, t.warning)));
         }
     }
     let check = app

@@ -33,6 +33,8 @@ pub fn title(app: &App) -> String {
 pub fn hints(app: &App) -> &'static str {
     if app.current.vars.editing.is_some() {
         " Enter keep · alt-enter / ctrl-j new line · ←→↑↓ move · Esc drops the edit "
+    } else if !app.current.vars.history.is_empty() {
+        " Enter edit · t next test case · x drops the saved turns · Esc close "
     } else {
         " Enter edit · t next test case · Esc close "
     }
@@ -42,7 +44,7 @@ pub fn hints(app: &App) -> &'static str {
 pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let vars = &app.current.vars;
-    if vars.entries.is_empty() {
+    if vars.entries.is_empty() && vars.history.is_empty() {
         return vec![Line::from("This prompt uses no variables.")];
     }
     let tag_w = vars
@@ -99,6 +101,13 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
             }
             lines.push(Line::from(Span::styled(text, style)));
         }
+    }
+    if !vars.history.is_empty() {
+        let n = vars.history.len();
+        lines.push(Line::from(Span::styled(
+            format!("+ {n} saved turn(s) follow the prompt (the case's history)"),
+            t.dim,
+        )));
     }
     lines
 }

@@ -140,6 +140,7 @@ impl Cell<'_> {
             grader_usage: Usage::default(),
             grader_cost: None,
             call_id: None,
+            context: None,
         }
     }
 }
