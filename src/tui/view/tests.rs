@@ -97,7 +97,9 @@ fn grid_lines(
     let cols = g.columns.len().max(1);
     let cell_w = (width.saturating_sub(LABEL_W) / cols).clamp(CELL_W.min(width), 40);
     // Room the cells leave goes to the case labels (up to a long line).
-    let label_w = width.saturating_sub(cols * cell_w).clamp(LABEL_W, MAX_LABEL_W);
+    let label_w = width
+        .saturating_sub(cols * cell_w)
+        .clamp(LABEL_W, MAX_LABEL_W);
     let mut lines = Vec::new();
     let mut head = vec![Span::styled(pad("case", label_w), t.title)];
     let same_prompt = g.columns.iter().all(|o| o.prompt == g.columns[0].prompt);
