@@ -77,19 +77,7 @@ fn idle_memory(root: &Path) {
         b = bin.display(),
         r = root.display()
     );
-    let _ = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "120",
-            "-y",
-            "36",
-            &cmd,
-        ])
-        .status();
+    tmux_start(&session, &cmd);
     std::thread::sleep(Duration::from_secs(3));
     let pid = Command::new("tmux")
         .args(["list-panes", "-t", &session, "-F", "#{pane_pid}"])
@@ -165,19 +153,7 @@ fn real_binary(root: &Path) {
             b = bin.display(),
             r = root.display()
         );
-        let _ = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                "120",
-                "-y",
-                "36",
-                &cmd,
-            ])
-            .status();
+        tmux_start(&session, &cmd);
         let t = Instant::now();
         while !out.exists() && t.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(5));
@@ -204,4 +180,21 @@ fn real_binary(root: &Path) {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Starts `cmd` in a detached 120×36 tmux session named `session`.
+fn tmux_start(session: &str, cmd: &str) {
+    let _ = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "120",
+            "-y",
+            "36",
+            cmd,
+        ])
+        .status();
 }
