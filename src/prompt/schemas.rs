@@ -55,31 +55,47 @@ pub fn schema_name(path: &Path) -> Option<String> {
 /// Reads and converts the schemas of the workspace at `root`; unreadable
 /// or invalid files are left out and reported.
 pub fn load_schemas(root: &Path) -> (HashMap<String, Value>, Vec<PromptError>) {
-    let mut sources = Vec::new();
+    let (read, mut problems) = read_files(root, schema_files(root), "schema");
+    let sources: Vec<SchemaSource> = read
+        .into_iter()
+        .map(|(name, shown, source)| SchemaSource {
+            name,
+            shown,
+            source,
+        })
+        .collect();
+    let (schemas, more) = compile_schemas(&sources);
+    problems.extend(more);
+    (schemas, problems)
+}
+
+/// Reads each `(name, path)` under `root`: `(name, path as shown, text)`
+/// for the files read, and a located problem for each that could not be
+/// (`what`: `schema`, `tool`).
+pub(super) fn read_files(
+    root: &Path,
+    files: Vec<(String, PathBuf)>,
+    what: &str,
+) -> (Vec<(String, PathBuf, String)>, Vec<PromptError>) {
+    let mut read = Vec::new();
     let mut problems = Vec::new();
-    for (name, path) in schema_files(root) {
+    for (name, path) in files {
         let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         match std::fs::read_to_string(&path) {
-            Ok(source) => sources.push(SchemaSource {
-                name,
-                shown,
-                source,
-            }),
+            Ok(source) => read.push((name, shown, source)),
             Err(e) => problems.push(
                 PromptError::new(
                     PromptErrorKind::Io,
                     1,
                     1,
-                    format!("cannot read schema: {e}"),
+                    format!("cannot read {what}: {e}"),
                     "check the file's permissions",
                 )
                 .in_file(shown),
             ),
         }
     }
-    let (schemas, more) = compile_schemas(&sources);
-    problems.extend(more);
-    (schemas, problems)
+    (read, problems)
 }
 
 /// Converts every schema to JSON Schema. A schema may name another

@@ -53,28 +53,15 @@ pub fn load_tools(
     root: &Path,
     schemas: &HashMap<String, Value>,
 ) -> (HashMap<String, ToolDef>, Vec<PromptError>) {
-    let mut sources = Vec::new();
-    let mut problems = Vec::new();
-    for (stem, path) in tool_files(root) {
-        let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        match std::fs::read_to_string(&path) {
-            Ok(source) => sources.push(ToolSource {
-                stem,
-                shown,
-                source,
-            }),
-            Err(e) => problems.push(
-                PromptError::new(
-                    PromptErrorKind::Io,
-                    1,
-                    1,
-                    format!("cannot read tool: {e}"),
-                    "check the file's permissions",
-                )
-                .in_file(shown),
-            ),
-        }
-    }
+    let (read, mut problems) = super::schemas::read_files(root, tool_files(root), "tool");
+    let sources: Vec<ToolSource> = read
+        .into_iter()
+        .map(|(stem, shown, source)| ToolSource {
+            stem,
+            shown,
+            source,
+        })
+        .collect();
     let (tools, more) = compile_tools(&sources, schemas);
     problems.extend(more);
     (tools, problems)
